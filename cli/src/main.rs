@@ -1,0 +1,248 @@
+//! `attain`: reports, rule tests and checks for goal plans. A thin shell over attain-core.
+
+use attain_core::{CheckOptions, Error, Format, Gender, Observations, Plan, Query};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Goal attainment from plans, data and Rhai target rules.
+#[derive(Parser)]
+#[command(name = "attain", version, about, long_about = None, arg_required_else_help = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate a plan and print the report
+    Report {
+        #[command(flatten)]
+        target: Target,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = OutFormat::Table)]
+        format: OutFormat,
+        /// Write to this file instead of standard output
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Run every *.test.toml rule test under PATH
+    Test {
+        /// A test file, a plan folder or any folder
+        path: PathBuf,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = TestFormat::Text)]
+        format: TestFormat,
+    },
+    /// Validate a plan and run property checks on every indicator rule
+    Check {
+        /// Plan folder
+        plan: PathBuf,
+        /// Generated inputs per indicator
+        #[arg(long, default_value_t = 200)]
+        cases: usize,
+        /// Seed of the input generator
+        #[arg(long, default_value_t = 2023)]
+        seed: u64,
+    },
+    /// Show every input an indicator's rule saw, its status and reason, and the goals it feeds
+    Explain {
+        #[command(flatten)]
+        target: Target,
+        /// Indicator id
+        #[arg(long)]
+        indicator: String,
+        /// Gender: T, K or M
+        #[arg(long, default_value = "T")]
+        gender: String,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// The nearest value that moves an indicator to the next better level
+    Required {
+        #[command(flatten)]
+        target: Target,
+        /// Indicator id
+        #[arg(long)]
+        indicator: String,
+        /// Gender: T, K or M
+        #[arg(long, default_value = "T")]
+        gender: String,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+struct Target {
+    /// Plan folder (holding plan.toml)
+    plan: PathBuf,
+    /// Data files (CSV or Kolada JSON); default: every file in the plan's data/ folder
+    #[arg(long)]
+    data: Vec<PathBuf>,
+    /// Entity (municipality code); default: the plan's entity
+    #[arg(long)]
+    entity: Option<String>,
+    /// Period; default: the plan's period, else the latest with data
+    #[arg(long)]
+    period: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutFormat {
+    Table,
+    Json,
+    Md,
+    Csv,
+    Html,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TestFormat {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load(target: &Target) -> Result<(Plan, Observations, Query), Error> {
+    let plan = Plan::load(&target.plan)?;
+    let data = if target.data.is_empty() {
+        plan.bundled_data()?
+    } else {
+        let mut all = Observations::default();
+        for path in &target.data {
+            all.merge_checked(Observations::load(path)?)?;
+        }
+        all
+    };
+    let query = Query { entity: target.entity.clone(), period: target.period.clone(), genders: None };
+    Ok((plan, data, query))
+}
+
+fn gender(s: &str) -> Result<Gender, Error> {
+    Gender::parse(s).ok_or_else(|| Error::new(attain_core::ErrorKind::Query, format!("gender `{s}` is not T, K or M")))
+}
+
+fn write_out(out: Option<&Path>, text: &str) -> Result<(), Error> {
+    match out {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| Error::new(attain_core::ErrorKind::Io, format!("cannot write `{}`: {e}", path.display()))),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode, Error> {
+    match command {
+        Command::Report { target, format, out } => {
+            let (plan, data, query) = load(&target)?;
+            let report = plan.evaluate(&data, &query)?;
+            let format = match format {
+                OutFormat::Table => Format::Table { color: out.is_none() && std::io::stdout().is_terminal() },
+                OutFormat::Json => Format::Json,
+                OutFormat::Md => Format::Markdown,
+                OutFormat::Csv => Format::Csv,
+                OutFormat::Html => Format::Html,
+            };
+            write_out(out.as_deref(), &attain_core::render(&report, format))?;
+            if let Some(path) = out {
+                eprintln!("wrote {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Test { path, format } => {
+            let report = attain_core::run_rule_tests(&path)?;
+            match format {
+                TestFormat::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
+                TestFormat::Text => {
+                    for c in &report.cases {
+                        if c.passed {
+                            println!("ok    {} ({}:{})", c.name, c.file, c.line);
+                        } else {
+                            println!("FAIL  {} ({}:{})", c.name, c.file, c.line);
+                            println!("      expected: {}", c.expected.as_deref().unwrap_or(""));
+                            println!("      got:      {}", c.got.as_deref().unwrap_or(""));
+                            if let Some(r) = &c.reason {
+                                println!("      reason:   {r}");
+                            }
+                        }
+                    }
+                    for (rule, levels) in &report.unreached {
+                        println!("note  `{rule}`: never returned {}", levels.join(", "));
+                    }
+                    println!("{} passed, {} failed", report.passed, report.failed);
+                }
+            }
+            Ok(if report.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Check { plan, cases, seed } => {
+            let plan = Plan::load(&plan)?;
+            let report = attain_core::check(&plan, &CheckOptions { cases, seed })?;
+            for f in &report.failures {
+                println!("FAIL  `{}` (rule `{}`) {}: {}", f.indicator, f.rule, f.property, f.message);
+            }
+            println!(
+                "plan `{}` is valid; {} indicators, {} rule evaluations, {} failures (seed {seed})",
+                plan.id,
+                report.indicators,
+                report.evaluations,
+                report.failures.len()
+            );
+            Ok(if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Explain { target, indicator, gender: g, json } => {
+            let (plan, data, query) = load(&target)?;
+            let ex = plan.explain(&data, &query, &indicator, gender(&g)?)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&ex).unwrap_or_default());
+                return Ok(ExitCode::SUCCESS);
+            }
+            let r = &ex.result;
+            let f = |x: Option<f64>| x.map_or("–".to_string(), |v| v.to_string());
+            println!("{} ({}), {}", r.title, r.id, r.gender);
+            println!("  rule        {}  params {}", r.rule, ex.params);
+            println!("  period      {}", r.period.as_deref().unwrap_or("–"));
+            println!("  value       {}", f(r.value));
+            println!("  target      {}", f(r.target));
+            println!("  previous    {}", f(r.previous));
+            let hist: Vec<String> = r.history.iter().map(|h| format!("{}: {}", h.period, h.value)).collect();
+            println!("  history     {}", if hist.is_empty() { "–".into() } else { hist.join(", ") });
+            println!("  national    {}", f(r.national));
+            println!("  peers       {}", r.peers.as_ref().map_or("–".to_string(), |p| format!("mean {} (n = {})", f(p.mean), p.count)));
+            println!("  percentile  {}", f(r.percentile));
+            println!("  women, men  {}, {}", f(r.women), f(r.men));
+            println!("  direction   {:?}", r.direction);
+            println!("  status      {} ({})", r.status, r.label);
+            println!("  reason      {}", r.reason);
+            for g in &ex.goals {
+                println!("  feeds goal {}: {} ({}) — {}", g.id, g.label, g.status, g.reason);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Required { target, indicator, gender: g, json } => {
+            let (plan, data, query) = load(&target)?;
+            let r = plan.required(&data, &query, &indicator, gender(&g)?)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+            } else {
+                println!("{}", r.message);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,466 @@
+//! Evaluation: for an entity and a period, every indicator's status, then every goal's.
+
+use crate::data::{Index, Observations};
+use crate::error::{Error, Result};
+use crate::model::{Gender, Language, PeerStats, PeriodValue, period_year};
+use crate::plan::{Indicator, Plan};
+use crate::report::{AssignmentResult, GoalResult, IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role, WeightedId};
+use crate::rules::{self, AggregationInput, IndicatorContext, RuleInputs, SCORE_PREFIX, Verdict, dyn_f64, dyn_str, item_map};
+use rhai::Dynamic;
+use std::collections::HashMap;
+
+/// What to evaluate. Every field is optional: the plan's entity, the plan's period or the
+/// latest period with data, and total plus women and men for gendered indicators.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Query {
+    /// Entity id.
+    pub entity: Option<String>,
+    /// Period id.
+    pub period: Option<String>,
+    /// Genders to evaluate; total is always evaluated because goals use it.
+    pub genders: Option<Vec<Gender>>,
+}
+
+impl Query {
+    /// A query for one entity and period.
+    pub fn new(entity: impl Into<String>, period: impl Into<String>) -> Query {
+        Query { entity: Some(entity.into()), period: Some(period.into()), genders: None }
+    }
+}
+
+pub(crate) fn tr(lang: Language, en: &str, sv: &str) -> String {
+    if lang == Language::Sv { sv.to_string() } else { en.to_string() }
+}
+
+/// The inputs of one indicator for one entity, period and gender, as the data gives them.
+pub(crate) struct Gathered {
+    pub inputs: RuleInputs,
+    pub period_used: Option<String>,
+    pub gap_reason: Option<String>,
+}
+
+impl Plan {
+    /// Evaluates the plan for one entity and period.
+    ///
+    /// A rule that fails (a script error, a sandbox limit) gives its indicator the status
+    /// `error` with the message; the rest of the report completes.
+    ///
+    /// # Errors
+    /// A query error when no entity is given and the plan has none, or when the entity has no
+    /// observations at all.
+    pub fn evaluate(&self, data: &Observations, query: &Query) -> Result<Report> {
+        let index = data.index();
+        let entity = match query.entity.as_ref().or(self.entity.as_ref()) {
+            Some(e) => e.clone(),
+            None => return Err(Error::query("no entity given and the plan sets none ([plan] entity)")),
+        };
+        let period = match query.period.as_ref().or(self.period.as_ref()) {
+            Some(p) => p.clone(),
+            None => index
+                .entity_periods
+                .get(&entity)
+                .and_then(|p| p.last().cloned())
+                .ok_or_else(|| Error::query(format!("entity `{entity}` has no values in the data, so there is no latest period")))?,
+        };
+        if period_year(&period).is_none() {
+            return Err(Error::query(format!("period `{period}` does not start with a year")));
+        }
+        let genders = query.genders.clone().unwrap_or_else(|| Gender::ALL.to_vec());
+        Ok(self.evaluate_at(&index, data, &entity, &period, &genders))
+    }
+
+    /// Evaluates many entities and periods, in parallel where threads exist.
+    ///
+    /// # Errors
+    /// As [`Plan::evaluate`], for the first pair that fails.
+    pub fn evaluate_many(&self, data: &Observations, entities: &[String], periods: &[String]) -> Result<Vec<Report>> {
+        let index = data.index();
+        for p in periods {
+            if period_year(p).is_none() {
+                return Err(Error::query(format!("period `{p}` does not start with a year")));
+            }
+        }
+        let pairs: Vec<(&String, &String)> = entities.iter().flat_map(|e| periods.iter().map(move |p| (e, p))).collect();
+        let run = |(e, p): &(&String, &String)| self.evaluate_at(&index, data, e, p, &[Gender::T]);
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            Ok(pairs.par_iter().map(run).collect())
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            Ok(pairs.iter().map(run).collect())
+        }
+    }
+
+    fn evaluate_at(&self, index: &Index, data: &Observations, entity: &str, period: &str, genders: &[Gender]) -> Report {
+        let lang = self.language;
+        let mut roles: HashMap<&str, (Role, Vec<String>)> = HashMap::new();
+        for g in &self.goals {
+            for l in &g.indicators {
+                let e = roles.entry(l.id.as_str()).or_insert((Role::Indicator, vec![]));
+                e.0 = Role::Indicator;
+                e.1.push(g.id.clone());
+            }
+            for k in &g.key_figures {
+                roles.entry(k.as_str()).or_insert((Role::KeyFigure, vec![])).1.push(g.id.clone());
+            }
+        }
+        let mut results = Vec::new();
+        for ind in &self.indicators {
+            let (role, goals) = roles.get(ind.id.as_str()).cloned().unwrap_or((Role::KeyFigure, vec![]));
+            for &g in &Gender::ALL {
+                if g != Gender::T && (!ind.gender || !genders.contains(&g)) {
+                    continue;
+                }
+                let gathered = self.gather(index, ind, entity, period, g);
+                results.push(self.judge(ind, g, role, goals.clone(), gathered));
+            }
+        }
+
+        // Goals, children before parents.
+        let mut goal_results: Vec<Option<GoalResult>> = vec![None; self.goals.len()];
+        for &gi in &self.goal_order {
+            let goal = &self.goals[gi];
+            let mut items = Vec::new();
+            for link in &goal.indicators {
+                if let Some(r) = results.iter().find(|r| r.id == link.id && r.gender == Gender::T) {
+                    let improving = match (r.value, r.previous) {
+                        (Some(v), Some(p)) => Dynamic::from_bool(if r.direction == crate::plan::Direction::Higher { v > p } else { v < p }),
+                        _ => Dynamic::UNIT,
+                    };
+                    items.push(item_map(&[
+                        ("id", dyn_str(&r.id)),
+                        ("status", dyn_str(&r.status)),
+                        ("score", dyn_f64(r.score)),
+                        ("weight", Dynamic::from_float(link.weight)),
+                        ("value", dyn_f64(r.value)),
+                        ("target", dyn_f64(r.target)),
+                        ("previous", dyn_f64(r.previous)),
+                        ("improving", improving),
+                    ]));
+                }
+            }
+            let assignments: Vec<AssignmentResult> = self
+                .assignments
+                .iter()
+                .filter(|a| a.goal == goal.id)
+                .map(|a| {
+                    let update = data
+                        .assignment_updates()
+                        .iter()
+                        .filter(|u| u.assignment == a.id && u.period.as_str() <= period && period_year(&u.period) == period_year(period))
+                        .max_by(|x, y| x.period.cmp(&y.period));
+                    AssignmentResult {
+                        id: a.id.clone(),
+                        text: a.text.clone(),
+                        boards: a.boards.clone(),
+                        status: update.map(|u| u.status.id().to_string()),
+                        period: update.map(|u| u.period.clone()),
+                        comment: update.map(|u| u.comment.clone()).filter(|c| !c.is_empty()),
+                    }
+                })
+                .collect();
+            let assignment_items: Vec<Dynamic> = assignments
+                .iter()
+                .map(|a| {
+                    let status =
+                        a.status.as_deref().and_then(crate::model::AssignmentStatus::parse).map_or("no_data", |s| s.scale_status());
+                    item_map(&[
+                        ("id", dyn_str(&a.id)),
+                        ("status", dyn_str(status)),
+                        ("progress", a.status.as_deref().map_or(Dynamic::UNIT, dyn_str)),
+                        ("score", dyn_f64(self.scale.level(status).and_then(|l| l.score))),
+                        ("weight", Dynamic::from_float(1.0)),
+                    ])
+                })
+                .collect();
+            let children: Vec<&GoalResult> = self
+                .goals
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.parent.as_deref() == Some(goal.id.as_str()))
+                .filter_map(|(ci, _)| goal_results[ci].as_ref())
+                .collect();
+            let child_items: Vec<Dynamic> = children
+                .iter()
+                .map(|c| {
+                    item_map(&[
+                        ("id", dyn_str(&c.id)),
+                        ("status", dyn_str(&c.status)),
+                        ("score", dyn_f64(c.score)),
+                        ("weight", Dynamic::from_float(1.0)),
+                    ])
+                })
+                .collect();
+            let assessed = |d: &Dynamic| {
+                d.read_lock::<rhai::Map>()
+                    .and_then(|m| m.get("status").map(|s| s.to_string()))
+                    .is_some_and(|s| s != "no_data" && s != "error")
+            };
+            let anything = items.iter().chain(&assignment_items).chain(&child_items).any(assessed);
+            let (verdict, error) = if !anything {
+                (
+                    Verdict {
+                        status: "no_data".into(),
+                        reason: Some(tr(
+                            lang,
+                            "nothing linked to the goal could be assessed",
+                            "inget av målets nyckeltal, uppdrag eller delmål kunde bedömas",
+                        )),
+                    },
+                    None,
+                )
+            } else {
+                let input = AggregationInput {
+                    indicators: items,
+                    assignments: assignment_items,
+                    children: child_items,
+                    params: goal.params.clone(),
+                };
+                match self.engine.run_aggregation(&goal.aggregate, input).and_then(|v| self.checked_verdict(&goal.aggregate.id, v)) {
+                    Ok(v) => (v, None),
+                    Err(e) => (Verdict { status: "error".into(), reason: Some(e.message().to_string()) }, Some(e)),
+                }
+            };
+            let level = self.scale.level(&verdict.status).unwrap_or(&self.scale.error);
+            goal_results[gi] = Some(GoalResult {
+                id: goal.id.clone(),
+                title: goal.title.clone(),
+                text: goal.text.clone(),
+                parent: goal.parent.clone(),
+                status: level.id.clone(),
+                label: level.label.clone(),
+                color: level.color.clone(),
+                score: level.score,
+                reason: verdict.reason.unwrap_or_default(),
+                rule: goal.aggregate.id.clone(),
+                indicators: goal.indicators.iter().map(|l| WeightedId { id: l.id.clone(), weight: l.weight }).collect(),
+                key_figures: goal.key_figures.clone(),
+                children: children.iter().map(|c| c.id.clone()).collect(),
+                assignments,
+                error,
+            });
+        }
+        Report {
+            schema: REPORT_SCHEMA.to_string(),
+            plan: PlanInfo { id: self.id.clone(), title: self.title.clone(), language: self.language },
+            entity: entity.to_string(),
+            entity_name: self.entity_name(entity).to_string(),
+            period: period.to_string(),
+            scale: self.scale.clone(),
+            goals: goal_results.into_iter().flatten().collect(),
+            indicators: results,
+        }
+    }
+
+    /// Maps a score verdict onto the scale and refuses unknown status ids.
+    pub(crate) fn checked_verdict(&self, rule: &str, v: Verdict) -> Result<Verdict> {
+        if let Some(x) = v.status.strip_prefix(SCORE_PREFIX) {
+            let x: f64 = x.parse().unwrap_or(0.0);
+            let level = self.scale.level_for_score(x);
+            let reason = v.reason.unwrap_or_else(|| {
+                format!("{}{}", tr(self.language, "score ", "poäng "), rules::format_number(Some(x), Some(2), self.language))
+            });
+            return Ok(Verdict { status: level.id.clone(), reason: Some(reason) });
+        }
+        if v.status == "no_data" || self.scale.rank(&v.status).is_some() {
+            return Ok(v);
+        }
+        let ids: Vec<&str> = self.scale.levels.iter().map(|l| l.id.as_str()).collect();
+        Err(Error::rule(format!("rule `{rule}` returned status `{}`, which is not on the scale ({}, no_data)", v.status, ids.join(", "))))
+    }
+
+    /// The value and references an indicator rule sees for one entity, period and gender.
+    pub(crate) fn gather(&self, index: &Index, ind: &Indicator, entity: &str, period: &str, gender: Gender) -> Gathered {
+        let lang = self.language;
+        let key = (ind.id.clone(), entity.to_string(), gender);
+        let series = index.series.get(&key);
+        let year = period_year(period).unwrap_or(0);
+        let mut used: Option<(String, f64)> = None;
+        let mut gap_reason = None;
+        if let Some(s) = series {
+            for pt in s.iter().rev() {
+                let p = &pt.period;
+                if p.as_str() > period {
+                    continue;
+                }
+                let age = year - period_year(p).unwrap_or(i64::MIN / 2);
+                if let Some(v) = pt.value {
+                    if age <= i64::from(ind.max_age) {
+                        used = Some((p.clone(), v));
+                    } else {
+                        gap_reason = Some(tr(
+                            lang,
+                            &format!("the latest value is from {p}, more than {} years before {period}", ind.max_age),
+                            &format!("senaste värdet är från {p}, mer än {} år före {period}", ind.max_age),
+                        ));
+                    }
+                    break;
+                }
+            }
+        }
+        if used.is_none() && gap_reason.is_none() {
+            let marker = series.and_then(|s| s.iter().rev().find(|pt| pt.period.as_str() <= period && pt.value.is_none()));
+            let missing_why = marker.and_then(|pt| pt.missing.as_ref().map(|why| (pt.period.clone(), why.clone())));
+            gap_reason = Some(match missing_why {
+                Some((p, why)) => tr(lang, &format!("the value for {p} is missing ({why})"), &format!("värdet för {p} saknas ({why})")),
+                None => tr(
+                    lang,
+                    &format!("no value for {period} or the {} years before", ind.max_age),
+                    &format!("inget värde för {period} eller de {} åren före", ind.max_age),
+                ),
+            });
+        }
+        let period_used = used.as_ref().map(|(p, _)| p.clone());
+        let at = period_used.as_deref().unwrap_or(period);
+        let history: Vec<PeriodValue> = series
+            .map(|s| {
+                s.iter()
+                    .filter_map(|pt| Some(PeriodValue { period: pt.period.clone(), value: pt.value? }))
+                    .filter(|pv| pv.period.as_str() < at)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let value_of = |e: &str, g: Gender| -> Option<f64> {
+            index.series.get(&(ind.id.clone(), e.to_string(), g)).and_then(|s| s.iter().find(|pt| pt.period == at).and_then(|pt| pt.value))
+        };
+        let national = self.comparison.national.as_deref().and_then(|n| value_of(n, gender));
+        let peers = self.peer_stats(index, ind, at, gender);
+        let percentile = used.as_ref().and_then(|(_, v)| self.percentile(index, ind, at, gender, *v));
+        let (women, men) = if ind.gender { (value_of(entity, Gender::K), value_of(entity, Gender::M)) } else { (None, None) };
+        Gathered {
+            inputs: RuleInputs {
+                value: used.as_ref().map(|(_, v)| *v),
+                target: ind.target_for(at),
+                targets: ind.targets.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+                previous: history.last().map(|h| h.value),
+                history,
+                national,
+                peers,
+                percentile,
+                women,
+                men,
+                higher_is_better: ind.higher_is_better(),
+                period: at.to_string(),
+            },
+            period_used,
+            gap_reason,
+        }
+    }
+
+    fn is_aggregate_entity(&self, e: &str) -> bool {
+        self.comparison.national.as_deref() == Some(e) || self.comparison.groups.contains_key(e) || e.starts_with("G")
+    }
+
+    fn peer_stats(&self, index: &Index, ind: &Indicator, period: &str, gender: Gender) -> Option<PeerStats> {
+        if let Some(group) = &self.comparison.peer_group {
+            let row = index
+                .series
+                .get(&(ind.id.clone(), group.clone(), gender))
+                .and_then(|s| s.iter().find(|pt| pt.period == period && pt.value.is_some()));
+            if let Some(pt) = row {
+                return Some(PeerStats { mean: pt.value, count: pt.count.unwrap_or(0) as usize, published: true, ..PeerStats::default() });
+            }
+        }
+        if self.comparison.peers.is_empty() {
+            return None;
+        }
+        let values: Vec<f64> = self
+            .comparison
+            .peers
+            .iter()
+            .filter_map(|m| {
+                index
+                    .series
+                    .get(&(ind.id.clone(), m.clone(), gender))
+                    .and_then(|s| s.iter().find(|pt| pt.period == period))
+                    .and_then(|pt| pt.value)
+            })
+            .collect();
+        if values.is_empty() { None } else { Some(PeerStats::from_values(values)) }
+    }
+
+    fn percentile(&self, index: &Index, ind: &Indicator, period: &str, gender: Gender, value: f64) -> Option<f64> {
+        let all = index.by_period.get(&(ind.id.clone(), period.to_string(), gender))?;
+        let (mut n, mut worse, mut ties) = (0usize, 0.0f64, 0.0f64);
+        for (e, v) in all {
+            if self.is_aggregate_entity(e) {
+                continue;
+            }
+            n += 1;
+            if *v == value {
+                ties += 1.0;
+            } else if (ind.higher_is_better() && *v < value) || (!ind.higher_is_better() && *v > value) {
+                worse += 1.0;
+            }
+        }
+        // The entity itself is one of the ties.
+        if n < 2 {
+            return None;
+        }
+        Some((worse + (ties - 1.0).max(0.0) * 0.5) / (n - 1) as f64)
+    }
+
+    /// Runs an indicator's rule on gathered inputs and builds the result.
+    pub(crate) fn judge(&self, ind: &Indicator, gender: Gender, role: Role, goals: Vec<String>, g: Gathered) -> IndicatorResult {
+        let (verdict, error) = if g.inputs.value.is_none() {
+            (Verdict { status: "no_data".into(), reason: g.gap_reason.clone() }, None)
+        } else {
+            match self.run_rule(ind, &g.inputs) {
+                Ok(v) => (v, None),
+                Err(e) => (Verdict { status: "error".into(), reason: Some(e.message().to_string()) }, Some(e)),
+            }
+        };
+        let level = self.scale.level(&verdict.status).unwrap_or(&self.scale.error);
+        let i = g.inputs;
+        IndicatorResult {
+            id: ind.id.clone(),
+            title: ind.title.clone(),
+            unit: ind.unit.clone(),
+            decimals: ind.decimals,
+            direction: ind.direction,
+            gender,
+            role,
+            goals,
+            rule: ind.rule.id.clone(),
+            status: level.id.clone(),
+            label: level.label.clone(),
+            color: level.color.clone(),
+            score: level.score,
+            reason: verdict.reason.unwrap_or_default(),
+            error,
+            period: g.period_used,
+            value: i.value,
+            target: i.target,
+            national: i.national,
+            peers: i.peers,
+            percentile: i.percentile,
+            previous: i.previous,
+            history: i.history,
+            women: i.women,
+            men: i.men,
+            source: ind.kolada.as_ref().map(|k| format!("Kolada {k}")).or_else(|| ind.source_url.clone()),
+        }
+    }
+
+    pub(crate) fn run_rule(&self, ind: &Indicator, inputs: &RuleInputs) -> Result<Verdict> {
+        self.run_rule_with(&ind.rule, ind, &ind.params, inputs)
+    }
+
+    pub(crate) fn run_rule_with(
+        &self,
+        rule: &rules::CompiledRule,
+        ind: &Indicator,
+        params: &Dynamic,
+        inputs: &RuleInputs,
+    ) -> Result<Verdict> {
+        let ctx = IndicatorContext { id: &ind.id, title: &ind.title, unit: &ind.unit, decimals: ind.decimals, params };
+        self.run_rule_ctx(rule, &ctx, inputs)
+    }
+
+    pub(crate) fn run_rule_ctx(&self, rule: &rules::CompiledRule, ctx: &IndicatorContext<'_>, inputs: &RuleInputs) -> Result<Verdict> {
+        let v = self.engine.run_indicator(rule, inputs, ctx)?;
+        self.checked_verdict(&rule.id, v)
+    }
+}

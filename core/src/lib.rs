@@ -1,0 +1,29 @@
+//! attain-core: a rules engine for goal- and results-based management.
+//!
+//! A [`Plan`] holds goals, the indicators (key figures) linked to them and the assignments
+//! given to boards; target rules are short Rhai scripts. [`Plan::evaluate`] judges, for an
+//! entity and a period, the attainment status of every indicator and goal and says why.
+#![deny(missing_docs)]
+
+mod data;
+mod error;
+mod eval;
+mod files;
+mod model;
+mod plan;
+mod render;
+mod report;
+mod rules;
+mod testing;
+
+pub use data::{AssignmentUpdate, MAX_ROWS, Observation, Observations};
+pub use error::{Error, ErrorKind, Location, Result};
+pub use eval::Query;
+pub use files::{PlanFiles, read_text};
+pub use model::{AssignmentStatus, Gender, Language, PeerStats, PeriodValue};
+pub use plan::{Assignment, Comparison, Direction, Goal, GoalIndicator, Indicator, Level, Plan, Scale};
+pub use render::{Format, render};
+pub use report::{AssignmentResult, GoalResult, IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role, WeightedId};
+pub use testing::{
+    CaseOutcome, CheckFailure, CheckOptions, CheckReport, Explanation, Required, TestReport, check, run_rule_tests, run_rule_tests_in,
+};

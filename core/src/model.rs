@@ -1,0 +1,160 @@
+//! Plain data types shared by the plan, the data and the report.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Women, men or everyone. Kolada's codes: T (totalt), K (kvinnor), M (män).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Gender {
+    /// Everyone.
+    T,
+    /// Women.
+    K,
+    /// Men.
+    M,
+}
+
+impl Gender {
+    /// All three, total first.
+    pub const ALL: [Gender; 3] = [Gender::T, Gender::K, Gender::M];
+
+    /// Parses `T`, `K`, `M` (also `F`/`W` for women, `total`, `women`, `men`), case-insensitive.
+    pub fn parse(s: &str) -> Option<Gender> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "t" | "total" | "totalt" | "" => Some(Gender::T),
+            "k" | "f" | "w" | "women" | "kvinnor" => Some(Gender::K),
+            "m" | "men" | "män" => Some(Gender::M),
+            _ => None,
+        }
+    }
+    /// The one-letter code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Gender::T => "T",
+            Gender::K => "K",
+            Gender::M => "M",
+        }
+    }
+}
+
+impl fmt::Display for Gender {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Language of labels and reasons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// Swedish.
+    Sv,
+    /// English.
+    #[default]
+    En,
+}
+
+/// A value for one period, as rules see history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeriodValue {
+    /// Period id (`2022`, `2023-T1`).
+    pub period: String,
+    /// The value.
+    pub value: f64,
+}
+
+/// Statistics of a peer group for one indicator and period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PeerStats {
+    /// Mean of the members, or the group's published value.
+    pub mean: Option<f64>,
+    /// Median of the members.
+    pub median: Option<f64>,
+    /// Lowest member value.
+    pub min: Option<f64>,
+    /// Highest member value.
+    pub max: Option<f64>,
+    /// Members with a value (for a published group value: Kolada's `count`, else 0 when unknown).
+    pub count: usize,
+    /// Member values used, in member order.
+    #[serde(default)]
+    pub values: Vec<f64>,
+    /// True when `mean` is the group's own published row rather than derived from members.
+    #[serde(default)]
+    pub published: bool,
+}
+
+impl PeerStats {
+    /// Statistics derived from member values.
+    pub fn from_values(values: Vec<f64>) -> PeerStats {
+        if values.is_empty() {
+            return PeerStats::default();
+        }
+        let mut sorted = values.clone();
+        sorted.sort_by(f64::total_cmp);
+        let n = sorted.len();
+        let median = if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 };
+        PeerStats {
+            mean: Some(values.iter().sum::<f64>() / n as f64),
+            median: Some(median),
+            min: sorted.first().copied(),
+            max: sorted.last().copied(),
+            count: n,
+            values,
+            published: false,
+        }
+    }
+}
+
+/// Status of an assignment (uppdrag) at a follow-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignmentStatus {
+    /// Done.
+    Done,
+    /// Expected to be done in time.
+    OnTrack,
+    /// In danger of not being done.
+    AtRisk,
+    /// Not done (at year end).
+    NotDone,
+    /// Not started.
+    NotStarted,
+}
+
+impl AssignmentStatus {
+    /// Parses the snake_case id (`on_track`).
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s.trim() {
+            "done" => Self::Done,
+            "on_track" => Self::OnTrack,
+            "at_risk" => Self::AtRisk,
+            "not_done" => Self::NotDone,
+            "not_started" => Self::NotStarted,
+            _ => return None,
+        })
+    }
+    /// The snake_case id.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Done => "done",
+            Self::OnTrack => "on_track",
+            Self::AtRisk => "at_risk",
+            Self::NotDone => "not_done",
+            Self::NotStarted => "not_started",
+        }
+    }
+    /// Where the assignment sits on the plan's scale: done and on track count as attained.
+    pub(crate) fn scale_status(self) -> &'static str {
+        match self {
+            Self::Done | Self::OnTrack => "attained",
+            Self::AtRisk | Self::NotStarted => "partly",
+            Self::NotDone => "not_attained",
+        }
+    }
+}
+
+/// The year part of a period id (`2023-T1` → 2023).
+pub(crate) fn period_year(period: &str) -> Option<i64> {
+    period.get(..4)?.parse().ok()
+}

@@ -1,0 +1,201 @@
+//! A self-contained HTML page: no scripts, no network, inline CSS and SVG.
+
+use super::{goal_rows, t, with_unit};
+use crate::report::{IndicatorResult, Report, Role};
+use std::fmt::Write;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A small line of the history plus the current value, as inline SVG.
+fn sparkline(r: &IndicatorResult) -> String {
+    let mut pts: Vec<f64> = r.history.iter().map(|h| h.value).collect();
+    if let Some(v) = r.value {
+        pts.push(v);
+    }
+    if pts.len() < 2 {
+        return String::new();
+    }
+    let (w, h) = (96.0, 24.0);
+    let lo = pts.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = pts.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let xy: Vec<(f64, f64)> = pts
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (2.0 + i as f64 * (w - 4.0) / (pts.len() - 1) as f64, h - 3.0 - (v - lo) / span * (h - 6.0)))
+        .collect();
+    let path: Vec<String> = xy.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
+    let (lx, ly) = xy[xy.len() - 1];
+    let title: Vec<String> = r
+        .history
+        .iter()
+        .map(|h| format!("{}: {}", h.period, h.value))
+        .chain(r.value.map(|v| format!("{}: {v}", r.period.as_deref().unwrap_or(""))))
+        .collect();
+    format!(
+        "<svg class=\"spark\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\"><title>{}</title><polyline fill=\"none\" stroke=\"#546e7a\" stroke-width=\"1.5\" points=\"{}\"/><circle cx=\"{lx:.1}\" cy=\"{ly:.1}\" r=\"2.5\" fill=\"{}\"/></svg>",
+        esc(&title.join(", ")),
+        path.join(" "),
+        esc(&r.color)
+    )
+}
+
+pub(super) fn page(report: &Report) -> String {
+    let mut o = String::new();
+    let lang = if report.plan.language == crate::model::Language::Sv { "sv" } else { "en" };
+    let _ = write!(
+        o,
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} – {} {}</title><style>{CSS}</style></head><body>",
+        esc(&report.plan.title),
+        esc(&report.entity_name),
+        esc(&report.period)
+    );
+    let _ = write!(
+        o,
+        "<header><h1>{}</h1><p class=\"sub\">{} · {} {}</p>",
+        esc(&report.plan.title),
+        esc(&report.entity_name),
+        t(report, "Period", "Period"),
+        esc(&report.period)
+    );
+    // Summary: how many goals at each level.
+    let _ = write!(o, "<ul class=\"summary\">");
+    for level in report.scale.levels.iter().chain([&report.scale.no_data]) {
+        let n = report.goals.iter().filter(|g| g.status == level.id).count();
+        let _ =
+            write!(o, "<li><span class=\"dot\" style=\"background:{}\"></span>{} <b>{n}</b></li>", esc(&level.color), esc(&level.label));
+    }
+    let _ = write!(o, "</ul></header><main>");
+    for goal in &report.goals {
+        let _ = write!(
+            o,
+            "<section class=\"goal\" id=\"goal-{}\"><div class=\"goal-head\"><span class=\"light\" style=\"background:{}\" title=\"{}\"></span><div><h2><span class=\"gid\">{} {}</span> {}</h2><p class=\"status\"><b style=\"color:{}\">{}</b> – {}</p></div></div>",
+            esc(&goal.id),
+            esc(&goal.color),
+            esc(&goal.label),
+            t(report, "Goal", "Mål"),
+            esc(&goal.id),
+            esc(&goal.title),
+            esc(&goal.color),
+            esc(&goal.label),
+            esc(&goal.reason)
+        );
+        if !goal.text.is_empty() {
+            let _ = write!(o, "<details class=\"text\"><summary>{}</summary>", t(report, "Political text", "Politisk text"));
+            for p in goal.text.split("\n\n") {
+                let _ = write!(o, "<p>{}</p>", esc(p.trim()));
+            }
+            let _ = write!(o, "</details>");
+        }
+        let _ = write!(
+            o,
+            "<table><thead><tr><th></th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            t(report, "Indicator", "Nyckeltal"),
+            t(report, "Value", "Utfall"),
+            t(report, "Target / national", "Mål / riket"),
+            t(report, "Peers", "Jämförelse"),
+            t(report, "Women / men", "Kvinnor / män"),
+            t(report, "Trend", "Trend"),
+            t(report, "Assessment", "Bedömning")
+        );
+        for r in goal_rows(report, &goal.id) {
+            let kf = if r.role == Role::KeyFigure {
+                format!(" <span class=\"tag\">{}</span>", t(report, "key figure", "nyckeltal"))
+            } else {
+                String::new()
+            };
+            let target_or_nat = match (r.target, r.national) {
+                (Some(_), _) => format!("{} {}", t(report, "target", "mål"), with_unit(report, r, r.target)),
+                (None, Some(_)) => with_unit(report, r, r.national),
+                _ => "–".into(),
+            };
+            let peers = r.peers.as_ref().and_then(|p| p.mean).map_or("–".into(), |m| with_unit(report, r, Some(m)));
+            let gender = if r.women.is_some() || r.men.is_some() {
+                format!(
+                    "<span class=\"k\">♀ {}</span> <span class=\"m\">♂ {}</span>",
+                    with_unit(report, r, r.women),
+                    with_unit(report, r, r.men)
+                )
+            } else {
+                String::new()
+            };
+            let period = r.period.as_deref().map(|p| format!("<small>{}</small>", esc(p))).unwrap_or_default();
+            let _ = write!(
+                o,
+                "<tr class=\"ind\" data-id=\"{}\" data-status=\"{}\"><td><span class=\"dot\" style=\"background:{}\" title=\"{}\"></span></td><td>{}{kf}<br><small class=\"src\">{}</small></td><td class=\"n\">{}<br>{period}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{gender}</td><td>{}</td><td><b>{}</b><br><span class=\"reason\">{}</span></td></tr>",
+                esc(&r.id),
+                esc(&r.status),
+                esc(&r.color),
+                esc(&r.label),
+                esc(&r.title),
+                esc(r.source.as_deref().unwrap_or(&r.id)),
+                with_unit(report, r, r.value),
+                target_or_nat,
+                peers,
+                sparkline(r),
+                esc(&r.label),
+                esc(&r.reason)
+            );
+        }
+        let _ = write!(o, "</tbody></table>");
+        if !goal.assignments.is_empty() {
+            let _ = write!(o, "<h3>{}</h3><ul class=\"assign\">", t(report, "Assignments", "Uppdrag"));
+            for a in &goal.assignments {
+                let boards = if a.boards.is_empty() { t(report, "all boards", "alla nämnder").to_string() } else { a.boards.join(", ") };
+                let status = a.status.as_deref().map_or(t(report, "not followed up", "ej uppföljt").to_string(), assignment_label(report));
+                let _ = write!(
+                    o,
+                    "<li><span class=\"aid\">{}</span> {} <small>({})</small> <span class=\"astat\">{}</span></li>",
+                    esc(&a.id),
+                    esc(&a.text),
+                    esc(&boards),
+                    esc(&status)
+                );
+            }
+            let _ = write!(o, "</ul>");
+        }
+        let _ = write!(o, "</section>");
+    }
+    let _ = write!(o, "</main><footer>{} attain · {}</footer></body></html>", t(report, "Made with", "Skapad med"), esc(&report.plan.id));
+    o
+}
+
+fn assignment_label(report: &Report) -> impl Fn(&str) -> String + '_ {
+    move |s: &str| {
+        let sv = report.plan.language == crate::model::Language::Sv;
+        match (s, sv) {
+            ("done", true) => "Genomfört",
+            ("on_track", true) => "Bedöms bli genomfört",
+            ("at_risk", true) => "Risk att inte genomföras",
+            ("not_done", true) => "Inte genomfört",
+            ("not_started", true) => "Ej påbörjat",
+            ("done", false) => "Done",
+            ("on_track", false) => "On track",
+            ("at_risk", false) => "At risk",
+            ("not_done", false) => "Not done",
+            ("not_started", false) => "Not started",
+            (other, _) => other,
+        }
+        .to_string()
+    }
+}
+
+const CSS: &str = "
+:root{--fg:#1d2327;--muted:#5f6b73;--line:#e3e7ea;--bg:#f6f8f9}
+*{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+header{background:#fff;border-bottom:1px solid var(--line);padding:24px 32px}h1{margin:0 0 4px;font-size:24px}
+.sub{margin:0;color:var(--muted)}.summary{list-style:none;display:flex;gap:20px;padding:0;margin:14px 0 0;flex-wrap:wrap}
+.summary li{display:flex;align-items:center;gap:6px}main{max-width:1200px;margin:0 auto;padding:16px 24px}
+.goal{background:#fff;border:1px solid var(--line);border-radius:10px;margin:18px 0;padding:18px 22px}
+.goal-head{display:flex;gap:14px;align-items:flex-start}.light{flex:none;width:22px;height:22px;border-radius:50%;margin-top:4px;box-shadow:inset 0 -2px 0 rgba(0,0,0,.15)}
+h2{margin:0;font-size:17px;font-weight:600}.gid{color:var(--muted);font-weight:500;margin-right:4px}.status{margin:4px 0 0;color:var(--muted)}
+details.text{margin:10px 0 0 36px;color:var(--muted)}details.text summary{cursor:pointer}
+table{width:100%;border-collapse:collapse;margin-top:14px;font-size:14px}th{text-align:left;font-weight:600;color:var(--muted);border-bottom:2px solid var(--line);padding:6px 8px;font-size:12px;text-transform:uppercase;letter-spacing:.03em}
+td{border-bottom:1px solid var(--line);padding:8px;vertical-align:top}.n{text-align:right;white-space:nowrap}small{color:var(--muted)}
+.dot{display:inline-block;width:12px;height:12px;border-radius:50%}.reason{color:var(--muted)}.tag{font-size:11px;background:#eceff1;border-radius:4px;padding:1px 5px;color:var(--muted)}
+.k{color:#8e24aa;white-space:nowrap}.m{color:#1565c0;white-space:nowrap}h3{font-size:14px;margin:16px 0 6px;color:var(--muted)}
+.assign{margin:0;padding-left:18px}.assign li{margin:3px 0}.aid{font-weight:600;margin-right:4px}.astat{font-size:12px;background:#eceff1;border-radius:4px;padding:1px 6px;margin-left:4px}
+footer{text-align:center;color:var(--muted);padding:24px;font-size:12px}
+";

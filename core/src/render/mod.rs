@@ -1,0 +1,267 @@
+//! Renderers: terminal table, Markdown, CSV, JSON and a self-contained HTML page.
+
+mod html;
+
+use crate::model::{Gender, Language};
+use crate::report::{IndicatorResult, Report, Role};
+use crate::rules::format_number;
+use std::fmt::Write;
+
+/// An output format for a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A table for a terminal; `color` adds ANSI colours.
+    Table {
+        /// Use ANSI colours.
+        color: bool,
+    },
+    /// The stable JSON shape.
+    Json,
+    /// Markdown.
+    Markdown,
+    /// CSV, one row per indicator result.
+    Csv,
+    /// A self-contained HTML page.
+    Html,
+}
+
+impl Format {
+    /// Parses `table`, `json`, `md`/`markdown`, `csv`, `html`.
+    pub fn parse(s: &str) -> Option<Format> {
+        Some(match s {
+            "table" => Format::Table { color: false },
+            "json" => Format::Json,
+            "md" | "markdown" => Format::Markdown,
+            "csv" => Format::Csv,
+            "html" => Format::Html,
+            _ => return None,
+        })
+    }
+}
+
+/// Renders a report.
+///
+/// ```
+/// # let files = attain_core::PlanFiles::from([("plan.toml".to_string(), "[plan]\nid='x'\ntitle='X'\nentity='1'\n[[goal]]\nid='g'\ntitle='G'\nindicators=['i']\n[[indicator]]\nid='i'\ntitle='I'\nrule='reference'\n".to_string())]);
+/// # let plan = attain_core::Plan::from_files(files)?;
+/// # let data = attain_core::Observations::from_csv("indicator,entity,period,value\ni,1,2020,5\ni,0000,2020,4\n", "d.csv")?;
+/// let report = plan.evaluate(&data, &attain_core::Query::default())?;
+/// let md = attain_core::render(&report, attain_core::Format::Markdown);
+/// assert!(md.contains("| I |"));
+/// # Ok::<(), attain_core::Error>(())
+/// ```
+pub fn render(report: &Report, format: Format) -> String {
+    match format {
+        Format::Table { color } => table(report, color),
+        Format::Json => report.to_json(),
+        Format::Markdown => markdown(report),
+        Format::Csv => csv(report),
+        Format::Html => html::page(report),
+    }
+}
+
+pub(crate) fn lang(report: &Report) -> Language {
+    report.plan.language
+}
+
+pub(crate) fn t(report: &Report, en: &'static str, sv: &'static str) -> &'static str {
+    if lang(report) == Language::Sv { sv } else { en }
+}
+
+pub(crate) fn num(report: &Report, r: &IndicatorResult, x: Option<f64>) -> String {
+    format_number(x, r.decimals, lang(report))
+}
+
+pub(crate) fn with_unit(report: &Report, r: &IndicatorResult, x: Option<f64>) -> String {
+    let n = num(report, r, x);
+    if x.is_none() || r.unit.is_empty() {
+        n
+    } else if r.unit == "%" {
+        format!("{n} %")
+    } else {
+        format!("{n} {}", r.unit)
+    }
+}
+
+/// Results of a goal's indicators (scored first, then key figures), total only.
+pub(crate) fn goal_rows<'a>(report: &'a Report, goal_id: &str) -> Vec<&'a IndicatorResult> {
+    let Some(goal) = report.goal(goal_id) else { return vec![] };
+    let ids = goal.indicators.iter().map(|w| w.id.as_str()).chain(goal.key_figures.iter().map(String::as_str));
+    ids.filter_map(|id| report.indicator(id, Gender::T)).collect()
+}
+
+fn ansi(color: &str) -> &'static str {
+    match color {
+        "#2e7d32" => "\x1b[32m",
+        "#f9a825" => "\x1b[33m",
+        "#c62828" => "\x1b[31m",
+        "#6a1b9a" => "\x1b[35m",
+        _ => "\x1b[90m",
+    }
+}
+
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+fn pad(s: &str, w: usize) -> String {
+    let mut out = s.to_string();
+    for _ in width(s)..w {
+        out.push(' ');
+    }
+    out
+}
+
+fn clip(s: &str, w: usize) -> String {
+    if width(s) <= w { s.to_string() } else { s.chars().take(w.saturating_sub(1)).collect::<String>() + "…" }
+}
+
+fn table(report: &Report, color: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {} ({}), {}", report.plan.title, report.entity_name, report.entity, report.period);
+    for goal in &report.goals {
+        let (c, reset) = if color { (ansi(&goal.color), "\x1b[0m") } else { ("", "") };
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{c}● {}{reset} {} {}", goal.label, t(report, "Goal", "Mål"), goal.id);
+        let _ = writeln!(out, "  {}", goal.title);
+        let _ = writeln!(out, "  {}", goal.reason);
+        let rows = goal_rows(report, &goal.id);
+        let tw = rows.iter().map(|r| width(&r.title).min(48)).max().unwrap_or(10);
+        for r in rows {
+            let (c, reset) = if color { (ansi(&r.color), "\x1b[0m") } else { ("", "") };
+            let marker = if r.role == Role::KeyFigure { "·" } else { "●" };
+            let value = with_unit(report, r, r.value);
+            let period = r.period.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {c}{marker} {}{reset} {} {}{} — {}",
+                pad(&r.label, 16),
+                pad(&clip(&r.title, 48), tw),
+                value,
+                period,
+                r.reason
+            );
+            if r.women.is_some() || r.men.is_some() {
+                let _ = writeln!(
+                    out,
+                    "    {} {}  {} {}",
+                    t(report, "women", "kvinnor"),
+                    with_unit(report, r, r.women),
+                    t(report, "men", "män"),
+                    with_unit(report, r, r.men)
+                );
+            }
+        }
+        for a in &goal.assignments {
+            let status = a.status.as_deref().unwrap_or(t(report, "not followed up", "ej uppföljt"));
+            let _ = writeln!(out, "  ▸ {} [{}] {}", a.id, status, clip(&a.text, 90));
+        }
+    }
+    out
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn markdown(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", md_escape(&report.plan.title));
+    let _ = writeln!(
+        out,
+        "{}: **{}** ({}), {}: **{}**\n",
+        t(report, "Entity", "Kommun"),
+        report.entity_name,
+        report.entity,
+        t(report, "period", "period"),
+        report.period
+    );
+    for goal in &report.goals {
+        let _ = writeln!(out, "## {} {}: {}\n", t(report, "Goal", "Mål"), goal.id, md_escape(&goal.title));
+        let _ = writeln!(out, "**{}** — {}\n", goal.label, md_escape(&goal.reason));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |\n|---|---|---|---|---|",
+            t(report, "Indicator", "Nyckeltal"),
+            t(report, "Value", "Utfall"),
+            t(report, "Period", "Period"),
+            t(report, "Status", "Status"),
+            t(report, "Reason", "Motivering")
+        );
+        for r in goal_rows(report, &goal.id) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                md_escape(&r.title),
+                with_unit(report, r, r.value),
+                r.period.as_deref().unwrap_or("–"),
+                r.label,
+                md_escape(&r.reason)
+            );
+        }
+        if !goal.assignments.is_empty() {
+            let _ = writeln!(out, "\n{}:\n", t(report, "Assignments", "Uppdrag"));
+            for a in &goal.assignments {
+                let _ = writeln!(
+                    out,
+                    "- **{}** {} — {}",
+                    a.id,
+                    md_escape(&a.text),
+                    a.status.as_deref().unwrap_or(t(report, "not followed up", "ej uppföljt"))
+                );
+            }
+        }
+        let _ = writeln!(out);
+    }
+    out
+}
+
+fn csv(report: &Report) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "entity",
+        "period",
+        "goals",
+        "indicator",
+        "title",
+        "gender",
+        "role",
+        "rule",
+        "status",
+        "period_used",
+        "value",
+        "target",
+        "national",
+        "peers_mean",
+        "percentile",
+        "previous",
+        "women",
+        "men",
+        "reason",
+    ]);
+    let f = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    for r in &report.indicators {
+        let _ = w.write_record([
+            report.entity.as_str(),
+            &report.period,
+            &r.goals.join(";"),
+            &r.id,
+            &r.title,
+            r.gender.code(),
+            if r.role == Role::Indicator { "indicator" } else { "key_figure" },
+            &r.rule,
+            &r.status,
+            r.period.as_deref().unwrap_or(""),
+            &f(r.value),
+            &f(r.target),
+            &f(r.national),
+            &f(r.peers.as_ref().and_then(|p| p.mean)),
+            &f(r.percentile),
+            &f(r.previous),
+            &f(r.women),
+            &f(r.men),
+            &r.reason,
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}

@@ -1,0 +1,197 @@
+//! The report: one stable JSON shape (schema/report.schema.json) every binding returns.
+
+use crate::error::Error;
+use crate::model::{Gender, Language, PeerStats, PeriodValue};
+use crate::plan::{Direction, Scale};
+use serde::{Deserialize, Serialize};
+
+/// Version tag of the report shape.
+pub const REPORT_SCHEMA: &str = "attain-report/1";
+
+/// The result of evaluating a plan for one entity and period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    /// Always [`REPORT_SCHEMA`].
+    pub schema: String,
+    /// The plan evaluated.
+    pub plan: PlanInfo,
+    /// Entity id.
+    pub entity: String,
+    /// Entity display name.
+    pub entity_name: String,
+    /// Period asked for.
+    pub period: String,
+    /// The plan's scale, for renderers.
+    pub scale: Scale,
+    /// Goals in plan order.
+    pub goals: Vec<GoalResult>,
+    /// Indicator results: every indicator and key figure, total first then women and men.
+    pub indicators: Vec<IndicatorResult>,
+}
+
+/// Identity of the plan in a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanInfo {
+    /// Plan id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Language of labels and reasons.
+    pub language: Language,
+}
+
+/// A goal's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoalResult {
+    /// Goal id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Political text.
+    pub text: String,
+    /// Parent goal.
+    pub parent: Option<String>,
+    /// Status id.
+    pub status: String,
+    /// Status label.
+    pub label: String,
+    /// Status colour.
+    pub color: String,
+    /// Score of the status on the scale.
+    pub score: Option<f64>,
+    /// Why.
+    pub reason: String,
+    /// Aggregation used.
+    pub rule: String,
+    /// Scored indicator ids with their weights.
+    pub indicators: Vec<WeightedId>,
+    /// Key figure ids (shown, not scored).
+    pub key_figures: Vec<String>,
+    /// Sub-goal ids.
+    pub children: Vec<String>,
+    /// Assignments with their latest follow-up in the period's year.
+    pub assignments: Vec<AssignmentResult>,
+    /// Set when the aggregation failed.
+    pub error: Option<Error>,
+}
+
+/// An indicator id and weight.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeightedId {
+    /// Indicator id.
+    pub id: String,
+    /// Weight.
+    pub weight: f64,
+}
+
+/// An assignment and its follow-up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignmentResult {
+    /// Assignment id.
+    pub id: String,
+    /// Text.
+    pub text: String,
+    /// Boards; empty means all.
+    pub boards: Vec<String>,
+    /// Follow-up status (`done`, `on_track`, …), none when not followed up.
+    pub status: Option<String>,
+    /// Period of the follow-up.
+    pub period: Option<String>,
+    /// Comment of the follow-up.
+    pub comment: Option<String>,
+}
+
+/// Role of an indicator in its goals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Scored by a goal.
+    Indicator,
+    /// Followed and shown only.
+    KeyFigure,
+}
+
+/// One indicator, for one gender: its inputs, status and reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorResult {
+    /// Indicator id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Unit.
+    pub unit: String,
+    /// Decimals for display.
+    pub decimals: Option<u32>,
+    /// Polarity.
+    pub direction: Direction,
+    /// Gender of this result.
+    pub gender: Gender,
+    /// Scored or shown.
+    pub role: Role,
+    /// Goals it belongs to.
+    pub goals: Vec<String>,
+    /// Rule id.
+    pub rule: String,
+    /// Status id.
+    pub status: String,
+    /// Status label.
+    pub label: String,
+    /// Status colour.
+    pub color: String,
+    /// Score on the scale.
+    pub score: Option<f64>,
+    /// Why, in the plan's language.
+    pub reason: String,
+    /// Set when the rule failed (status `error`).
+    pub error: Option<Error>,
+    /// Period whose value was judged (may be older than the report's period).
+    pub period: Option<String>,
+    /// The value judged.
+    pub value: Option<f64>,
+    /// Target for that period.
+    pub target: Option<f64>,
+    /// National value for that period.
+    pub national: Option<f64>,
+    /// Peer statistics for that period.
+    pub peers: Option<PeerStats>,
+    /// Position among all entities in the data (1 = best).
+    pub percentile: Option<f64>,
+    /// Previous value.
+    pub previous: Option<f64>,
+    /// Earlier values, oldest first.
+    pub history: Vec<PeriodValue>,
+    /// Women's value for that period (gendered indicators).
+    pub women: Option<f64>,
+    /// Men's value.
+    pub men: Option<f64>,
+    /// Kolada id or source page.
+    pub source: Option<String>,
+}
+
+impl Report {
+    /// Goal by id.
+    pub fn goal(&self, id: &str) -> Option<&GoalResult> {
+        self.goals.iter().find(|g| g.id == id)
+    }
+    /// Indicator result by id and gender.
+    pub fn indicator(&self, id: &str, gender: Gender) -> Option<&IndicatorResult> {
+        self.indicators.iter().find(|r| r.id == id && r.gender == gender)
+    }
+    /// The report as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+    /// Parses a report from JSON.
+    ///
+    /// # Errors
+    /// A data error for JSON that is not a report.
+    pub fn from_json(text: &str) -> Result<Report, Error> {
+        serde_json::from_str(text).map_err(|e| Error::data(format!("not an attain report: {e}")).at(e.line(), e.column()))
+    }
+}

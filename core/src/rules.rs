@@ -1,0 +1,626 @@
+//! The Rhai side: one hardened engine per plan, the helpers rules call, the standard
+//! library compiled in, and the conversion of what a rule returns into a status.
+//!
+//! No Rhai type leaves this module except inside [`CompiledRule`], which is opaque.
+
+use crate::error::{Error, Result};
+use crate::files::{self, PlanFiles};
+use crate::model::{Language, PeerStats, PeriodValue};
+use rhai::packages::{Package, StandardPackage};
+use rhai::{AST, Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position, Scope};
+use std::cell::Cell;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// Sandbox limits. Each is a guard against a script that loops or grows for ever.
+pub(crate) mod limits {
+    /// Operations one evaluation may run (a loop iteration is a few).
+    pub const MAX_OPERATIONS: u64 = 200_000;
+    /// Nested function calls.
+    pub const MAX_CALL_LEVELS: usize = 32;
+    /// Nesting of expressions (global, inside functions).
+    pub const MAX_EXPR_DEPTH: (usize, usize) = (64, 32);
+    /// Characters in one string.
+    pub const MAX_STRING_SIZE: usize = 10_000;
+    /// Elements in one array.
+    pub const MAX_ARRAY_SIZE: usize = 100_000;
+    /// Entries in one object map.
+    pub const MAX_MAP_SIZE: usize = 10_000;
+    /// Modules one evaluation may import.
+    pub const MAX_MODULES: usize = 16;
+}
+
+/// The standard library, compiled into the engine so every platform (the browser too) has it.
+pub(crate) const STD_RULES: &[(&str, &str)] = &[
+    ("target", include_str!("../../rules/std/target.rhai")),
+    ("reference", include_str!("../../rules/std/reference.rhai")),
+    ("quartile", include_str!("../../rules/std/quartile.rhai")),
+    ("trend", include_str!("../../rules/std/trend.rhai")),
+    ("trajectory", include_str!("../../rules/std/trajectory.rhai")),
+    ("okr", include_str!("../../rules/std/okr.rhai")),
+];
+
+/// The standard goal aggregations.
+pub(crate) const STD_AGGREGATIONS: &[(&str, &str)] = &[
+    ("share", include_str!("../../rules/std/share.rhai")),
+    ("majority_improving", include_str!("../../rules/std/majority_improving.rhai")),
+    ("mean_score", include_str!("../../rules/std/mean_score.rhai")),
+    ("worst", include_str!("../../rules/std/worst.rhai")),
+];
+
+/// Source of a std rule or aggregation by name.
+pub(crate) fn std_source(name: &str) -> Option<&'static str> {
+    STD_RULES.iter().chain(STD_AGGREGATIONS).find(|(n, _)| *n == name).map(|(_, s)| *s)
+}
+
+/// Whether `name` names a std indicator rule.
+pub(crate) fn is_std_rule(name: &str) -> bool {
+    STD_RULES.iter().any(|(n, _)| *n == name)
+}
+
+/// Whether `name` names a std aggregation.
+pub(crate) fn is_std_aggregation(name: &str) -> bool {
+    STD_AGGREGATIONS.iter().any(|(n, _)| *n == name)
+}
+
+/// What a rule returned: a status id of the scale (or `no_data`), a reason, and a score
+/// when the rule returned a number.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Verdict {
+    pub status: String,
+    pub reason: Option<String>,
+}
+
+thread_local! {
+    // Polarity and display of the indicator being evaluated: the polarity-aware helpers
+    // (`better`, `shortfall`, `show`) need them and Rhai native functions cannot see the scope.
+    static HIGHER_IS_BETTER: Cell<bool> = const { Cell::new(true) };
+    static DECIMALS: Cell<Option<u32>> = const { Cell::new(None) };
+    static UNIT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// A compiled script: an indicator rule or a goal aggregation.
+#[derive(Clone)]
+pub struct CompiledRule {
+    /// Std name (`reference`) or path relative to the plan (`rules/x.rhai`).
+    pub(crate) id: String,
+    pub(crate) ast: Arc<AST>,
+    /// Names read as `params.NAME` in the script: a plan param outside this set is an error.
+    pub(crate) params_used: BTreeSet<String>,
+}
+
+impl std::fmt::Debug for CompiledRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompiledRule").field("id", &self.id).finish()
+    }
+}
+
+/// The plan's Rhai engine, hardened, with every helper registered.
+#[derive(Clone)]
+pub(crate) struct RuleEngine {
+    engine: Arc<Engine>,
+}
+
+impl std::fmt::Debug for RuleEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RuleEngine")
+    }
+}
+
+/// Formats a number for a report in the plan's language: decimal comma in Swedish,
+/// trailing zeros trimmed unless `decimals` is given, `–` for a missing value.
+pub(crate) fn format_number(x: Option<f64>, decimals: Option<u32>, lang: Language) -> String {
+    let Some(x) = x else { return "–".to_string() };
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    let mut s = match decimals {
+        Some(d) => format!("{x:.*}", d as usize),
+        None => {
+            let s = format!("{x:.2}");
+            let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+            if s == "-0" { "0".to_string() } else { s }
+        }
+    };
+    if lang == Language::Sv {
+        s = s.replace('.', ",").replace('-', "−");
+    }
+    s
+}
+
+fn opt_f64(d: &Dynamic) -> Option<f64> {
+    if let Ok(f) = d.as_float() {
+        Some(f)
+    } else if let Ok(i) = d.as_int() {
+        Some(i as f64)
+    } else {
+        None
+    }
+}
+
+fn num(d: &Dynamic, what: &str) -> Result<f64, Box<EvalAltResult>> {
+    opt_f64(d).ok_or_else(|| format!("{what} must be a number, got `{}`", d.type_name()).into())
+}
+
+fn numbers(arr: &Array) -> Result<Vec<f64>, Box<EvalAltResult>> {
+    arr.iter().map(|d| num(d, "list element")).collect()
+}
+
+fn quantile_of(mut xs: Vec<f64>, q: f64) -> Dynamic {
+    if xs.is_empty() {
+        return Dynamic::UNIT;
+    }
+    xs.sort_by(f64::total_cmp);
+    let pos = q.clamp(0.0, 1.0) * (xs.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = pos.ceil() as usize;
+    Dynamic::from_float(xs[lo] + (xs[hi] - xs[lo]) * (pos - lo as f64))
+}
+
+fn verdict(status: &str, reason: Option<ImmutableString>) -> Verdict {
+    Verdict { status: status.to_string(), reason: reason.map(|r| r.to_string()) }
+}
+
+/// Polarity-adjusted relative shortfall of `value` against `reference`: positive is worse.
+pub(crate) fn shortfall(value: f64, reference: f64, higher_is_better: bool) -> f64 {
+    let diff = if higher_is_better { reference - value } else { value - reference };
+    if reference == 0.0 { diff } else { diff / reference.abs() }
+}
+
+fn field_str(m: &Map, k: &str) -> String {
+    m.get(k).and_then(|d| d.clone().into_immutable_string().ok()).map(|s| s.to_string()).unwrap_or_default()
+}
+
+fn field_f64(m: &Map, k: &str) -> Option<f64> {
+    m.get(k).and_then(opt_f64)
+}
+
+fn assessed(status: &str) -> bool {
+    status != "no_data" && status != "error" && !status.is_empty()
+}
+
+impl RuleEngine {
+    /// Builds the hardened engine for one plan: raw engine, helpers, every limit.
+    pub(crate) fn new(lang: Language, files: Arc<PlanFiles>) -> Self {
+        let mut engine = Engine::new_raw();
+        engine.register_global_module(StandardPackage::new().as_shared_module());
+        engine.disable_symbol("eval");
+        engine.on_print(|_| {});
+        engine.on_debug(|_, _, _| {});
+        engine.set_max_operations(limits::MAX_OPERATIONS);
+        engine.set_max_call_levels(limits::MAX_CALL_LEVELS);
+        engine.set_max_expr_depths(limits::MAX_EXPR_DEPTH.0, limits::MAX_EXPR_DEPTH.1);
+        engine.set_max_string_size(limits::MAX_STRING_SIZE);
+        engine.set_max_array_size(limits::MAX_ARRAY_SIZE);
+        engine.set_max_map_size(limits::MAX_MAP_SIZE);
+        engine.set_max_modules(limits::MAX_MODULES);
+        engine.set_module_resolver(PlanModules { files });
+        engine.set_optimization_level(rhai::OptimizationLevel::Simple);
+
+        engine.register_type_with_name::<Verdict>("Status");
+        engine.register_get("status", |v: &mut Verdict| ImmutableString::from(v.status.as_str()));
+        engine.register_get("reason", |v: &mut Verdict| v.reason.clone().map_or(Dynamic::UNIT, Dynamic::from));
+        for id in ["attained", "partly", "not_attained", "no_data"] {
+            engine.register_fn(id, move || verdict(id, None));
+            engine.register_fn(id, move |r: ImmutableString| verdict(id, Some(r)));
+        }
+        engine.register_fn("status", |id: ImmutableString| verdict(&id, None));
+        engine.register_fn("status", |id: ImmutableString, r: ImmutableString| verdict(&id, Some(r)));
+
+        engine.register_fn("tr", move |en: ImmutableString, sv: ImmutableString| if lang == Language::Sv { sv } else { en });
+        engine.register_fn("is_missing", |x: Dynamic| x.is_unit());
+        engine.register_fn("fmt", move |x: Dynamic| format_number(opt_f64(&x), DECIMALS.get(), lang));
+        engine.register_fn("fmt", move |x: Dynamic, d: rhai::INT| format_number(opt_f64(&x), Some(d.clamp(0, 12) as u32), lang));
+        engine.register_fn("show", move |x: Dynamic| {
+            let n = format_number(opt_f64(&x), DECIMALS.get(), lang);
+            UNIT.with_borrow(|u| {
+                if u.is_empty() || x.is_unit() {
+                    n.clone()
+                } else if u == "%" {
+                    format!("{n} %")
+                } else {
+                    format!("{n} {u}")
+                }
+            })
+        });
+        engine.register_fn("better", |a: Dynamic, b: Dynamic| -> Result<bool, Box<EvalAltResult>> {
+            let (a, b) = (num(&a, "better: first value")?, num(&b, "better: second value")?);
+            Ok(if HIGHER_IS_BETTER.get() { a > b } else { a < b })
+        });
+        engine.register_fn("at_least_as_good", |a: Dynamic, b: Dynamic| -> Result<bool, Box<EvalAltResult>> {
+            let (a, b) = (num(&a, "at_least_as_good: first value")?, num(&b, "at_least_as_good: second value")?);
+            Ok(if HIGHER_IS_BETTER.get() { a >= b } else { a <= b })
+        });
+        engine.register_fn("shortfall", |v: Dynamic, r: Dynamic| -> Result<f64, Box<EvalAltResult>> {
+            Ok(shortfall(num(&v, "shortfall: value")?, num(&r, "shortfall: reference")?, HIGHER_IS_BETTER.get()))
+        });
+        engine.register_fn("change", |a: Dynamic, b: Dynamic| -> Result<f64, Box<EvalAltResult>> {
+            Ok(num(&a, "change: first value")? - num(&b, "change: second value")?)
+        });
+        engine.register_fn("pct_change", |a: Dynamic, b: Dynamic| -> Result<Dynamic, Box<EvalAltResult>> {
+            let (a, b) = (num(&a, "pct_change: first value")?, num(&b, "pct_change: second value")?);
+            Ok(if b == 0.0 { Dynamic::UNIT } else { Dynamic::from_float((a - b) / b.abs() * 100.0) })
+        });
+        // trend(history, n): polarity-adjusted change per period over the last n steps;
+        // positive is improving, () when there are fewer than two points.
+        engine.register_fn("trend", |history: Array, n: rhai::INT| -> Result<Dynamic, Box<EvalAltResult>> {
+            let values: Vec<f64> = history
+                .iter()
+                .filter_map(|d| d.read_lock::<Map>().and_then(|m| m.get("value").and_then(opt_f64)).or_else(|| opt_f64(d)))
+                .collect();
+            let n = (n.max(1) as usize).min(values.len().saturating_sub(1));
+            if n == 0 {
+                return Ok(Dynamic::UNIT);
+            }
+            let last = values[values.len() - 1];
+            let first = values[values.len() - 1 - n];
+            let per = (last - first) / n as f64;
+            Ok(Dynamic::from_float(if HIGHER_IS_BETTER.get() { per } else { -per }))
+        });
+        engine.register_fn("gap", |w: Dynamic, m: Dynamic| -> Result<Dynamic, Box<EvalAltResult>> {
+            match (opt_f64(&w), opt_f64(&m)) {
+                (Some(w), Some(m)) => Ok(Dynamic::from_float(w - m)),
+                _ => Ok(Dynamic::UNIT),
+            }
+        });
+        engine.register_fn("mean", |a: Array| -> Result<Dynamic, Box<EvalAltResult>> {
+            let xs = numbers(&a)?;
+            Ok(if xs.is_empty() { Dynamic::UNIT } else { Dynamic::from_float(xs.iter().sum::<f64>() / xs.len() as f64) })
+        });
+        engine.register_fn("median", |a: Array| -> Result<Dynamic, Box<EvalAltResult>> { Ok(quantile_of(numbers(&a)?, 0.5)) });
+        engine.register_fn("quantile", |a: Array, q: f64| -> Result<Dynamic, Box<EvalAltResult>> { Ok(quantile_of(numbers(&a)?, q)) });
+        engine.register_fn("clamp", |x: f64, lo: f64, hi: f64| {
+            if x < lo {
+                lo
+            } else if x > hi {
+                hi
+            } else {
+                x
+            }
+        });
+        engine.register_fn("abs", |x: f64| x.abs());
+
+        // Aggregation helpers over lists of `#{status, weight, score}` maps.
+        engine.register_fn("count", |list: Array, status: ImmutableString| {
+            list.iter().filter(|d| d.read_lock::<Map>().is_some_and(|m| field_str(&m, "status") == status.as_str())).count() as rhai::INT
+        });
+        engine.register_fn("share", |list: Array, status: ImmutableString| -> Dynamic {
+            let (mut hit, mut all) = (0.0, 0.0);
+            for d in &list {
+                if let Some(m) = d.read_lock::<Map>() {
+                    let s = field_str(&m, "status");
+                    if assessed(&s) {
+                        let w = field_f64(&m, "weight").unwrap_or(1.0);
+                        all += w;
+                        if s == status.as_str() {
+                            hit += w;
+                        }
+                    }
+                }
+            }
+            if all == 0.0 { Dynamic::UNIT } else { Dynamic::from_float(hit / all) }
+        });
+        engine.register_fn("mean_score", |list: Array| -> Dynamic {
+            let (mut sum, mut all) = (0.0, 0.0);
+            for d in &list {
+                if let Some(m) = d.read_lock::<Map>() {
+                    if let (true, Some(score)) = (assessed(&field_str(&m, "status")), field_f64(&m, "score")) {
+                        let w = field_f64(&m, "weight").unwrap_or(1.0);
+                        sum += w * score;
+                        all += w;
+                    }
+                }
+            }
+            if all == 0.0 { Dynamic::UNIT } else { Dynamic::from_float(sum / all) }
+        });
+        engine.register_fn("worst", |list: Array| -> Dynamic {
+            let mut worst: Option<(f64, String)> = None;
+            for d in &list {
+                if let Some(m) = d.read_lock::<Map>() {
+                    let s = field_str(&m, "status");
+                    if let (true, Some(score)) = (assessed(&s), field_f64(&m, "score")) {
+                        if worst.as_ref().is_none_or(|(w, _)| score < *w) {
+                            worst = Some((score, s));
+                        }
+                    }
+                }
+            }
+            worst.map_or(Dynamic::UNIT, |(_, s)| Dynamic::from(verdict(&s, None)))
+        });
+        RuleEngine { engine: Arc::new(engine) }
+    }
+
+    /// Compiles a std rule (by name) or a plan script (by path, found in `files`).
+    pub(crate) fn compile(&self, id: &str, source: &str, file_for_errors: &str) -> Result<CompiledRule> {
+        let ast = self.engine.compile(source).map_err(|e| {
+            let (line, col) = (e.1.line().unwrap_or(0), e.1.position().unwrap_or(0));
+            Error::rule(format!("script does not compile: {}", e.0)).in_file(file_for_errors).at(line, col.max(1))
+        })?;
+        Ok(CompiledRule { id: id.to_string(), ast: Arc::new(ast), params_used: params_read(source) })
+    }
+
+    /// Runs an indicator rule on one set of inputs.
+    pub(crate) fn run_indicator(&self, rule: &CompiledRule, inputs: &RuleInputs, ctx: &IndicatorContext<'_>) -> Result<Verdict> {
+        HIGHER_IS_BETTER.set(inputs.higher_is_better);
+        DECIMALS.set(ctx.decimals);
+        UNIT.with_borrow_mut(|u| {
+            u.clear();
+            u.push_str(ctx.unit)
+        });
+        let mut scope = Scope::new();
+        scope.push_constant_dynamic("value", opt(inputs.value));
+        scope.push_constant_dynamic("target", opt(inputs.target));
+        scope.push_constant_dynamic("previous", opt(inputs.previous));
+        scope.push_constant_dynamic("history", history_array(&inputs.history));
+        scope.push_constant_dynamic("national", opt(inputs.national));
+        scope.push_constant_dynamic("peers", inputs.peers.as_ref().map_or(Dynamic::UNIT, peers_map));
+        scope.push_constant_dynamic("percentile", opt(inputs.percentile));
+        scope.push_constant_dynamic("women", opt(inputs.women));
+        scope.push_constant_dynamic("men", opt(inputs.men));
+        scope.push_constant("higher_is_better", inputs.higher_is_better);
+        scope.push_constant("direction", if inputs.higher_is_better { "higher" } else { "lower" });
+        scope.push_constant("period", inputs.period.clone());
+        let mut ind = Map::new();
+        ind.insert("id".into(), ctx.id.into());
+        ind.insert("title".into(), ctx.title.into());
+        ind.insert("unit".into(), ctx.unit.into());
+        scope.push_constant("indicator", ind);
+        let mut targets = Map::new();
+        for (y, v) in &inputs.targets {
+            targets.insert(y.as_str().into(), Dynamic::from_float(*v));
+        }
+        scope.push_constant("targets", targets);
+        scope.push_constant_dynamic("params", ctx.params.clone());
+        self.eval(rule, &mut scope)
+    }
+
+    /// Runs a goal aggregation.
+    pub(crate) fn run_aggregation(&self, rule: &CompiledRule, input: AggregationInput) -> Result<Verdict> {
+        HIGHER_IS_BETTER.set(true);
+        DECIMALS.set(None);
+        UNIT.with_borrow_mut(|u| u.clear());
+        let mut scope = Scope::new();
+        scope.push_constant("indicators", input.indicators);
+        scope.push_constant("assignments", input.assignments);
+        scope.push_constant("children", input.children);
+        scope.push_constant_dynamic("params", input.params);
+        self.eval(rule, &mut scope)
+    }
+
+    fn eval(&self, rule: &CompiledRule, scope: &mut Scope) -> Result<Verdict> {
+        let out = self.engine.eval_ast_with_scope::<Dynamic>(scope, &rule.ast).map_err(|e| runtime_error(&rule.id, &e))?;
+        self.to_verdict(rule, out)
+    }
+
+    fn to_verdict(&self, rule: &CompiledRule, out: Dynamic) -> Result<Verdict> {
+        if out.is::<Verdict>() {
+            return Ok(out.cast::<Verdict>());
+        }
+        if let Some(x) = opt_f64(&out) {
+            if x.is_finite() && (0.0..=1.0).contains(&x) {
+                return Ok(Verdict { status: format!("{SCORE_PREFIX}{x}"), reason: None });
+            }
+            return Err(Error::rule(format!("rule `{}` returned the number {x}, but a score must be between 0 and 1", rule.id))
+                .in_file(rule.file()));
+        }
+        Err(Error::rule(format!(
+            "rule `{}` returned {} (`{}`); it must return attained(), partly(), not_attained(), no_data(), status(\"id\") or a score in 0..1",
+            rule.id,
+            out.type_name(),
+            out
+        ))
+        .in_file(rule.file()))
+    }
+}
+
+/// A verdict whose status starts with this is a bare score, mapped onto the scale by the caller.
+pub(crate) const SCORE_PREFIX: &str = "score:";
+
+impl CompiledRule {
+    fn file(&self) -> String {
+        if is_std_rule(&self.id) || is_std_aggregation(&self.id) { format!("std/{}.rhai", self.id) } else { self.id.clone() }
+    }
+}
+
+fn runtime_error(rule: &str, e: &EvalAltResult) -> Error {
+    let file = if is_std_rule(rule) || is_std_aggregation(rule) { format!("std/{rule}.rhai") } else { rule.to_string() };
+    let message = match e {
+        EvalAltResult::ErrorTooManyOperations(_) => {
+            format!("rule `{rule}` stopped: it ran more than the limit of {} operations (an endless loop?)", limits::MAX_OPERATIONS)
+        }
+        EvalAltResult::ErrorDataTooLarge(what, _) => format!(
+            "rule `{rule}` stopped: {} grew beyond its limit (strings {} characters, arrays {} elements, maps {} entries)",
+            what.to_lowercase(),
+            limits::MAX_STRING_SIZE,
+            limits::MAX_ARRAY_SIZE,
+            limits::MAX_MAP_SIZE
+        ),
+        EvalAltResult::ErrorStackOverflow(_) => {
+            format!("rule `{rule}` stopped: calls nested deeper than the limit of {} levels", limits::MAX_CALL_LEVELS)
+        }
+        EvalAltResult::ErrorTooManyModules(_) => format!("rule `{rule}` stopped: it imports more than {} modules", limits::MAX_MODULES),
+        other => format!("rule `{rule}` failed: {}", strip_position(other)),
+    };
+    let pos = e.position();
+    let err = Error::rule(message).in_file(file);
+    match (pos.line(), pos.position()) {
+        (Some(l), c) => err.at(l, c.unwrap_or(1).max(1)),
+        _ => err,
+    }
+}
+
+fn strip_position(e: &EvalAltResult) -> String {
+    let s = e.to_string();
+    match s.rfind(" (line ") {
+        Some(i) if s.ends_with(')') => s[..i].to_string(),
+        _ => s,
+    }
+}
+
+fn opt(x: Option<f64>) -> Dynamic {
+    x.map_or(Dynamic::UNIT, Dynamic::from_float)
+}
+
+fn history_array(h: &[PeriodValue]) -> Dynamic {
+    let arr: Array = h
+        .iter()
+        .map(|pv| {
+            let mut m = Map::new();
+            m.insert("period".into(), pv.period.as_str().into());
+            m.insert("value".into(), Dynamic::from_float(pv.value));
+            Dynamic::from_map(m)
+        })
+        .collect();
+    Dynamic::from_array(arr)
+}
+
+fn peers_map(p: &PeerStats) -> Dynamic {
+    let mut m = Map::new();
+    m.insert("mean".into(), opt(p.mean));
+    m.insert("median".into(), opt(p.median));
+    m.insert("min".into(), opt(p.min));
+    m.insert("max".into(), opt(p.max));
+    m.insert("count".into(), Dynamic::from_int(p.count as rhai::INT));
+    m.insert("values".into(), Dynamic::from_array(p.values.iter().map(|v| Dynamic::from_float(*v)).collect()));
+    Dynamic::from_map(m)
+}
+
+/// Converts TOML params (from plan.toml or a test file) into a Rhai map.
+pub(crate) fn params_to_dynamic(params: &toml::Table) -> Dynamic {
+    fn conv(v: &toml::Value) -> Dynamic {
+        match v {
+            toml::Value::String(s) => s.as_str().into(),
+            toml::Value::Integer(i) => Dynamic::from_float(*i as f64),
+            toml::Value::Float(f) => Dynamic::from_float(*f),
+            toml::Value::Boolean(b) => (*b).into(),
+            toml::Value::Datetime(d) => d.to_string().into(),
+            toml::Value::Array(a) => Dynamic::from_array(a.iter().map(conv).collect()),
+            toml::Value::Table(t) => Dynamic::from_map(t.iter().map(|(k, v)| (k.as_str().into(), conv(v))).collect()),
+        }
+    }
+    Dynamic::from_map(params.iter().map(|(k, v)| (k.as_str().into(), conv(v))).collect())
+}
+
+/// Builds the aggregation's list entries.
+pub(crate) fn item_map(fields: &[(&str, Dynamic)]) -> Dynamic {
+    Dynamic::from_map(fields.iter().map(|(k, v)| ((*k).into(), v.clone())).collect())
+}
+
+/// Option<f64> as a Rhai value.
+pub(crate) fn dyn_f64(x: Option<f64>) -> Dynamic {
+    opt(x)
+}
+
+/// Strings as Rhai values.
+pub(crate) fn dyn_str(s: &str) -> Dynamic {
+    s.into()
+}
+
+/// Inputs to one aggregation.
+pub(crate) struct AggregationInput {
+    pub indicators: Array,
+    pub assignments: Array,
+    pub children: Array,
+    pub params: Dynamic,
+}
+
+/// Everything an indicator rule sees, as plain data.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct RuleInputs {
+    pub value: Option<f64>,
+    pub target: Option<f64>,
+    pub targets: Vec<(String, f64)>,
+    pub previous: Option<f64>,
+    pub history: Vec<PeriodValue>,
+    pub national: Option<f64>,
+    pub peers: Option<PeerStats>,
+    pub percentile: Option<f64>,
+    pub women: Option<f64>,
+    pub men: Option<f64>,
+    pub higher_is_better: bool,
+    pub period: String,
+}
+
+/// The indicator a rule runs for: identity, display and params.
+pub(crate) struct IndicatorContext<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub unit: &'a str,
+    pub decimals: Option<u32>,
+    pub params: &'a Dynamic,
+}
+
+/// Names a script reads as `params.NAME` or `params["NAME"]`.
+pub(crate) fn params_read(source: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let bytes = source.as_bytes();
+    let mut i = 0;
+    while let Some(found) = source[i..].find("params") {
+        let start = i + found;
+        let end = start + "params".len();
+        i = end;
+        if start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_') {
+            continue;
+        }
+        let rest = &source[end..];
+        let rest = rest.strip_prefix('?').unwrap_or(rest);
+        let name: String = if let Some(r) = rest.strip_prefix('.') {
+            r.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect()
+        } else if let Some(r) = rest.strip_prefix("[\"") {
+            r.chars().take_while(|c| *c != '"').collect()
+        } else {
+            continue;
+        };
+        if !name.is_empty() {
+            out.insert(name);
+        }
+    }
+    out
+}
+
+/// Resolves `import "x"` inside the plan folder, or `import "std/x"` from the std library.
+struct PlanModules {
+    files: Arc<PlanFiles>,
+}
+
+impl rhai::ModuleResolver for PlanModules {
+    fn resolve(
+        &self,
+        engine: &Engine,
+        source: Option<&str>,
+        path: &str,
+        pos: Position,
+    ) -> Result<rhai::Shared<rhai::Module>, Box<EvalAltResult>> {
+        let with_ext = if path.ends_with(".rhai") { path.to_string() } else { format!("{path}.rhai") };
+        let text: Option<String> = if let Some(name) = with_ext.strip_prefix("std/") {
+            std_source(name.trim_end_matches(".rhai")).map(str::to_string)
+        } else {
+            files::join(files::parent(source.unwrap_or("")), &with_ext).and_then(|p| self.files.get(&p).cloned())
+        };
+        let text = text.ok_or_else(|| Box::new(EvalAltResult::ErrorModuleNotFound(path.to_string(), pos)))?;
+        let mut ast = engine.compile(&text).map_err(|e| Box::new(EvalAltResult::ErrorInModule(path.to_string(), e.into(), pos)))?;
+        ast.set_source(with_ext);
+        let module = rhai::Module::eval_ast_as_new(Scope::new(), &ast, engine)
+            .map_err(|e| Box::new(EvalAltResult::ErrorInModule(path.to_string(), e, pos)))?;
+        Ok(module.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_read_finds_dot_and_index_forms() {
+        let p = params_read("let t = params.tolerance ?? 0.1; let a = params[\"against\"]; let x = myparams.no;");
+        assert_eq!(p.into_iter().collect::<Vec<_>>(), vec!["against", "tolerance"]);
+    }
+
+    #[test]
+    fn swedish_numbers_use_a_decimal_comma() {
+        assert_eq!(format_number(Some(72.3), None, Language::Sv), "72,3");
+        assert_eq!(format_number(Some(72.0), None, Language::En), "72");
+        assert_eq!(format_number(Some(-0.5), Some(2), Language::Sv), "−0,50");
+        assert_eq!(format_number(None, None, Language::Sv), "–");
+    }
+}
