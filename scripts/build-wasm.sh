@@ -62,6 +62,7 @@ case "$MODE" in
   rustup) CARGO=(cargo); BUILD_ENV=() ;;
   debian)
     [[ -x /usr/bin/cargo && -x /usr/bin/rustc ]] || die "Debian toolchain missing: run scripts/setup-wasm-toolchain.sh --mode debian"
+    [[ -x /usr/bin/rust-lld ]] || die "/usr/bin/rust-lld missing (Debian package rust-web-llvm): run scripts/setup-wasm-toolchain.sh --mode debian"
     CARGO=(/usr/bin/cargo)
     BUILD_ENV=(-u RUSTUP_TOOLCHAIN PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1) ;;
   *) die "WASM_MODE must be rustup or debian (got '$MODE')" ;;

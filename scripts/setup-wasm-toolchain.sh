@@ -28,8 +28,11 @@ LOCK="$REPO_ROOT/Cargo.lock"
 MODE="${WASM_MODE:-auto}"
 RUSTUP_TIMEOUT="${RUSTUP_TIMEOUT:-60}"
 ENV_FILE="${WASM_TOOLCHAIN_ENV:-$REPO_ROOT/target/wasm-toolchain.env}"
-DEBIAN_PKGS=(rustc-web cargo-web rust-web-src lld-22)
+# rust-web-llvm provides /usr/bin/rust-lld (-> lld-22), the wasm linker rustc calls; it is
+# only a Recommends of rustc-web, so it must be named when installing --no-install-recommends.
+DEBIAN_PKGS=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22)
 TARGET=wasm32-unknown-unknown
+APT_LOG="${TMPDIR:-/tmp}/setup-wasm-apt.log"
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -73,13 +76,16 @@ install_debian() {
     [[ "$(id -u)" -eq 0 ]] || die "installing ${DEBIAN_PKGS[*]} needs root (apt-get)"
     command -v apt-get >/dev/null || die "apt-get not found: the Debian fallback needs Debian bookworm (with bookworm-security)"
     log "apt-get update"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || die "apt-get update failed"
-    log "apt-get install ${DEBIAN_PKGS[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${DEBIAN_PKGS[@]}" >&2 \
-      || die "apt-get install ${DEBIAN_PKGS[*]} failed (they come from bookworm-security; is it in sources.list?)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || die "apt-get update failed (dpkg/apt lock held by another apt? network?)"
+    log "apt-get install ${DEBIAN_PKGS[*]} (log: $APT_LOG)"
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${DEBIAN_PKGS[@]}" >"$APT_LOG" 2>&1; then
+      tail -n 30 "$APT_LOG" >&2
+      die "apt-get install ${DEBIAN_PKGS[*]} failed (they come from bookworm-security; is it in sources.list?)"
+    fi
   fi
   local sysroot
   sysroot="$(/usr/bin/rustc --print sysroot)" || die "/usr/bin/rustc does not run"
+  command -v rust-lld >/dev/null || die "rust-lld not found (package rust-web-llvm)"
   [[ -f "$sysroot/lib/rustlib/src/rust/library/Cargo.lock" ]] \
     || die "rust library source missing under $sysroot/lib/rustlib/src/rust/library (package rust-web-src)"
   log "Debian toolchain: $(/usr/bin/rustc --version), $(/usr/bin/cargo --version)"

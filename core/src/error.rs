@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// What kind of input was wrong.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -38,6 +39,7 @@ impl ErrorKind {
 
 /// Where an error happened. Lines and columns are 1-based; `row` is a data row number
 /// (1 = the first row after a CSV header, or the first element of a JSON array).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     /// File path relative to the plan folder, or as given by the user.
@@ -54,6 +56,7 @@ pub struct Location {
 ///
 /// The message is lowercase, has no final period, and quotes user input in backticks.
 /// File, line, column and row stay fields so that bindings can expose them as attributes.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Error {
     #[serde(rename = "type")]

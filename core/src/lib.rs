@@ -23,6 +23,8 @@ pub use files::{PlanFiles, read_text};
 pub use model::{AssignmentStatus, Gender, Language, PeerStats, PeriodValue};
 pub use plan::{Assignment, Comparison, Direction, Goal, GoalIndicator, Indicator, Level, Plan, Scale};
 pub use render::{Format, render};
+#[cfg(feature = "schema")]
+pub use report::report_schema;
 pub use report::{AssignmentResult, GoalResult, IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role, WeightedId};
 pub use testing::{
     CaseOutcome, CheckFailure, CheckOptions, CheckReport, Explanation, Required, TestReport, check, run_rule_tests, run_rule_tests_in,

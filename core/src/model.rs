@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Women, men or everyone. Kolada's codes: T (totalt), K (kvinnor), M (män).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Gender {
     /// Everyone.
@@ -44,6 +45,7 @@ impl fmt::Display for Gender {
 }
 
 /// Language of labels and reasons.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
@@ -55,6 +57,7 @@ pub enum Language {
 }
 
 /// A value for one period, as rules see history.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PeriodValue {
     /// Period id (`2022`, `2023-T1`).
@@ -64,6 +67,7 @@ pub struct PeriodValue {
 }
 
 /// Statistics of a peer group for one indicator and period.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct PeerStats {
     /// Mean of the members, or the group's published value.

@@ -141,6 +141,7 @@ struct RawAssignment {
 }
 
 /// A level of the plan's scale, ordered best first.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Level {
     /// Id rules return (`attained`).
@@ -154,6 +155,7 @@ pub struct Level {
 }
 
 /// The plan's scale: levels best first, and the level for "not assessed".
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Scale {
     /// Levels, best first.
@@ -204,6 +206,7 @@ impl Scale {
 }
 
 /// Polarity of an indicator.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
@@ -498,7 +501,11 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
         None => "year".to_string(),
         Some(p) if ["year", "tertial", "quarter", "month"].contains(&p.get_ref().as_str()) => p.get_ref().clone(),
         Some(p) => {
-            return Err(spanned_err(text, p.span(), format!("unknown period kind `{}` (use year, tertial, quarter or month)", p.get_ref())));
+            return Err(spanned_err(
+                text,
+                p.span(),
+                format!("unknown period kind `{}` (use year, tertial, quarter or month)", p.get_ref()),
+            ));
         }
     };
     let engine = RuleEngine::new(language, files.clone());

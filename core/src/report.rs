@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 pub const REPORT_SCHEMA: &str = "attain-report/1";
 
 /// The result of evaluating a plan for one entity and period.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Report {
@@ -31,6 +32,7 @@ pub struct Report {
 }
 
 /// Identity of the plan in a report.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanInfo {
@@ -43,6 +45,7 @@ pub struct PlanInfo {
 }
 
 /// A goal's result.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GoalResult {
@@ -79,6 +82,7 @@ pub struct GoalResult {
 }
 
 /// An indicator id and weight.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WeightedId {
@@ -89,6 +93,7 @@ pub struct WeightedId {
 }
 
 /// An assignment and its follow-up.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AssignmentResult {
@@ -107,6 +112,7 @@ pub struct AssignmentResult {
 }
 
 /// Role of an indicator in its goals.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -117,6 +123,7 @@ pub enum Role {
 }
 
 /// One indicator, for one gender: its inputs, status and reason.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorResult {
@@ -193,5 +200,29 @@ impl Report {
     /// A data error for JSON that is not a report.
     pub fn from_json(text: &str) -> Result<Report, Error> {
         serde_json::from_str(text).map_err(|e| Error::data(format!("not an attain report: {e}")).at(e.line(), e.column()))
+    }
+}
+
+/// The JSON Schema of [`Report`], as shipped in `schema/report.schema.json`.
+#[cfg(feature = "schema")]
+pub fn report_schema() -> String {
+    serde_json::to_string_pretty(&schemars::schema_for!(Report)).unwrap_or_default() + "\n"
+}
+
+#[cfg(all(test, feature = "schema"))]
+mod schema_tests {
+    /// The shipped schema is the one the types produce; `UPDATE_SCHEMA=1` rewrites it.
+    #[test]
+    fn shipped_schema_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../schema/report.schema.json");
+        let generated = super::report_schema();
+        if std::env::var_os("UPDATE_SCHEMA").is_some() {
+            std::fs::write(path, &generated).unwrap();
+        }
+        let shipped = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            shipped == generated,
+            "schema/report.schema.json is stale: run `UPDATE_SCHEMA=1 cargo test -p attain-core --features schema shipped_schema`"
+        );
     }
 }

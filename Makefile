@@ -1,0 +1,59 @@
+# attain: the human entry point. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+CARGO ?= cargo
+ATTAIN := target/release/attain
+PLAN := rules/ostersund-2023
+
+.PHONY: help
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+.PHONY: build
+build: ## build the core and the `attain` CLI (release)
+	$(CARGO) build --release -p attain-cli
+
+.PHONY: report
+report: build ## the main job: the Östersund report in the terminal and as report.html
+	$(ATTAIN) report $(PLAN)
+	$(ATTAIN) report $(PLAN) --format html --out report.html
+
+.PHONY: test
+test: test-rust test-rules test-python test-wasm ## every suite: Rust, rule tests, Python, JavaScript and the browser
+	@echo "all suites passed"
+
+.PHONY: test-rust
+test-rust: ## Rust unit, integration, property, conformance and doc tests
+	$(CARGO) test -p attain-core -p attain-cli --features attain-core/schema
+
+.PHONY: test-rules
+test-rules: build ## rule tests of the std library and the Östersund plan, and property checks
+	$(ATTAIN) test rules/std
+	$(ATTAIN) test $(PLAN)
+	$(ATTAIN) check $(PLAN)
+
+.PHONY: test-python
+test-python: ## build the Python wheel in .venv and run pytest, the plugin and stubtest
+	bash bindings-python/run-tests.sh
+
+.PHONY: test-wasm
+test-wasm: ## build the npm package and run the Node tests and the Chromium browser test
+	bash bindings-wasm/run-tests.sh
+
+.PHONY: wasm
+wasm: ## build the WebAssembly npm package (bindings-wasm/pkg)
+	bash bindings-wasm/build.sh
+
+.PHONY: lint
+lint: ## rustfmt and clippy with warnings as errors
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy -p attain-core -p attain-cli --all-targets -- -D warnings
+
+.PHONY: bench
+bench: ## criterion benchmarks of the core (see docs/benchmarks.md)
+	$(CARGO) bench -p attain-core
+
+.PHONY: clean
+clean: ## remove build output
+	$(CARGO) clean
+	rm -rf bindings-wasm/pkg report.html
