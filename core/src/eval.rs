@@ -268,7 +268,8 @@ impl Plan {
             return Ok(v);
         }
         let ids: Vec<&str> = self.scale.levels.iter().map(|l| l.id.as_str()).collect();
-        Err(Error::rule(format!("rule `{rule}` returned status `{}`, which is not on the scale ({}, no_data)", v.status, ids.join(", "))))
+        Err(Error::rule(format!("rule `{rule}` returned status `{}`, which is not on the scale ({}, no_data)", v.status, ids.join(", ")))
+            .in_file(rules::rule_file(rule)))
     }
 
     /// The value and references an indicator rule sees for one entity, period and gender.
@@ -327,7 +328,7 @@ impl Plan {
         };
         let national = self.comparison.national.as_deref().and_then(|n| value_of(n, gender));
         let peers = self.peer_stats(index, ind, at, gender);
-        let percentile = used.as_ref().and_then(|(_, v)| self.percentile(index, ind, at, gender, *v));
+        let percentile = used.as_ref().and_then(|(_, v)| self.percentile(index, ind, at, gender, entity, *v));
         let (women, men) = if ind.gender { (value_of(entity, Gender::K), value_of(entity, Gender::M)) } else { (None, None) };
         Gathered {
             inputs: RuleInputs {
@@ -381,25 +382,26 @@ impl Plan {
         if values.is_empty() { None } else { Some(PeerStats::from_values(values)) }
     }
 
-    fn percentile(&self, index: &Index, ind: &Indicator, period: &str, gender: Gender, value: f64) -> Option<f64> {
+    /// The position of `value` for `entity` among every other municipality with a value (1 = best;
+    /// a tie counts half). The entity's own row is left out, so `required` can ask about any value.
+    pub(crate) fn percentile(&self, index: &Index, ind: &Indicator, period: &str, gender: Gender, entity: &str, value: f64) -> Option<f64> {
         let all = index.by_period.get(&(ind.id.clone(), period.to_string(), gender))?;
-        let (mut n, mut worse, mut ties) = (0usize, 0.0f64, 0.0f64);
+        let (mut others, mut worse, mut ties) = (0usize, 0.0f64, 0.0f64);
         for (e, v) in all {
-            if self.is_aggregate_entity(e) {
+            if e == entity || self.is_aggregate_entity(e) {
                 continue;
             }
-            n += 1;
+            others += 1;
             if *v == value {
                 ties += 1.0;
             } else if (ind.higher_is_better() && *v < value) || (!ind.higher_is_better() && *v > value) {
                 worse += 1.0;
             }
         }
-        // The entity itself is one of the ties.
-        if n < 2 {
+        if others == 0 {
             return None;
         }
-        Some((worse + (ties - 1.0).max(0.0) * 0.5) / (n - 1) as f64)
+        Some((worse + ties * 0.5) / others as f64)
     }
 
     /// Runs an indicator's rule on gathered inputs and builds the result.

@@ -340,6 +340,8 @@ pub struct Comparison {
 ///         id = "demo"
 ///         title = "Demo"
 ///         entity = "2380"
+///         [comparison]
+///         national = "0000"
 ///         [[goal]]
 ///         id = "1"
 ///         title = "Full-time work"

@@ -114,7 +114,7 @@ pub(crate) fn format_number(x: Option<f64>, decimals: Option<u32>, lang: Languag
     if !x.is_finite() {
         return x.to_string();
     }
-    let mut s = match decimals {
+    let s = match decimals {
         Some(d) => format!("{x:.*}", d as usize),
         None => {
             let s = format!("{x:.2}");
@@ -122,10 +122,31 @@ pub(crate) fn format_number(x: Option<f64>, decimals: Option<u32>, lang: Languag
             if s == "-0" { "0".to_string() } else { s }
         }
     };
-    if lang == Language::Sv {
-        s = s.replace('.', ",").replace('-', "−");
+    // Group thousands from five digits on, as both languages' style guides do.
+    let (sign, rest) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
+    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
+    let (sep, point, minus) = if lang == Language::Sv { ('\u{a0}', ',', "−") } else { (',', '.', "-") };
+    let mut grouped = String::with_capacity(s.len() + 4);
+    if int.len() > 4 {
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                grouped.push(sep);
+            }
+            grouped.push(c);
+        }
+    } else {
+        grouped.push_str(int);
     }
-    s
+    let mut out = String::with_capacity(grouped.len() + 4);
+    if !sign.is_empty() {
+        out.push_str(minus);
+    }
+    out.push_str(&grouped);
+    if let Some(f) = frac {
+        out.push(point);
+        out.push_str(f);
+    }
+    out
 }
 
 fn opt_f64(d: &Dynamic) -> Option<f64> {
@@ -332,10 +353,12 @@ impl RuleEngine {
 
     /// Compiles a std rule (by name) or a plan script (by path, found in `files`).
     pub(crate) fn compile(&self, id: &str, source: &str, file_for_errors: &str) -> Result<CompiledRule> {
-        let ast = self.engine.compile(source).map_err(|e| {
+        let mut ast = self.engine.compile(source).map_err(|e| {
             let (line, col) = (e.1.line().unwrap_or(0), e.1.position().unwrap_or(0));
             Error::rule(format!("script does not compile: {}", e.0)).in_file(file_for_errors).at(line, col.max(1))
         })?;
+        // The source is the script's path, so `import` resolves relative to the importing script.
+        ast.set_source(file_for_errors);
         Ok(CompiledRule { id: id.to_string(), ast: Arc::new(ast), params_used: params_read(source) })
     }
 
@@ -403,11 +426,16 @@ impl RuleEngine {
             return Err(Error::rule(format!("rule `{}` returned the number {x}, but a score must be between 0 and 1", rule.id))
                 .in_file(rule.file()));
         }
+        // Show the value, but not all of it: a script can return a map or string of any size.
+        let mut shown: String = out.to_string().chars().take(80).collect();
+        if shown.len() < out.to_string().len() {
+            shown.push('…');
+        }
         Err(Error::rule(format!(
             "rule `{}` returned {} (`{}`); it must return attained(), partly(), not_attained(), no_data(), status(\"id\") or a score in 0..1",
             rule.id,
             out.type_name(),
-            out
+            shown
         ))
         .in_file(rule.file()))
     }
@@ -418,13 +446,23 @@ pub(crate) const SCORE_PREFIX: &str = "score:";
 
 impl CompiledRule {
     fn file(&self) -> String {
-        if is_std_rule(&self.id) || is_std_aggregation(&self.id) { format!("std/{}.rhai", self.id) } else { self.id.clone() }
+        rule_file(&self.id)
     }
 }
 
+/// The file errors of a rule name: `std/NAME.rhai` for the std library, else the script's path.
+pub(crate) fn rule_file(rule: &str) -> String {
+    if is_std_rule(rule) || is_std_aggregation(rule) { format!("std/{rule}.rhai") } else { rule.to_string() }
+}
+
 fn runtime_error(rule: &str, e: &EvalAltResult) -> Error {
-    let file = if is_std_rule(rule) || is_std_aggregation(rule) { format!("std/{rule}.rhai") } else { rule.to_string() };
-    let message = match e {
+    let file = rule_file(rule);
+    // A limit hit inside an imported module is named as such; the position stays the import's.
+    let mut cause = e;
+    while let EvalAltResult::ErrorInModule(_, inner, _) = cause {
+        cause = inner;
+    }
+    let message = match cause {
         EvalAltResult::ErrorTooManyOperations(_) => {
             format!("rule `{rule}` stopped: it ran more than the limit of {} operations (an endless loop?)", limits::MAX_OPERATIONS)
         }
@@ -438,8 +476,11 @@ fn runtime_error(rule: &str, e: &EvalAltResult) -> Error {
         EvalAltResult::ErrorStackOverflow(_) => {
             format!("rule `{rule}` stopped: calls nested deeper than the limit of {} levels", limits::MAX_CALL_LEVELS)
         }
-        EvalAltResult::ErrorTooManyModules(_) => format!("rule `{rule}` stopped: it imports more than {} modules", limits::MAX_MODULES),
-        other => format!("rule `{rule}` failed: {}", strip_position(other)),
+        EvalAltResult::ErrorTooManyModules(_) => format!(
+            "rule `{rule}` stopped: it imports more than {} modules, or its imports nest deeper (an import cycle?)",
+            limits::MAX_MODULES
+        ),
+        _ => format!("rule `{rule}` failed: {}", strip_position(e)),
     };
     let pos = e.position();
     let err = Error::rule(message).in_file(file);
@@ -591,15 +632,41 @@ impl rhai::ModuleResolver for PlanModules {
         path: &str,
         pos: Position,
     ) -> Result<rhai::Shared<rhai::Module>, Box<EvalAltResult>> {
+        // Each import evaluates the module with a fresh state, out of reach of Rhai's own module
+        // limit: count the nesting here, or an import cycle (a imports b imports a) overflows the stack.
+        let depth = IMPORT_DEPTH.get();
+        if depth >= limits::MAX_MODULES {
+            return Err(Box::new(EvalAltResult::ErrorTooManyModules(pos)));
+        }
+        IMPORT_DEPTH.set(depth + 1);
+        let out = self.load(engine, source, path, pos);
+        IMPORT_DEPTH.set(depth);
+        out
+    }
+}
+
+thread_local! {
+    static IMPORT_DEPTH: Cell<usize> = const { Cell::new(0) };
+}
+
+impl PlanModules {
+    fn load(
+        &self,
+        engine: &Engine,
+        source: Option<&str>,
+        path: &str,
+        pos: Position,
+    ) -> Result<rhai::Shared<rhai::Module>, Box<EvalAltResult>> {
         let with_ext = if path.ends_with(".rhai") { path.to_string() } else { format!("{path}.rhai") };
-        let text: Option<String> = if let Some(name) = with_ext.strip_prefix("std/") {
-            std_source(name.trim_end_matches(".rhai")).map(str::to_string)
+        let found: Option<(String, String)> = if let Some(name) = with_ext.strip_prefix("std/") {
+            std_source(name.trim_end_matches(".rhai")).map(|t| (with_ext.clone(), t.to_string()))
         } else {
-            files::join(files::parent(source.unwrap_or("")), &with_ext).and_then(|p| self.files.get(&p).cloned())
+            files::join(files::parent(source.unwrap_or("")), &with_ext).and_then(|p| self.files.get(&p).cloned().map(|t| (p, t)))
         };
-        let text = text.ok_or_else(|| Box::new(EvalAltResult::ErrorModuleNotFound(path.to_string(), pos)))?;
+        let (resolved, text) = found.ok_or_else(|| Box::new(EvalAltResult::ErrorModuleNotFound(path.to_string(), pos)))?;
         let mut ast = engine.compile(&text).map_err(|e| Box::new(EvalAltResult::ErrorInModule(path.to_string(), e.into(), pos)))?;
-        ast.set_source(with_ext);
+        // Its own path, so that its imports resolve relative to it.
+        ast.set_source(resolved);
         let module = rhai::Module::eval_ast_as_new(Scope::new(), &ast, engine)
             .map_err(|e| Box::new(EvalAltResult::ErrorInModule(path.to_string(), e, pos)))?;
         Ok(module.into())
@@ -622,5 +689,8 @@ mod tests {
         assert_eq!(format_number(Some(72.0), None, Language::En), "72");
         assert_eq!(format_number(Some(-0.5), Some(2), Language::Sv), "−0,50");
         assert_eq!(format_number(None, None, Language::Sv), "–");
+        assert_eq!(format_number(Some(64891.0), None, Language::Sv), "64\u{a0}891");
+        assert_eq!(format_number(Some(1234.5), None, Language::En), "1234.5");
+        assert_eq!(format_number(Some(-114705.25), Some(1), Language::En), "-114,705.2");
     }
 }

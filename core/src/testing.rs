@@ -737,6 +737,10 @@ impl Plan {
         let status_at = |x: f64| -> Result<String> {
             let mut i = inputs.clone();
             i.value = Some(x);
+            // The percentile moves with the value (the quartile rule reads it).
+            if let Some(at) = &period_used {
+                i.percentile = self.percentile(&index, ind, at, gender, &entity, x);
+            }
             Ok(self.run_rule(ind, &i)?.status)
         };
         let now = status_at(value)?;

@@ -130,7 +130,7 @@ pub(super) fn page(report: &Report) -> String {
                 esc(&r.color),
                 esc(&r.label),
                 esc(&r.title),
-                esc(r.source.as_deref().unwrap_or(&r.id)),
+                source_html(report, r),
                 with_unit(report, r, r.value),
                 target_or_nat,
                 peers,
@@ -160,6 +160,15 @@ pub(super) fn page(report: &Report) -> String {
     }
     let _ = write!(o, "</main><footer>{} attain · {}</footer></body></html>", t(report, "Made with", "Skapad med"), esc(&report.plan.id));
     o
+}
+
+/// The source as a short link (pages) or text (Kolada ids), never a long bare URL.
+fn source_html(report: &Report, r: &IndicatorResult) -> String {
+    match r.source.as_deref() {
+        Some(url) if url.starts_with("http") => format!("<a href=\"{}\">{}</a> · {}", esc(url), t(report, "source", "källa"), esc(&r.id)),
+        Some(text) => esc(text),
+        None => esc(&r.id),
+    }
 }
 
 fn assignment_label(report: &Report) -> impl Fn(&str) -> String + '_ {
@@ -193,7 +202,7 @@ header{background:#fff;border-bottom:1px solid var(--line);padding:24px 32px}h1{
 h2{margin:0;font-size:17px;font-weight:600}.gid{color:var(--muted);font-weight:500;margin-right:4px}.status{margin:4px 0 0;color:var(--muted)}
 details.text{margin:10px 0 0 36px;color:var(--muted)}details.text summary{cursor:pointer}
 table{width:100%;border-collapse:collapse;margin-top:14px;font-size:14px}th{text-align:left;font-weight:600;color:var(--muted);border-bottom:2px solid var(--line);padding:6px 8px;font-size:12px;text-transform:uppercase;letter-spacing:.03em}
-td{border-bottom:1px solid var(--line);padding:8px;vertical-align:top}.n{text-align:right;white-space:nowrap}small{color:var(--muted)}
+td{border-bottom:1px solid var(--line);padding:8px;vertical-align:top}td:last-child{width:34%}td:nth-child(2){width:30%}a{color:#1565c0}.n{text-align:right;white-space:nowrap}small{color:var(--muted)}
 .dot{display:inline-block;width:12px;height:12px;border-radius:50%}.reason{color:var(--muted)}.tag{font-size:11px;background:#eceff1;border-radius:4px;padding:1px 5px;color:var(--muted)}
 .k{color:#8e24aa;white-space:nowrap}.m{color:#1565c0;white-space:nowrap}h3{font-size:14px;margin:16px 0 6px;color:var(--muted)}
 .assign{margin:0;padding-left:18px}.assign li{margin:3px 0}.aid{font-weight:600;margin-right:4px}.astat{font-size:12px;background:#eceff1;border-radius:4px;padding:1px 6px;margin-left:4px}

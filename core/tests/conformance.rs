@@ -1,0 +1,290 @@
+//! Runs the language-neutral vectors in tests/conformance/*.toml (see its README): the same
+//! cases the Python and JavaScript bindings run.
+
+use crate::common::repo_root;
+use attain_core::{Error, Gender, Observation, Observations, Plan, PlanFiles, Query, Report};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+/// This runner's key in a case's `skip` table.
+const BINDING: &str = "rust";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseFile {
+    case: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    name: String,
+    #[allow(dead_code)]
+    description: Option<String>,
+    files: Option<BTreeMap<String, String>>,
+    plan: Option<String>,
+    #[serde(default)]
+    observations: Vec<Row>,
+    csv: Option<String>,
+    data: Option<String>,
+    #[serde(default)]
+    assignments: Vec<serde_json::Value>,
+    #[serde(default)]
+    query: CaseQuery,
+    #[serde(default)]
+    expect_indicators: BTreeMap<String, String>,
+    #[serde(default)]
+    expect_goals: BTreeMap<String, String>,
+    #[serde(default)]
+    expect_reasons: BTreeMap<String, String>,
+    expect_error: Option<ExpectError>,
+    #[serde(default)]
+    skip: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Row {
+    indicator: String,
+    entity: String,
+    period: String,
+    gender: Option<String>,
+    value: Option<f64>,
+    missing: Option<String>,
+    count: Option<u32>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct CaseQuery {
+    entity: Option<String>,
+    period: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectError {
+    #[serde(rename = "type")]
+    kind: String,
+    message: Option<String>,
+    file: Option<String>,
+    line: Option<usize>,
+    column: Option<usize>,
+    row: Option<usize>,
+}
+
+fn folder() -> PathBuf {
+    repo_root().join("tests/conformance")
+}
+
+/// Every case of every file, with the file it came from.
+fn all_cases() -> Vec<(String, Case)> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(folder())
+        .expect("tests/conformance exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "no conformance files in {}", folder().display());
+    let mut out = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let file: CaseFile = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        out.extend(file.case.into_iter().map(|c| (name.clone(), c)));
+    }
+    out
+}
+
+fn load_plan(case: &Case) -> Result<Plan, Error> {
+    match (&case.files, &case.plan) {
+        (Some(files), None) => Plan::from_files(files.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<PlanFiles>()),
+        (None, Some(dir)) => Plan::load(folder().join(dir)),
+        _ => panic!("case `{}` needs exactly one of `files` and `plan`", case.name),
+    }
+}
+
+fn observations(case: &Case, plan: &Plan) -> Result<Observations, Error> {
+    let rows: Vec<Observation> = case
+        .observations
+        .iter()
+        .map(|r| Observation {
+            indicator: r.indicator.clone(),
+            entity: r.entity.clone(),
+            period: r.period.clone(),
+            gender: r.gender.as_deref().map_or(Gender::T, |g| Gender::parse(g).unwrap_or_else(|| panic!("gender `{g}`"))),
+            value: r.value,
+            missing: r.missing.clone(),
+            count: r.count,
+            source: None,
+        })
+        .collect();
+    let mut data = Observations::from_rows(rows)?;
+    if let Some(text) = &case.csv {
+        data.merge_checked(Observations::from_csv(text, "observations.csv")?)?;
+    }
+    match case.data.as_deref() {
+        None => {}
+        Some("plan") => data.merge_checked(plan.bundled_data()?)?,
+        Some(other) => panic!("case `{}`: data = `{other}`; the only value is \"plan\"", case.name),
+    }
+    if !case.assignments.is_empty() {
+        let json = serde_json::json!({ "assignments": case.assignments });
+        data.merge(Observations::from_json_value(&json, "assignments.json")?);
+    }
+    Ok(data)
+}
+
+fn run(case: &Case) -> Result<Report, Error> {
+    let plan = load_plan(case)?;
+    let data = observations(case, &plan)?;
+    plan.evaluate(&data, &Query { entity: case.query.entity.clone(), period: case.query.period.clone(), genders: None })
+}
+
+/// `N00209`, `N00209/K` or `N00209/M`.
+fn indicator_key(key: &str) -> (&str, Gender) {
+    match key.rsplit_once('/') {
+        Some((id, "K")) => (id, Gender::K),
+        Some((id, "M")) => (id, Gender::M),
+        Some((id, "T")) => (id, Gender::T),
+        _ => (key, Gender::T),
+    }
+}
+
+/// Compares one case; returns what differed.
+fn check(case: &Case, outcome: Result<Report, Error>) -> Vec<String> {
+    let mut diffs = Vec::new();
+    if let Some(want) = &case.expect_error {
+        match outcome {
+            Ok(_) => diffs.push(format!("expected a {} error, but it succeeded", want.kind)),
+            Err(e) => {
+                let got = e.kind().as_str();
+                if got != want.kind {
+                    diffs.push(format!("error type: expected {}, got {got} ({e})", want.kind));
+                }
+                if let Some(m) = &want.message {
+                    if !e.message().contains(m.as_str()) {
+                        diffs.push(format!("error message: expected it to contain `{m}`, got `{}`", e.message()));
+                    }
+                }
+                let fields = [("line", want.line, e.line()), ("column", want.column, e.column()), ("row", want.row, e.row())];
+                if want.file.is_some() && want.file.as_deref() != e.file() {
+                    diffs.push(format!("error file: expected {:?}, got {:?} ({e})", want.file, e.file()));
+                }
+                for (what, want, got) in fields {
+                    if want.is_some() && want != got {
+                        diffs.push(format!("error {what}: expected {want:?}, got {got:?} ({e})"));
+                    }
+                }
+            }
+        }
+        return diffs;
+    }
+    let report = match outcome {
+        Ok(r) => r,
+        Err(e) => return vec![format!("unexpected error: {e}")],
+    };
+    for (key, want) in &case.expect_indicators {
+        let (id, gender) = indicator_key(key);
+        match report.indicator(id, gender) {
+            Some(r) if &r.status == want => {}
+            Some(r) => diffs.push(format!("indicator {key}: expected {want}, got {} ({})", r.status, r.reason)),
+            None => diffs.push(format!("indicator {key}: not in the report")),
+        }
+    }
+    for (id, want) in &case.expect_goals {
+        match report.goal(id) {
+            Some(g) if &g.status == want => {}
+            Some(g) => diffs.push(format!("goal {id}: expected {want}, got {} ({})", g.status, g.reason)),
+            None => diffs.push(format!("goal {id}: not in the report")),
+        }
+    }
+    for (key, want) in &case.expect_reasons {
+        let reason = match key.strip_prefix("goal:") {
+            Some(id) => report.goal(id).map(|g| g.reason.clone()),
+            None => {
+                let (id, gender) = indicator_key(key);
+                report.indicator(id, gender).map(|r| r.reason.clone())
+            }
+        };
+        match reason {
+            Some(r) if r.contains(want.as_str()) => {}
+            Some(r) => diffs.push(format!("reason of {key}: expected it to contain `{want}`, got `{r}`")),
+            None => diffs.push(format!("reason of {key}: not in the report")),
+        }
+    }
+    diffs
+}
+
+#[test]
+fn every_conformance_case_passes() {
+    let cases = all_cases();
+    let mut names = BTreeSet::new();
+    let mut failures = Vec::new();
+    let (mut passed, mut skipped) = (0, 0);
+    for (file, case) in &cases {
+        assert!(names.insert(case.name.clone()), "case name `{}` is used twice (second in {file})", case.name);
+        let expects_something = case.expect_error.is_some() || !case.expect_indicators.is_empty() || !case.expect_goals.is_empty();
+        assert!(expects_something, "case `{}` in {file} expects nothing, so it cannot fail", case.name);
+        assert!(
+            case.expect_error.is_none()
+                || (case.expect_indicators.is_empty() && case.expect_goals.is_empty() && case.expect_reasons.is_empty()),
+            "case `{}` in {file} expects both an error and results",
+            case.name
+        );
+        if let Some(why) = case.skip.get(BINDING) {
+            println!("skipped  {file}: {} ({why})", case.name);
+            skipped += 1;
+            continue;
+        }
+        let diffs = check(case, run(case));
+        if diffs.is_empty() {
+            passed += 1;
+        } else {
+            failures.push(format!("{file}: {}\n  {}", case.name, diffs.join("\n  ")));
+        }
+    }
+    println!("conformance: {passed} passed, {skipped} skipped, {} failed", failures.len());
+    assert!(failures.is_empty(), "{} conformance cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(passed >= 20, "only {passed} conformance cases ran");
+}
+
+/// The format is strict: an unknown field in a case is an error, not silently ignored.
+#[test]
+fn the_case_format_rejects_unknown_fields() {
+    let text = "[[case]]\nname = \"x\"\nfiles = {}\nexpect_goal = { a = \"attained\" }\n";
+    let err = toml::from_str::<CaseFile>(text).err().expect("unknown field refused");
+    assert!(err.to_string().contains("expect_goal"), "{err}");
+}
+
+/// The runner itself can fail: a wrong expectation is reported with what was expected and got.
+#[test]
+fn a_wrong_expectation_is_reported() {
+    let text = r#"
+[[case]]
+name = "wrong on purpose"
+observations = [{ indicator = "I", entity = "1", period = "2022", value = 5 }, { indicator = "I", entity = "0000", period = "2022", value = 4 }]
+query = { entity = "1", period = "2022" }
+expect_indicators = { I = "not_attained" }
+expect_reasons = { I = "no such text" }
+[case.files]
+"plan.toml" = """
+[plan]
+id = "w"
+title = "W"
+[comparison]
+national = "0000"
+[[indicator]]
+id = "I"
+title = "I"
+rule = "reference"
+"""
+"#;
+    let file: CaseFile = toml::from_str(text).unwrap();
+    let case = &file.case[0];
+    let diffs = check(case, run(case));
+    assert_eq!(diffs.len(), 2, "{diffs:?}");
+    assert!(diffs[0].contains("expected not_attained, got attained"), "{diffs:?}");
+    assert!(diffs[1].contains("no such text"), "{diffs:?}");
+}
