@@ -64,14 +64,38 @@ pub(crate) struct Point {
 /// A series sorted by period.
 pub(crate) type Series = Vec<Point>;
 
+/// Lookups by borrowed ids, so that evaluation does not allocate keys.
 #[derive(Debug, Default)]
 pub(crate) struct Index {
-    /// (indicator, entity, gender) → series.
-    pub series: HashMap<(String, String, Gender), Series>,
-    /// (indicator, period, gender) → every (entity, value) present.
-    pub by_period: HashMap<(String, String, Gender), Vec<(String, f64)>>,
+    /// indicator → entity → series per gender (T, K, M).
+    series: HashMap<String, HashMap<String, [Series; 3]>>,
+    /// indicator → period → every (entity, value) present, per gender.
+    by_period: HashMap<String, HashMap<String, [Vec<(String, f64)>; 3]>>,
     /// Every period with a value for an entity, sorted.
     pub entity_periods: HashMap<String, Vec<String>>,
+}
+
+fn slot(g: Gender) -> usize {
+    match g {
+        Gender::T => 0,
+        Gender::K => 1,
+        Gender::M => 2,
+    }
+}
+
+impl Index {
+    /// The series of one indicator, entity and gender.
+    pub fn series(&self, indicator: &str, entity: &str, gender: Gender) -> Option<&Series> {
+        self.series.get(indicator)?.get(entity).map(|s| &s[slot(gender)]).filter(|s| !s.is_empty())
+    }
+    /// The value of one indicator, entity and gender in exactly this period.
+    pub fn value_at(&self, indicator: &str, entity: &str, gender: Gender, period: &str) -> Option<f64> {
+        self.series(indicator, entity, gender)?.iter().find(|pt| pt.period == period)?.value
+    }
+    /// Every entity's value of one indicator and gender in a period.
+    pub fn all_at(&self, indicator: &str, period: &str, gender: Gender) -> Option<&[(String, f64)]> {
+        self.by_period.get(indicator)?.get(period).map(|v| v[slot(gender)].as_slice())
+    }
 }
 
 /// A set of observations and assignment follow-ups.
@@ -513,19 +537,23 @@ impl Observations {
             .get_or_init(|| {
                 let mut idx = Index::default();
                 for r in &self.rows {
-                    idx.series.entry((r.indicator.clone(), r.entity.clone(), r.gender)).or_default().push(Point {
+                    let series = idx.series.entry(r.indicator.clone()).or_default().entry(r.entity.clone()).or_default();
+                    series[slot(r.gender)].push(Point {
                         period: r.period.clone(),
                         value: r.value,
                         count: r.count,
                         missing: r.missing.clone(),
                     });
                     if let Some(v) = r.value {
-                        idx.by_period.entry((r.indicator.clone(), r.period.clone(), r.gender)).or_default().push((r.entity.clone(), v));
+                        let at = idx.by_period.entry(r.indicator.clone()).or_default().entry(r.period.clone()).or_default();
+                        at[slot(r.gender)].push((r.entity.clone(), v));
                         idx.entity_periods.entry(r.entity.clone()).or_default().push(r.period.clone());
                     }
                 }
-                for s in idx.series.values_mut() {
-                    s.sort_by(|a, b| a.period.cmp(&b.period));
+                for per_entity in idx.series.values_mut() {
+                    for s in per_entity.values_mut().flat_map(|g| g.iter_mut()) {
+                        s.sort_by(|a, b| a.period.cmp(&b.period));
+                    }
                 }
                 for p in idx.entity_periods.values_mut() {
                     p.sort();

@@ -275,8 +275,7 @@ impl Plan {
     /// The value and references an indicator rule sees for one entity, period and gender.
     pub(crate) fn gather(&self, index: &Index, ind: &Indicator, entity: &str, period: &str, gender: Gender) -> Gathered {
         let lang = self.language;
-        let key = (ind.id.clone(), entity.to_string(), gender);
-        let series = index.series.get(&key);
+        let series = index.series(&ind.id, entity, gender);
         let year = period_year(period).unwrap_or(0);
         let mut used: Option<(String, f64)> = None;
         let mut gap_reason = None;
@@ -323,9 +322,7 @@ impl Plan {
                     .collect()
             })
             .unwrap_or_default();
-        let value_of = |e: &str, g: Gender| -> Option<f64> {
-            index.series.get(&(ind.id.clone(), e.to_string(), g)).and_then(|s| s.iter().find(|pt| pt.period == at).and_then(|pt| pt.value))
-        };
+        let value_of = |e: &str, g: Gender| index.value_at(&ind.id, e, g, at);
         let national = self.comparison.national.as_deref().and_then(|n| value_of(n, gender));
         let peers = self.peer_stats(index, ind, at, gender);
         let percentile = used.as_ref().and_then(|(_, v)| self.percentile(index, ind, at, gender, entity, *v));
@@ -356,10 +353,7 @@ impl Plan {
 
     fn peer_stats(&self, index: &Index, ind: &Indicator, period: &str, gender: Gender) -> Option<PeerStats> {
         if let Some(group) = &self.comparison.peer_group {
-            let row = index
-                .series
-                .get(&(ind.id.clone(), group.clone(), gender))
-                .and_then(|s| s.iter().find(|pt| pt.period == period && pt.value.is_some()));
+            let row = index.series(&ind.id, group, gender).and_then(|s| s.iter().find(|pt| pt.period == period && pt.value.is_some()));
             if let Some(pt) = row {
                 return Some(PeerStats { mean: pt.value, count: pt.count.unwrap_or(0) as usize, published: true, ..PeerStats::default() });
             }
@@ -367,25 +361,14 @@ impl Plan {
         if self.comparison.peers.is_empty() {
             return None;
         }
-        let values: Vec<f64> = self
-            .comparison
-            .peers
-            .iter()
-            .filter_map(|m| {
-                index
-                    .series
-                    .get(&(ind.id.clone(), m.clone(), gender))
-                    .and_then(|s| s.iter().find(|pt| pt.period == period))
-                    .and_then(|pt| pt.value)
-            })
-            .collect();
+        let values: Vec<f64> = self.comparison.peers.iter().filter_map(|m| index.value_at(&ind.id, m, gender, period)).collect();
         if values.is_empty() { None } else { Some(PeerStats::from_values(values)) }
     }
 
     /// The position of `value` for `entity` among every other municipality with a value (1 = best;
     /// a tie counts half). The entity's own row is left out, so `required` can ask about any value.
     pub(crate) fn percentile(&self, index: &Index, ind: &Indicator, period: &str, gender: Gender, entity: &str, value: f64) -> Option<f64> {
-        let all = index.by_period.get(&(ind.id.clone(), period.to_string(), gender))?;
+        let all = index.all_at(&ind.id, period, gender)?;
         let (mut others, mut worse, mut ties) = (0usize, 0.0f64, 0.0f64);
         for (e, v) in all {
             if e == entity || self.is_aggregate_entity(e) {
@@ -457,7 +440,7 @@ impl Plan {
         params: &Dynamic,
         inputs: &RuleInputs,
     ) -> Result<Verdict> {
-        let ctx = IndicatorContext { id: &ind.id, title: &ind.title, unit: &ind.unit, decimals: ind.decimals, params };
+        let ctx = IndicatorContext { unit: &ind.unit, decimals: ind.decimals, params, info: &ind.rhai_info, targets: &ind.rhai_targets };
         self.run_rule_ctx(rule, &ctx, inputs)
     }
 

@@ -242,6 +242,9 @@ pub struct Indicator {
     pub(crate) rule: CompiledRule,
     pub(crate) params: rhai::Dynamic,
     pub(crate) params_toml: toml::Table,
+    /// What rules see as `indicator` and `targets`, built once.
+    pub(crate) rhai_info: rhai::Dynamic,
+    pub(crate) rhai_targets: rhai::Dynamic,
 }
 
 impl Indicator {
@@ -606,10 +609,13 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
             (s.kolada, s.url)
         });
         let _ = ri.description;
+        let unit = ri.unit.unwrap_or_default();
         indicators.push(Indicator {
+            rhai_info: rules::info_map(&id, &ri.title, &unit),
+            rhai_targets: rules::targets_map(&targets),
             id,
             title: ri.title,
-            unit: ri.unit.unwrap_or_default(),
+            unit,
             direction,
             gender: ri.gender,
             kolada,
@@ -617,7 +623,7 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
             targets,
             max_age: ri.max_age.unwrap_or(max_age),
             decimals: ri.decimals,
-            params: rules::params_to_dynamic(&params_toml),
+            params: rules::params_to_dynamic(&params_toml).into_shared(),
             params_toml,
             rule,
         });

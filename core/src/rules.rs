@@ -216,7 +216,7 @@ impl RuleEngine {
         engine.set_max_map_size(limits::MAX_MAP_SIZE);
         engine.set_max_modules(limits::MAX_MODULES);
         engine.set_module_resolver(PlanModules { files });
-        engine.set_optimization_level(rhai::OptimizationLevel::Simple);
+        engine.set_optimization_level(rhai::OptimizationLevel::Full);
 
         engine.register_type_with_name::<Verdict>("Status");
         engine.register_get("status", |v: &mut Verdict| ImmutableString::from(v.status.as_str()));
@@ -228,7 +228,12 @@ impl RuleEngine {
         engine.register_fn("status", |id: ImmutableString| verdict(&id, None));
         engine.register_fn("status", |id: ImmutableString, r: ImmutableString| verdict(&id, Some(r)));
 
-        engine.register_fn("tr", move |en: ImmutableString, sv: ImmutableString| if lang == Language::Sv { sv } else { en });
+        // `tr(en, sv)` is syntax, not a function, so that only the plan's language is built:
+        // reasons are most of a std rule's cost. The syntax is static and valid, so this cannot fail.
+        let chosen = usize::from(lang == Language::Sv);
+        let _ = engine.register_custom_syntax(["tr", "(", "$expr$", ",", "$expr$", ")"], false, move |ctx, inputs| {
+            ctx.eval_expression_tree(&inputs[chosen])
+        });
         engine.register_fn("is_missing", |x: Dynamic| x.is_unit());
         engine.register_fn("fmt", move |x: Dynamic| format_number(opt_f64(&x), DECIMALS.get(), lang));
         engine.register_fn("fmt", move |x: Dynamic, d: rhai::INT| format_number(opt_f64(&x), Some(d.clamp(0, 12) as u32), lang));
@@ -383,16 +388,8 @@ impl RuleEngine {
         scope.push_constant("higher_is_better", inputs.higher_is_better);
         scope.push_constant("direction", if inputs.higher_is_better { "higher" } else { "lower" });
         scope.push_constant("period", inputs.period.clone());
-        let mut ind = Map::new();
-        ind.insert("id".into(), ctx.id.into());
-        ind.insert("title".into(), ctx.title.into());
-        ind.insert("unit".into(), ctx.unit.into());
-        scope.push_constant("indicator", ind);
-        let mut targets = Map::new();
-        for (y, v) in &inputs.targets {
-            targets.insert(y.as_str().into(), Dynamic::from_float(*v));
-        }
-        scope.push_constant("targets", targets);
+        scope.push_constant_dynamic("indicator", ctx.info.clone());
+        scope.push_constant_dynamic("targets", ctx.targets.clone());
         scope.push_constant_dynamic("params", ctx.params.clone());
         self.eval(rule, &mut scope)
     }
@@ -584,11 +581,28 @@ pub(crate) struct RuleInputs {
 
 /// The indicator a rule runs for: identity, display and params.
 pub(crate) struct IndicatorContext<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
     pub unit: &'a str,
     pub decimals: Option<u32>,
+    /// The rule's params, shared (built once per indicator).
     pub params: &'a Dynamic,
+    /// `#{id, title, unit}`, shared.
+    pub info: &'a Dynamic,
+    /// `#{period: target}`, shared.
+    pub targets: &'a Dynamic,
+}
+
+/// The `indicator` map a rule sees, shared so that each evaluation only clones a pointer.
+pub(crate) fn info_map(id: &str, title: &str, unit: &str) -> Dynamic {
+    let mut m = Map::new();
+    m.insert("id".into(), id.into());
+    m.insert("title".into(), title.into());
+    m.insert("unit".into(), unit.into());
+    Dynamic::from_map(m).into_shared()
+}
+
+/// The `targets` map a rule sees, shared.
+pub(crate) fn targets_map<'a>(targets: impl IntoIterator<Item = (&'a String, &'a f64)>) -> Dynamic {
+    Dynamic::from_map(targets.into_iter().map(|(k, v)| (k.as_str().into(), Dynamic::from_float(*v))).collect()).into_shared()
 }
 
 /// Names a script reads as `params.NAME` or `params["NAME"]`.

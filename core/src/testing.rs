@@ -391,7 +391,9 @@ fn run_rule_case(plan: &Plan, rule: &rules::CompiledRule, c: &RuleCase) -> Resul
         period,
     };
     let params = rules::params_to_dynamic(&c.params);
-    let ctx = IndicatorContext { id: "test", title: &c.name, unit: c.unit.as_deref().unwrap_or(""), decimals: None, params: &params };
+    let unit = c.unit.as_deref().unwrap_or("");
+    let (info, targets) = (rules::info_map("test", &c.name, unit), rules::targets_map(&c.targets));
+    let ctx = IndicatorContext { unit, decimals: None, params: &params, info: &info, targets: &targets };
     let v = plan.run_rule_ctx(rule, &ctx, &inputs)?;
     Ok((v.status, v.reason.unwrap_or_default()))
 }
@@ -411,6 +413,8 @@ fn synthetic_indicator(plan: &Plan, rule: &rules::CompiledRule, targets: &BTreeM
         rule: rule.clone(),
         params: rhai::Dynamic::UNIT,
         params_toml: toml::Table::new(),
+        rhai_info: rhai::Dynamic::UNIT,
+        rhai_targets: rhai::Dynamic::UNIT,
     }
 }
 
