@@ -267,7 +267,7 @@ impl Indicator {
         if let Some((_, v)) = points.iter().find(|(y, _)| *y == year) {
             return Some(*v);
         }
-        let before = points.iter().filter(|(y, _)| *y < year).last()?;
+        let before = points.iter().rfind(|(y, _)| *y < year)?;
         let after = points.iter().find(|(y, _)| *y > year)?;
         Some(before.1 + (after.1 - before.1) * (year - before.0) / (after.0 - before.0))
     }

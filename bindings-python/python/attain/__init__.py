@@ -1,0 +1,491 @@
+"""attain: a rules engine for municipal goal attainment (mål- och resultatstyrning).
+
+Load a plan (goals, indicators, Rhai target rules), feed it observations, and get for an
+entity and a period the status of every indicator and goal, and why::
+
+    import attain
+    plan = attain.load_plan("rules/ostersund-2023")
+    report = plan.evaluate()            # the plan's own data/ folder
+    report.to_frame()                   # pandas, one row per indicator result
+
+All semantics live in the Rust core (``attain._native``); this module only chooses the core
+call for the kind of data given and wraps results in light Python objects.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Optional, Union
+
+from . import _native
+from ._native import (
+    REPORT_SCHEMA,
+    AttainError,
+    AttainIOError,
+    DataError,
+    Observations,
+    PlanError,
+    QueryError,
+    RuleError,
+    RuleTestError,
+)
+
+__version__: str = _native.__version__
+
+__all__ = [
+    "REPORT_SCHEMA",
+    "AttainError",
+    "AttainIOError",
+    "DataError",
+    "GoalResult",
+    "IndicatorResult",
+    "Observations",
+    "Plan",
+    "PlanError",
+    "QueryError",
+    "Report",
+    "RuleError",
+    "RuleTestError",
+    "check",
+    "load_plan",
+    "observations",
+    "run_rule_tests",
+]
+
+PathLike = Union[str, "os.PathLike[str]"]
+"""A file or folder path."""
+
+Data = Any
+"""What ``evaluate`` and friends accept as data: ``None`` (the plan's own ``data/`` folder), a
+path to a CSV or Kolada JSON file, an :class:`Observations`, a list of dicts (tidy rows with
+``indicator, entity, period, gender, value``), a dict ``{"observations": [...], "assignments":
+[...]}``, or a pandas DataFrame with those columns."""
+
+_ROW_COLUMNS = ("indicator", "entity", "period", "gender", "value", "missing", "count", "source")
+
+
+def _is_frame(data: object) -> bool:
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and isinstance(data, pandas.DataFrame)
+
+
+def _frame_columns(frame: Any) -> dict[str, list[Any]]:
+    """A DataFrame's columns as lists, each converted in one vectorised pass."""
+    columns: dict[str, list[Any]] = {}
+    for name in frame.columns:
+        column = frame[name]
+        if name in ("value", "count"):
+            try:
+                # Int, float, nullable and object-of-number columns become floats, NaN for gaps.
+                columns[str(name)] = column.to_numpy(dtype="float64", na_value=float("nan")).tolist()
+                continue
+            except (TypeError, ValueError):
+                pass  # leave the cells as they are: the core names the first bad row
+        columns[str(name)] = column.tolist()
+    return columns
+
+
+def observations(data: Data, assignments: Optional[Iterable[Mapping[str, Any]]] = None) -> Observations:
+    """Converts data of any accepted kind (see :data:`Data`) into :class:`Observations`.
+
+    Converting once and passing the result to many evaluations saves converting each time.
+
+    Raises:
+        DataError: a bad row, named by ``.row`` (and ``.file``, ``.line`` for files).
+        AttainIOError: a file that cannot be read.
+        TypeError: data of a kind not listed above.
+    """
+    if data is None:
+        raise TypeError("no data given (use plan.data() for the plan's own data)")
+    if isinstance(data, Observations):
+        obs = data
+    elif isinstance(data, (str, os.PathLike)):
+        obs = Observations.load(data)
+    elif _is_frame(data):
+        obs = Observations.from_columns(_frame_columns(data))
+    elif isinstance(data, Mapping):
+        unknown = set(data) - {"observations", "assignments"}
+        if unknown:
+            raise TypeError(f"a data dict has the keys observations and assignments, not {sorted(map(str, unknown))}")
+        if assignments is not None:
+            raise TypeError("assignments given twice")
+        return Observations.from_rows(data.get("observations", ()), data.get("assignments"))
+    elif isinstance(data, Iterable) and not isinstance(data, (bytes, bytearray)):
+        return Observations.from_rows(data, assignments)
+    else:
+        raise TypeError(f"cannot read observations from {type(data).__name__}")
+    if assignments is not None:
+        obs = obs.merge(Observations.from_rows((), assignments))
+    return obs
+
+
+def _native_data(data: Data) -> Optional[Observations]:
+    return None if data is None else observations(data)
+
+
+def _genders(genders: Union[None, str, Sequence[str]]) -> Optional[list[str]]:
+    if genders is None:
+        return None
+    return [genders] if isinstance(genders, str) else list(genders)
+
+
+class _Result:
+    """A result record: the report's dict for it, with its keys as attributes."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.__dict__.update(data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as in :meth:`Report.to_dict`."""
+        return dict(self.__dict__)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.__dict__ == self.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class IndicatorResult(_Result):
+    """One indicator for one gender: its inputs, status and reason."""
+
+    id: str
+    title: str
+    unit: str
+    decimals: Optional[int]
+    direction: str
+    gender: str
+    role: str
+    goals: list[str]
+    rule: str
+    status: str
+    label: str
+    color: str
+    score: Optional[float]
+    reason: str
+    error: Optional[dict[str, Any]]
+    period: Optional[str]
+    value: Optional[float]
+    target: Optional[float]
+    national: Optional[float]
+    peers: Optional[dict[str, Any]]
+    percentile: Optional[float]
+    previous: Optional[float]
+    history: list[dict[str, Any]]
+    women: Optional[float]
+    men: Optional[float]
+    source: Optional[str]
+
+    def __repr__(self) -> str:
+        return f"<IndicatorResult {self.id}/{self.gender}: {self.status}>"
+
+
+class GoalResult(_Result):
+    """A goal's status, with its indicators, assignments and the aggregation's reason."""
+
+    id: str
+    title: str
+    text: str
+    parent: Optional[str]
+    status: str
+    label: str
+    color: str
+    score: Optional[float]
+    reason: str
+    rule: str
+    indicators: list[dict[str, Any]]
+    key_figures: list[str]
+    children: list[str]
+    assignments: list[dict[str, Any]]
+    error: Optional[dict[str, Any]]
+
+    def __repr__(self) -> str:
+        return f"<GoalResult {self.id}: {self.status}>"
+
+
+def _pandas() -> Any:
+    try:
+        pandas = importlib.import_module("pandas")
+    except ImportError as e:
+        raise ImportError(
+            "Report.to_frame() needs pandas, which is not installed: pip install pandas (or attain[pandas])"
+        ) from e
+    return pandas
+
+
+class Report:
+    """The result of evaluating a plan for one entity and period.
+
+    ``goals`` and ``indicators`` are light records; :meth:`to_dict` and :meth:`to_json` give
+    core's stable report shape unchanged; :meth:`to_html` is core's self-contained page, also
+    shown by Jupyter.
+    """
+
+    __slots__ = ("_native", "_data", "_goals", "_indicators")
+
+    def __init__(self, native: _native.Report) -> None:
+        self._native = native
+        self._data: Optional[dict[str, Any]] = None
+        self._goals: list[GoalResult] = []
+        self._indicators: list[IndicatorResult] = []
+
+    def _dict(self) -> dict[str, Any]:
+        """The report's dict, converted from core on first use."""
+        if self._data is None:
+            data = self._native.to_dict()
+            self._goals = [GoalResult(g) for g in data["goals"]]
+            self._indicators = [IndicatorResult(i) for i in data["indicators"]]
+            self._data = data
+        return self._data
+
+    @classmethod
+    def from_json(cls, text: str) -> Report:
+        """Reads a report from its JSON form (:meth:`to_json`)."""
+        return cls(_native.Report.from_json(text))
+
+    @property
+    def schema(self) -> str:
+        """Version tag of the report shape."""
+        return str(self._dict()["schema"])
+
+    @property
+    def plan(self) -> dict[str, Any]:
+        """Id, title and language of the plan evaluated."""
+        return dict(self._dict()["plan"])
+
+    @property
+    def entity(self) -> str:
+        """Entity id."""
+        return self._native.entity
+
+    @property
+    def entity_name(self) -> str:
+        """Entity display name."""
+        return str(self._dict()["entity_name"])
+
+    @property
+    def period(self) -> str:
+        """Period asked for."""
+        return self._native.period
+
+    @property
+    def scale(self) -> dict[str, Any]:
+        """The plan's scale (levels, no_data, error) with labels and colours."""
+        return dict(self._dict()["scale"])
+
+    @property
+    def goals(self) -> list[GoalResult]:
+        """Goals in plan order."""
+        self._dict()
+        return list(self._goals)
+
+    @property
+    def indicators(self) -> list[IndicatorResult]:
+        """Every indicator and key figure result, total first then women and men."""
+        self._dict()
+        return list(self._indicators)
+
+    def goal(self, id: str) -> Optional[GoalResult]:
+        """The goal with this id, if any."""
+        return next((g for g in self.goals if g.id == id), None)
+
+    def indicator(self, id: str, gender: str = "T") -> Optional[IndicatorResult]:
+        """The result of this indicator for this gender (T, K or M), if any."""
+        return next((r for r in self.indicators if r.id == id and r.gender == gender), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain dicts and lists: core's stable JSON shape."""
+        return self._native.to_dict()
+
+    def to_json(self) -> str:
+        """The report as pretty JSON, exactly as core writes it."""
+        return self._native.to_json()
+
+    def to_html(self) -> str:
+        """Core's self-contained HTML page: goals with traffic lights, values, targets, reasons."""
+        return self._native.render("html")
+
+    def to_markdown(self) -> str:
+        """The report as Markdown."""
+        return self._native.render("markdown")
+
+    def to_csv(self) -> str:
+        """The report as CSV, one row per indicator result."""
+        return self._native.render("csv")
+
+    def render(self, format: str) -> str:
+        """Renders with one of core's renderers: html, markdown, csv, table or json."""
+        return self._native.render(format)
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame with one row per indicator result, the report's fields as columns.
+
+        Raises:
+            ImportError: pandas is not installed.
+        """
+        pandas = _pandas()
+        records = self._dict()["indicators"]
+        if not records:
+            return pandas.DataFrame(columns=list(IndicatorResult.__annotations__))
+        return pandas.DataFrame.from_records(records)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        statuses = ", ".join(f"{g.id}={g.status}" for g in self.goals)
+        return f"<attain.Report {self._dict()['plan']['id']} {self.entity} {self.period}: {statuses}>"
+
+
+class Plan:
+    """A loaded, validated plan. Immutable; one plan may be evaluated from many threads at once."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: _native.Plan) -> None:
+        self._native = native
+
+    @classmethod
+    def load(cls, path: PathLike) -> Plan:
+        """Loads a plan folder: plan.toml, its scripts, data and tests.
+
+        Raises:
+            PlanError: an invalid plan.toml, with ``.file``, ``.line`` and ``.column``.
+            RuleError: a rule script that does not compile, with its file and line.
+            AttainIOError: a folder that cannot be read.
+        """
+        return cls(_native.Plan.load(path))
+
+    @classmethod
+    def from_files(cls, files: Mapping[str, str]) -> Plan:
+        """Builds a plan from a dict of relative path (``plan.toml``, ``rules/x.rhai``) to text."""
+        return cls(_native.Plan.from_files(dict(files)))
+
+    @property
+    def id(self) -> str:
+        """Plan id."""
+        return self._native.id
+
+    @property
+    def title(self) -> str:
+        """Title."""
+        return self._native.title
+
+    @property
+    def description(self) -> Optional[str]:
+        """Description, if any."""
+        return self._native.description
+
+    @property
+    def language(self) -> str:
+        """Language of labels and reasons: ``sv`` or ``en``."""
+        return self._native.language
+
+    @property
+    def entity(self) -> Optional[str]:
+        """The default entity, if the plan sets one."""
+        return self._native.entity
+
+    @property
+    def period(self) -> Optional[str]:
+        """The default period, if the plan sets one."""
+        return self._native.period
+
+    @property
+    def goals(self) -> list[str]:
+        """Goal ids in plan order."""
+        return self._native.goals
+
+    @property
+    def indicators(self) -> list[str]:
+        """Indicator ids in plan order."""
+        return self._native.indicators
+
+    def data(self) -> Observations:
+        """The observations in the plan's own ``data/`` folder (read once)."""
+        return self._native.data()
+
+    def evaluate(
+        self,
+        data: Data = None,
+        entity: Optional[str] = None,
+        period: Optional[str] = None,
+        genders: Union[None, str, Sequence[str]] = None,
+    ) -> Report:
+        """Evaluates the plan for one entity and period.
+
+        ``entity`` defaults to the plan's; ``period`` to the plan's or the latest with data;
+        ``genders`` (T, K, M) to all three for gendered indicators.
+
+        Raises:
+            DataError: bad data, with ``.row`` (and ``.file``, ``.line``).
+            QueryError: no entity, an entity without data, a bad period or gender.
+        """
+        native = self._native.evaluate(_native_data(data), entity, period, _genders(genders))
+        return Report(native)
+
+    def evaluate_many(self, data: Data, entities: Sequence[str], periods: Sequence[str]) -> list[Report]:
+        """Evaluates every pair of entity and period (totals only), in parallel."""
+        natives = self._native.evaluate_many(_native_data(data), list(entities), list(periods))
+        return [Report(n) for n in natives]
+
+    def explain(
+        self,
+        data: Data,
+        indicator: str,
+        entity: Optional[str] = None,
+        period: Optional[str] = None,
+        gender: str = "T",
+    ) -> dict[str, Any]:
+        """Every input of one indicator, its result, the rule's source and params, and the goals it feeds."""
+        return self._native.explain(_native_data(data), indicator, entity, period, gender)
+
+    def required(
+        self,
+        data: Data,
+        indicator: str,
+        entity: Optional[str] = None,
+        period: Optional[str] = None,
+        gender: str = "T",
+    ) -> dict[str, Any]:
+        """The nearest value that would move the indicator to the next better level."""
+        return self._native.required(_native_data(data), indicator, entity, period, gender)
+
+    def check(self, cases: int = 200, seed: int = 2023) -> dict[str, Any]:
+        """Property checks of every indicator rule on generated inputs; see :func:`check`."""
+        return check(self, cases, seed)
+
+    def __repr__(self) -> str:
+        return repr(self._native)
+
+
+def load_plan(path: PathLike) -> Plan:
+    """Loads a plan folder; see :meth:`Plan.load`."""
+    return Plan.load(path)
+
+
+def run_rule_tests(path: Union[PathLike, Mapping[str, str]]) -> dict[str, Any]:
+    """Runs every ``*.test.toml`` under a path (file or folder), or in a dict of path to text.
+
+    Returns core's test report: ``cases`` (each with file, line, name, rule, passed, expected,
+    got, reason), ``unreached`` (per rule, the levels no case reached), ``passed``, ``failed``.
+
+    Raises:
+        RuleTestError: a malformed test file, with ``.file``, ``.line``, ``.column``.
+    """
+    if isinstance(path, Mapping):
+        return _native.run_rule_tests_in(dict(path))
+    return _native.run_rule_tests(path)
+
+
+def check(plan: Plan, cases: int = 200, seed: int = 2023) -> dict[str, Any]:
+    """Property checks of every indicator rule of ``plan`` on generated inputs: a better value
+    never gives a worse status, a missing value gives no_data, no input raises an error, the
+    same input gives the same output.
+
+    Returns core's check report: ``indicators``, ``evaluations``, ``failures`` (each with
+    indicator, rule, property, message).
+    """
+    return _native.check(plan._native, cases, seed)

@@ -1,0 +1,137 @@
+"""Type stubs of the native module (Rust, pyo3). Use the facade, ``attain``, rather than this."""
+
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any, Optional, Union, final
+
+__all__ = [
+    "Plan",
+    "Observations",
+    "Report",
+    "run_rule_tests",
+    "run_rule_tests_in",
+    "check",
+    "REPORT_SCHEMA",
+    "__version__",
+    "AttainError",
+    "PlanError",
+    "RuleError",
+    "DataError",
+    "QueryError",
+    "RuleTestError",
+    "AttainIOError",
+]
+
+__version__: str
+REPORT_SCHEMA: str
+
+_Path = Union[str, os.PathLike[str]]
+
+class AttainError(Exception):
+    """Base of every error raised by attain."""
+
+    kind: Optional[str]
+    message: Optional[str]
+    file: Optional[str]
+    line: Optional[int]
+    column: Optional[int]
+    row: Optional[int]
+
+class PlanError(AttainError):
+    """The plan (plan.toml, its structure or references) is invalid."""
+
+class RuleError(AttainError):
+    """A Rhai rule script does not compile or failed while running."""
+
+class DataError(AttainError):
+    """Observations (CSV, JSON, rows, a DataFrame) are invalid."""
+
+class QueryError(AttainError):
+    """A query names something the plan or the data does not have."""
+
+class RuleTestError(AttainError):
+    """A rule test file (`*.test.toml`) is invalid."""
+
+class AttainIOError(AttainError):
+    """A file or folder could not be read."""
+
+@final
+class Observations:
+    @staticmethod
+    def from_rows(rows: Iterable[Mapping[str, Any]], assignments: Optional[Iterable[Mapping[str, Any]]] = None) -> Observations: ...
+    @staticmethod
+    def from_columns(columns: dict[str, Any]) -> Observations: ...
+    @staticmethod
+    def from_csv(text: str, file: str = "data.csv") -> Observations: ...
+    @staticmethod
+    def from_json(text: str, file: str = "data.json") -> Observations: ...
+    @staticmethod
+    def load(path: _Path) -> Observations: ...
+    def merge(self, other: Observations) -> Observations: ...
+    def rows(self) -> list[dict[str, Any]]: ...
+    def assignments(self) -> list[dict[str, Any]]: ...
+    def __len__(self) -> int: ...
+
+@final
+class Report:
+    @staticmethod
+    def from_json(text: str) -> Report: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_json(self) -> str: ...
+    def render(self, format: str) -> str: ...
+    @property
+    def entity(self) -> str: ...
+    @property
+    def period(self) -> str: ...
+
+@final
+class Plan:
+    @staticmethod
+    def load(path: _Path) -> Plan: ...
+    @staticmethod
+    def from_files(files: dict[str, str]) -> Plan: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> Optional[str]: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def entity(self) -> Optional[str]: ...
+    @property
+    def period(self) -> Optional[str]: ...
+    @property
+    def goals(self) -> list[str]: ...
+    @property
+    def indicators(self) -> list[str]: ...
+    def data(self) -> Observations: ...
+    def evaluate(
+        self,
+        data: Optional[Observations] = None,
+        entity: Optional[str] = None,
+        period: Optional[str] = None,
+        genders: Optional[list[str]] = None,
+    ) -> Report: ...
+    def evaluate_many(self, data: Optional[Observations], entities: list[str], periods: list[str]) -> list[Report]: ...
+    def explain(
+        self,
+        data: Optional[Observations],
+        indicator: str,
+        entity: Optional[str] = None,
+        period: Optional[str] = None,
+        gender: str = "T",
+    ) -> dict[str, Any]: ...
+    def required(
+        self,
+        data: Optional[Observations],
+        indicator: str,
+        entity: Optional[str] = None,
+        period: Optional[str] = None,
+        gender: str = "T",
+    ) -> dict[str, Any]: ...
+
+def run_rule_tests(path: _Path) -> dict[str, Any]: ...
+def run_rule_tests_in(files: dict[str, str]) -> dict[str, Any]: ...
+def check(plan: Plan, cases: int = 200, seed: int = 2023) -> dict[str, Any]: ...

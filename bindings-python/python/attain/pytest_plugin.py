@@ -1,0 +1,74 @@
+"""pytest plugin: every ``*.test.toml`` is a test file, each of its cases a test.
+
+Installed with attain (entry point ``pytest11``), so ``pytest rules/`` runs the rule tests
+next to the plans. Each file is run once by core (``attain.run_rule_tests``); each case then
+reports its own outcome, named by the case name. A failing case shows what was expected, what
+the rule returned and its reason. Disable with ``pytest -p no:attain``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional, Union
+
+import pytest
+
+import attain
+
+SUFFIX = ".test.toml"
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> Optional[pytest.Collector]:
+    if file_path.name.endswith(SUFFIX):
+        return RuleTestFile.from_parent(parent, path=file_path)
+    return None
+
+
+class RuleTestFile(pytest.File):
+    """A ``*.test.toml`` file, run by core once at collection."""
+
+    def collect(self) -> Any:
+        try:
+            report = attain.run_rule_tests(self.path)
+        except attain.AttainError as e:
+            raise self.CollectError(str(e)) from e
+        for case in report["cases"]:
+            yield RuleTestCase.from_parent(self, name=case["name"], case=case)
+
+
+class RuleCaseFailed(Exception):
+    """A rule test case whose rule gave another status or reason than expected."""
+
+
+class RuleTestCase(pytest.Item):
+    """One case of a rule test file, with the outcome core gave it."""
+
+    def __init__(self, *, case: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.case = case
+
+    def runtest(self) -> None:
+        if not self.case["passed"]:
+            raise RuleCaseFailed(self.case)
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: Optional[Any] = None,
+    ) -> Union[str, Any]:
+        if isinstance(excinfo.value, RuleCaseFailed):
+            c = self.case
+            lines = [
+                f"rule test case failed: {c['name']}",
+                f"  file:     {c['file']}:{c['line']}",
+                f"  rule:     {c['rule']}",
+                f"  expected: {c['expected']}",
+                f"  got:      {c['got']}",
+            ]
+            if c.get("reason"):
+                lines.append(f"  reason:   {c['reason']}")
+            return "\n".join(lines)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, max(int(self.case["line"]) - 1, 0), f"{self.case['rule']}: {self.name}"

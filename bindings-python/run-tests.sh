@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Builds and tests the Python binding: the repo venv (.venv at the repository root), the
+# package installed as a user would (`pip install ./bindings-python`, maturin building the
+# Rust), pytest on bindings-python/tests, and mypy's stubtest on the type stubs.
+#
+#   bindings-python/run-tests.sh [PYTEST ARGS...]
+#
+# Needs Python 3.9+ with venv and pip, and Rust (rustup); reaches PyPI and crates.io only.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+VENV="$ROOT/.venv"
+PYTHON="${PYTHON:-python3}"
+
+# Share the workspace's build cache, and find cargo where rustup puts it.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+if [ -d "$HOME/.cargo/bin" ]; then
+    export PATH="$HOME/.cargo/bin:$PATH"
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+    echo "creating $VENV"
+    "$PYTHON" -m venv "$VENV"
+fi
+PY="$VENV/bin/python"
+export PATH="$VENV/bin:$PATH"  # the maturin backend runs the `maturin` command
+
+"$PY" -m pip install --quiet --disable-pip-version-check maturin pytest mypy pandas
+
+echo "building and installing attain (pip install ./bindings-python)"
+"$PY" -m pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps "$HERE"
+
+cd "$HERE"
+"$PY" -m pytest "$HERE/tests" -p no:cacheprovider -rs "$@"
+
+echo "stubtest: attain, attain._native, attain.pytest_plugin"
+"$PY" -m mypy.stubtest attain

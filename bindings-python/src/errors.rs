@@ -1,0 +1,160 @@
+//! Every error that reaches Python goes through this file: the exception tree, the mapping of
+//! core's [`Error`] onto it, errors of the conversions themselves, and panics.
+//!
+//! Each exception carries `kind`, `message`, `file`, `line`, `column` and `row` as attributes
+//! (`None` when unknown); `str(e)` is core's display form (`plan.toml:3:5: plan error: …`).
+
+use attain_core::Error;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::types::PyType;
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+pyo3::create_exception!(attain, AttainError, PyException, "Base of every error raised by attain.");
+pyo3::create_exception!(attain, PlanError, AttainError, "The plan (plan.toml, its structure or references) is invalid.");
+pyo3::create_exception!(attain, RuleError, AttainError, "A Rhai rule script does not compile or failed while running.");
+pyo3::create_exception!(attain, DataError, AttainError, "Observations (CSV, JSON, rows, a DataFrame) are invalid.");
+pyo3::create_exception!(attain, QueryError, AttainError, "A query names something the plan or the data does not have.");
+pyo3::create_exception!(attain, RuleTestError, AttainError, "A rule test file (`*.test.toml`) is invalid.");
+pyo3::create_exception!(attain, AttainIOError, AttainError, "A file or folder could not be read.");
+
+/// The attributes every exception carries.
+const FIELDS: [&str; 6] = ["kind", "message", "file", "line", "column", "row"];
+
+/// An error found while converting Python values, before core is called.
+#[derive(Debug, Clone, Default)]
+pub struct ConvertError {
+    /// Core's kind name: `data`, `query`, `plan`.
+    pub kind: &'static str,
+    /// Lowercase message, user input in backticks.
+    pub message: String,
+    /// 1-based data row, when the error is in one.
+    pub row: Option<usize>,
+}
+
+impl ConvertError {
+    /// An error in the data given from Python.
+    pub fn data(message: impl Into<String>) -> Self {
+        ConvertError { kind: "data", message: message.into(), row: None }
+    }
+    /// An error in a query argument.
+    pub fn query(message: impl Into<String>) -> Self {
+        ConvertError { kind: "query", message: message.into(), row: None }
+    }
+    /// The same error, at a 1-based data row.
+    pub fn at_row(mut self, row: usize) -> Self {
+        self.row = Some(row);
+        self
+    }
+}
+
+impl From<ConvertError> for PyErr {
+    fn from(e: ConvertError) -> PyErr {
+        Python::attach(|py| {
+            let display = match e.row {
+                Some(row) => format!("row {row}: {} error: {}", e.kind, e.message),
+                None => format!("{} error: {}", e.kind, e.message),
+            };
+            raise(py, e.kind, &display, &e.message, None, None, None, e.row)
+        })
+    }
+}
+
+/// Maps a core error onto the exception tree.
+pub fn to_py(err: Error) -> PyErr {
+    Python::attach(|py| {
+        let kind = err.kind().as_str();
+        raise(py, kind, &err.to_string(), err.message(), err.file(), err.line(), err.column(), err.row())
+    })
+}
+
+/// The exception class for a kind name.
+fn class_for<'py>(py: Python<'py>, kind: &str) -> Bound<'py, PyType> {
+    match kind {
+        "plan" => py.get_type::<PlanError>(),
+        "rule" => py.get_type::<RuleError>(),
+        "data" => py.get_type::<DataError>(),
+        "query" => py.get_type::<QueryError>(),
+        "test" => py.get_type::<RuleTestError>(),
+        "io" => py.get_type::<AttainIOError>(),
+        _ => py.get_type::<AttainError>(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn raise(
+    py: Python<'_>,
+    kind: &str,
+    display: &str,
+    message: &str,
+    file: Option<&str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    row: Option<usize>,
+) -> PyErr {
+    let err = PyErr::from_type(class_for(py, kind), display.to_string());
+    let value = err.value(py);
+    let set = || -> PyResult<()> {
+        value.setattr("kind", kind)?;
+        value.setattr("message", message)?;
+        value.setattr("file", file)?;
+        value.setattr("line", line)?;
+        value.setattr("column", column)?;
+        value.setattr("row", row)?;
+        Ok(())
+    };
+    match set() {
+        Ok(()) => err,
+        Err(e) => e,
+    }
+}
+
+/// Runs a core call with the GIL released, turning its error, and any panic, into an exception.
+pub fn run<T, F>(py: Python<'_>, f: F) -> PyResult<T>
+where
+    F: FnOnce() -> attain_core::Result<T> + Send,
+    T: Send,
+{
+    match py.detach(|| catch_unwind(AssertUnwindSafe(f))) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(to_py(e)),
+        Err(payload) => Err(panic_to_py(py, payload.as_ref())),
+    }
+}
+
+/// Runs a conversion (with the GIL held), turning a panic into an exception.
+pub fn guard<T>(py: Python<'_>, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => Err(panic_to_py(py, payload.as_ref())),
+    }
+}
+
+fn panic_to_py(py: Python<'_>, payload: &(dyn Any + Send)) -> PyErr {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown cause".to_string());
+    let message = format!("a bug in attain, please report it: {what}");
+    raise(py, "internal", &format!("internal error: {message}"), &message, None, None, None, None)
+}
+
+/// Adds the exception tree to the module, with every attribute defaulting to `None` on the
+/// classes so that `e.line` is defined even on an exception raised from Python code.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    let base = py.get_type::<AttainError>();
+    for field in FIELDS {
+        base.setattr(field, py.None())?;
+    }
+    m.add("AttainError", base)?;
+    m.add("PlanError", py.get_type::<PlanError>())?;
+    m.add("RuleError", py.get_type::<RuleError>())?;
+    m.add("DataError", py.get_type::<DataError>())?;
+    m.add("QueryError", py.get_type::<QueryError>())?;
+    m.add("RuleTestError", py.get_type::<RuleTestError>())?;
+    m.add("AttainIOError", py.get_type::<AttainIOError>())?;
+    Ok(())
+}
