@@ -461,7 +461,8 @@ impl Observations {
     }
 
     fn check_duplicates(&self, file: Option<&str>) -> Result<()> {
-        let mut seen: HashMap<(&str, &str, &str, Gender), usize> = HashMap::with_capacity(self.rows.len());
+        // aHash: SipHash made this check most of the cost of reading a large file.
+        let mut seen: ahash::AHashMap<(&str, &str, &str, Gender), usize> = ahash::AHashMap::with_capacity(self.rows.len());
         for (i, r) in self.rows.iter().enumerate() {
             if let Some(first) = seen.insert((&r.indicator, &r.entity, &r.period, r.gender), i) {
                 let e = Error::data(format!(
