@@ -347,6 +347,8 @@ impl Plan {
         }
     }
 
+    /// Rows that are not a municipality: the national row, declared groups, and Kolada's group
+    /// ids (`G…`), which the data may hold even when the plan does not name them.
     fn is_aggregate_entity(&self, e: &str) -> bool {
         self.comparison.national.as_deref() == Some(e) || self.comparison.groups.contains_key(e) || e.starts_with("G")
     }

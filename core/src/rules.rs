@@ -353,6 +353,9 @@ impl RuleEngine {
             }
             worst.map_or(Dynamic::UNIT, |(_, s)| Dynamic::from(verdict(&s, None)))
         });
+        // One pointer type for both builds: with `sync` the engine is Send + Sync; without it
+        // (wasm32) nothing crosses threads, so the Arc is only shared ownership.
+        #[allow(clippy::arc_with_non_send_sync)]
         RuleEngine { engine: Arc::new(engine) }
     }
 
@@ -364,6 +367,7 @@ impl RuleEngine {
         })?;
         // The source is the script's path, so `import` resolves relative to the importing script.
         ast.set_source(file_for_errors);
+        #[allow(clippy::arc_with_non_send_sync)] // as for the engine above
         Ok(CompiledRule { id: id.to_string(), ast: Arc::new(ast), params_used: params_read(source) })
     }
 

@@ -1,0 +1,419 @@
+// Types of attain-wasm. Everything that crosses from core is in core's JSON shape: snake_case
+// keys, `null` for an absent value (see schema/report.schema.json for the report).
+
+// ------------------------------------------------------------------ small types
+
+/** Women (`K`, kvinnor), men (`M`) or everyone (`T`, totalt): Kolada's codes. */
+export type Gender = 'T' | 'K' | 'M';
+/** Core also reads `F`/`W` for women, `total`, `women`, `men`, in any case. */
+export type GenderInput = Gender | (string & {});
+/** Polarity of an indicator. */
+export type Direction = 'higher' | 'lower';
+/** Language of labels and reasons. */
+export type Language = 'sv' | 'en';
+/** Scored by a goal, or only shown. */
+export type Role = 'indicator' | 'key_figure';
+/** Status of an assignment follow-up. */
+export type AssignmentStatus = 'done' | 'on_track' | 'at_risk' | 'not_done' | 'not_started';
+/** The kind of an error. */
+export type ErrorType = 'plan' | 'rule' | 'data' | 'query' | 'test' | 'io';
+/** An entity or period id; integers are read as their decimal text. */
+export type Id = string | number;
+
+// ------------------------------------------------------------------ errors
+
+/** The one serialised error shape of every binding (also inside reports, as `error`). */
+export interface AttainErrorInfo {
+  type: ErrorType;
+  /** Lowercase, no final period, user input in backticks; no location in the text. */
+  message: string;
+  /** File relative to the plan folder, or as given (`data.csv`). */
+  file: string | null;
+  /** 1-based line. */
+  line: number | null;
+  /** 1-based column. */
+  column: number | null;
+  /** 1-based data row (1 = the first row after a CSV header, or the first array element). */
+  row: number | null;
+}
+
+/** What every function of this package throws: a JS `Error` carrying the structured fields. */
+export interface AttainError extends Error, AttainErrorInfo {
+  name: 'AttainError';
+  message: string;
+}
+
+// ------------------------------------------------------------------ the report
+
+/** A level of the plan's scale. */
+export interface Level {
+  id: string;
+  label: string;
+  color: string;
+  /** 0..1, 1 best; null for no_data and error. */
+  score: number | null;
+}
+
+/** The plan's scale: levels best first, and the levels for "not assessed" and "rule error". */
+export interface Scale {
+  levels: Level[];
+  no_data: Level;
+  error: Level;
+}
+
+export interface PlanInfo {
+  id: string;
+  title: string;
+  language: Language;
+}
+
+export interface WeightedId {
+  id: string;
+  weight: number;
+}
+
+/** An assignment and its latest follow-up in the period's year. */
+export interface AssignmentResult {
+  id: string;
+  text: string;
+  /** Empty means all boards. */
+  boards: string[];
+  status: AssignmentStatus | null;
+  period: string | null;
+  comment: string | null;
+}
+
+/** A goal's result. */
+export interface GoalResult {
+  id: string;
+  title: string;
+  text: string;
+  parent: string | null;
+  /** A level id of the scale, `no_data` or `error`. */
+  status: string;
+  label: string;
+  color: string;
+  score: number | null;
+  reason: string;
+  /** Aggregation used. */
+  rule: string;
+  indicators: WeightedId[];
+  key_figures: string[];
+  children: string[];
+  assignments: AssignmentResult[];
+  /** Set when the aggregation failed. */
+  error: AttainErrorInfo | null;
+}
+
+/** Statistics of a peer group for one indicator and period. */
+export interface PeerStats {
+  mean: number | null;
+  median: number | null;
+  min: number | null;
+  max: number | null;
+  count: number;
+  values: number[];
+  /** True when `mean` is the group's own published row. */
+  published: boolean;
+}
+
+export interface PeriodValue {
+  period: string;
+  value: number;
+}
+
+/** One indicator, for one gender: its inputs, status and reason. */
+export interface IndicatorResult {
+  id: string;
+  title: string;
+  unit: string;
+  decimals: number | null;
+  direction: Direction;
+  gender: Gender;
+  role: Role;
+  goals: string[];
+  rule: string;
+  /** A level id of the scale, `no_data` or `error`. */
+  status: string;
+  label: string;
+  color: string;
+  score: number | null;
+  reason: string;
+  /** Set when the rule failed (status `error`). */
+  error: AttainErrorInfo | null;
+  /** Period whose value was judged (may be older than the report's period). */
+  period: string | null;
+  value: number | null;
+  target: number | null;
+  national: number | null;
+  peers: PeerStats | null;
+  percentile: number | null;
+  previous: number | null;
+  /** Earlier values, oldest first. */
+  history: PeriodValue[];
+  women: number | null;
+  men: number | null;
+  source: string | null;
+}
+
+/** The result of evaluating a plan for one entity and period. */
+export interface Report {
+  /** `attain-report/1`. */
+  schema: string;
+  plan: PlanInfo;
+  entity: string;
+  entity_name: string;
+  period: string;
+  scale: Scale;
+  goals: GoalResult[];
+  /** Every indicator and key figure, total first then women and men. */
+  indicators: IndicatorResult[];
+}
+
+// ------------------------------------------------------------------ explain, required, tests, check
+
+/** Everything an indicator's rule saw, what it returned, and the goals it feeds. */
+export interface Explanation {
+  result: IndicatorResult;
+  /** Params given to the rule (from plan.toml). */
+  params: Record<string, unknown>;
+  rule_source: string;
+  goals: GoalResult[];
+}
+
+/** The nearest value that moves an indicator to the next better level. */
+export interface Required {
+  indicator: string;
+  gender: Gender;
+  period: string | null;
+  value: number | null;
+  status: string;
+  next_status: string | null;
+  required: number | null;
+  /** A sentence for a person. */
+  message: string;
+}
+
+/** The outcome of one rule test case. */
+export interface CaseOutcome {
+  file: string;
+  line: number;
+  name: string;
+  rule: string;
+  passed: boolean;
+  expected: string | null;
+  got: string | null;
+  reason: string | null;
+}
+
+/** The result of running rule tests. */
+export interface TestReport {
+  cases: CaseOutcome[];
+  /** Per rule, the scale levels no case reached. */
+  unreached: Record<string, string[]>;
+  passed: number;
+  failed: number;
+}
+
+/** A property that did not hold. */
+export interface CheckFailure {
+  indicator: string;
+  rule: string;
+  /** `monotone`, `missing_is_no_data`, `no_error` or `deterministic`. */
+  property: string;
+  message: string;
+}
+
+/** The result of `check`. */
+export interface CheckReport {
+  indicators: number;
+  evaluations: number;
+  failures: CheckFailure[];
+}
+
+export interface CheckOptions {
+  /** Generated inputs per indicator (200). */
+  cases?: number;
+  /** Seed of the generator (2023): the same seed gives the same inputs. */
+  seed?: number;
+}
+
+// ------------------------------------------------------------------ inputs
+
+/** The text files of a plan, keyed by path relative to the plan folder (`rules/x.rhai`). */
+export type PlanFiles = Record<string, string> | Map<string, string>;
+
+/** A host row: the fields of core's `Observation`. */
+export interface RowInput {
+  indicator: Id;
+  entity: Id;
+  period: Id;
+  /** Defaults to `T`. */
+  gender?: GenderInput | null;
+  /** A number; absent or null is a gap. NaN and infinities are refused. */
+  value?: number | null;
+  /** Why the value is missing (Kolada's marker or status). */
+  missing?: string | null;
+  /** For a group row: members contributing. */
+  count?: number | null;
+  source?: string | null;
+}
+
+/** A row as `Observations.rows()` returns it (and as `fromRows` accepts it back). */
+export interface Observation {
+  indicator: string;
+  entity: string;
+  period: string;
+  gender: Gender;
+  value: number | null;
+  missing?: string;
+  count?: number;
+  source?: string;
+}
+
+/** An assignment follow-up. */
+export interface AssignmentUpdateInput {
+  assignment: string;
+  period: Id;
+  status: AssignmentStatus;
+  comment?: string | null;
+}
+
+export interface AssignmentUpdate {
+  assignment: string;
+  period: string;
+  status: AssignmentStatus;
+  comment: string;
+}
+
+/**
+ * What to evaluate: `null`/`undefined` for the plan's own `data/` folder, `Observations`,
+ * host rows, rows with follow-ups, or CSV text (JSON text when it starts with `[` or `{`).
+ */
+export type DataInput =
+  | Observations
+  | RowInput[]
+  | { observations?: RowInput[]; assignments?: AssignmentUpdateInput[] }
+  | string
+  | null
+  | undefined;
+
+/** Which report: every field optional (the plan's entity; its period or the latest with data). */
+export interface Query {
+  entity?: Id | null;
+  period?: Id | null;
+  /** Genders to evaluate; total is always evaluated. Default: all three. */
+  genders?: GenderInput[] | null;
+}
+
+/** Which indicator result: as `Query`, with one gender (default `T`). */
+export interface IndicatorQuery {
+  entity?: Id | null;
+  period?: Id | null;
+  gender?: GenderInput | null;
+}
+
+/** A report format of core's renderers. */
+export type RenderFormat = 'html' | 'md' | 'markdown' | 'csv' | 'json' | 'table';
+
+// ------------------------------------------------------------------ outline
+
+export interface OutlineGoal {
+  id: string;
+  title: string;
+  parent: string | null;
+  indicators: string[];
+  key_figures: string[];
+}
+
+export interface OutlineIndicator {
+  id: string;
+  title: string;
+  unit: string;
+  direction: Direction;
+  gender: boolean;
+  /** A std rule name (`target`) or a script path in the plan (`rules/x.rhai`). */
+  rule: string;
+  targets: Record<string, number>;
+}
+
+/** What a page needs to list a plan. */
+export interface PlanOutline {
+  id: string;
+  title: string;
+  description: string | null;
+  entity: string | null;
+  period: string | null;
+  language: Language;
+  entities: Record<string, string>;
+  goals: OutlineGoal[];
+  indicators: OutlineIndicator[];
+}
+
+// ------------------------------------------------------------------ classes and functions
+
+/** Observations: tidy rows of values plus assignment follow-ups. */
+export class Observations {
+  private constructor();
+  /** From host rows and, optionally, assignment follow-ups. Errors name the row (no file). */
+  static fromRows(rows: RowInput[], assignments?: AssignmentUpdateInput[] | null): Observations;
+  /** From CSV text: `indicator,entity,period,gender,value` (+ `status`, `count`, `source`). */
+  static fromCsv(text: string, file?: string | null): Observations;
+  /** From JSON text: a Kolada API response, an array of rows, or `{observations, assignments}`. */
+  static fromJson(text: string, file?: string | null): Observations;
+  /** These and `other`'s together, as new observations; a row in both is an error. */
+  merge(other: Observations): Observations;
+  /** Sets one value in place, adding the row when absent; `null` makes it a gap. */
+  setValue(indicator: string, entity: string, period: string, gender: GenderInput | null | undefined, value: number | null | undefined): void;
+  /** A copy that later `setValue` calls on either do not share. */
+  clone(): Observations;
+  rows(): Observation[];
+  assignments(): AssignmentUpdate[];
+  /** Number of rows. */
+  readonly length: number;
+  /** Frees the memory now rather than at garbage collection. */
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
+/** A loaded, validated plan: goals, indicators and compiled rules. */
+export class Plan {
+  private constructor();
+  /** Builds a plan from `{path: text}`: `plan.toml`, its scripts and optionally `data/`. */
+  static fromFiles(files: PlanFiles): Plan;
+  /** Evaluates for one entity and period. A failing rule gives status `error`; the rest completes. */
+  evaluate(data?: DataInput, query?: Query | null): Report;
+  /** Every entity for every period (totals only), entity by entity. */
+  evaluateMany(data: DataInput, entities: Id[], periods: Id[]): Report[];
+  /** Everything one indicator's rule saw and returned, and the goals it feeds. */
+  explain(data: DataInput, indicator: string, query?: IndicatorQuery | null): Explanation;
+  /** The nearest value that moves an indicator to the next better level. */
+  required(data: DataInput, indicator: string, query?: IndicatorQuery | null): Required;
+  /** The observations in the plan's `data/` folder. */
+  data(): Observations;
+  outline(): PlanOutline;
+  /** The plan's files as loaded. */
+  files(): Record<string, string>;
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
+/** A report as a self-contained HTML page (core's renderer): the report object or its JSON. */
+export function renderHtml(report: Report | string): string;
+/** A report in one of core's formats. */
+export function render(report: Report | string, format: RenderFormat): string;
+/** Runs every `*.test.toml` in the files, with the plan when `plan.toml` is among them. */
+export function runRuleTests(files: PlanFiles): TestReport;
+/** Checks every rule of the plan on generated inputs. */
+export function check(plan: Plan, options?: CheckOptions | null): CheckReport;
+/** This binding's version and the report schema tag. */
+export function version(): { binding: string; schema: string };
+
+/**
+ * Loads the WebAssembly module. In the browser, await it once before anything else (by default
+ * it fetches `attain_wasm_bg.wasm` next to the JS file; a URL, Response, bytes or a
+ * `WebAssembly.Module` may be given). In Node it does nothing: the module is ready on import.
+ */
+export default function init(moduleOrPath?: unknown): Promise<unknown>;
+/** As `init`, synchronously, from bytes or a compiled module. */
+export function initSync(module?: unknown): unknown;

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds and tests the wasm binding; the Makefile calls it. Works on a fresh Debian machine:
+# the setup scripts install the wasm toolchain, Chromium and the npm packages.
+#
+#   1. build.sh                        wasm build, JS glue, demo files
+#   2. scripts/setup-browser.sh        chromium (apt) and `npm ci` (package-lock.json)
+#   3. tsc --noEmit                    index.d.ts against tests/types.ts
+#   4. node --test                     API and conformance tests (Node)
+#   5. node --test tests/browser.test.mjs   the demo page in headless Chromium, docs/demo.png
+#
+# SKIP_BUILD=1 reuses an existing build; SKIP_BROWSER=1 leaves out step 5.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/.." && pwd)"
+log() { printf '\n[attain-wasm] == %s\n' "$*" >&2; }
+
+# shellcheck source=tools/ensure-node.sh
+source "$HERE/tools/ensure-node.sh"
+
+cd "$HERE"
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+  log "build"
+  ./build.sh
+fi
+
+log "chromium and npm packages"
+"$REPO/scripts/setup-browser.sh" "$HERE" >&2
+
+log "types: tsc --noEmit"
+npx --no-install tsc -p tsconfig.json
+
+log "tests in Node"
+node --test tests/api.test.mjs tests/conformance.test.mjs
+
+if [[ -z "${SKIP_BROWSER:-}" ]]; then
+  log "demo page in headless Chromium"
+  node --test tests/browser.test.mjs
+fi
+log "all wasm tests passed"

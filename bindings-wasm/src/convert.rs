@@ -1,0 +1,295 @@
+//! Every conversion between JS values and core's types lives here.
+//!
+//! JS to core: plan files, host rows, assignment follow-ups, queries, genders, reports given
+//! back. Core to JS: anything serde can serialise becomes plain objects, arrays, strings,
+//! numbers and `null` (never `Map`s), in exactly core's JSON shape.
+
+use crate::error::{JsResult, bad_row, from_core, invalid};
+use attain_core::{ErrorKind, Gender, Observation, PlanFiles, Query, Report};
+use js_sys::{Array, Object, Reflect};
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Fields a host row may have: those of core's `Observation`.
+const ROW_FIELDS: &[&str] = &["indicator", "entity", "period", "gender", "value", "missing", "count", "source"];
+/// Fields of an assignment follow-up.
+const FOLLOW_UP_FIELDS: &[&str] = &["assignment", "period", "status", "comment"];
+
+/// Any serialisable core value as plain JS values, through core's JSON text. `JSON.parse`
+/// builds the objects in one call: exactly core's JSON shape, as fast as building them field by
+/// field from wasm (serde-wasm-bindgen, measured on the Östersund report), and 85 kB smaller.
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
+    let text = serde_json::to_string(value).map_err(|e| invalid(ErrorKind::Data, format!("cannot convert the result to JS: {e}")))?;
+    js_sys::JSON::parse(&text).map_err(|_| invalid(ErrorKind::Data, "cannot convert the result to JS"))
+}
+
+/// `null` or `undefined`.
+pub fn is_absent(v: &JsValue) -> bool {
+    v.is_null() || v.is_undefined()
+}
+
+fn type_name(v: &JsValue) -> String {
+    if v.is_null() {
+        "null".into()
+    } else if Array::is_array(v) {
+        "array".into()
+    } else {
+        v.js_typeof().as_string().unwrap_or_else(|| "value".into())
+    }
+}
+
+/// A property (`undefined` when absent or when reading it throws).
+pub fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// The own enumerable keys of a plain object.
+/// (Also of objects without a prototype, as TOML and JSON parsers make: not `instanceof Object`.)
+pub fn keys(obj: &JsValue) -> Vec<String> {
+    if !obj.is_object() {
+        return Vec::new();
+    }
+    Object::keys(obj.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()).collect()
+}
+
+fn is_plain_object(v: &JsValue) -> bool {
+    v.is_object() && !Array::is_array(v) && !v.is_function()
+}
+
+/// A plan given as `{path: text}` (an object or a `Map`).
+pub fn plan_files(files: &JsValue) -> JsResult<PlanFiles> {
+    let plan_error = |m: String| invalid(ErrorKind::Plan, m);
+    let mut out = PlanFiles::new();
+    let mut add = |path: JsValue, text: JsValue| -> JsResult<()> {
+        let path = path.as_string().ok_or_else(|| plan_error(format!("a plan file path must be a string, got {}", type_name(&path))))?;
+        let text =
+            text.as_string().ok_or_else(|| plan_error(format!("the text of `{path}` must be a string, got {}", type_name(&text))))?;
+        out.insert(path.replace('\\', "/"), text);
+        Ok(())
+    };
+    if let Some(map) = files.dyn_ref::<js_sys::Map>() {
+        for entry in map.entries() {
+            let pair: Array = entry.map_err(|_| plan_error("cannot read the files Map".into()))?.unchecked_into();
+            add(pair.get(0), pair.get(1))?;
+        }
+    } else if is_plain_object(files) {
+        for key in keys(files) {
+            let text = get(files, &key);
+            add(JsValue::from_str(&key), text)?;
+        }
+    } else {
+        return Err(plan_error(format!("plan files must be an object of path to text, got {}", type_name(files))));
+    }
+    Ok(out)
+}
+
+/// An id cell (indicator, entity, period): a string, or an integer (`2380`, `2022`).
+fn id_cell(v: &JsValue, field: &str, row: usize) -> JsResult<String> {
+    if let Some(s) = v.as_string() {
+        return Ok(s.trim().to_string());
+    }
+    match v.as_f64() {
+        Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => Ok(format!("{}", x as i64)),
+        _ if is_absent(v) => Err(bad_row(row, format!("the row has no `{field}`"))),
+        _ => Err(bad_row(row, format!("`{field}` must be a string, got {} `{}`", type_name(v), shown(v)))),
+    }
+}
+
+fn shown(v: &JsValue) -> String {
+    js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string()).unwrap_or_else(|| format!("{v:?}"))
+}
+
+/// A value: a number or `null`/absent (a gap). NaN and infinities reach core, which refuses them.
+fn value_cell(v: &JsValue, row: usize) -> JsResult<Option<f64>> {
+    if is_absent(v) {
+        return Ok(None);
+    }
+    v.as_f64().map(Some).ok_or_else(|| bad_row(row, format!("`value` must be a number or null, got {} {}", type_name(v), shown(v))))
+}
+
+fn gender_cell(v: &JsValue, row: usize) -> JsResult<Gender> {
+    if is_absent(v) {
+        return Ok(Gender::T);
+    }
+    let s = v.as_string().ok_or_else(|| bad_row(row, format!("`gender` must be a string, got {}", type_name(v))))?;
+    Gender::parse(&s).ok_or_else(|| bad_row(row, format!("gender `{s}` is not T, K or M")))
+}
+
+fn opt_text(v: &JsValue, field: &str, row: usize) -> JsResult<Option<String>> {
+    if is_absent(v) {
+        return Ok(None);
+    }
+    let s = v.as_string().ok_or_else(|| bad_row(row, format!("`{field}` must be a string, got {}", type_name(v))))?;
+    Ok(Some(s).filter(|s| !s.is_empty()))
+}
+
+fn count_cell(v: &JsValue, row: usize) -> JsResult<Option<u32>> {
+    if is_absent(v) {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(x) if x.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&x) => Ok(Some(x as u32)),
+        _ => Err(bad_row(row, format!("`count` must be a whole number ≥ 0, got {}", shown(v)))),
+    }
+}
+
+fn array_items(v: &JsValue, what: &str) -> JsResult<Array> {
+    if Array::is_array(v) {
+        Ok(v.clone().unchecked_into())
+    } else {
+        Err(invalid(ErrorKind::Data, format!("{what} must be an array, got {}", type_name(v))))
+    }
+}
+
+/// Host rows: an array of objects with the fields of core's `Observation`.
+pub fn rows(data: &JsValue) -> JsResult<Vec<Observation>> {
+    let items = array_items(data, "rows")?;
+    let mut out = Vec::with_capacity(items.length() as usize);
+    for (i, item) in items.iter().enumerate() {
+        let row = i + 1;
+        if !is_plain_object(&item) {
+            return Err(bad_row(row, format!("a row must be an object, got {}", type_name(&item))));
+        }
+        if let Some(k) = keys(&item).into_iter().find(|k| !ROW_FIELDS.contains(&k.as_str())) {
+            return Err(bad_row(row, format!("unknown field `{k}` (expected {})", ROW_FIELDS.join(", "))));
+        }
+        out.push(Observation {
+            indicator: id_cell(&get(&item, "indicator"), "indicator", row)?,
+            entity: id_cell(&get(&item, "entity"), "entity", row)?,
+            period: id_cell(&get(&item, "period"), "period", row)?,
+            gender: gender_cell(&get(&item, "gender"), row)?,
+            value: value_cell(&get(&item, "value"), row)?,
+            missing: opt_text(&get(&item, "missing"), "missing", row)?,
+            count: count_cell(&get(&item, "count"), row)?,
+            source: opt_text(&get(&item, "source"), "source", row)?,
+        });
+    }
+    Ok(out)
+}
+
+/// Assignment follow-ups (`{assignment, period, status, comment}`) in the JSON shape core reads
+/// (`{"assignments": [...]}`), so that core validates the status.
+pub fn assignments(data: &JsValue) -> JsResult<Value> {
+    let items = array_items(data, "assignment follow-ups")?;
+    let mut out = Vec::with_capacity(items.length() as usize);
+    for (i, item) in items.iter().enumerate() {
+        let row = i + 1;
+        if !is_plain_object(&item) {
+            return Err(bad_row(row, format!("a follow-up must be an object, got {}", type_name(&item))));
+        }
+        let mut map = serde_json::Map::new();
+        for key in keys(&item) {
+            if !FOLLOW_UP_FIELDS.contains(&key.as_str()) {
+                return Err(bad_row(
+                    row,
+                    format!("unknown field `{key}` in an assignment follow-up (expected {})", FOLLOW_UP_FIELDS.join(", ")),
+                ));
+            }
+            let v = get(&item, &key);
+            let text = if key == "period" { id_cell(&v, &key, row)? } else { opt_text(&v, &key, row)?.unwrap_or_default() };
+            map.insert(key, Value::String(text));
+        }
+        out.push(Value::Object(map));
+    }
+    Ok(serde_json::json!({ "assignments": out }))
+}
+
+/// A query id (entity, period): a string or an integer.
+fn query_id(v: &JsValue, field: &str) -> JsResult<Option<String>> {
+    if is_absent(v) {
+        return Ok(None);
+    }
+    if let Some(s) = v.as_string() {
+        return Ok(Some(s));
+    }
+    match v.as_f64() {
+        Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => Ok(Some(format!("{}", x as i64))),
+        _ => Err(invalid(ErrorKind::Query, format!("`{field}` must be a string, got {}", type_name(v)))),
+    }
+}
+
+/// A gender code (`T`, `K`, `M`, or core's other spellings).
+pub fn gender(v: &JsValue, field: &str) -> JsResult<Gender> {
+    let s = v.as_string().ok_or_else(|| invalid(ErrorKind::Query, format!("`{field}` must be a string, got {}", type_name(v))))?;
+    Gender::parse(&s).ok_or_else(|| invalid(ErrorKind::Query, format!("gender `{s}` is not T, K or M")))
+}
+
+/// `{entity, period, genders}` for a report, or `{entity, period, gender}` for one indicator
+/// (`single`); every field is optional.
+pub fn query(options: &JsValue, single: bool) -> JsResult<(Query, Gender)> {
+    if is_absent(options) {
+        return Ok((Query::default(), Gender::T));
+    }
+    if !is_plain_object(options) {
+        return Err(invalid(ErrorKind::Query, format!("the query must be an object like {{entity, period}}, got {}", type_name(options))));
+    }
+    let allowed: &[&str] = if single { &["entity", "period", "gender"] } else { &["entity", "period", "genders"] };
+    if let Some(k) = keys(options).into_iter().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(invalid(ErrorKind::Query, format!("unknown query field `{k}` (expected {})", allowed.join(", "))));
+    }
+    let genders = match get(options, "genders") {
+        v if is_absent(&v) => None,
+        v if Array::is_array(&v) => Some(Array::from(&v).iter().map(|g| gender(&g, "genders")).collect::<JsResult<Vec<_>>>()?),
+        v => return Err(invalid(ErrorKind::Query, format!("`genders` must be an array like [\"T\", \"K\"], got {}", type_name(&v)))),
+    };
+    let one = match get(options, "gender") {
+        v if is_absent(&v) => Gender::T,
+        v => gender(&v, "gender")?,
+    };
+    let q = Query { entity: query_id(&get(options, "entity"), "entity")?, period: query_id(&get(options, "period"), "period")?, genders };
+    Ok((q, one))
+}
+
+/// A list of entity or period ids.
+pub fn ids(v: &JsValue, field: &str) -> JsResult<Vec<String>> {
+    if !Array::is_array(v) {
+        return Err(invalid(ErrorKind::Query, format!("`{field}` must be an array of strings, got {}", type_name(v))));
+    }
+    Array::from(v)
+        .iter()
+        .map(|x| query_id(&x, field)?.ok_or_else(|| invalid(ErrorKind::Query, format!("`{field}` holds an empty item"))))
+        .collect()
+}
+
+/// A report given back: the object `evaluate` returned, or its JSON text.
+pub fn report(v: JsValue) -> JsResult<Report> {
+    let text = match v.as_string() {
+        Some(text) => text,
+        None => js_sys::JSON::stringify(&v)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| invalid(ErrorKind::Data, format!("not an attain report: got {}", type_name(&v))))?,
+    };
+    Report::from_json(&text).map_err(|e| from_core(&e))
+}
+
+/// `{cases, seed}` for `check`.
+pub fn check_options(v: &JsValue) -> JsResult<attain_core::CheckOptions> {
+    let mut options = attain_core::CheckOptions::default();
+    if is_absent(v) {
+        return Ok(options);
+    }
+    if !is_plain_object(v) {
+        return Err(invalid(ErrorKind::Query, format!("check options must be an object like {{cases, seed}}, got {}", type_name(v))));
+    }
+    let whole = |field: &str| -> JsResult<Option<u64>> {
+        match get(v, field) {
+            x if is_absent(&x) => Ok(None),
+            x => match x.as_f64() {
+                Some(n) if n.fract() == 0.0 && (0.0..9.0e15).contains(&n) => Ok(Some(n as u64)),
+                _ => Err(invalid(ErrorKind::Query, format!("`{field}` must be a whole number ≥ 0, got {}", shown(&x)))),
+            },
+        }
+    };
+    if let Some(k) = keys(v).into_iter().find(|k| k != "cases" && k != "seed") {
+        return Err(invalid(ErrorKind::Query, format!("unknown check option `{k}` (expected cases, seed)")));
+    }
+    if let Some(c) = whole("cases")? {
+        options.cases = usize::try_from(c).unwrap_or(usize::MAX);
+    }
+    if let Some(s) = whole("seed")? {
+        options.seed = s;
+    }
+    Ok(options)
+}

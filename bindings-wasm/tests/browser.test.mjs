@@ -1,0 +1,125 @@
+// The demo page in headless Chromium (Debian's /usr/bin/chromium through playwright-core):
+// the Östersund report renders with eight goals, editing a value re-evaluates at once, a broken
+// rule shows its error with the line, and a screenshot goes to docs/demo.png.
+//
+// Needs bindings-wasm/build.sh first (demo/pkg, demo/plan-files.json) and
+// scripts/setup-browser.sh bindings-wasm (chromium, playwright-core).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { HERE, OSTERSUND, Plan, REPO, readPlanDir } from './helpers.mjs';
+
+const DEMO = path.join(HERE, '../demo');
+const SCREENSHOT = path.join(REPO, 'docs/demo.png');
+
+// scripts/browser.mjs finds playwright-core through the working directory: this package's.
+process.chdir(path.join(HERE, '..'));
+const { launchBrowser, serveStatic } = await import(path.join(REPO, 'scripts/browser.mjs'));
+
+/**
+ * An indicator of a goal table and a value that changes its status, found with the Node
+ * build on the same plan and data: what the page must then show.
+ */
+function findEdit() {
+  const plan = Plan.fromFiles(readPlanDir(OSTERSUND));
+  const report = plan.evaluate();
+  const shown = new Set(report.goals.flatMap((g) => [...g.indicators.map((w) => w.id), ...g.key_figures]));
+  const judged = report.indicators.filter(
+    (r) => r.gender === 'T' && shown.has(r.id) && r.value !== null && !['no_data', 'error'].includes(r.status),
+  );
+  for (const r of judged) {
+    for (const value of [r.value * 10, r.value / 10, 0, -r.value, r.value * 1000, -1000]) {
+      const data = plan.data();
+      data.setValue(r.id, report.entity, r.period, 'T', value);
+      const after = plan.evaluate(data).indicators.find((x) => x.id === r.id && x.gender === 'T');
+      data.free();
+      if (after.status !== r.status) return { id: r.id, value, from: r.status, to: after.status };
+    }
+  }
+  throw new Error('no indicator of the plan changes status with any tried value');
+}
+
+let server;
+let browser;
+let page;
+const problems = [];
+
+before(async () => {
+  for (const f of ['pkg/attain_wasm.js', 'pkg/attain_wasm_bg.wasm', 'plan-files.json']) {
+    assert.ok(existsSync(path.join(DEMO, f)), `demo/${f} is missing: run bindings-wasm/build.sh`);
+  }
+  server = await serveStatic(DEMO);
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  await page.goto(server.url);
+  await page.waitForSelector('body[data-ready]', { timeout: 60_000 });
+  assert.equal(await page.getAttribute('body', 'data-ready'), 'true', await page.textContent('#report'));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the Östersund report renders eight goals, each with a status', async () => {
+  assert.equal(await page.locator('section.goal').count(), 8);
+  const labels = await page.locator('section.goal .status b').allTextContents();
+  assert.equal(labels.length, 8);
+  for (const l of labels) assert.ok(['Uppfyllt', 'Delvis uppfyllt', 'Ej uppfyllt', 'Ej bedömd'].includes(l), l);
+  assert.match(await page.textContent('header h1'), /Östersunds kommun/);
+  assert.ok((await page.locator('tr.ind input.value-edit').count()) >= 40, 'an input in every indicator row');
+  assert.deepEqual(problems, []);
+});
+
+test('editing a value re-evaluates and changes the indicator status at once', async () => {
+  const edit = findEdit();
+  const row = page.locator(`tr.ind[data-id="${edit.id}"]`).first();
+  assert.equal(await row.getAttribute('data-status'), edit.from);
+  const input = row.locator('input.value-edit');
+  await input.fill(String(edit.value));
+  await input.press('Enter');
+  await page.waitForSelector(`tr.ind[data-id="${edit.id}"][data-status="${edit.to}"]`, { timeout: 10_000 });
+  assert.equal(await page.locator(`tr.ind[data-id="${edit.id}"]`).first().getAttribute('data-status'), edit.to);
+  assert.match(await page.textContent('#edits'), /1 ändrade värden/);
+  assert.equal(await page.locator(`tr.ind[data-id="${edit.id}"] input.value-edit`).first().inputValue(), String(edit.value));
+
+  // The screenshot: the live report with the edited value and its rule in the editor.
+  await page.selectOption('#rule-indicator', edit.id);
+  await page.locator(`tr.ind[data-id="${edit.id}"]`).first().scrollIntoViewIfNeeded();
+  mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+  // The timing varies from run to run; without it the picture is the same every time.
+  await page.screenshot({ path: SCREENSHOT, style: '#timing { visibility: hidden; }' });
+  assert.deepEqual(problems, []);
+});
+
+test('a broken rule shows its error with the line; a fixed one re-evaluates', async () => {
+  const edit = findEdit();
+  await page.selectOption('#rule-indicator', edit.id);
+  const textarea = page.locator('#rule-text');
+  assert.ok((await textarea.inputValue()).length > 0, 'the rule text is shown');
+
+  await textarea.fill('if value == () { return no_data("inget värde"); }\nlet x = ;\n');
+  await page.waitForSelector('#rule-error:not([hidden])');
+  const message = await page.textContent('#rule-error');
+  assert.match(message, /rad 2/);
+  assert.match(message, /script does not compile/);
+  assert.match(await textarea.getAttribute('class'), /invalid/);
+
+  const status = edit.to === 'attained' ? 'not_attained' : 'attained';
+  await textarea.fill(`${status}("skrivet i demon")`);
+  await page.waitForSelector(`tr.ind[data-id="${edit.id}"][data-status="${status}"]`, { timeout: 10_000 });
+  assert.equal(await page.isHidden('#rule-error'), true);
+  assert.match(await page.textContent(`tr.ind[data-id="${edit.id}"] .reason`), /skrivet i demon/);
+
+  // A rule that never ends is stopped: the indicator shows the error, the page lives on.
+  await textarea.fill('loop { }');
+  await page.waitForSelector(`tr.ind[data-id="${edit.id}"][data-status="error"]`, { timeout: 10_000 });
+  assert.match(await page.textContent('#rule-error'), /operations/);
+  assert.equal(await page.locator('section.goal').count(), 8);
+  assert.deepEqual(problems, []);
+});
