@@ -64,13 +64,16 @@ pub(crate) struct Point {
 /// A series sorted by period.
 pub(crate) type Series = Vec<Point>;
 
+/// Every entity's value in one period.
+type EntityValues = Vec<(String, f64)>;
+
 /// Lookups by borrowed ids, so that evaluation does not allocate keys.
 #[derive(Debug, Default)]
 pub(crate) struct Index {
     /// indicator → entity → series per gender (T, K, M).
     series: HashMap<String, HashMap<String, [Series; 3]>>,
     /// indicator → period → every (entity, value) present, per gender.
-    by_period: HashMap<String, HashMap<String, [Vec<(String, f64)>; 3]>>,
+    by_period: HashMap<String, HashMap<String, [EntityValues; 3]>>,
     /// Every period with a value for an entity, sorted.
     pub entity_periods: HashMap<String, Vec<String>>,
 }
