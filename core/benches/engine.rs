@@ -1,1 +1,163 @@
-fn main() {}
+//! Benchmarks of attain-core against the figures of DESIGN §9. Run with `make bench`
+//! (`cargo bench -p attain-core`); results and their reading are in docs/benchmarks.md.
+//!
+//! - `compile`: building a plan (TOML, validation, compiling every rule script): a generated plan
+//!   with 50 indicators, and the Östersund plan when its folder loads.
+//! - `evaluate`: one std-rule evaluation through the public API. The only public path to a rule is
+//!   `Plan::evaluate`, so this is a plan with one `reference` indicator (the whole report: gather,
+//!   rule, goal, report), and a plan with 50 indicators for the cost per indicator.
+//! - `batch`: national scale, `evaluate_many` over 290 municipalities × 10 years × 50 indicators
+//!   with national values and peer statistics derived from 20 members.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use attain_core::{Gender, Observation, Observations, Plan, PlanFiles, Query};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+const ENTITIES: usize = 290;
+const YEARS: std::ops::Range<i32> = 2014..2024;
+const INDICATORS: usize = 50;
+
+/// A plan with `n` indicators cycling through every std rule and both polarities, five per goal.
+fn generated_plan(n: usize) -> String {
+    let peers: Vec<String> = (1..=20).map(|i| format!("\"{:04}\"", i * 7)).collect();
+    let mut t = format!(
+        "[plan]\nid = \"bench\"\ntitle = \"Benchmark\"\nentity = \"0001\"\n\
+         [comparison]\nnational = \"0000\"\npeers = \"G-peers\"\n\
+         [comparison.groups]\nG-peers = {{ title = \"Peers\", members = [{}] }}\n",
+        peers.join(", ")
+    );
+    let aggregations = ["share", "mean_score", "worst", "majority_improving"];
+    for g in 0..n.div_ceil(5) {
+        let ids: Vec<String> = (g * 5..(g * 5 + 5).min(n)).map(|i| format!("\"I{i:02}\"")).collect();
+        t.push_str(&format!(
+            "[[goal]]\nid = \"{g}\"\ntitle = \"Goal {g}\"\nindicators = [{}]\naggregate = \"{}\"\n",
+            ids.join(", "),
+            aggregations[g % aggregations.len()]
+        ));
+    }
+    for i in 0..n {
+        let direction = if i % 2 == 0 { "higher" } else { "lower" };
+        let (rule, params, targets) = match i % 7 {
+            0 => ("reference", "{ against = \"national\", tolerance = 0.05 }", ""),
+            1 => ("reference", "{ against = \"peers\", tolerance = 0.1 }", ""),
+            2 => ("target", "{ tolerance = 0.05 }", "targets = { 2014 = 50.0, 2030 = 60.0 }\n"),
+            3 => ("quartile", "{}", ""),
+            4 => ("trend", "{ n = 2 }", ""),
+            5 => ("trajectory", "{ tolerance = 0.05 }", "targets = { 2030 = 40.0 }\n"),
+            _ => ("okr", "{ baseline = 40 }", "targets = { 2014 = 50.0, 2030 = 70.0 }\n"),
+        };
+        t.push_str(&format!(
+            "[[indicator]]\nid = \"I{i:02}\"\ntitle = \"Indicator {i}\"\nunit = \"%\"\ndirection = \"{direction}\"\n\
+             rule = \"{rule}\"\nparams = {params}\n{targets}"
+        ));
+    }
+    t
+}
+
+fn files(plan_toml: String) -> PlanFiles {
+    PlanFiles::from([("plan.toml".to_string(), plan_toml)])
+}
+
+/// A reproducible value in 30..70 for (indicator, entity, year).
+fn value(i: usize, e: usize, y: i32) -> f64 {
+    let mut x = (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (e as u64 + 1).wrapping_mul(0xBF58_476D_1CE4_E5B9) ^ (y as u64);
+    x ^= x >> 31;
+    x = x.wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^= x >> 29;
+    30.0 + (x % 4000) as f64 / 100.0
+}
+
+/// Every indicator for the national row `0000` and municipalities `0001`..`0290`, every year.
+fn national_rows(indicators: usize) -> Vec<Observation> {
+    let mut rows = Vec::with_capacity((ENTITIES + 1) * YEARS.len() * indicators);
+    for i in 0..indicators {
+        for e in 0..=ENTITIES {
+            for y in YEARS {
+                rows.push(Observation {
+                    indicator: format!("I{i:02}"),
+                    entity: format!("{e:04}"),
+                    period: y.to_string(),
+                    gender: Gender::T,
+                    value: Some(value(i, e, y)),
+                    missing: None,
+                    count: None,
+                    source: None,
+                });
+            }
+        }
+    }
+    rows
+}
+
+fn compile(c: &mut Criterion) {
+    let mut group = c.benchmark_group("compile");
+    group.sample_size(20).measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
+    let plan50 = files(generated_plan(INDICATORS));
+    group.bench_function("plan_50_indicators", |b| b.iter(|| Plan::from_files(black_box(plan50.clone())).unwrap()));
+    let ostersund = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/ostersund-2023");
+    match Plan::load(&ostersund) {
+        Ok(p) => {
+            let files = p.files().clone();
+            group.bench_function("ostersund_2023", |b| b.iter(|| Plan::from_files(black_box(files.clone())).unwrap()));
+        }
+        Err(e) => eprintln!("compile/ostersund_2023 skipped: {e}"),
+    }
+    group.finish();
+}
+
+fn evaluate(c: &mut Criterion) {
+    let mut group = c.benchmark_group("evaluate");
+    group.sample_size(20).measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
+    // One std-rule evaluation: a plan with one `reference` indicator against the national value.
+    let one = Plan::from_files(files(
+        "[plan]\nid = \"one\"\ntitle = \"One\"\n[comparison]\nnational = \"0000\"\n\
+         [[indicator]]\nid = \"I00\"\ntitle = \"Full-time\"\nunit = \"%\"\nrule = \"reference\"\nparams = { against = \"national\", tolerance = 0.05 }\n"
+            .to_string(),
+    ))
+    .unwrap();
+    let data = Observations::from_rows(national_rows(1)).unwrap();
+    let q = Query { genders: Some(vec![Gender::T]), ..Query::new("0001", "2023") };
+    group.bench_function("reference_1_indicator", |b| b.iter(|| one.evaluate(black_box(&data), black_box(&q)).unwrap()));
+
+    let plan50 = Plan::from_files(files(generated_plan(INDICATORS))).unwrap();
+    let data50 = Observations::from_rows(national_rows(INDICATORS)).unwrap();
+    // The benchmark measures real verdicts, not errors or gaps.
+    let sample = plan50.evaluate(&data50, &q).unwrap();
+    let judged = sample.indicators.iter().filter(|r| plan50.scale.rank(&r.status).is_some()).count();
+    assert_eq!(judged, INDICATORS, "{:?}", sample.indicators.iter().map(|r| (&r.id, &r.status, &r.reason)).collect::<Vec<_>>());
+    group.bench_function("plan_50_indicators", |b| b.iter(|| plan50.evaluate(black_box(&data50), black_box(&q)).unwrap()));
+    group.finish();
+}
+
+fn batch(c: &mut Criterion) {
+    let mut group = c.benchmark_group("batch");
+    group.sample_size(10).measurement_time(Duration::from_secs(20)).warm_up_time(Duration::from_secs(1));
+    let plan = Plan::from_files(files(generated_plan(INDICATORS))).unwrap();
+    let rows = national_rows(INDICATORS);
+    let entities: Vec<String> = (1..=ENTITIES).map(|e| format!("{e:04}")).collect();
+    let periods: Vec<String> = YEARS.map(|y| y.to_string()).collect();
+    let data = Observations::from_rows(rows.clone()).unwrap();
+    // Warm: the observations' index (built on first use) is already there.
+    group.bench_function("national_scale_290x10x50", |b| {
+        b.iter(|| {
+            let reports = plan.evaluate_many(black_box(&data), &entities, &periods).unwrap();
+            assert_eq!(reports.len(), ENTITIES * YEARS.len());
+            reports
+        })
+    });
+    // Cold: fresh observations each time, so building the index is included.
+    group.bench_function("national_scale_290x10x50_with_index", |b| {
+        b.iter_batched(
+            || Observations::from_rows(rows.clone()).unwrap(),
+            |fresh| plan.evaluate_many(&fresh, &entities, &periods).unwrap(),
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, compile, evaluate, batch);
+criterion_main!(benches);

@@ -233,6 +233,9 @@ fn every_conformance_case_passes() {
             "case `{}` in {file} expects both an error and results",
             case.name
         );
+        for key in case.skip.keys() {
+            assert!(["rust", "python", "js"].contains(&key.as_str()), "case `{}` in {file}: unknown skip key `{key}`", case.name);
+        }
         if let Some(why) = case.skip.get(BINDING) {
             println!("skipped  {file}: {} ({why})", case.name);
             skipped += 1;

@@ -9,4 +9,5 @@ mod common;
 mod conformance;
 mod properties;
 mod required;
+mod robustness;
 mod sandbox;

@@ -259,6 +259,43 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config())]
+
+    /// The percentile is the entity's position among every other municipality in the data: the
+    /// share worse than it, ties counting half; the national row, declared groups and Kolada's
+    /// `G…` ids are not ranked.
+    #[test]
+    fn the_percentile_is_the_position_among_municipalities(
+        others in prop::collection::vec(0i32..20, 1..40),
+        own in 0i32..20,
+        national in 0i32..20,
+        group in 0i32..20,
+        higher in any::<bool>(),
+    ) {
+        let toml = format!(
+            "[plan]\nid = \"p\"\ntitle = \"P\"\n[comparison]\nnational = \"0000\"\n[comparison.groups]\nREGION = {{ members = [\"m0\"] }}\n\
+             [[indicator]]\nid = \"Q\"\ntitle = \"Q\"\ndirection = \"{}\"\nrule = \"quartile\"\n",
+            if higher { "higher" } else { "lower" }
+        );
+        let p = plan(&toml, &[]);
+        let mut rows = vec![
+            obs("Q", "me", "2022", Some(f64::from(own))),
+            obs("Q", "0000", "2022", Some(f64::from(national))),
+            obs("Q", "REGION", "2022", Some(f64::from(group))),
+            obs("Q", "G-kolada", "2022", Some(f64::from(group))),
+            obs("Q", "me", "2021", Some(0.0)),
+        ];
+        rows.extend(others.iter().enumerate().map(|(i, v)| obs("Q", &format!("m{i}"), "2022", Some(f64::from(*v)))));
+        let r = p.evaluate(&Observations::from_rows(rows).unwrap(), &Query::new("me", "2022")).unwrap();
+        let got = r.indicator("Q", Gender::T).unwrap().percentile.unwrap();
+        let worse = others.iter().filter(|v| if higher { **v < own } else { **v > own }).count() as f64;
+        let ties = others.iter().filter(|v| **v == own).count() as f64;
+        let want = (worse + ties / 2.0) / others.len() as f64;
+        prop_assert!((got - want).abs() < 1e-12, "got {got}, want {want}");
+    }
+}
+
 fn roundtrip_plan() -> &'static Plan {
     static PLAN: OnceLock<Plan> = OnceLock::new();
     PLAN.get_or_init(|| {

@@ -1,0 +1,347 @@
+//! The `attain` binary: exit codes (0 ok, 1 a test or check failed, 2 bad input) and what it
+//! prints. Runs the built binary; test data is found from this crate's folder.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn attain(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_attain")).args(args).output().expect("the attain binary runs")
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A fresh folder under the system temp folder, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(files: &[(&str, &str)]) -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!("attain-cli-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+        for (path, content) in files {
+            let p = dir.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, content).unwrap();
+        }
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn arg(&self, rel: &str) -> String {
+        self.0.join(rel).display().to_string()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const PLAN: &str = r#"[plan]
+id = "cli"
+title = "CLI plan"
+entity = "2380"
+[comparison]
+national = "0000"
+[[goal]]
+id = "1"
+title = "Work"
+indicators = ["N00209", "WAIT"]
+[[indicator]]
+id = "N00209"
+title = "Full-time"
+unit = "%"
+gender = true
+rule = "reference"
+[[indicator]]
+id = "WAIT"
+title = "Waiting days"
+direction = "lower"
+rule = "target"
+targets = { 2022 = 20.0 }
+"#;
+
+const DATA: &str = "indicator,entity,period,gender,value
+N00209,2380,2022,T,72.3
+N00209,2380,2022,K,65
+N00209,2380,2022,M,80
+N00209,0000,2022,T,69.8
+N00209,0000,2022,K,66
+N00209,0000,2022,M,75
+WAIT,2380,2021,T,30
+WAIT,2380,2022,T,25
+";
+
+fn good_plan() -> TempDir {
+    TempDir::new(&[("plan.toml", PLAN), ("data/values.csv", DATA)])
+}
+
+#[track_caller]
+fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(out.status.code(), Some(code), "stdout:\n{}\nstderr:\n{}", text(&out.stdout), text(&out.stderr));
+}
+
+// ---------------------------------------------------------------- attain test
+
+#[test]
+fn the_std_rule_tests_pass_and_reach_every_level() {
+    let out = attain(&["test", &repo().join("rules/std").display().to_string()]);
+    assert_exit(&out, 0);
+    let stdout = text(&out.stdout);
+    assert!(!stdout.contains("never returned"), "{stdout}");
+    assert!(!stdout.contains("FAIL"), "{stdout}");
+    let last = stdout.lines().last().unwrap();
+    assert!(last.ends_with("passed, 0 failed"), "{last}");
+    let passed: usize = last.split(' ').next().unwrap().parse().unwrap();
+    assert!(passed >= 100, "{last}");
+    for rule in ["target", "reference", "quartile", "trend", "trajectory", "okr", "share", "majority_improving", "mean_score", "worst"] {
+        assert!(stdout.contains(&format!("ok    {rule}: ")), "no passing case for {rule}");
+    }
+}
+
+#[test]
+fn a_wrong_expectation_exits_1_naming_the_case_expected_and_got() {
+    let dir = TempDir::new(&[(
+        "tests/wrong.test.toml",
+        "[[case]]\nname = \"right\"\nrule = \"target\"\nvalue = 80\ntarget = 80\nexpect = \"attained\"\n\n\
+         [[case]]\nname = \"wrong on purpose\"\nrule = \"reference\"\nvalue = 72.3\nnational = 69.8\nexpect = \"not_attained\"\n\
+         expect_reason_contains = \"worse\"\n",
+    )]);
+    let out = attain(&["test", &dir.arg("tests")]);
+    assert_exit(&out, 1);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("ok    right"), "{stdout}");
+    assert!(stdout.contains("FAIL  wrong on purpose ("), "{stdout}");
+    assert!(stdout.contains("wrong.test.toml:8)"), "the case's line: {stdout}");
+    assert!(stdout.contains("expected: not_attained, reason containing \"worse\""), "{stdout}");
+    assert!(stdout.contains("got:      attained"), "{stdout}");
+    assert!(stdout.contains("reason:   72.3 is at least as good as the national value (69.8)"), "{stdout}");
+    assert!(stdout.contains("1 passed, 1 failed"), "{stdout}");
+    // The levels no case reached are noted.
+    assert!(stdout.contains("note  `reference`: never returned"), "{stdout}");
+    // JSON output carries the same.
+    let out = attain(&["test", &dir.arg("tests"), "--format", "json"]);
+    assert_exit(&out, 1);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["failed"], 1);
+    assert_eq!(v["cases"][1]["got"], "attained");
+}
+
+#[test]
+fn a_malformed_test_file_exits_2_with_its_position() {
+    let dir = TempDir::new(&[("t.test.toml", "[[case]]\nname = \"x\"\nrule = \"target\"\nexpect = \"attained\"\nvalu = 3\n")]);
+    let out = attain(&["test", dir.path().to_str().unwrap()]);
+    assert_exit(&out, 2);
+    let stderr = text(&out.stderr);
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(stderr.contains("t.test.toml:5:1: test error: unknown field `valu`"), "{stderr}");
+    let empty = TempDir::new(&[("readme.txt", "no tests here")]);
+    let out = attain(&["test", empty.path().to_str().unwrap()]);
+    assert_exit(&out, 2);
+    assert!(text(&out.stderr).contains("no `*.test.toml` files"));
+}
+
+#[test]
+fn plan_rule_tests_run_with_the_plan() {
+    let dir = TempDir::new(&[
+        ("plan.toml", PLAN),
+        ("data/values.csv", DATA),
+        (
+            "tests/plan.test.toml",
+            "[[plan_case]]\nname = \"the plan's own data\"\ndata = \"plan\"\nentity = \"2380\"\nperiod = \"2022\"\n\
+             expect_indicators = { N00209 = \"attained\", WAIT = \"partly\" }\nexpect_goals = { \"1\" = \"partly\" }\n",
+        ),
+    ]);
+    let out = attain(&["test", dir.path().to_str().unwrap()]);
+    assert_exit(&out, 0);
+    assert!(text(&out.stdout).contains("3 passed, 0 failed"), "{}", text(&out.stdout));
+}
+
+// ---------------------------------------------------------------- attain report
+
+#[test]
+fn report_prints_every_format_and_exits_0() {
+    let dir = good_plan();
+    let out = attain(&["report", dir.path().to_str().unwrap(), "--format", "json"]);
+    assert_exit(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["schema"], "attain-report/1");
+    assert_eq!(v["period"], "2022");
+    assert_eq!(v["goals"][0]["status"], "partly");
+    let statuses: Vec<(String, String)> = v["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (format!("{}/{}", r["id"].as_str().unwrap(), r["gender"].as_str().unwrap()), r["status"].as_str().unwrap().to_string()))
+        .collect();
+    let want = [("N00209/T", "attained"), ("N00209/K", "not_attained"), ("N00209/M", "attained"), ("WAIT/T", "partly")];
+    assert_eq!(statuses, want.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>());
+    for (format, needle) in [("table", "Full-time"), ("md", "| Full-time"), ("csv", "N00209"), ("html", "<html")] {
+        let out = attain(&["report", dir.path().to_str().unwrap(), "--format", format]);
+        assert_exit(&out, 0);
+        assert!(text(&out.stdout).contains(needle), "{format}: {}", text(&out.stdout));
+    }
+    let target = dir.arg("out.html");
+    let out = attain(&["report", dir.path().to_str().unwrap(), "--format", "html", "--out", &target]);
+    assert_exit(&out, 0);
+    assert!(std::fs::read_to_string(&target).unwrap().contains("<html"));
+    assert!(text(&out.stderr).contains("wrote"));
+}
+
+#[test]
+fn report_with_explicit_data_entity_and_period() {
+    let dir = good_plan();
+    let extra = TempDir::new(&[("more.csv", "indicator,entity,period,value\nWAIT,2380,2023,15\n")]);
+    let out = attain(&[
+        "report",
+        dir.path().to_str().unwrap(),
+        "--data",
+        &dir.arg("data/values.csv"),
+        "--data",
+        &extra.arg("more.csv"),
+        "--entity",
+        "2380",
+        "--period",
+        "2023",
+        "--format",
+        "json",
+    ]);
+    assert_exit(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["period"], "2023");
+    let wait = v["indicators"].as_array().unwrap().iter().find(|r| r["id"] == "WAIT").unwrap();
+    // No target for 2023: the rule says no data.
+    assert_eq!(wait["status"], "no_data");
+    assert_eq!(wait["value"], 15.0);
+}
+
+#[test]
+fn a_bad_plan_exits_2_with_file_line_and_column() {
+    let dir = TempDir::new(&[("plan.toml", "[plan]\nid = \"x\"\ntitle = \"X\"\ncolour = \"red\"\n")]);
+    let out = attain(&["report", dir.path().to_str().unwrap()]);
+    assert_exit(&out, 2);
+    let stderr = text(&out.stderr);
+    assert!(stderr.starts_with("error: plan.toml:4:1: plan error: unknown field `colour`"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    let cycle = TempDir::new(&[(
+        "plan.toml",
+        "[plan]\nid = \"x\"\ntitle = \"X\"\n[[goal]]\nid = \"a\"\ntitle = \"A\"\nparent = \"b\"\n[[goal]]\nid = \"b\"\ntitle = \"B\"\nparent = \"a\"\n",
+    )]);
+    let out = attain(&["check", cycle.path().to_str().unwrap()]);
+    assert_exit(&out, 2);
+    assert!(text(&out.stderr).contains("plan.toml:5:6: plan error: goal parents form a cycle"), "{}", text(&out.stderr));
+    let script = TempDir::new(&[
+        ("plan.toml", "[plan]\nid = \"x\"\ntitle = \"X\"\n[[indicator]]\nid = \"I\"\ntitle = \"I\"\nrule = \"r.rhai\"\n"),
+        ("r.rhai", "let a = ;"),
+    ]);
+    let out = attain(&["report", script.path().to_str().unwrap()]);
+    assert_exit(&out, 2);
+    assert!(text(&out.stderr).contains("r.rhai:1:9: rule error: script does not compile"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn bad_data_exits_2_with_file_line_and_row() {
+    let dir = good_plan();
+    let data = TempDir::new(&[
+        ("nan.csv", "indicator,entity,period,value\nWAIT,2380,2021,3\nWAIT,2380,2022,NaN\n"),
+        ("empty.csv", ""),
+        ("bad.json", "[{\"indicator\": \"WAIT\",}]"),
+        ("dup.csv", "indicator,entity,period,value\nWAIT,2380,2022,3\n"),
+        ("huge.csv", "indicator,entity,period,value\nWAIT,2380,2022,1e400\n"),
+    ]);
+    let cases = [
+        ("nan.csv", "nan.csv:3:4 row 2: data error: value `NaN` is not a finite number"),
+        ("empty.csv", "empty.csv:1:1: data error: the file is empty"),
+        ("bad.json", "bad.json:1:23: data error: malformed JSON"),
+        ("huge.csv", "huge.csv:2:4 row 1: data error: value `1e400` is not a finite number"),
+    ];
+    for (file, needle) in cases {
+        let out = attain(&["report", dir.path().to_str().unwrap(), "--data", &data.arg(file)]);
+        assert_exit(&out, 2);
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(needle), "{file}: {stderr}");
+    }
+    // The same row in two files is a duplicate, not a silent overwrite.
+    let out = attain(&["report", dir.path().to_str().unwrap(), "--data", &data.arg("dup.csv"), "--data", &data.arg("dup.csv")]);
+    assert_exit(&out, 2);
+    assert!(text(&out.stderr).contains("duplicate value for `WAIT`"), "{}", text(&out.stderr));
+    // A bad file in the plan's own data folder.
+    let bad = TempDir::new(&[("plan.toml", PLAN), ("data/values.csv", "indicator,entity,period,value\nWAIT,2380,2022,-inf\n")]);
+    let out = attain(&["report", bad.path().to_str().unwrap()]);
+    assert_exit(&out, 2);
+    assert!(text(&out.stderr).contains("data/values.csv:2:4 row 1: data error"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn missing_paths_and_bad_arguments_exit_2() {
+    let out = attain(&["report", "/nonexistent/attain/plan"]);
+    assert_exit(&out, 2);
+    assert!(text(&out.stderr).contains("io error"), "{}", text(&out.stderr));
+    let out = attain(&["report", good_plan().path().to_str().unwrap(), "--format", "pdf"]);
+    assert_exit(&out, 2);
+    let out = attain(&["frobnicate"]);
+    assert_exit(&out, 2);
+    let out = attain(&["explain", good_plan().path().to_str().unwrap(), "--indicator", "NOPE"]);
+    assert_exit(&out, 2);
+    assert!(text(&out.stderr).contains("query error: the plan has no indicator `NOPE`"), "{}", text(&out.stderr));
+    let out = attain(&["explain", good_plan().path().to_str().unwrap(), "--indicator", "N00209", "--gender", "X"]);
+    assert_exit(&out, 2);
+    let out = attain(&["report", good_plan().path().to_str().unwrap(), "--entity", "9999"]);
+    assert_exit(&out, 2);
+    assert!(text(&out.stderr).contains("entity `9999` has no values"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn version_and_help_exit_0() {
+    assert_exit(&attain(&["--version"]), 0);
+    let out = attain(&["--help"]);
+    assert_exit(&out, 0);
+    assert!(text(&out.stdout).contains("report"));
+}
+
+// ---------------------------------------------------------------- check, explain, required
+
+#[test]
+fn check_exits_0_on_a_sound_plan_and_1_on_an_inverted_rule() {
+    let out = attain(&["check", good_plan().path().to_str().unwrap()]);
+    assert_exit(&out, 0);
+    assert!(text(&out.stdout).contains("plan `cli` is valid; 2 indicators"), "{}", text(&out.stdout));
+    let inverted = TempDir::new(&[
+        ("plan.toml", "[plan]\nid = \"inv\"\ntitle = \"Inv\"\n[[indicator]]\nid = \"I\"\ntitle = \"I\"\nrule = \"inv.rhai\"\n"),
+        ("inv.rhai", "if value == () { return no_data(); }\nif value > 50 { not_attained() } else { attained() }"),
+    ]);
+    let out = attain(&["check", inverted.path().to_str().unwrap(), "--cases", "50", "--seed", "1"]);
+    assert_exit(&out, 1);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("FAIL  `I` (rule `inv.rhai`) monotone: the better value"), "{stdout}");
+    assert!(stdout.contains("1 failures (seed 1)"), "{stdout}");
+}
+
+#[test]
+fn explain_and_required_print_the_inputs_and_the_answer() {
+    let dir = good_plan();
+    let out = attain(&["explain", dir.path().to_str().unwrap(), "--indicator", "N00209", "--gender", "K"]);
+    assert_exit(&out, 0);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("Full-time (N00209), K"), "{stdout}");
+    assert!(stdout.contains("national    66"), "{stdout}");
+    assert!(stdout.contains("status      not_attained"), "{stdout}");
+    let out = attain(&["required", dir.path().to_str().unwrap(), "--indicator", "WAIT"]);
+    assert_exit(&out, 0);
+    assert_eq!(text(&out.stdout).trim(), "Waiting days must reach 20.00 to be attained (now partly)");
+    let out = attain(&["required", dir.path().to_str().unwrap(), "--indicator", "N00209", "--gender", "K", "--json"]);
+    assert_exit(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["next_status"], "attained");
+    assert!((v["required"].as_f64().unwrap() - 66.0).abs() < 1e-6, "{v}");
+}
