@@ -76,6 +76,8 @@ pub(crate) struct Index {
     by_period: HashMap<String, HashMap<String, [EntityValues; 3]>>,
     /// Every period with a value for an entity, sorted.
     pub entity_periods: HashMap<String, Vec<String>>,
+    /// indicator → period → the values of every entity that is not a group (`G…`), sorted, per gender.
+    ranked: HashMap<String, HashMap<String, [Vec<f64>; 3]>>,
 }
 
 fn slot(g: Gender) -> usize {
@@ -93,11 +95,14 @@ impl Index {
     }
     /// The value of one indicator, entity and gender in exactly this period.
     pub fn value_at(&self, indicator: &str, entity: &str, gender: Gender, period: &str) -> Option<f64> {
-        self.series(indicator, entity, gender)?.iter().find(|pt| pt.period == period)?.value
+        // The series is sorted by period: the first point of that period by binary search.
+        let s = self.series(indicator, entity, gender)?;
+        let i = s.partition_point(|pt| pt.period.as_str() < period);
+        s.get(i).filter(|pt| pt.period == period)?.value
     }
-    /// Every entity's value of one indicator and gender in a period.
-    pub fn all_at(&self, indicator: &str, period: &str, gender: Gender) -> Option<&[(String, f64)]> {
-        self.by_period.get(indicator)?.get(period).map(|v| v[slot(gender)].as_slice())
+    /// The values of every entity that is not a group (`G…`) in a period, sorted ascending.
+    pub fn ranked_at(&self, indicator: &str, period: &str, gender: Gender) -> Option<&[f64]> {
+        self.ranked.get(indicator)?.get(period).map(|v| v[slot(gender)].as_slice())
     }
 }
 
@@ -562,6 +567,17 @@ impl Observations {
                 for p in idx.entity_periods.values_mut() {
                     p.sort();
                     p.dedup();
+                }
+                for (indicator, periods) in &idx.by_period {
+                    let out = idx.ranked.entry(indicator.clone()).or_default();
+                    for (period, genders) in periods {
+                        let sorted = genders.each_ref().map(|all| {
+                            let mut v: Vec<f64> = all.iter().filter(|(e, _)| !e.starts_with('G')).map(|(_, v)| *v).collect();
+                            v.sort_by(f64::total_cmp);
+                            v
+                        });
+                        out.insert(period.clone(), sorted);
+                    }
                 }
                 Arc::new(idx)
             })

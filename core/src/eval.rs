@@ -347,12 +347,6 @@ impl Plan {
         }
     }
 
-    /// Rows that are not a municipality: the national row, declared groups, and Kolada's group
-    /// ids (`G…`), which the data may hold even when the plan does not name them.
-    fn is_aggregate_entity(&self, e: &str) -> bool {
-        self.comparison.national.as_deref() == Some(e) || self.comparison.groups.contains_key(e) || e.starts_with("G")
-    }
-
     fn peer_stats(&self, index: &Index, ind: &Indicator, period: &str, gender: Gender) -> Option<PeerStats> {
         if let Some(group) = &self.comparison.peer_group {
             let row = index.series(&ind.id, group, gender).and_then(|s| s.iter().find(|pt| pt.period == period && pt.value.is_some()));
@@ -370,23 +364,36 @@ impl Plan {
     /// The position of `value` for `entity` among every other municipality with a value (1 = best;
     /// a tie counts half). The entity's own row is left out, so `required` can ask about any value.
     pub(crate) fn percentile(&self, index: &Index, ind: &Indicator, period: &str, gender: Gender, entity: &str, value: f64) -> Option<f64> {
-        let all = index.all_at(&ind.id, period, gender)?;
-        let (mut others, mut worse, mut ties) = (0usize, 0.0f64, 0.0f64);
-        for (e, v) in all {
-            if e == entity || self.is_aggregate_entity(e) {
+        // Binary search among every non-group entity, then take out the entity itself and the
+        // plan's own aggregate entities (national, declared groups) that are not `G…` ids.
+        let sorted = index.ranked_at(&ind.id, period, gender)?;
+        let below = sorted.partition_point(|v| *v < value);
+        let upto = sorted.partition_point(|v| *v <= value);
+        let (mut n, mut lower, mut ties, mut higher) = (sorted.len(), below, upto - below, sorted.len() - upto);
+        let mut excluded: Vec<&str> = Vec::with_capacity(2 + self.comparison.groups.len());
+        excluded.push(entity);
+        excluded.extend(self.comparison.national.as_deref());
+        excluded.extend(self.comparison.groups.keys().map(String::as_str));
+        for (i, e) in excluded.iter().enumerate() {
+            if e.starts_with('G') || excluded[..i].contains(e) {
                 continue;
             }
-            others += 1;
-            if *v == value {
-                ties += 1.0;
-            } else if (ind.higher_is_better() && *v < value) || (!ind.higher_is_better() && *v > value) {
-                worse += 1.0;
+            if let Some(v) = index.value_at(&ind.id, e, gender, period) {
+                n -= 1;
+                if v < value {
+                    lower -= 1;
+                } else if v > value {
+                    higher -= 1;
+                } else {
+                    ties -= 1;
+                }
             }
         }
-        if others == 0 {
+        if n == 0 {
             return None;
         }
-        Some((worse + ties * 0.5) / others as f64)
+        let worse = if ind.higher_is_better() { lower } else { higher };
+        Some((worse as f64 + ties as f64 * 0.5) / n as f64)
     }
 
     /// Runs an indicator's rule on gathered inputs and builds the result.

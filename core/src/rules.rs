@@ -87,6 +87,9 @@ pub struct CompiledRule {
     pub(crate) ast: Arc<AST>,
     /// Names read as `params.NAME` in the script: a plan param outside this set is an error.
     pub(crate) params_used: BTreeSet<String>,
+    /// Whether the script names `history` / `peers` at all: building them is skipped when not.
+    pub(crate) reads_history: bool,
+    pub(crate) reads_peers: bool,
 }
 
 impl std::fmt::Debug for CompiledRule {
@@ -368,7 +371,13 @@ impl RuleEngine {
         // The source is the script's path, so `import` resolves relative to the importing script.
         ast.set_source(file_for_errors);
         #[allow(clippy::arc_with_non_send_sync)] // as for the engine above
-        Ok(CompiledRule { id: id.to_string(), ast: Arc::new(ast), params_used: params_read(source) })
+        Ok(CompiledRule {
+            id: id.to_string(),
+            ast: Arc::new(ast),
+            params_used: params_read(source),
+            reads_history: source.contains("history"),
+            reads_peers: source.contains("peers"),
+        })
     }
 
     /// Runs an indicator rule on one set of inputs.
@@ -383,9 +392,12 @@ impl RuleEngine {
         scope.push_constant_dynamic("value", opt(inputs.value));
         scope.push_constant_dynamic("target", opt(inputs.target));
         scope.push_constant_dynamic("previous", opt(inputs.previous));
-        scope.push_constant_dynamic("history", history_array(&inputs.history));
+        scope.push_constant_dynamic("history", if rule.reads_history { history_array(&inputs.history) } else { Dynamic::UNIT });
         scope.push_constant_dynamic("national", opt(inputs.national));
-        scope.push_constant_dynamic("peers", inputs.peers.as_ref().map_or(Dynamic::UNIT, peers_map));
+        scope.push_constant_dynamic(
+            "peers",
+            if rule.reads_peers { inputs.peers.as_ref().map_or(Dynamic::UNIT, peers_map) } else { Dynamic::UNIT },
+        );
         scope.push_constant_dynamic("percentile", opt(inputs.percentile));
         scope.push_constant_dynamic("women", opt(inputs.women));
         scope.push_constant_dynamic("men", opt(inputs.men));
