@@ -50,29 +50,15 @@ enum Command {
     Explain {
         #[command(flatten)]
         target: Target,
-        /// Indicator id
-        #[arg(long)]
-        indicator: String,
-        /// Gender: T, K or M
-        #[arg(long, default_value = "T")]
-        gender: String,
-        /// Print JSON
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        one: OneIndicator,
     },
     /// The nearest value that moves an indicator to the next better level
     Required {
         #[command(flatten)]
         target: Target,
-        /// Indicator id
-        #[arg(long)]
-        indicator: String,
-        /// Gender: T, K or M
-        #[arg(long, default_value = "T")]
-        gender: String,
-        /// Print JSON
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        one: OneIndicator,
     },
 }
 
@@ -89,6 +75,20 @@ struct Target {
     /// Period; default: the plan's period, else the latest with data
     #[arg(long)]
     period: Option<String>,
+}
+
+/// One indicator result: which indicator, which gender, and how to print it.
+#[derive(Args)]
+struct OneIndicator {
+    /// Indicator id
+    #[arg(long)]
+    indicator: String,
+    /// Gender: T, K or M
+    #[arg(long, default_value = "T")]
+    gender: String,
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -205,7 +205,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             );
             Ok(if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Command::Explain { target, indicator, gender: g, json } => {
+        Command::Explain { target, one: OneIndicator { indicator, gender: g, json } } => {
             let (plan, data, query) = load(&target)?;
             let ex = plan.explain(&data, &query, &indicator, gender(&g)?)?;
             if json {
@@ -234,7 +234,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Required { target, indicator, gender: g, json } => {
+        Command::Required { target, one: OneIndicator { indicator, gender: g, json } } => {
             let (plan, data, query) = load(&target)?;
             let r = plan.required(&data, &query, &indicator, gender(&g)?)?;
             if json {
