@@ -23,7 +23,7 @@ pub(crate) mod limits {
     /// Characters in one string.
     pub const MAX_STRING_SIZE: usize = 10_000;
     /// Elements in one array.
-    pub const MAX_ARRAY_SIZE: usize = 100_000;
+    pub const MAX_ARRAY_SIZE: usize = 10_000;
     /// Entries in one object map.
     pub const MAX_MAP_SIZE: usize = 10_000;
     /// Modules one evaluation may import.
