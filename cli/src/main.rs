@@ -152,6 +152,9 @@ fn run(command: Command) -> Result<ExitCode, Error> {
         Command::Report { target, format, out } => {
             let (plan, data, query) = load(&target)?;
             let report = plan.evaluate(&data, &query)?;
+            if !data.rows().iter().any(|r| r.entity == report.entity) {
+                eprintln!("warning: entity `{}` has no values in the data, so nothing can be assessed", report.entity);
+            }
             let format = match format {
                 OutFormat::Table => Format::Table { color: out.is_none() && std::io::stdout().is_terminal() },
                 OutFormat::Json => Format::Json,
