@@ -50,6 +50,14 @@ impl Plan {
     /// observations at all.
     pub fn evaluate(&self, data: &Observations, query: &Query) -> Result<Report> {
         let index = data.index();
+        let (entity, period) = self.resolve_query(&index, query)?;
+        let genders = query.genders.clone().unwrap_or_else(|| Gender::ALL.to_vec());
+        Ok(self.evaluate_at(&index, data, &entity, &period, &genders))
+    }
+
+    /// The entity and period a query means: given, else the plan's, else (period) the entity's
+    /// latest period with data.
+    pub(crate) fn resolve_query(&self, index: &Index, query: &Query) -> Result<(String, String)> {
         let entity = match query.entity.as_ref().or(self.entity.as_ref()) {
             Some(e) => e.clone(),
             None => return Err(Error::query("no entity given and the plan sets none ([plan] entity)")),
@@ -65,8 +73,7 @@ impl Plan {
         if period_year(&period).is_none() {
             return Err(Error::query(format!("period `{period}` does not start with a year")));
         }
-        let genders = query.genders.clone().unwrap_or_else(|| Gender::ALL.to_vec());
-        Ok(self.evaluate_at(&index, data, &entity, &period, &genders))
+        Ok((entity, period))
     }
 
     /// Evaluates many entities and periods, in parallel where threads exist.

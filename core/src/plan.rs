@@ -259,18 +259,24 @@ impl Indicator {
     /// The target for a period: explicit, else on the straight line between the two nearest
     /// targets around it; `None` outside the first and last target.
     pub fn target_for(&self, period: &str) -> Option<f64> {
-        if let Some(t) = self.targets.get(period) {
-            return Some(*t);
-        }
-        let year = period_year(period)? as f64;
-        let points: Vec<(f64, f64)> = self.targets.iter().filter_map(|(p, v)| Some((period_year(p)? as f64, *v))).collect();
-        if let Some((_, v)) = points.iter().find(|(y, _)| *y == year) {
-            return Some(*v);
-        }
-        let before = points.iter().rfind(|(y, _)| *y < year)?;
-        let after = points.iter().find(|(y, _)| *y > year)?;
-        Some(before.1 + (after.1 - before.1) * (year - before.0) / (after.0 - before.0))
+        target_on_line(&self.targets, period)
     }
+}
+
+/// A target for `period`: explicit, else on the straight line between the two nearest targets
+/// around its year; `None` outside the first and last target.
+pub(crate) fn target_on_line(targets: &BTreeMap<String, f64>, period: &str) -> Option<f64> {
+    if let Some(t) = targets.get(period) {
+        return Some(*t);
+    }
+    let year = period_year(period)? as f64;
+    let points: Vec<(f64, f64)> = targets.iter().filter_map(|(p, v)| Some((period_year(p)? as f64, *v))).collect();
+    if let Some((_, v)) = points.iter().find(|(y, _)| *y == year) {
+        return Some(*v);
+    }
+    let before = points.iter().rfind(|(y, _)| *y < year)?;
+    let after = points.iter().find(|(y, _)| *y > year)?;
+    Some(before.1 + (after.1 - before.1) * (year - before.0) / (after.0 - before.0))
 }
 
 /// An indicator's link to a goal.
@@ -636,6 +642,8 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
             return Err(spanned_err(text, g.id.span(), format!("goal `{}` is defined twice", g.id.get_ref())));
         }
     }
+    // Where each goal's id stands, for cycle errors found after the goals are built.
+    let goal_spans: Vec<(usize, usize)> = raw.goals.iter().map(|g| crate::error::line_column(text, g.id.span().start)).collect();
     let mut goals = Vec::new();
     for g in raw.goals {
         if let Some(p) = &g.parent {
@@ -698,7 +706,7 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
             aggregate,
         });
     }
-    let goal_order = children_first(&goals, &goal_ids, &raw_goal_spans(text, &goals))?;
+    let goal_order = children_first(&goals, &goal_ids, &goal_spans)?;
 
     // Assignments.
     let mut assignments = Vec::new();
@@ -737,19 +745,6 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
         indicator_index,
         goal_order,
     })
-}
-
-/// Position of each goal's `id = "…"` line, for cycle errors.
-fn raw_goal_spans(text: &str, goals: &[Goal]) -> Vec<(usize, usize)> {
-    goals
-        .iter()
-        .map(|g| {
-            let needle = format!("\"{}\"", g.id);
-            text.match_indices(&needle)
-                .find(|(i, _)| text[..*i].rsplit('\n').next().is_some_and(|l| l.trim_start().starts_with("id")))
-                .map_or((0, 0), |(i, _)| crate::error::line_column(text, i))
-        })
-        .collect()
 }
 
 fn children_first(goals: &[Goal], ids: &HashMap<String, usize>, spans: &[(usize, usize)]) -> Result<Vec<usize>> {

@@ -364,10 +364,7 @@ fn run_rule_case(plan: &Plan, rule: &rules::CompiledRule, c: &RuleCase) -> Resul
         }
     }
     let period = c.period.clone().unwrap_or_else(|| "2023".into());
-    let target = c.target.or_else(|| {
-        let ind = synthetic_indicator(plan, rule, &c.targets, higher);
-        ind.target_for(&period)
-    });
+    let target = c.target.or_else(|| crate::plan::target_on_line(&c.targets, &period));
     let inputs = RuleInputs {
         value: c.value,
         target,
@@ -396,26 +393,6 @@ fn run_rule_case(plan: &Plan, rule: &rules::CompiledRule, c: &RuleCase) -> Resul
     let ctx = IndicatorContext { unit, decimals: None, params: &params, info: &info, targets: &targets };
     let v = plan.run_rule_ctx(rule, &ctx, &inputs)?;
     Ok((v.status, v.reason.unwrap_or_default()))
-}
-
-fn synthetic_indicator(plan: &Plan, rule: &rules::CompiledRule, targets: &BTreeMap<String, f64>, higher: bool) -> Indicator {
-    Indicator {
-        id: "test".into(),
-        title: "test".into(),
-        unit: String::new(),
-        direction: if higher { crate::plan::Direction::Higher } else { crate::plan::Direction::Lower },
-        gender: false,
-        kolada: None,
-        source_url: None,
-        targets: targets.clone(),
-        max_age: plan.max_age,
-        decimals: None,
-        rule: rule.clone(),
-        params: rhai::Dynamic::UNIT,
-        params_toml: toml::Table::new(),
-        rhai_info: rhai::Dynamic::UNIT,
-        rhai_targets: rhai::Dynamic::UNIT,
-    }
 }
 
 fn run_aggregate_case(plan: &Plan, rule: &rules::CompiledRule, c: &AggregateCase) -> Result<rules::Verdict> {
@@ -685,11 +662,6 @@ impl Plan {
         self.indicator(id).ok_or_else(|| Error::query(format!("the plan has no indicator `{id}`")))
     }
 
-    fn resolve_query(&self, data: &Observations, query: &Query) -> Result<(String, String)> {
-        let report = self.evaluate(data, &Query { genders: Some(vec![Gender::T]), ..query.clone() })?;
-        Ok((report.entity, report.period))
-    }
-
     /// Explains one indicator: every input, the status and reason, and the goal results it feeds.
     ///
     /// # Errors
@@ -717,8 +689,8 @@ impl Plan {
     /// A query error for an unknown indicator or entity; a rule error when the rule fails.
     pub fn required(&self, data: &Observations, query: &Query, indicator: &str, gender: Gender) -> Result<Required> {
         let ind = self.find_indicator(indicator)?;
-        let (entity, period) = self.resolve_query(data, query)?;
         let index = data.index();
+        let (entity, period) = self.resolve_query(&index, query)?;
         let Gathered { inputs, period_used, .. } = self.gather(&index, ind, &entity, &period, gender);
         let lang = self.language;
         let tr = |en: String, sv: String| if lang == Language::Sv { sv } else { en };
