@@ -6,11 +6,14 @@
 //! - `evaluate`: one std-rule evaluation through the public API. The only public path to a rule is
 //!   `Plan::evaluate`, so this is a plan with one `reference` indicator (the whole report: gather,
 //!   rule, goal, report), and a plan with 50 indicators for the cost per indicator.
+//! - `rule`: one std-rule evaluation on its own, `Plan::assess` on inputs given directly, for every
+//!   std rule: the native twin (`rule/NAME`) and, side by side, the same Rhai source run as a plan
+//!   script (`rule/NAME_script`).
 //! - `batch`: national scale, `evaluate_many` over 290 municipalities × 10 years × 50 indicators
 //!   with national values and peer statistics derived from 20 members.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-use attain_core::{Gender, Observation, Observations, Plan, PlanFiles, Query};
+use attain_core::{Gender, Inputs, Observation, Observations, PeerStats, PeriodValue, Plan, PlanFiles, Query};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::Path;
@@ -132,6 +135,78 @@ fn evaluate(c: &mut Criterion) {
     group.finish();
 }
 
+/// Every std rule with the params of the generated plan, and its Rhai source.
+const STD_RULES: [(&str, &str, &str, &str); 6] = [
+    ("target", "{ tolerance = 0.05 }", "targets = { 2014 = 50.0, 2030 = 60.0 }\n", include_str!("../../rules/std/target.rhai")),
+    ("reference", "{ against = \"national\", tolerance = 0.05 }", "", include_str!("../../rules/std/reference.rhai")),
+    ("quartile", "{}", "", include_str!("../../rules/std/quartile.rhai")),
+    ("trend", "{ n = 2 }", "", include_str!("../../rules/std/trend.rhai")),
+    ("trajectory", "{ tolerance = 0.05 }", "targets = { 2030 = 40.0 }\n", include_str!("../../rules/std/trajectory.rhai")),
+    ("okr", "{ baseline = 40 }", "targets = { 2014 = 50.0, 2030 = 70.0 }\n", include_str!("../../rules/std/okr.rhai")),
+];
+
+/// 64 realistic inputs for 2023: a value, nine years of history, national, peers, percentile.
+fn rule_inputs() -> Vec<Inputs> {
+    (1..=64)
+        .map(|e| {
+            let peers: Vec<f64> = (1..=20).map(|m| value(0, m * 7, 2023)).collect();
+            Inputs {
+                value: Some(value(0, e, 2023)),
+                history: YEARS.take(9).map(|y| PeriodValue { period: y.to_string(), value: value(0, e, y) }).collect(),
+                previous: Some(value(0, e, 2022)),
+                national: Some(value(0, 0, 2023)),
+                peers: Some(PeerStats::from_values(peers)),
+                percentile: Some((e % 20) as f64 / 19.0),
+                period: "2023".into(),
+                ..Inputs::default()
+            }
+        })
+        .collect()
+}
+
+fn rule(c: &mut Criterion) {
+    let mut group = c.benchmark_group("rule");
+    group.sample_size(20).measurement_time(Duration::from_secs(2)).warm_up_time(Duration::from_millis(500));
+    let mut toml = "[plan]\nid = \"rules\"\ntitle = \"Rules\"\n".to_string();
+    let mut plan_files = PlanFiles::new();
+    for (name, params, targets, source) in STD_RULES {
+        for (id, rule) in [(format!("N_{name}"), name.to_string()), (format!("S_{name}"), format!("rules/{name}.rhai"))] {
+            toml.push_str(&format!(
+                "[[indicator]]\nid = \"{id}\"\ntitle = \"{id}\"\nunit = \"%\"\nrule = \"{rule}\"\nparams = {params}\n{targets}"
+            ));
+        }
+        plan_files.insert(format!("rules/{name}.rhai"), source.to_string());
+    }
+    plan_files.insert("plan.toml".into(), toml);
+    let plan = Plan::from_files(plan_files).unwrap();
+    let rows = rule_inputs();
+    for (name, ..) in STD_RULES {
+        let (twin, script) = (format!("N_{name}"), format!("S_{name}"));
+        let target = plan.indicator(&twin).unwrap().target_for("2023");
+        let rows: Vec<Inputs> = rows.iter().map(|r| Inputs { target, ..r.clone() }).collect();
+        // What is timed is real verdicts, the same from the twin as from the script.
+        for r in &rows {
+            let (a, b) = (plan.assess(&twin, r).unwrap(), plan.assess(&script, r).unwrap());
+            assert_eq!(a, b, "{name}");
+            assert!(plan.scale.rank(&a.status).is_some(), "{name}: {} {}", a.status, a.reason);
+        }
+        let mut i = 0;
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                i = (i + 1) % rows.len();
+                plan.assess(black_box(&twin), black_box(&rows[i])).unwrap()
+            })
+        });
+        group.bench_function(format!("{name}_script"), |b| {
+            b.iter(|| {
+                i = (i + 1) % rows.len();
+                plan.assess(black_box(&script), black_box(&rows[i])).unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
 fn batch(c: &mut Criterion) {
     let mut group = c.benchmark_group("batch");
     group.sample_size(10).measurement_time(Duration::from_secs(20)).warm_up_time(Duration::from_secs(1));
@@ -159,5 +234,5 @@ fn batch(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, compile, evaluate, batch);
+criterion_group!(benches, compile, evaluate, rule, batch);
 criterion_main!(benches);

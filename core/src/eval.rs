@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::model::{Gender, Language, PeerStats, PeriodValue, period_year};
 use crate::plan::{Indicator, Plan};
 use crate::report::{AssignmentResult, GoalResult, IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role, WeightedId};
-use crate::rules::{self, AggregationInput, IndicatorContext, RuleInputs, SCORE_PREFIX, Verdict, dyn_f64, dyn_str, item_map};
+use crate::rules::{self, AggregationInput, IndicatorContext, Inputs, SCORE_PREFIX, Verdict, dyn_f64, dyn_str, item_map};
 use rhai::Dynamic;
 use std::collections::HashMap;
 
@@ -32,9 +32,20 @@ pub(crate) fn tr(lang: Language, en: &str, sv: &str) -> String {
     if lang == Language::Sv { sv.to_string() } else { en.to_string() }
 }
 
+/// A rule's verdict on given inputs: see [`Plan::assess`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    /// Status id on the plan's scale, or `no_data`.
+    pub status: String,
+    /// The status's label on the scale.
+    pub label: String,
+    /// Why, in the plan's language.
+    pub reason: String,
+}
+
 /// The inputs of one indicator for one entity, period and gender, as the data gives them.
 pub(crate) struct Gathered {
-    pub inputs: RuleInputs,
+    pub inputs: Inputs,
     pub period_used: Option<String>,
     pub gap_reason: Option<String>,
 }
@@ -53,6 +64,35 @@ impl Plan {
         let (entity, period) = self.resolve_query(&index, query)?;
         let genders = query.genders.clone().unwrap_or_else(|| Gender::ALL.to_vec());
         Ok(self.evaluate_at(&index, data, &entity, &period, &genders))
+    }
+
+    /// The status an indicator's rule gives to inputs given directly instead of gathered from
+    /// observations: what-if questions, and rows judged in bulk. The inputs are taken as given
+    /// (the indicator's own target for a period is [`Indicator::target_for`]); a missing value is
+    /// `no_data` without running the rule.
+    ///
+    /// ```
+    /// use attain_core::{Inputs, Plan, PlanFiles};
+    /// let plan = Plan::from_files(PlanFiles::from([(
+    ///     "plan.toml".to_string(),
+    ///     "[plan]\nid = \"p\"\ntitle = \"P\"\n[[indicator]]\nid = \"I\"\ntitle = \"Satisfaction\"\nrule = \"reference\"\n".to_string(),
+    /// )]))?;
+    /// let a = plan.assess("I", &Inputs { value: Some(72.0), national: Some(70.0), period: "2023".into(), ..Inputs::default() })?;
+    /// assert_eq!((a.status.as_str(), a.reason.as_str()), ("attained", "72 is at least as good as the national value (70)"));
+    /// # Ok::<(), attain_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A query error for an indicator the plan does not have; the rule's error when it fails.
+    pub fn assess(&self, indicator: &str, inputs: &Inputs) -> Result<Assessment> {
+        let ind = self.indicator(indicator).ok_or_else(|| Error::query(format!("the plan has no indicator `{indicator}`")))?;
+        let verdict = if inputs.value.is_none() {
+            Verdict { status: "no_data".into(), reason: Some(tr(self.language, "no value", "inget värde")) }
+        } else {
+            self.run_rule(ind, inputs)?
+        };
+        let level = self.scale.level(&verdict.status).unwrap_or(&self.scale.error);
+        Ok(Assessment { status: level.id.clone(), label: level.label.clone(), reason: verdict.reason.unwrap_or_default() })
     }
 
     /// The entity and period a query means: given, else the plan's, else (period) the entity's
@@ -335,10 +375,9 @@ impl Plan {
         let percentile = used.as_ref().and_then(|(_, v)| self.percentile(index, ind, at, gender, entity, *v));
         let (women, men) = if ind.gender { (value_of(entity, Gender::K), value_of(entity, Gender::M)) } else { (None, None) };
         Gathered {
-            inputs: RuleInputs {
+            inputs: Inputs {
                 value: used.as_ref().map(|(_, v)| *v),
                 target: ind.target_for(at),
-                targets: ind.targets.iter().map(|(k, v)| (k.clone(), *v)).collect(),
                 previous: history.last().map(|h| h.value),
                 history,
                 national,
@@ -346,7 +385,6 @@ impl Plan {
                 percentile,
                 women,
                 men,
-                higher_is_better: ind.higher_is_better(),
                 period: at.to_string(),
             },
             period_used,
@@ -445,22 +483,28 @@ impl Plan {
         }
     }
 
-    pub(crate) fn run_rule(&self, ind: &Indicator, inputs: &RuleInputs) -> Result<Verdict> {
+    pub(crate) fn run_rule(&self, ind: &Indicator, inputs: &Inputs) -> Result<Verdict> {
         self.run_rule_with(&ind.rule, ind, &ind.params, inputs)
     }
 
-    pub(crate) fn run_rule_with(
-        &self,
-        rule: &rules::CompiledRule,
-        ind: &Indicator,
-        params: &Dynamic,
-        inputs: &RuleInputs,
-    ) -> Result<Verdict> {
-        let ctx = IndicatorContext { unit: &ind.unit, decimals: ind.decimals, params, info: &ind.rhai_info, targets: &ind.rhai_targets };
+    pub(crate) fn run_rule_with(&self, rule: &rules::CompiledRule, ind: &Indicator, params: &Dynamic, inputs: &Inputs) -> Result<Verdict> {
+        let ctx = IndicatorContext {
+            higher_is_better: ind.higher_is_better(),
+            targets: &ind.targets,
+            unit: &ind.unit,
+            decimals: ind.decimals,
+            params,
+            info: &ind.rhai_info,
+            rhai_targets: &ind.rhai_targets,
+            native: ind.native.as_ref(),
+        };
         self.run_rule_ctx(rule, &ctx, inputs)
     }
 
-    pub(crate) fn run_rule_ctx(&self, rule: &rules::CompiledRule, ctx: &IndicatorContext<'_>, inputs: &RuleInputs) -> Result<Verdict> {
+    pub(crate) fn run_rule_ctx(&self, rule: &rules::CompiledRule, ctx: &IndicatorContext<'_>, inputs: &Inputs) -> Result<Verdict> {
+        if let Some(v) = ctx.native.filter(|_| crate::native::enabled()).and_then(|n| n.run(inputs, ctx, self.language)) {
+            return self.checked_verdict(&rule.id, v);
+        }
         let v = self.engine.run_indicator(rule, inputs, ctx)?;
         self.checked_verdict(&rule.id, v)
     }

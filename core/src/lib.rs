@@ -10,6 +10,7 @@ mod error;
 mod eval;
 mod files;
 mod model;
+mod native;
 mod plan;
 mod render;
 mod report;
@@ -18,7 +19,7 @@ mod testing;
 
 pub use data::{AssignmentUpdate, MAX_ROWS, Observation, Observations};
 pub use error::{Error, ErrorKind, Location, Result};
-pub use eval::Query;
+pub use eval::{Assessment, Query};
 pub use files::{PlanFiles, read_text};
 pub use model::{AssignmentStatus, Gender, Language, PeerStats, PeriodValue};
 pub use plan::{Assignment, Comparison, Direction, Goal, GoalIndicator, Indicator, Level, Plan, Scale};
@@ -26,6 +27,7 @@ pub use render::{Format, render};
 #[cfg(feature = "schema")]
 pub use report::report_schema;
 pub use report::{AssignmentResult, GoalResult, IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role, WeightedId};
+pub use rules::Inputs;
 pub use testing::{
     CaseOutcome, CheckFailure, CheckOptions, CheckReport, Explanation, Required, TestReport, check, run_rule_tests, run_rule_tests_in,
 };

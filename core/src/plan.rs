@@ -245,6 +245,8 @@ pub struct Indicator {
     /// What rules see as `indicator` and `targets`, built once.
     pub(crate) rhai_info: rhai::Dynamic,
     pub(crate) rhai_targets: rhai::Dynamic,
+    /// The std rule's native twin with these params (`None`: the script runs).
+    pub(crate) native: Option<crate::native::StdRule>,
 }
 
 impl Indicator {
@@ -616,6 +618,8 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
         });
         let _ = ri.description;
         let unit = ri.unit.unwrap_or_default();
+        let params = rules::params_to_dynamic(&params_toml).into_shared();
+        let native = if rules::is_std_rule(&rule.id) { crate::native::StdRule::new(&rule.id, &params) } else { None };
         indicators.push(Indicator {
             rhai_info: rules::info_map(&id, &ri.title, &unit),
             rhai_targets: rules::targets_map(&targets),
@@ -629,9 +633,10 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
             targets,
             max_age: ri.max_age.unwrap_or(max_age),
             decimals: ri.decimals,
-            params: rules::params_to_dynamic(&params_toml).into_shared(),
+            params,
             params_toml,
             rule,
+            native,
         });
     }
 

@@ -117,39 +117,50 @@ pub(crate) fn format_number(x: Option<f64>, decimals: Option<u32>, lang: Languag
     if !x.is_finite() {
         return x.to_string();
     }
-    let s = match decimals {
+    let mut s = match decimals {
         Some(d) => format!("{x:.*}", d as usize),
         None => {
-            let s = format!("{x:.2}");
-            let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
-            if s == "-0" { "0".to_string() } else { s }
+            let mut s = format!("{x:.2}");
+            s.truncate(s.trim_end_matches('0').trim_end_matches('.').len());
+            if s == "-0" {
+                s.remove(0);
+            }
+            s
         }
     };
-    // Group thousands from five digits on, as both languages' style guides do.
-    let (sign, rest) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
-    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
+    let negative = s.starts_with('-');
+    let int_len = s.find('.').unwrap_or(s.len()) - usize::from(negative);
+    // Most numbers need nothing more: English, under five integer digits. Group thousands
+    // from five digits on, as both languages' style guides do.
+    if lang == Language::En && int_len <= 4 {
+        return s;
+    }
     let (sep, point, minus) = if lang == Language::Sv { ('\u{a0}', ',', "−") } else { (',', '.', "-") };
-    let mut grouped = String::with_capacity(s.len() + 4);
-    if int.len() > 4 {
-        for (i, c) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
-                grouped.push(sep);
-            }
-            grouped.push(c);
-        }
-    } else {
-        grouped.push_str(int);
-    }
-    let mut out = String::with_capacity(grouped.len() + 4);
-    if !sign.is_empty() {
+    let mut out = String::with_capacity(s.len() + 8);
+    if negative {
         out.push_str(minus);
+        s.remove(0);
     }
-    out.push_str(&grouped);
-    if let Some(f) = frac {
-        out.push(point);
-        out.push_str(f);
+    for (i, c) in s.chars().enumerate() {
+        if c == '.' {
+            out.push(point);
+        } else {
+            if i > 0 && i < int_len && int_len > 4 && (int_len - i) % 3 == 0 {
+                out.push(sep);
+            }
+            out.push(c);
+        }
     }
     out
+}
+
+/// A formatted number with its unit, as `show` writes it: `72 %`, `1 200 kr`.
+pub(crate) fn with_unit(mut n: String, unit: &str) -> String {
+    if !unit.is_empty() {
+        n.push(' ');
+        n.push_str(unit);
+    }
+    n
 }
 
 fn opt_f64(d: &Dynamic) -> Option<f64> {
@@ -242,15 +253,7 @@ impl RuleEngine {
         engine.register_fn("fmt", move |x: Dynamic, d: rhai::INT| format_number(opt_f64(&x), Some(d.clamp(0, 12) as u32), lang));
         engine.register_fn("show", move |x: Dynamic| {
             let n = format_number(opt_f64(&x), DECIMALS.get(), lang);
-            UNIT.with_borrow(|u| {
-                if u.is_empty() || x.is_unit() {
-                    n.clone()
-                } else if u == "%" {
-                    format!("{n} %")
-                } else {
-                    format!("{n} {u}")
-                }
-            })
+            if x.is_unit() { n } else { UNIT.with_borrow(|u| with_unit(n, u)) }
         });
         engine.register_fn("better", |a: Dynamic, b: Dynamic| -> Result<bool, Box<EvalAltResult>> {
             let (a, b) = (num(&a, "better: first value")?, num(&b, "better: second value")?);
@@ -381,8 +384,8 @@ impl RuleEngine {
     }
 
     /// Runs an indicator rule on one set of inputs.
-    pub(crate) fn run_indicator(&self, rule: &CompiledRule, inputs: &RuleInputs, ctx: &IndicatorContext<'_>) -> Result<Verdict> {
-        HIGHER_IS_BETTER.set(inputs.higher_is_better);
+    pub(crate) fn run_indicator(&self, rule: &CompiledRule, inputs: &Inputs, ctx: &IndicatorContext<'_>) -> Result<Verdict> {
+        HIGHER_IS_BETTER.set(ctx.higher_is_better);
         DECIMALS.set(ctx.decimals);
         UNIT.with_borrow_mut(|u| {
             u.clear();
@@ -401,11 +404,11 @@ impl RuleEngine {
         scope.push_constant_dynamic("percentile", opt(inputs.percentile));
         scope.push_constant_dynamic("women", opt(inputs.women));
         scope.push_constant_dynamic("men", opt(inputs.men));
-        scope.push_constant("higher_is_better", inputs.higher_is_better);
-        scope.push_constant("direction", if inputs.higher_is_better { "higher" } else { "lower" });
+        scope.push_constant("higher_is_better", ctx.higher_is_better);
+        scope.push_constant("direction", if ctx.higher_is_better { "higher" } else { "lower" });
         scope.push_constant("period", inputs.period.clone());
         scope.push_constant_dynamic("indicator", ctx.info.clone());
-        scope.push_constant_dynamic("targets", ctx.targets.clone());
+        scope.push_constant_dynamic("targets", ctx.rhai_targets.clone());
         scope.push_constant_dynamic("params", ctx.params.clone());
         self.eval(rule, &mut scope)
     }
@@ -578,25 +581,37 @@ pub(crate) struct AggregationInput {
     pub params: Dynamic,
 }
 
-/// Everything an indicator rule sees, as plain data.
+/// What an indicator rule sees for one entity, period and gender: gathered from observations
+/// by [`Plan::evaluate`](crate::Plan::evaluate), or given directly to [`Plan::assess`](crate::Plan::assess).
+/// The indicator's own facts (polarity, unit, targets, params) come from the plan.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct RuleInputs {
+pub struct Inputs {
+    /// The value judged; `None` gives `no_data` without running the rule.
     pub value: Option<f64>,
+    /// The target for the period.
     pub target: Option<f64>,
-    pub targets: Vec<(String, f64)>,
+    /// The value of the period before.
     pub previous: Option<f64>,
+    /// Earlier values, oldest first.
     pub history: Vec<PeriodValue>,
+    /// The national value.
     pub national: Option<f64>,
+    /// The peer group's statistics.
     pub peers: Option<PeerStats>,
+    /// Position among all municipalities, 0 (worst) to 1 (best).
     pub percentile: Option<f64>,
+    /// Women's value, for gendered indicators.
     pub women: Option<f64>,
+    /// Men's value, for gendered indicators.
     pub men: Option<f64>,
-    pub higher_is_better: bool,
+    /// The period judged (`2023`, `2023-T1`).
     pub period: String,
 }
 
-/// The indicator a rule runs for: identity, display and params.
+/// The indicator a rule runs for: polarity, display, targets and params.
 pub(crate) struct IndicatorContext<'a> {
+    pub higher_is_better: bool,
+    pub targets: &'a std::collections::BTreeMap<String, f64>,
     pub unit: &'a str,
     pub decimals: Option<u32>,
     /// The rule's params, shared (built once per indicator).
@@ -604,7 +619,9 @@ pub(crate) struct IndicatorContext<'a> {
     /// `#{id, title, unit}`, shared.
     pub info: &'a Dynamic,
     /// `#{period: target}`, shared.
-    pub targets: &'a Dynamic,
+    pub rhai_targets: &'a Dynamic,
+    /// The native twin of a std rule with these params, when it has one.
+    pub native: Option<&'a crate::native::StdRule>,
 }
 
 /// The `indicator` map a rule sees, shared so that each evaluation only clones a pointer.
@@ -722,5 +739,12 @@ mod tests {
         assert_eq!(format_number(Some(64891.0), None, Language::Sv), "64\u{a0}891");
         assert_eq!(format_number(Some(1234.5), None, Language::En), "1234.5");
         assert_eq!(format_number(Some(-114705.25), Some(1), Language::En), "-114,705.2");
+        assert_eq!(format_number(Some(-1234567.0), None, Language::Sv), "−1\u{a0}234\u{a0}567");
+        assert_eq!(format_number(Some(12345.678), None, Language::En), "12,345.68");
+        assert_eq!(format_number(Some(-0.001), None, Language::En), "0");
+        assert_eq!(format_number(Some(-0.001), Some(1), Language::Sv), "−0,0");
+        assert_eq!(format_number(Some(100.0), None, Language::Sv), "100");
+        assert_eq!(format_number(Some(0.5), Some(0), Language::En), "0");
+        assert_eq!(format_number(Some(f64::INFINITY), None, Language::Sv), "inf");
     }
 }

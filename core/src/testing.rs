@@ -7,7 +7,7 @@ use crate::files::{self, PlanFiles};
 use crate::model::{Gender, Language, PeerStats, PeriodValue};
 use crate::plan::{Indicator, Plan};
 use crate::report::{GoalResult, IndicatorResult};
-use crate::rules::{self, IndicatorContext, RuleInputs};
+use crate::rules::{self, IndicatorContext, Inputs};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -365,10 +365,9 @@ fn run_rule_case(plan: &Plan, rule: &rules::CompiledRule, c: &RuleCase) -> Resul
     }
     let period = c.period.clone().unwrap_or_else(|| "2023".into());
     let target = c.target.or_else(|| crate::plan::target_on_line(&c.targets, &period));
-    let inputs = RuleInputs {
+    let inputs = Inputs {
         value: c.value,
         target,
-        targets: c.targets.iter().map(|(k, v)| (k.clone(), *v)).collect(),
         previous: c.previous.or_else(|| history.last().map(|h| h.value)),
         history,
         national: c.national,
@@ -384,13 +383,22 @@ fn run_rule_case(plan: &Plan, rule: &rules::CompiledRule, c: &RuleCase) -> Resul
         percentile: c.percentile,
         women: c.women,
         men: c.men,
-        higher_is_better: higher,
         period,
     };
     let params = rules::params_to_dynamic(&c.params);
     let unit = c.unit.as_deref().unwrap_or("");
     let (info, targets) = (rules::info_map("test", &c.name, unit), rules::targets_map(&c.targets));
-    let ctx = IndicatorContext { unit, decimals: None, params: &params, info: &info, targets: &targets };
+    let native = if rules::is_std_rule(&rule.id) { crate::native::StdRule::new(&rule.id, &params) } else { None };
+    let ctx = IndicatorContext {
+        higher_is_better: higher,
+        targets: &c.targets,
+        unit,
+        decimals: None,
+        params: &params,
+        info: &info,
+        rhai_targets: &targets,
+        native: native.as_ref(),
+    };
     let v = plan.run_rule_ctx(rule, &ctx, &inputs)?;
     Ok((v.status, v.reason.unwrap_or_default()))
 }
@@ -550,14 +558,12 @@ pub fn check(plan: &Plan, options: &CheckOptions) -> Result<CheckReport> {
         let mut best_counter: Option<(f64, String)> = None;
         for _ in 0..options.cases {
             let population: Vec<f64> = (0..20).map(|_| rng.range(lo, hi)).collect();
-            let mut base = RuleInputs {
+            let mut base = Inputs {
                 target: Some(rng.range(lo, hi)),
-                targets: ind.targets.iter().map(|(k, v)| (k.clone(), *v)).collect(),
                 national: Some(rng.range(lo, hi)),
                 peers: Some(PeerStats::from_values(population[..8].to_vec())),
                 women: ind.gender.then(|| rng.range(lo, hi)),
                 men: ind.gender.then(|| rng.range(lo, hi)),
-                higher_is_better: ind.higher_is_better(),
                 period: plan.period.clone().unwrap_or_else(|| "2023".into()),
                 ..Default::default()
             };

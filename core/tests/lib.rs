@@ -4,6 +4,7 @@
 //! working directory.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod assess;
 mod bad_input;
 mod common;
 mod conformance;
