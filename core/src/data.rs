@@ -2,9 +2,9 @@
 
 use crate::error::{Error, Result};
 use crate::model::{AssignmentStatus, Gender};
+use ahash::AHashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 /// Most rows one set of observations may hold.
@@ -65,19 +65,17 @@ pub(crate) struct Point {
 pub(crate) type Series = Vec<Point>;
 
 /// Every entity's value in one period.
-type EntityValues = Vec<(String, f64)>;
+type EntityValues<'a> = Vec<(&'a str, f64)>;
 
 /// Lookups by borrowed ids, so that evaluation does not allocate keys.
 #[derive(Debug, Default)]
 pub(crate) struct Index {
     /// indicator → entity → series per gender (T, K, M).
-    series: HashMap<String, HashMap<String, [Series; 3]>>,
-    /// indicator → period → every (entity, value) present, per gender.
-    by_period: HashMap<String, HashMap<String, [EntityValues; 3]>>,
+    series: AHashMap<String, AHashMap<String, [Series; 3]>>,
     /// Every period with a value for an entity, sorted.
-    pub entity_periods: HashMap<String, Vec<String>>,
+    pub entity_periods: AHashMap<String, Vec<String>>,
     /// indicator → period → the values of every entity that is not a group (`G…`), sorted, per gender.
-    ranked: HashMap<String, HashMap<String, [Vec<f64>; 3]>>,
+    ranked: AHashMap<String, AHashMap<String, [Vec<f64>; 3]>>,
 }
 
 fn slot(g: Gender) -> usize {
@@ -103,6 +101,10 @@ impl Index {
     /// The values of every entity that is not a group (`G…`) in a period, sorted ascending.
     pub fn ranked_at(&self, indicator: &str, period: &str, gender: Gender) -> Option<&[f64]> {
         self.ranked.get(indicator)?.get(period).map(|v| v[slot(gender)].as_slice())
+    }
+    /// Every period in which some entity has a value of the indicator.
+    pub fn periods_of(&self, indicator: &str) -> impl Iterator<Item = &str> {
+        self.ranked.get(indicator).into_iter().flat_map(|p| p.keys().map(String::as_str))
     }
 }
 
@@ -545,6 +547,8 @@ impl Observations {
         self.index
             .get_or_init(|| {
                 let mut idx = Index::default();
+                // indicator → period → every (entity, value) present, per gender.
+                let mut by_period: AHashMap<&str, AHashMap<&str, [EntityValues<'_>; 3]>> = AHashMap::new();
                 for r in &self.rows {
                     let series = idx.series.entry(r.indicator.clone()).or_default().entry(r.entity.clone()).or_default();
                     series[slot(r.gender)].push(Point {
@@ -554,8 +558,8 @@ impl Observations {
                         missing: r.missing.clone(),
                     });
                     if let Some(v) = r.value {
-                        let at = idx.by_period.entry(r.indicator.clone()).or_default().entry(r.period.clone()).or_default();
-                        at[slot(r.gender)].push((r.entity.clone(), v));
+                        let at = by_period.entry(&r.indicator).or_default().entry(&r.period).or_default();
+                        at[slot(r.gender)].push((&r.entity, v));
                         idx.entity_periods.entry(r.entity.clone()).or_default().push(r.period.clone());
                     }
                 }
@@ -568,15 +572,15 @@ impl Observations {
                     p.sort();
                     p.dedup();
                 }
-                for (indicator, periods) in &idx.by_period {
-                    let out = idx.ranked.entry(indicator.clone()).or_default();
+                for (indicator, periods) in &by_period {
+                    let out = idx.ranked.entry((*indicator).to_string()).or_default();
                     for (period, genders) in periods {
                         let sorted = genders.each_ref().map(|all| {
                             let mut v: Vec<f64> = all.iter().filter(|(e, _)| !e.starts_with('G')).map(|(_, v)| *v).collect();
                             v.sort_by(f64::total_cmp);
                             v
                         });
-                        out.insert(period.clone(), sorted);
+                        out.insert((*period).to_string(), sorted);
                     }
                 }
                 Arc::new(idx)

@@ -32,6 +32,9 @@ pub(crate) fn tr(lang: Language, en: &str, sv: &str) -> String {
     if lang == Language::Sv { sv.to_string() } else { en.to_string() }
 }
 
+/// indicator → period → peer statistics per gender (in `Gender::ALL` order).
+pub(crate) type PeerTable = ahash::AHashMap<String, ahash::AHashMap<String, [Option<PeerStats>; 3]>>;
+
 /// A rule's verdict on given inputs: see [`Plan::assess`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assessment {
@@ -63,7 +66,7 @@ impl Plan {
         let index = data.index();
         let (entity, period) = self.resolve_query(&index, query)?;
         let genders = query.genders.clone().unwrap_or_else(|| Gender::ALL.to_vec());
-        Ok(self.evaluate_at(&index, data, &entity, &period, &genders))
+        Ok(self.evaluate_at(&index, None, data, &entity, &period, &genders))
     }
 
     /// The status an indicator's rule gives to inputs given directly instead of gathered from
@@ -128,7 +131,9 @@ impl Plan {
             }
         }
         let pairs: Vec<(&String, &String)> = entities.iter().flat_map(|e| periods.iter().map(move |p| (e, p))).collect();
-        let run = |(e, p): &(&String, &String)| self.evaluate_at(&index, data, e, p, &[Gender::T]);
+        // Peer statistics depend on the indicator and period, not the entity: computed once here.
+        let peers = self.peer_table(&index);
+        let run = |(e, p): &(&String, &String)| self.evaluate_at(&index, peers.as_ref(), data, e, p, &[Gender::T]);
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;
@@ -140,7 +145,15 @@ impl Plan {
         }
     }
 
-    fn evaluate_at(&self, index: &Index, data: &Observations, entity: &str, period: &str, genders: &[Gender]) -> Report {
+    fn evaluate_at(
+        &self,
+        index: &Index,
+        peers: Option<&PeerTable>,
+        data: &Observations,
+        entity: &str,
+        period: &str,
+        genders: &[Gender],
+    ) -> Report {
         let lang = self.language;
         let mut roles: HashMap<&str, (Role, Vec<String>)> = HashMap::new();
         for g in &self.goals {
@@ -160,7 +173,7 @@ impl Plan {
                 if g != Gender::T && (!ind.gender || !genders.contains(&g)) {
                     continue;
                 }
-                let gathered = self.gather(index, ind, entity, period, g);
+                let gathered = self.gather(index, peers, ind, entity, period, g);
                 results.push(self.judge(ind, g, role, goals.clone(), gathered));
             }
         }
@@ -320,7 +333,15 @@ impl Plan {
     }
 
     /// The value and references an indicator rule sees for one entity, period and gender.
-    pub(crate) fn gather(&self, index: &Index, ind: &Indicator, entity: &str, period: &str, gender: Gender) -> Gathered {
+    pub(crate) fn gather(
+        &self,
+        index: &Index,
+        peer_table: Option<&PeerTable>,
+        ind: &Indicator,
+        entity: &str,
+        period: &str,
+        gender: Gender,
+    ) -> Gathered {
         let lang = self.language;
         let series = index.series(&ind.id, entity, gender);
         let year = period_year(period).unwrap_or(0);
@@ -371,7 +392,10 @@ impl Plan {
             .unwrap_or_default();
         let value_of = |e: &str, g: Gender| index.value_at(&ind.id, e, g, at);
         let national = self.comparison.national.as_deref().and_then(|n| value_of(n, gender));
-        let peers = self.peer_stats(index, ind, at, gender);
+        let peers = match peer_table {
+            Some(t) => t.get(ind.id.as_str()).and_then(|p| p.get(at)).and_then(|g| g[gender as usize].clone()),
+            None => self.peer_stats(index, ind, at, gender),
+        };
         let percentile = used.as_ref().and_then(|(_, v)| self.percentile(index, ind, at, gender, entity, *v));
         let (women, men) = if ind.gender { (value_of(entity, Gender::K), value_of(entity, Gender::M)) } else { (None, None) };
         Gathered {
@@ -390,6 +414,24 @@ impl Plan {
             period_used,
             gap_reason,
         }
+    }
+
+    /// Every indicator's peer statistics in every period of the data, for a batch; `None` when
+    /// the plan has no peers.
+    fn peer_table(&self, index: &Index) -> Option<PeerTable> {
+        if self.comparison.peer_group.is_none() && self.comparison.peers.is_empty() {
+            return None;
+        }
+        let table = self
+            .indicators
+            .iter()
+            .map(|ind| {
+                let periods =
+                    index.periods_of(&ind.id).map(|p| (p.to_string(), Gender::ALL.map(|g| self.peer_stats(index, ind, p, g)))).collect();
+                (ind.id.clone(), periods)
+            })
+            .collect();
+        Some(table)
     }
 
     fn peer_stats(&self, index: &Index, ind: &Indicator, period: &str, gender: Gender) -> Option<PeerStats> {

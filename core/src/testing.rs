@@ -697,7 +697,7 @@ impl Plan {
         let ind = self.find_indicator(indicator)?;
         let index = data.index();
         let (entity, period) = self.resolve_query(&index, query)?;
-        let Gathered { inputs, period_used, .. } = self.gather(&index, ind, &entity, &period, gender);
+        let Gathered { inputs, period_used, .. } = self.gather(&index, None, ind, &entity, &period, gender);
         let lang = self.language;
         let tr = |en: String, sv: String| if lang == Language::Sv { sv } else { en };
         let base = Required {
