@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::model::{Gender, Language, PeerStats, PeriodValue, period_year};
 use crate::plan::{Indicator, Plan};
 use crate::report::{AssignmentResult, GoalResult, IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role, WeightedId};
-use crate::rules::{self, AggregationInput, IndicatorContext, Inputs, SCORE_PREFIX, Verdict, dyn_f64, dyn_str, item_map};
+use crate::rules::{self, AggregationInput, IndicatorContext, Inputs, Part, PartKind, SCORE_PREFIX, Verdict};
 use rhai::Dynamic;
 use std::collections::HashMap;
 
@@ -178,29 +178,32 @@ impl Plan {
             }
         }
 
-        // Goals, children before parents.
+        // Goals, children before parents. `total`: indicator id → its result for everyone.
+        let total: HashMap<&str, usize> =
+            results.iter().enumerate().filter(|(_, r)| r.gender == Gender::T).map(|(i, r)| (r.id.as_str(), i)).collect();
         let mut goal_results: Vec<Option<GoalResult>> = vec![None; self.goals.len()];
         for &gi in &self.goal_order {
             let goal = &self.goals[gi];
-            let mut items = Vec::new();
-            for link in &goal.indicators {
-                if let Some(r) = results.iter().find(|r| r.id == link.id && r.gender == Gender::T) {
-                    let improving = match (r.value, r.previous) {
-                        (Some(v), Some(p)) => Dynamic::from_bool(if r.direction == crate::plan::Direction::Higher { v > p } else { v < p }),
-                        _ => Dynamic::UNIT,
-                    };
-                    items.push(item_map(&[
-                        ("id", dyn_str(&r.id)),
-                        ("status", dyn_str(&r.status)),
-                        ("score", dyn_f64(r.score)),
-                        ("weight", Dynamic::from_float(link.weight)),
-                        ("value", dyn_f64(r.value)),
-                        ("target", dyn_f64(r.target)),
-                        ("previous", dyn_f64(r.previous)),
-                        ("improving", improving),
-                    ]));
-                }
-            }
+            let items: Vec<Part> = goal
+                .indicators
+                .iter()
+                .filter_map(|link| total.get(link.id.as_str()).map(|&ri| (link, &results[ri])))
+                .map(|(link, r)| Part {
+                    kind: PartKind::Indicator,
+                    id: r.id.clone(),
+                    status: r.status.clone(),
+                    score: r.score,
+                    weight: link.weight,
+                    value: r.value,
+                    target: r.target,
+                    previous: r.previous,
+                    improving: match (r.value, r.previous) {
+                        (Some(v), Some(p)) => Some(if r.direction == crate::plan::Direction::Higher { v > p } else { v < p }),
+                        _ => None,
+                    },
+                    progress: None,
+                })
+                .collect();
             let assignments: Vec<AssignmentResult> = self
                 .assignments
                 .iter()
@@ -221,18 +224,23 @@ impl Plan {
                     }
                 })
                 .collect();
-            let assignment_items: Vec<Dynamic> = assignments
+            let assignment_parts: Vec<Part> = assignments
                 .iter()
                 .map(|a| {
                     let status =
                         a.status.as_deref().and_then(crate::model::AssignmentStatus::parse).map_or("no_data", |s| s.scale_status());
-                    item_map(&[
-                        ("id", dyn_str(&a.id)),
-                        ("status", dyn_str(status)),
-                        ("progress", a.status.as_deref().map_or(Dynamic::UNIT, dyn_str)),
-                        ("score", dyn_f64(self.scale.level(status).and_then(|l| l.score))),
-                        ("weight", Dynamic::from_float(1.0)),
-                    ])
+                    Part {
+                        kind: PartKind::Assignment,
+                        id: a.id.clone(),
+                        status: status.to_string(),
+                        score: self.scale.level(status).and_then(|l| l.score),
+                        weight: 1.0,
+                        value: None,
+                        target: None,
+                        previous: None,
+                        improving: None,
+                        progress: a.status.clone(),
+                    }
                 })
                 .collect();
             let children: Vec<&GoalResult> = self
@@ -242,23 +250,22 @@ impl Plan {
                 .filter(|(_, c)| c.parent.as_deref() == Some(goal.id.as_str()))
                 .filter_map(|(ci, _)| goal_results[ci].as_ref())
                 .collect();
-            let child_items: Vec<Dynamic> = children
+            let child_parts: Vec<Part> = children
                 .iter()
-                .map(|c| {
-                    item_map(&[
-                        ("id", dyn_str(&c.id)),
-                        ("status", dyn_str(&c.status)),
-                        ("score", dyn_f64(c.score)),
-                        ("weight", Dynamic::from_float(1.0)),
-                    ])
+                .map(|c| Part {
+                    kind: PartKind::Goal,
+                    id: c.id.clone(),
+                    status: c.status.clone(),
+                    score: c.score,
+                    weight: 1.0,
+                    value: None,
+                    target: None,
+                    previous: None,
+                    improving: None,
+                    progress: None,
                 })
                 .collect();
-            let assessed = |d: &Dynamic| {
-                d.read_lock::<rhai::Map>()
-                    .and_then(|m| m.get("status").map(|s| s.to_string()))
-                    .is_some_and(|s| s != "no_data" && s != "error")
-            };
-            let anything = items.iter().chain(&assignment_items).chain(&child_items).any(assessed);
+            let anything = items.iter().chain(&assignment_parts).chain(&child_parts).any(|p| rules::assessed(&p.status));
             let (verdict, error) = if !anything {
                 (
                     Verdict {
@@ -272,13 +279,9 @@ impl Plan {
                     None,
                 )
             } else {
-                let input = AggregationInput {
-                    indicators: items,
-                    assignments: assignment_items,
-                    children: child_items,
-                    params: goal.params.clone(),
-                };
-                match self.engine.run_aggregation(&goal.aggregate, input).and_then(|v| self.checked_verdict(&goal.aggregate.id, v)) {
+                let input =
+                    AggregationInput { indicators: &items, assignments: &assignment_parts, children: &child_parts, params: &goal.params };
+                match self.run_aggregation(&goal.aggregate, goal.native.as_ref(), &input) {
                     Ok(v) => (v, None),
                     Err(e) => (Verdict { status: "error".into(), reason: Some(e.message().to_string()) }, Some(e)),
                 }
@@ -523,6 +526,20 @@ impl Plan {
             men: i.men,
             source: ind.kolada.as_ref().map(|k| format!("Kolada {k}")).or_else(|| ind.source_url.clone()),
         }
+    }
+
+    /// Runs a goal aggregation: the native twin of a std aggregation where it answers, else the script.
+    pub(crate) fn run_aggregation(
+        &self,
+        rule: &rules::CompiledRule,
+        native: Option<&crate::native::StdAggregation>,
+        input: &AggregationInput<'_>,
+    ) -> Result<Verdict> {
+        if let Some(v) = native.filter(|_| crate::native::enabled()).and_then(|n| n.run(input, self.language)) {
+            return self.checked_verdict(&rule.id, v);
+        }
+        let v = self.engine.run_aggregation(rule, input)?;
+        self.checked_verdict(&rule.id, v)
     }
 
     pub(crate) fn run_rule(&self, ind: &Indicator, inputs: &Inputs) -> Result<Verdict> {

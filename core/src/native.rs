@@ -9,7 +9,9 @@
 //! twins with the scripts on every std rule test case and on generated inputs.
 
 use crate::model::Language;
-use crate::rules::{IndicatorContext, Inputs, Verdict, format_number, limits, shortfall, with_unit};
+use crate::rules::{
+    AggregationInput, IndicatorContext, Inputs, SCORE_PREFIX, Verdict, assessed, format_number, limits, shortfall, with_unit,
+};
 use rhai::{Dynamic, Map};
 
 /// A std rule with its params read once, when the plan is built.
@@ -320,6 +322,115 @@ impl StdRule {
     }
 }
 
+/// A std goal aggregation with its params read once.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum StdAggregation {
+    Share { attained_share: f64, partly_share: f64 },
+    MajorityImproving { partly_share: f64 },
+    MeanScore,
+    Worst,
+}
+
+impl StdAggregation {
+    /// The twin of std aggregation `name` with these params; `None` when the script must run.
+    pub(crate) fn new(name: &str, params: &Dynamic) -> Option<StdAggregation> {
+        let params = params.read_lock::<Map>()?;
+        let p = |n: &str, d: f64| float_param(&params, n, Some(d)).flatten();
+        Some(match name {
+            "share" => StdAggregation::Share { attained_share: p("attained_share", 0.75)?, partly_share: p("partly_share", 0.4)? },
+            "majority_improving" => StdAggregation::MajorityImproving { partly_share: p("partly_share", 0.25)? },
+            "mean_score" => StdAggregation::MeanScore,
+            "worst" => StdAggregation::Worst,
+            _ => return None,
+        })
+    }
+
+    /// The verdict the script would give, or `None` when the script must run to give it.
+    pub(crate) fn run(&self, input: &AggregationInput<'_>, lang: Language) -> Option<Verdict> {
+        let sv = lang == Language::Sv;
+        macro_rules! tr {
+            (($($en:tt)*), ($($sv:tt)*)) => { if sv { format!($($sv)*) } else { format!($($en)*) } };
+        }
+        let all = || input.indicators.iter().chain(input.assignments).chain(input.children);
+        let nothing = || verdict("no_data", tr!(("nothing could be assessed"), ("inget kunde bedömas")));
+        let graded = |s: f64, attained: f64, partly: f64, why: String| {
+            let status = if rhai_float::ge(s, attained) {
+                "attained"
+            } else if rhai_float::ge(s, partly) {
+                "partly"
+            } else {
+                "not_attained"
+            };
+            verdict(status, why)
+        };
+        Some(match self {
+            StdAggregation::Share { attained_share, partly_share } => {
+                // The `share` and `count` helpers, in the script's order.
+                let (mut hit, mut weight) = (0.0, 0.0);
+                for p in all().filter(|p| assessed(&p.status)) {
+                    weight += p.weight;
+                    if p.status == "attained" {
+                        hit += p.weight;
+                    }
+                }
+                if weight == 0.0 {
+                    return Some(nothing());
+                }
+                let s = hit / weight;
+                let n = all().filter(|p| p.status == "attained").count();
+                let judged = all().count() - all().filter(|p| p.status == "no_data" || p.status == "error").count();
+                let pct = format_number(Some(s * 100.0), Some(0), lang);
+                let why = tr!(("{n} of {judged} assessed are attained ({pct} %)"), ("{n} av {judged} bedömda är uppfyllda ({pct} %)"));
+                graded(s, *attained_share, *partly_share, why)
+            }
+            StdAggregation::MajorityImproving { partly_share } => {
+                let known = input.indicators.iter().filter(|p| p.improving.is_some()).count();
+                if known == 0 {
+                    return Some(verdict(
+                        "no_data",
+                        tr!(("no indicator has two values to compare"), ("inget nyckeltal har två värden att jämföra")),
+                    ));
+                }
+                let up = input.indicators.iter().filter(|p| p.improving == Some(true)).count();
+                #[allow(clippy::cast_precision_loss)]
+                let s = up as f64 / known as f64;
+                let why = tr!(("{up} of {known} indicators move the right way"), ("{up} av {known} nyckeltal rör sig åt rätt håll"));
+                graded(s, 0.5, *partly_share, why)
+            }
+            StdAggregation::MeanScore => {
+                let (mut sum, mut weight) = (0.0, 0.0);
+                for p in all().filter(|p| assessed(&p.status)) {
+                    if let Some(score) = p.score {
+                        sum += p.weight * score;
+                        weight += p.weight;
+                    }
+                }
+                if weight == 0.0 {
+                    return Some(nothing());
+                }
+                let m = sum / weight;
+                // The script returns the bare score; out of 0..1 is the script's error to report.
+                if !(m.is_finite() && (0.0..=1.0).contains(&m)) {
+                    return None;
+                }
+                Verdict { status: format!("{SCORE_PREFIX}{m}"), reason: None }
+            }
+            StdAggregation::Worst => {
+                let mut worst: Option<(f64, &str)> = None;
+                for p in all().filter(|p| assessed(&p.status)) {
+                    if let Some(score) = p.score {
+                        if worst.is_none_or(|(w, _)| score < w) {
+                            worst = Some((score, &p.status));
+                        }
+                    }
+                }
+                let Some((_, status)) = worst else { return Some(nothing()) };
+                verdict(status, tr!(("the worst assessed part is {status}"), ("den sämst bedömda delen är {status}")))
+            }
+        })
+    }
+}
+
 fn verdict(status: &str, reason: String) -> Verdict {
     Verdict { status: status.to_string(), reason: Some(reason) }
 }
@@ -515,6 +626,73 @@ mod tests {
         }
     }
 
+    /// The same for the std aggregations, on generated goals (parts of every kind and status,
+    /// weights, improving or not) and params.
+    #[test]
+    fn aggregation_twins_agree_with_scripts_on_generated_goals() {
+        use super::StdAggregation;
+        use crate::rules::{AggregationInput, Part, PartKind, STD_AGGREGATIONS};
+        let mut rng = Rng(0x5EED_0000_0000_0A66);
+        for lang in ["en", "sv"] {
+            let plan_toml = format!("[plan]\nid = \"p\"\ntitle = \"P\"\nlanguage = \"{lang}\"\n");
+            let plan = Plan::from_files(PlanFiles::from([("plan.toml".to_string(), plan_toml)])).unwrap();
+            for (name, source) in STD_AGGREGATIONS {
+                let rule = plan.engine.compile(name, source, &format!("std/{name}.rhai")).unwrap();
+                let (mut answered, mut statuses) = (0, std::collections::BTreeSet::new());
+                let cases = 2_000;
+                for _ in 0..cases {
+                    let mut table = toml::Table::new();
+                    for p in ["attained_share", "partly_share"] {
+                        if *name != "mean_score" && *name != "worst" && (*name == "share" || p == "partly_share") {
+                            if let Some(v) = param(&mut rng, p) {
+                                table.insert(p.to_string(), v);
+                            }
+                        }
+                    }
+                    let params = rules::params_to_dynamic(&table);
+                    let mut parts = |kind: PartKind| -> Vec<Part> {
+                        (0..rng.below(5))
+                            .map(|i| {
+                                let status = (*rng.pick(&["attained", "partly", "not_attained", "no_data", "error"])).to_string();
+                                Part {
+                                    kind,
+                                    id: format!("p{i}"),
+                                    score: plan.scale.level(&status).and_then(|l| l.score),
+                                    status,
+                                    weight: *rng.pick(&[1.0, 1.0, 0.5, 2.0, 0.0, 3.5]),
+                                    value: Some(rng.number(&[])),
+                                    target: None,
+                                    previous: None,
+                                    improving: *rng.pick(&[None, Some(true), Some(false)]),
+                                    progress: None,
+                                }
+                            })
+                            .collect()
+                    };
+                    let (indicators, assignments, children) =
+                        (parts(PartKind::Indicator), parts(PartKind::Assignment), parts(PartKind::Goal));
+                    let input =
+                        AggregationInput { indicators: &indicators, assignments: &assignments, children: &children, params: &params };
+                    let script = plan.engine.run_aggregation(&rule, &input).and_then(|v| plan.checked_verdict(name, v));
+                    let twin = StdAggregation::new(name, &params);
+                    let Some(twin_verdict) = twin.as_ref().and_then(|t| t.run(&input, plan.language)) else { continue };
+                    answered += 1;
+                    assert_eq!(
+                        plan.checked_verdict(name, twin_verdict).map_err(|e| e.to_string()),
+                        script.clone().map_err(|e| e.to_string()),
+                        "{name} ({lang}) with params {table:?} on {input:#?}",
+                        input = (&indicators, &assignments, &children)
+                    );
+                    statuses.insert(script.map(|v| v.status).unwrap_or_default());
+                }
+                assert!(answered * 2 > cases, "{name} ({lang}): the twin answered {answered} of {cases}");
+                for s in ["attained", "partly", "not_attained", "no_data"] {
+                    assert!(statuses.contains(s), "{name} ({lang}): no generated goal gave {s}: {statuses:?}");
+                }
+            }
+        }
+    }
+
     /// The twins exist for every std rule with its default params and step aside for params of
     /// the wrong type.
     #[test]
@@ -522,6 +700,9 @@ mod tests {
         let empty = rules::params_to_dynamic(&toml::Table::new());
         for (name, _) in STD_RULES {
             assert!(StdRule::new(name, &empty).is_some(), "{name}");
+        }
+        for (name, _) in rules::STD_AGGREGATIONS {
+            assert!(super::StdAggregation::new(name, &empty).is_some(), "{name}");
         }
         let with = |k: &str, v: toml::Value| rules::params_to_dynamic(&toml::Table::from_iter([(k.to_string(), v)]));
         assert_eq!(StdRule::new("target", &with("tolerance", toml::Value::String("x".into()))), None);

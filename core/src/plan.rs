@@ -307,6 +307,8 @@ pub struct Goal {
     pub key_figures: Vec<String>,
     pub(crate) aggregate: CompiledRule,
     pub(crate) params: rhai::Dynamic,
+    /// The std aggregation's native twin with these params (`None`: the script runs).
+    pub(crate) native: Option<crate::native::StdAggregation>,
 }
 
 impl Goal {
@@ -700,6 +702,7 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
             None => (toml::Table::new(), agg_span),
         };
         check_params(&aggregate, &params_toml).map_err(|m| spanned_err(text, params_span, m))?;
+        let params_toml_dynamic = rules::params_to_dynamic(&params_toml);
         goals.push(Goal {
             id: g.id.into_inner(),
             title: g.title,
@@ -707,7 +710,12 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
             parent: g.parent.map(Spanned::into_inner),
             indicators: links,
             key_figures: g.key_figures.into_iter().map(Spanned::into_inner).collect(),
-            params: rules::params_to_dynamic(&params_toml),
+            native: if rules::is_std_aggregation(&aggregate.id) {
+                crate::native::StdAggregation::new(&aggregate.id, &params_toml_dynamic)
+            } else {
+                None
+            },
+            params: params_toml_dynamic,
             aggregate,
         });
     }

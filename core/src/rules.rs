@@ -210,10 +210,6 @@ fn field_f64(m: &Map, k: &str) -> Option<f64> {
     m.get(k).and_then(opt_f64)
 }
 
-fn assessed(status: &str) -> bool {
-    status != "no_data" && status != "error" && !status.is_empty()
-}
-
 impl RuleEngine {
     /// Builds the hardened engine for one plan: raw engine, helpers, every limit.
     pub(crate) fn new(lang: Language, files: Arc<PlanFiles>) -> Self {
@@ -414,15 +410,16 @@ impl RuleEngine {
     }
 
     /// Runs a goal aggregation.
-    pub(crate) fn run_aggregation(&self, rule: &CompiledRule, input: AggregationInput) -> Result<Verdict> {
+    pub(crate) fn run_aggregation(&self, rule: &CompiledRule, input: &AggregationInput<'_>) -> Result<Verdict> {
+        let list = |parts: &[Part]| -> Array { parts.iter().map(Part::to_dynamic).collect() };
         HIGHER_IS_BETTER.set(true);
         DECIMALS.set(None);
         UNIT.with_borrow_mut(|u| u.clear());
         let mut scope = Scope::new();
-        scope.push_constant("indicators", input.indicators);
-        scope.push_constant("assignments", input.assignments);
-        scope.push_constant("children", input.children);
-        scope.push_constant_dynamic("params", input.params);
+        scope.push_constant("indicators", list(input.indicators));
+        scope.push_constant("assignments", list(input.assignments));
+        scope.push_constant("children", list(input.children));
+        scope.push_constant_dynamic("params", input.params.clone());
         self.eval(rule, &mut scope)
     }
 
@@ -558,27 +555,69 @@ pub(crate) fn params_to_dynamic(params: &toml::Table) -> Dynamic {
     Dynamic::from_map(params.iter().map(|(k, v)| (k.as_str().into(), conv(v))).collect())
 }
 
-/// Builds the aggregation's list entries.
-pub(crate) fn item_map(fields: &[(&str, Dynamic)]) -> Dynamic {
-    Dynamic::from_map(fields.iter().map(|(k, v)| ((*k).into(), v.clone())).collect())
+/// Inputs to one aggregation: the goal's parts, and its params.
+pub(crate) struct AggregationInput<'a> {
+    pub indicators: &'a [Part],
+    pub assignments: &'a [Part],
+    pub children: &'a [Part],
+    pub params: &'a Dynamic,
 }
 
-/// Option<f64> as a Rhai value.
-pub(crate) fn dyn_f64(x: Option<f64>) -> Dynamic {
-    opt(x)
+/// What a goal is aggregated from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PartKind {
+    Indicator,
+    Assignment,
+    Goal,
 }
 
-/// Strings as Rhai values.
-pub(crate) fn dyn_str(s: &str) -> Dynamic {
-    s.into()
+/// One part of a goal (a linked indicator, an assignment, a sub-goal) as an aggregation sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Part {
+    pub kind: PartKind,
+    pub id: String,
+    /// Status id, `no_data` or `error`.
+    pub status: String,
+    /// The status's score on the scale.
+    pub score: Option<f64>,
+    pub weight: f64,
+    // Indicators only:
+    pub value: Option<f64>,
+    pub target: Option<f64>,
+    pub previous: Option<f64>,
+    /// Whether the value moved the right way since the previous one.
+    pub improving: Option<bool>,
+    /// Assignments only: the follow-up's own word (`completed`, `started`, …).
+    pub progress: Option<String>,
 }
 
-/// Inputs to one aggregation.
-pub(crate) struct AggregationInput {
-    pub indicators: Array,
-    pub assignments: Array,
-    pub children: Array,
-    pub params: Dynamic,
+impl Part {
+    /// The map a script sees: `#{id, status, score, weight}` and the fields of its kind.
+    fn to_dynamic(&self) -> Dynamic {
+        let mut m = Map::new();
+        m.insert("id".into(), self.id.as_str().into());
+        m.insert("status".into(), self.status.as_str().into());
+        m.insert("score".into(), opt(self.score));
+        m.insert("weight".into(), Dynamic::from_float(self.weight));
+        match self.kind {
+            PartKind::Indicator => {
+                m.insert("value".into(), opt(self.value));
+                m.insert("target".into(), opt(self.target));
+                m.insert("previous".into(), opt(self.previous));
+                m.insert("improving".into(), self.improving.map_or(Dynamic::UNIT, Dynamic::from_bool));
+            }
+            PartKind::Assignment => {
+                m.insert("progress".into(), self.progress.as_deref().map_or(Dynamic::UNIT, |p| p.into()));
+            }
+            PartKind::Goal => {}
+        }
+        Dynamic::from_map(m)
+    }
+}
+
+/// Whether a part's status counts as assessed.
+pub(crate) fn assessed(status: &str) -> bool {
+    status != "no_data" && status != "error" && !status.is_empty()
 }
 
 /// What an indicator rule sees for one entity, period and gender: gathered from observations

@@ -404,31 +404,29 @@ fn run_rule_case(plan: &Plan, rule: &rules::CompiledRule, c: &RuleCase) -> Resul
 }
 
 fn run_aggregate_case(plan: &Plan, rule: &rules::CompiledRule, c: &AggregateCase) -> Result<rules::Verdict> {
-    let conv = |items: &[AggItem]| -> rhai::Array {
+    let parts = |items: &[AggItem]| -> Vec<rules::Part> {
         items
             .iter()
             .enumerate()
-            .map(|(i, it)| {
-                rules::item_map(&[
-                    ("id", rules::dyn_str(&it.id.clone().unwrap_or_else(|| format!("#{}", i + 1)))),
-                    ("status", rules::dyn_str(&it.status)),
-                    ("score", rules::dyn_f64(plan.scale.level(&it.status).and_then(|l| l.score))),
-                    ("weight", rhai::Dynamic::from_float(it.weight.unwrap_or(1.0))),
-                    ("improving", it.improving.map_or(rhai::Dynamic::UNIT, rhai::Dynamic::from_bool)),
-                    ("value", rules::dyn_f64(it.value)),
-                    ("target", rules::dyn_f64(it.target)),
-                ])
+            .map(|(i, it)| rules::Part {
+                kind: rules::PartKind::Indicator,
+                id: it.id.clone().unwrap_or_else(|| format!("#{}", i + 1)),
+                status: it.status.clone(),
+                score: plan.scale.level(&it.status).and_then(|l| l.score),
+                weight: it.weight.unwrap_or(1.0),
+                value: it.value,
+                target: it.target,
+                previous: None,
+                improving: it.improving,
+                progress: None,
             })
             .collect()
     };
-    let input = rules::AggregationInput {
-        indicators: conv(&c.indicators),
-        assignments: conv(&c.assignments),
-        children: conv(&c.children),
-        params: rules::params_to_dynamic(&c.params),
-    };
-    let v = plan.engine.run_aggregation(rule, input)?;
-    plan.checked_verdict(&rule.id, v)
+    let params = rules::params_to_dynamic(&c.params);
+    let native = if rules::is_std_aggregation(&rule.id) { crate::native::StdAggregation::new(&rule.id, &params) } else { None };
+    let (indicators, assignments, children) = (parts(&c.indicators), parts(&c.assignments), parts(&c.children));
+    let input = rules::AggregationInput { indicators: &indicators, assignments: &assignments, children: &children, params: &params };
+    plan.run_aggregation(rule, native.as_ref(), &input)
 }
 
 fn run_plan_case(plan: &Plan, c: &PlanCase, file: &str, line: usize) -> Result<Vec<CaseOutcome>> {
