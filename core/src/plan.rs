@@ -506,7 +506,23 @@ fn compile_named(engine: &RuleEngine, files: &PlanFiles, name: &str, indicator_r
     )))
 }
 
+/// Each rule compiled once per plan, however many indicators or goals name it.
+#[derive(Default)]
+struct CompiledRules(HashMap<(String, bool), CompiledRule>);
+
+impl CompiledRules {
+    fn get(&mut self, engine: &RuleEngine, files: &PlanFiles, name: &str, indicator_rule: bool) -> Result<CompiledRule> {
+        if let Some(rule) = self.0.get(&(name.to_string(), indicator_rule)) {
+            return Ok(rule.clone());
+        }
+        let rule = compile_named(engine, files, name, indicator_rule)?;
+        self.0.insert((name.to_string(), indicator_rule), rule.clone());
+        Ok(rule)
+    }
+}
+
 fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
+    let mut compiled = CompiledRules::default();
     let language = match raw.plan.language.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
         None | Some(("en", _)) => Language::En,
         Some(("sv", _)) => Language::Sv,
@@ -592,7 +608,7 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
             Some(r) => (r.get_ref().clone(), r.span()),
             None => ("target".to_string(), ri.id.span()),
         };
-        let rule = compile_named(&engine, &files, &rule_name, true).map_err(|e| relocate(e, text, rule_span.clone()))?;
+        let rule = compiled.get(&engine, &files, &rule_name, true).map_err(|e| relocate(e, text, rule_span.clone()))?;
         let (params_toml, params_span) = match ri.params {
             Some(p) => {
                 let span = p.span();
@@ -693,7 +709,7 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
             Some(a) => (a.get_ref().clone(), a.span()),
             None => ("share".to_string(), g.id.span()),
         };
-        let aggregate = compile_named(&engine, &files, &agg_name, false).map_err(|e| relocate(e, text, agg_span.clone()))?;
+        let aggregate = compiled.get(&engine, &files, &agg_name, false).map_err(|e| relocate(e, text, agg_span.clone()))?;
         let (params_toml, params_span) = match g.params {
             Some(p) => {
                 let span = p.span();
