@@ -6,7 +6,7 @@
 use crate::error::{Error, Result};
 use crate::files::{self, PlanFiles};
 use crate::model::{Language, PeerStats, PeriodValue};
-use rhai::packages::{Package, StandardPackage};
+use rhai::packages::{BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage, MoreStringPackage, Package};
 use rhai::{AST, Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position, Scope};
 use std::cell::Cell;
 use std::collections::BTreeSet;
@@ -214,7 +214,14 @@ impl RuleEngine {
     /// Builds the hardened engine for one plan: raw engine, helpers, every limit.
     pub(crate) fn new(lang: Language, files: Arc<PlanFiles>) -> Self {
         let mut engine = Engine::new_raw();
-        engine.register_global_module(StandardPackage::new().as_shared_module());
+        // Rhai's standard library without time (a rule must give the same verdict tomorrow),
+        // blobs and bit fields (no rule needs bytes): determinism, and a smaller .wasm.
+        engine.register_global_module(CorePackage::new().as_shared_module());
+        engine.register_global_module(LogicPackage::new().as_shared_module());
+        engine.register_global_module(BasicMathPackage::new().as_shared_module());
+        engine.register_global_module(BasicArrayPackage::new().as_shared_module());
+        engine.register_global_module(BasicMapPackage::new().as_shared_module());
+        engine.register_global_module(MoreStringPackage::new().as_shared_module());
         engine.disable_symbol("eval");
         engine.on_print(|_| {});
         engine.on_debug(|_, _, _| {});

@@ -233,3 +233,13 @@ fn the_sandbox_holds_under_many_threads() {
     assert_eq!(reports.len(), 8);
     assert!(reports.iter().all(|r| r.indicators[0].status == "error"));
 }
+
+#[test]
+fn rules_cannot_read_the_clock_so_a_verdict_does_not_change_tomorrow() {
+    assert_bad(&run("let t = timestamp();\nattained()"), "timestamp", Some(1));
+    // Bytes and bit fields are left out of the engine too; ordinary strings, maps and maths stay.
+    assert_bad(&run("let b = blob(4);\nattained()"), "blob", Some(1));
+    let ok =
+        run("let s = \"a,b\".split(\",\");\nlet m = #{ n: s.len() };\nif m.n == 2 && sqrt(4.0) == 2.0 { attained() } else { partly() }");
+    assert_eq!(ok.indicator("BAD", Gender::T).unwrap().status, "attained");
+}
