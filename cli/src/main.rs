@@ -1,6 +1,6 @@
 //! `attain`: reports, rule tests and checks for goal plans. A thin shell over attain-core.
 
-use attain_core::{CheckOptions, Error, Format, Gender, Observations, Plan, Query};
+use attain_core::{CheckOptions, Error, Format, Gender, Inputs, Observations, PeerStats, PeriodValue, Plan, Query};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -60,6 +60,41 @@ enum Command {
         #[command(flatten)]
         one: OneIndicator,
     },
+    /// Judge an indicator on values given here instead of data: what if the value were 72?
+    Assess(AssessArgs),
+}
+
+#[derive(Args)]
+struct AssessArgs {
+    /// Plan folder (holding plan.toml)
+    plan: PathBuf,
+    /// Indicator id
+    #[arg(long)]
+    indicator: String,
+    /// The value to judge
+    #[arg(long, allow_negative_numbers = true)]
+    value: f64,
+    /// Period judged; default: the plan's period
+    #[arg(long)]
+    period: Option<String>,
+    /// Target; default: the indicator's target for the period
+    #[arg(long, allow_negative_numbers = true)]
+    target: Option<f64>,
+    /// Earlier values, oldest first: `2021=60,2022=65` (the last is the previous value)
+    #[arg(long)]
+    history: Option<String>,
+    /// The national value
+    #[arg(long, allow_negative_numbers = true)]
+    national: Option<f64>,
+    /// The peer group's mean
+    #[arg(long, allow_negative_numbers = true)]
+    peers: Option<f64>,
+    /// Position among all municipalities, 0 (worst) to 1 (best)
+    #[arg(long)]
+    percentile: Option<f64>,
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -145,6 +180,69 @@ fn write_out(out: Option<&Path>, text: &str) -> Result<(), Error> {
             Ok(())
         }
     }
+}
+
+fn bad_argument(message: String) -> Error {
+    Error::new(attain_core::ErrorKind::Query, message)
+}
+
+/// A number given on the command line: finite, or an error naming its option.
+fn finite(option: &str, x: Option<f64>) -> Result<Option<f64>, Error> {
+    match x {
+        Some(v) if !v.is_finite() => Err(bad_argument(format!("--{option} must be a finite number, not {v}"))),
+        _ => Ok(x),
+    }
+}
+
+/// `2021=60,2022=65` as history, oldest first.
+fn history(text: &str) -> Result<Vec<PeriodValue>, Error> {
+    let mut out: Vec<PeriodValue> = Vec::new();
+    for (i, item) in text.split(',').map(str::trim).enumerate() {
+        let bad = |why: &str| bad_argument(format!("--history item {} (`{item}`): {why}; write PERIOD=VALUE, e.g. 2022=65", i + 1));
+        let (period, value) = item.split_once('=').ok_or_else(|| bad("no `=`"))?;
+        let value: f64 = value.trim().parse().map_err(|_| bad("the value is not a number"))?;
+        if !value.is_finite() {
+            return Err(bad("the value is not finite"));
+        }
+        let period = period.trim().to_string();
+        if out.last().is_some_and(|h| h.period >= period) {
+            return Err(bad("periods must be given oldest first, each once"));
+        }
+        out.push(PeriodValue { period, value });
+    }
+    Ok(out)
+}
+
+fn assess(a: &AssessArgs) -> Result<ExitCode, Error> {
+    let plan = Plan::load(&a.plan)?;
+    let indicator = plan.indicator(&a.indicator).ok_or_else(|| bad_argument(format!("the plan has no indicator `{}`", a.indicator)))?;
+    let period = match a.period.clone().or_else(|| plan.period.clone()) {
+        Some(p) => p,
+        None => return Err(bad_argument("the plan sets no period: give --period".into())),
+    };
+    if let Some(p) = finite("percentile", a.percentile)?.filter(|p| !(0.0..=1.0).contains(p)) {
+        return Err(bad_argument(format!("--percentile must be between 0 and 1, not {p}")));
+    }
+    let history = a.history.as_deref().map(history).transpose()?.unwrap_or_default();
+    let inputs = Inputs {
+        value: finite("value", Some(a.value))?,
+        target: finite("target", a.target)?.or_else(|| indicator.target_for(&period)),
+        previous: history.last().map(|h| h.value),
+        history,
+        national: finite("national", a.national)?,
+        peers: finite("peers", a.peers)?.map(|mean| PeerStats { mean: Some(mean), ..PeerStats::default() }),
+        percentile: a.percentile,
+        period,
+        ..Inputs::default()
+    };
+    let result = plan.assess(&a.indicator, &inputs)?;
+    if a.json {
+        let v = serde_json::json!({ "status": result.status, "label": result.label, "reason": result.reason });
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        println!("{} ({}): {}", result.label, result.status, result.reason);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run(command: Command) -> Result<ExitCode, Error> {
@@ -237,6 +335,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Assess(args) => assess(&args),
         Command::Required { target, one: OneIndicator { indicator, gender: g, json } } => {
             let (plan, data, query) = load(&target)?;
             let r = plan.required(&data, &query, &indicator, gender(&g)?)?;

@@ -345,3 +345,49 @@ fn explain_and_required_print_the_inputs_and_the_answer() {
     assert_eq!(v["next_status"], "attained");
     assert!((v["required"].as_f64().unwrap() - 66.0).abs() < 1e-6, "{v}");
 }
+
+#[test]
+fn assess_judges_values_given_on_the_command_line() {
+    let dir = good_plan();
+    let plan = dir.path().to_str().unwrap();
+    // The plan's target for WAIT in 2022 is 20 (lower is better): 19 reaches it.
+    let out = attain(&["assess", plan, "--indicator", "WAIT", "--value", "19", "--period", "2022"]);
+    assert_exit(&out, 0);
+    assert_eq!(text(&out.stdout).trim(), "Attained (attained): 19 reaches the target 20");
+    let out = attain(&["assess", plan, "--indicator", "WAIT", "--value", "24", "--period", "2022", "--history", "2020=31, 2021=30"]);
+    assert_exit(&out, 0);
+    assert!(text(&out.stdout).contains("better than before (30)"), "{}", text(&out.stdout));
+    let out = attain(&["assess", plan, "--indicator", "N00209", "--value", "-1.5", "--national", "70", "--period", "2022", "--json"]);
+    assert_exit(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["status"], "not_attained", "{v}");
+    let out = attain(&["assess", plan, "--indicator", "N00209", "--value", "72", "--period", "2022"]);
+    assert_exit(&out, 0);
+    assert_eq!(text(&out.stdout).trim(), "Not assessed (no_data): no value for the national value in 2022");
+}
+
+#[test]
+fn assess_refuses_bad_arguments_with_exit_2() {
+    let dir = good_plan();
+    let plan = dir.path().to_str().unwrap();
+    for (args, message) in [
+        (vec!["--indicator", "NOPE", "--value", "1"], "no indicator `NOPE`"),
+        (vec!["--indicator", "WAIT", "--value", "1"], "give --period"),
+        (vec!["--indicator", "WAIT", "--value", "NaN", "--period", "2022"], "--value must be a finite number"),
+        (vec!["--indicator", "WAIT", "--value", "1", "--period", "2022", "--target", "inf"], "--target must be a finite number"),
+        (vec!["--indicator", "WAIT", "--value", "1", "--period", "2022", "--percentile", "1.5"], "between 0 and 1"),
+        (vec!["--indicator", "WAIT", "--value", "1", "--period", "2022", "--history", "2021:3"], "--history item 1 (`2021:3`): no `=`"),
+        (
+            vec!["--indicator", "WAIT", "--value", "1", "--period", "2022", "--history", "2021=3,2020=x"],
+            "item 2 (`2020=x`): the value is not a number",
+        ),
+        (vec!["--indicator", "WAIT", "--value", "1", "--period", "2022", "--history", "2021=3,2020=4"], "oldest first"),
+        (vec!["--indicator", "WAIT", "--value", "many", "--period", "2022"], "invalid value 'many'"),
+    ] {
+        let mut all = vec!["assess", plan];
+        all.extend(&args);
+        let out = attain(&all);
+        assert_exit(&out, 2);
+        assert!(text(&out.stderr).contains(message), "{args:?}: {}", text(&out.stderr));
+    }
+}

@@ -9,6 +9,7 @@
 //! - `rule`: one std-rule evaluation on its own, `Plan::assess` on inputs given directly, for every
 //!   std rule: the native twin (`rule/NAME`) and, side by side, the same Rhai source run as a plan
 //!   script (`rule/NAME_script`).
+//!   And the Östersund report from its own plan and data (`evaluate/ostersund_2023`).
 //! - `batch`: national scale, `evaluate_many` over 290 municipalities × 10 years × 50 indicators
 //!   with national values and peer statistics derived from 20 members.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
@@ -132,6 +133,14 @@ fn evaluate(c: &mut Criterion) {
     let judged = sample.indicators.iter().filter(|r| plan50.scale.rank(&r.status).is_some()).count();
     assert_eq!(judged, INDICATORS, "{:?}", sample.indicators.iter().map(|r| (&r.id, &r.status, &r.reason)).collect::<Vec<_>>());
     group.bench_function("plan_50_indicators", |b| b.iter(|| plan50.evaluate(black_box(&data50), black_box(&q)).unwrap()));
+    // The Östersund report (its own rules and data), as `attain report` makes it.
+    let ostersund = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/ostersund-2023");
+    match Plan::load(&ostersund).and_then(|p| p.bundled_data().map(|d| (p, d))) {
+        Ok((plan, data)) => {
+            group.bench_function("ostersund_2023", |b| b.iter(|| plan.evaluate(black_box(&data), &Query::default()).unwrap()));
+        }
+        Err(e) => eprintln!("evaluate/ostersund_2023 skipped: {e}"),
+    }
     group.finish();
 }
 
