@@ -194,6 +194,32 @@ export interface Required {
   message: string;
 }
 
+/** What `Plan.assess` judges: inputs given directly instead of data. */
+export interface AssessInputs {
+  value: number | null;
+  period: Id;
+  /** Absent: the indicator's own target for the period; `null`: no target. */
+  target?: number | null;
+  /** Default: the last history value. */
+  previous?: number | null;
+  /** Earlier values, oldest first. */
+  history?: { period: Id; value: number }[];
+  national?: number | null;
+  /** Peer statistics; from `values` when the others are not given. */
+  peers?: { mean?: number | null; median?: number | null; min?: number | null; max?: number | null; count?: number; values?: number[] } | null;
+  /** 0 (worst) to 1 (best). */
+  percentile?: number | null;
+  women?: number | null;
+  men?: number | null;
+}
+
+/** A rule's verdict on given inputs. */
+export interface Assessment {
+  status: string;
+  label: string;
+  reason: string;
+}
+
 /** The outcome of one rule test case. */
 export interface CaseOutcome {
   file: string;
@@ -389,6 +415,8 @@ export class Plan {
   explain(data: DataInput, indicator: string, query?: IndicatorQuery | null): Explanation;
   /** The nearest value that moves an indicator to the next better level. */
   required(data: DataInput, indicator: string, query?: IndicatorQuery | null): Required;
+  /** One indicator's rule on inputs given directly instead of data: what if the value were 72? */
+  assess(indicator: string, inputs: AssessInputs): Assessment;
   /** The observations in the plan's `data/` folder. */
   data(): Observations;
   outline(): PlanOutline;

@@ -5,7 +5,7 @@
 //! numbers and `null` (never `Map`s), in exactly core's JSON shape.
 
 use crate::error::{JsResult, bad_row, from_core, invalid};
-use attain_core::{ErrorKind, Gender, Observation, PlanFiles, Query, Report};
+use attain_core::{ErrorKind, Gender, Inputs, Observation, PeerStats, PeriodValue, PlanFiles, Query, Report};
 use js_sys::{Array, Object, Reflect};
 use serde::Serialize;
 use serde_json::Value;
@@ -292,4 +292,117 @@ pub fn check_options(v: &JsValue) -> JsResult<attain_core::CheckOptions> {
         options.seed = s;
     }
     Ok(options)
+}
+
+/// Fields of `assess`'s inputs.
+const INPUT_FIELDS: &[&str] = &["value", "period", "target", "previous", "history", "national", "peers", "percentile", "women", "men"];
+const PEER_FIELDS: &[&str] = &["mean", "median", "min", "max", "count", "values"];
+
+/// A number field: absent or `null` is `None`, a finite number is itself, anything else an error
+/// naming the field.
+fn finite(obj: &JsValue, field: &str, path: &str) -> JsResult<Option<f64>> {
+    match get(obj, field) {
+        v if is_absent(&v) => Ok(None),
+        v => match v.as_f64() {
+            Some(x) if x.is_finite() => Ok(Some(x)),
+            // JSON would show NaN and ±Infinity as null: name them as JS does.
+            Some(x) => Err(invalid(
+                ErrorKind::Query,
+                format!(
+                    "`{path}{field}` must be a finite number or null, got {}",
+                    if x.is_nan() {
+                        "NaN"
+                    } else if x > 0.0 {
+                        "Infinity"
+                    } else {
+                        "-Infinity"
+                    }
+                ),
+            )),
+            None => Err(invalid(ErrorKind::Query, format!("`{path}{field}` must be a finite number or null, got {}", shown(&v)))),
+        },
+    }
+}
+
+fn known_fields(obj: &JsValue, allowed: &[&str], what: &str) -> JsResult<()> {
+    if !is_plain_object(obj) {
+        return Err(invalid(ErrorKind::Query, format!("{what} must be an object, got {}", type_name(obj))));
+    }
+    match keys(obj).into_iter().find(|k| !allowed.contains(&k.as_str())) {
+        Some(k) => Err(invalid(ErrorKind::Query, format!("unknown field `{k}` in {what} (expected {})", allowed.join(", ")))),
+        None => Ok(()),
+    }
+}
+
+/// `assess`'s inputs: `{value, period, target?, previous?, history?, national?, peers?,
+/// percentile?, women?, men?}`. Returns whether `target` was given at all (absent: the
+/// indicator's own target; `null`: none).
+pub fn inputs(v: &JsValue) -> JsResult<(Inputs, bool)> {
+    known_fields(v, INPUT_FIELDS, "the inputs")?;
+    let period = query_id(&get(v, "period"), "period")?.ok_or_else(|| invalid(ErrorKind::Query, "the inputs need a `period`"))?;
+    let history = match get(v, "history") {
+        h if is_absent(&h) => Vec::new(),
+        h if Array::is_array(&h) => {
+            let mut out = Vec::new();
+            for (i, item) in Array::from(&h).iter().enumerate() {
+                let what = format!("history[{i}]");
+                known_fields(&item, &["period", "value"], &what)?;
+                let period = query_id(&get(&item, "period"), &format!("{what}.period"))?
+                    .ok_or_else(|| invalid(ErrorKind::Query, format!("`{what}` needs a `period`")))?;
+                let value = finite(&item, "value", &format!("{what}."))?
+                    .ok_or_else(|| invalid(ErrorKind::Query, format!("`{what}` needs a `value`")))?;
+                out.push(PeriodValue { period, value });
+            }
+            out
+        }
+        h => return Err(invalid(ErrorKind::Query, format!("`history` must be an array of {{period, value}}, got {}", type_name(&h)))),
+    };
+    let peers = match get(v, "peers") {
+        p if is_absent(&p) => None,
+        p => {
+            known_fields(&p, PEER_FIELDS, "`peers`")?;
+            let values = match get(&p, "values") {
+                x if is_absent(&x) => Vec::new(),
+                x if Array::is_array(&x) => Array::from(&x)
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| match n.as_f64() {
+                        Some(f) if f.is_finite() => Ok(f),
+                        _ => Err(invalid(ErrorKind::Query, format!("`peers.values[{i}]` must be a finite number, got {}", shown(&n)))),
+                    })
+                    .collect::<JsResult<Vec<f64>>>()?,
+                x => return Err(invalid(ErrorKind::Query, format!("`peers.values` must be an array of numbers, got {}", type_name(&x)))),
+            };
+            let mut s = if values.is_empty() { PeerStats::default() } else { PeerStats::from_values(values) };
+            s.mean = finite(&p, "mean", "peers.")?.or(s.mean);
+            s.median = finite(&p, "median", "peers.")?.or(s.median);
+            s.min = finite(&p, "min", "peers.")?.or(s.min);
+            s.max = finite(&p, "max", "peers.")?.or(s.max);
+            if let Some(c) = finite(&p, "count", "peers.")? {
+                if c < 0.0 || c.fract() != 0.0 {
+                    return Err(invalid(ErrorKind::Query, format!("`peers.count` must be a whole number ≥ 0, got {c}")));
+                }
+                s.count = c as usize;
+            }
+            Some(s)
+        }
+    };
+    let percentile = finite(v, "percentile", "")?;
+    if let Some(p) = percentile.filter(|p| !(0.0..=1.0).contains(p)) {
+        return Err(invalid(ErrorKind::Query, format!("`percentile` must be between 0 and 1, got {p}")));
+    }
+    let target_given = !get(v, "target").is_undefined();
+    let inputs = Inputs {
+        value: finite(v, "value", "")?,
+        target: finite(v, "target", "")?,
+        previous: finite(v, "previous", "")?.or_else(|| history.last().map(|h| h.value)),
+        history,
+        national: finite(v, "national", "")?,
+        peers,
+        percentile,
+        women: finite(v, "women", "")?,
+        men: finite(v, "men", "")?,
+        period,
+    };
+    Ok((inputs, target_given))
 }

@@ -279,6 +279,23 @@ impl JsPlan {
         to_js(&js(self.inner.required(&obs, &q, indicator, gender))?)
     }
 
+    /// One indicator's rule on inputs given directly instead of data (what-if):
+    /// `{value, period, target?, previous?, history?, national?, peers?, percentile?, women?, men?}`
+    /// gives `{status, label, reason}`. Without a `target` field the indicator's own target for
+    /// the period is used; `target: null` means none.
+    pub fn assess(&self, indicator: &str, inputs: JsValue) -> JsResult<JsValue> {
+        let (mut inputs, target_given) = convert::inputs(&inputs)?;
+        if !target_given {
+            let ind = self
+                .inner
+                .indicator(indicator)
+                .ok_or_else(|| invalid(ErrorKind::Query, format!("the plan has no indicator `{indicator}`")))?;
+            inputs.target = ind.target_for(&inputs.period);
+        }
+        let a = js(self.inner.assess(indicator, &inputs))?;
+        to_js(&serde_json::json!({ "status": a.status, "label": a.label, "reason": a.reason }))
+    }
+
     /// The observations in the plan's `data/` folder.
     pub fn data(&self) -> JsResult<JsObservations> {
         js(self.inner.bundled_data()).map(JsObservations::new)

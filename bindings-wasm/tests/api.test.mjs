@@ -230,6 +230,48 @@ test('explain and required', () => {
   assert.match(unknown.message, /no indicator `NOPE`/);
 });
 
+test('assess judges inputs given directly, agreeing with evaluate', () => {
+  const plan = Plan.fromFiles(FILES);
+  const report = plan.evaluate(null);
+  for (const r of report.indicators.filter((x) => x.gender === 'T')) {
+    const a = plan.assess(r.id, {
+      value: r.value, period: r.period, target: r.target, history: r.history,
+      national: r.national, percentile: r.percentile, previous: r.previous,
+    });
+    assert.deepEqual([a.status, a.reason], [r.status, r.reason], r.id);
+  }
+  // Without a target field, B's own target (100 in 2022) is used; with null there is none.
+  assert.equal(plan.assess('B', { value: 95, period: '2022' }).status, 'attained');
+  assert.equal(plan.assess('B', { value: 95, period: '2022', target: null }).status, 'no_data');
+  const peers = plan.assess('A', { value: 70, period: 2022, national: 75, peers: { values: [60, 80] } });
+  assert.equal(peers.status, 'not_attained', peers.reason);
+  assert.deepEqual(Object.keys(peers).sort(), ['label', 'reason', 'status']);
+});
+
+test('assess refuses bad inputs with a query error naming the field', () => {
+  const plan = Plan.fromFiles(FILES);
+  const cases = [
+    [['NOPE', { value: 1, period: '2022' }], /no indicator `NOPE`/],
+    [['A', { value: 1 }], /need a `period`/],
+    [['A', { value: NaN, period: '2022' }], /`value` must be a finite number or null, got NaN/],
+    [['A', { value: 1, period: '2022', national: Infinity }], /`national` must be a finite number/],
+    [['A', { value: '1', period: '2022' }], /`value` must be a finite number/],
+    [['A', { value: 1, period: '2022', percentile: 2 }], /between 0 and 1/],
+    [['A', { value: 1, period: '2022', colour: 'red' }], /unknown field `colour`/],
+    [['A', { value: 1, period: '2022', history: [{ period: '2021' }] }], /`history\[0\]` needs a `value`/],
+    [['A', { value: 1, period: '2022', history: {} }], /`history` must be an array/],
+    [['A', { value: 1, period: '2022', peers: { values: [1, 'x'] } }], /`peers.values\[1\]` must be a finite number/],
+    [['A', { value: 1, period: '2022', peers: { count: -1 } }], /`peers.count` must be a whole number/],
+    [['A', null], /the inputs must be an object/],
+  ];
+  for (const [args, message] of cases) {
+    const e = thrown(() => plan.assess(...args));
+    assert.ok(e instanceof Error, String(e));
+    assert.equal(e.type, 'query', `${message}: ${e.type} ${e.message}`);
+    assert.match(e.message, message);
+  }
+});
+
 test('renderHtml and render use core renderers', () => {
   const report = Plan.fromFiles(FILES).evaluate();
   const html = renderHtml(report);
