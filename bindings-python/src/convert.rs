@@ -5,9 +5,9 @@
 //! (reports, explanations, test reports) becomes plain dicts, lists, strings and numbers.
 
 use crate::errors::ConvertError;
-use attain_core::{Gender, Observation, PlanFiles};
+use attain_core::{Gender, Observation, PeerStats, PeriodValue, PlanFiles};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -267,4 +267,351 @@ pub fn assignments(data: &Bound<'_, PyAny>) -> PyResult<Value> {
     let mut doc = serde_json::Map::new();
     doc.insert("assignments".into(), Value::Array(out));
     Ok(Value::Object(doc))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The inputs of `Plan.assess` and `Plan.assess_many`: numbers, a period, a history, peer
+// statistics, each given directly; in `assess_many` each argument is one value for every row
+// or a sequence with one value per row.
+
+/// Where a cell is, for errors: the argument, and in `assess_many` the 1-based row.
+#[derive(Debug, Clone, Copy)]
+pub struct At {
+    /// The keyword argument.
+    pub arg: &'static str,
+    /// 1-based row of `assess_many`; `None` for `assess` or for one value given for every row.
+    pub row: Option<usize>,
+}
+
+impl At {
+    /// A data error naming the argument (and the row): `` `arg` `` then `what`.
+    fn error(self, what: impl std::fmt::Display) -> PyErr {
+        let e = ConvertError::data(format!("`{}` {what}", self.arg));
+        match self.row {
+            Some(row) => e.at_row(row),
+            None => e,
+        }
+        .into()
+    }
+}
+
+/// A value as an error message shows it: its type and repr, cut at 60 characters.
+fn shown(v: &Bound<'_, PyAny>) -> String {
+    let repr = v.repr().and_then(|r| r.to_cow().map(|c| c.into_owned())).unwrap_or_default();
+    let mut cut: String = repr.chars().take(60).collect();
+    if cut.len() < repr.len() {
+        cut.push('…');
+    }
+    format!("{} {cut}", type_name(v))
+}
+
+fn is_text(v: &Bound<'_, PyAny>) -> bool {
+    v.is_instance_of::<PyString>() || v.is_instance_of::<PyBytes>()
+}
+
+/// A number or `None`; on error, what is wrong after the name (`is NaN, …`).
+fn float_of(v: &Bound<'_, PyAny>) -> Result<Option<f64>, String> {
+    if v.is_none() {
+        return Ok(None);
+    }
+    let x = if let Ok(f) = v.cast::<PyFloat>() {
+        f.value()
+    } else if v.is_instance_of::<PyBool>() || is_text(v) {
+        return Err(format!("must be a number or None, got {}", shown(v)));
+    } else {
+        v.extract::<f64>().map_err(|_| format!("must be a number or None, got {}", shown(v)))?
+    };
+    if x.is_finite() {
+        Ok(Some(x))
+    } else {
+        let what = if x.is_nan() {
+            "NaN"
+        } else if x > 0.0 {
+            "inf"
+        } else {
+            "-inf"
+        };
+        Err(format!("is {what}, not a finite number (None is the missing value)"))
+    }
+}
+
+/// A number or `None`. NaN and infinities are errors: `None` is the missing value.
+pub fn number(v: &Bound<'_, PyAny>, at: At) -> PyResult<Option<f64>> {
+    float_of(v).map_err(|m| at.error(m))
+}
+
+/// A period, or on error what is wrong after the name.
+fn period_of(v: &Bound<'_, PyAny>) -> Result<String, String> {
+    if let Ok(s) = v.cast::<PyString>() {
+        let s = s.to_cow().map_err(|e| e.to_string())?;
+        let s = s.trim();
+        return if s.is_empty() { Err("is missing (an empty string)".into()) } else { Ok(s.to_string()) };
+    }
+    if v.is_instance_of::<PyInt>() && !v.is_instance_of::<PyBool>() {
+        return v.str().and_then(|s| s.to_cow().map(|c| c.into_owned())).map_err(|e| e.to_string());
+    }
+    if v.is_none() || v.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan()) {
+        return Err("is missing".into());
+    }
+    Err(format!("must be a string such as \"2023\" or \"2023-T1\", or an integer year, got {}", shown(v)))
+}
+
+/// A period: a string (`2023`, `2023-T1`) or an integer year.
+pub fn period(v: &Bound<'_, PyAny>, at: At) -> PyResult<String> {
+    period_of(v).map_err(|m| at.error(m))
+}
+
+/// Earlier values, oldest first: `None`, or a sequence of `(period, value)` pairs or dicts
+/// with `period` and `value`.
+pub fn history(v: &Bound<'_, PyAny>, at: At) -> PyResult<Vec<PeriodValue>> {
+    if v.is_none() {
+        return Ok(Vec::new());
+    }
+    let not_a_history = || at.error(format!("must be a list of (period, value) pairs or dicts, or None, got {}", shown(v)));
+    if is_text(v) || v.is_instance_of::<PyDict>() {
+        return Err(not_a_history());
+    }
+    let entries = v.try_iter().map_err(|_| not_a_history())?;
+    let mut out = Vec::with_capacity(v.len().unwrap_or(0));
+    for (j, e) in entries.enumerate() {
+        let (e, entry) = (e?, j + 1);
+        let (p, x) = if let Ok(d) = e.cast::<PyDict>() {
+            for k in d.keys() {
+                let key = k.cast::<PyString>().ok().and_then(|s| s.to_cow().ok().map(|c| c.into_owned()));
+                if !matches!(key.as_deref(), Some("period" | "value")) {
+                    let key = key.map_or_else(|| shown(&k), |k| format!("`{k}`"));
+                    return Err(at.error(format_args!("entry {entry} has an unknown key {key} (expected period and value)")));
+                }
+            }
+            (d.get_item("period")?, d.get_item("value")?)
+        } else if (e.is_instance_of::<PyTuple>() || e.is_instance_of::<PyList>()) && e.len()? == 2 {
+            (Some(e.get_item(0)?), Some(e.get_item(1)?))
+        } else {
+            return Err(
+                at.error(format_args!("entry {entry} must be a (period, value) pair or a dict with period and value, got {}", shown(&e)))
+            );
+        };
+        let p = match p {
+            Some(p) => period_of(&p).map_err(|m| at.error(format_args!("entry {entry}: the period {m}")))?,
+            None => return Err(at.error(format_args!("entry {entry} has no period"))),
+        };
+        let x = match x {
+            Some(x) => float_of(&x).map_err(|m| at.error(format_args!("entry {entry}: the value {m}")))?,
+            None => None,
+        };
+        let Some(value) = x else {
+            return Err(at.error(format_args!("entry {entry} has no value (leave a missing period out of the history)")));
+        };
+        out.push(PeriodValue { period: p, value });
+    }
+    Ok(out)
+}
+
+const PEER_FIELDS: &str = "mean, median, min, max, count, values, published";
+
+/// Peer statistics: `None`, or a dict with any of mean, median, min, max, count, values and
+/// published. Given `values`, the statistics not given are derived from them (core's
+/// `PeerStats::from_values`), as in rule tests.
+pub fn peers(v: &Bound<'_, PyAny>, at: At) -> PyResult<Option<PeerStats>> {
+    if v.is_none() {
+        return Ok(None);
+    }
+    let d = v.cast::<PyDict>().map_err(|_| at.error(format!("must be a dict ({PEER_FIELDS}) or None, got {}", shown(v))))?;
+    let (mut mean, mut median, mut min, mut max, mut count, mut values, mut published) = (None, None, None, None, None, Vec::new(), false);
+    let field = |arg: &'static str| At { arg, row: at.row };
+    for (k, x) in d.iter() {
+        let key = k.cast::<PyString>().ok().and_then(|s| s.to_cow().ok().map(|c| c.into_owned()));
+        match key.as_deref().unwrap_or("") {
+            "mean" => mean = number(&x, field("peers.mean"))?,
+            "median" => median = number(&x, field("peers.median"))?,
+            "min" => min = number(&x, field("peers.min"))?,
+            "max" => max = number(&x, field("peers.max"))?,
+            "count" if x.is_none() => {}
+            "count" => {
+                let n = if x.is_instance_of::<PyBool>() {
+                    None
+                } else if let Ok(f) = x.cast::<PyFloat>() {
+                    let f = f.value();
+                    // Whole and below 2^53: exact as an integer.
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    (f.fract() == 0.0 && (0.0..=9.0e15).contains(&f)).then_some(f as usize)
+                } else {
+                    x.extract::<usize>().ok()
+                };
+                count = Some(n.ok_or_else(|| field("peers.count").error(format_args!("must be a whole number ≥ 0, got {}", shown(&x))))?);
+            }
+            "values" if x.is_none() => {}
+            "values" => {
+                let at = field("peers.values");
+                let not_a_list = || at.error(format_args!("must be a list of numbers, got {}", shown(&x)));
+                if is_text(&x) || x.is_instance_of::<PyDict>() {
+                    return Err(not_a_list());
+                }
+                for (j, y) in x.try_iter().map_err(|_| not_a_list())?.enumerate() {
+                    match float_of(&y?) {
+                        Ok(Some(y)) => values.push(y),
+                        Ok(None) => return Err(at.error(format_args!("entry {} is None (leave members without a value out)", j + 1))),
+                        Err(m) => return Err(at.error(format_args!("entry {} {m}", j + 1))),
+                    }
+                }
+            }
+            "published" => {
+                published = x
+                    .extract::<bool>()
+                    .map_err(|_| field("peers.published").error(format_args!("must be True or False, got {}", shown(&x))))?;
+            }
+            _ => {
+                let key = key.map_or_else(|| shown(&k), |k| format!("`{k}`"));
+                return Err(at.error(format_args!("has an unknown key {key} (expected {PEER_FIELDS})")));
+            }
+        }
+    }
+    let mut s = if values.is_empty() { PeerStats::default() } else { PeerStats::from_values(values) };
+    s.mean = mean.or(s.mean);
+    s.median = median.or(s.median);
+    s.min = min.or(s.min);
+    s.max = max.or(s.max);
+    s.count = count.unwrap_or(s.count);
+    s.published = published;
+    Ok(Some(s))
+}
+
+/// One argument of `assess_many`: one value for every row, or one per row.
+pub enum Column<T> {
+    /// The same value in every row.
+    All(T),
+    /// A value per row.
+    Rows(Vec<T>),
+}
+
+impl<T: Clone + Default> Column<T> {
+    /// Rows given, when a sequence was.
+    pub fn len(&self) -> Option<usize> {
+        match self {
+            Column::All(_) => None,
+            Column::Rows(v) => Some(v.len()),
+        }
+    }
+
+    /// Puts row `i`'s value into `slot`: moved out of a sequence, or a single value cloned in
+    /// at row 0 and left there.
+    pub fn fill(&mut self, i: usize, slot: &mut T) {
+        match self {
+            Column::All(x) => {
+                if i == 0 {
+                    slot.clone_from(x);
+                }
+            }
+            Column::Rows(v) => *slot = std::mem::take(&mut v[i]),
+        }
+    }
+}
+
+/// An argument of `assess_many`: `single` (one value for every row, read by `cell`), else a
+/// sequence of cells. `what` says what it may be, for the error when it is neither.
+fn arg_column<'py, T>(
+    v: &Bound<'py, PyAny>,
+    arg: &'static str,
+    what: &str,
+    single: bool,
+    cell: impl Fn(&Bound<'py, PyAny>, At) -> PyResult<T>,
+) -> PyResult<Column<T>> {
+    if single {
+        return Ok(Column::All(cell(v, At { arg, row: None })?));
+    }
+    let each = |items: &mut dyn Iterator<Item = PyResult<Bound<'py, PyAny>>>, n: usize| -> PyResult<Column<T>> {
+        let mut out = Vec::with_capacity(n);
+        for (i, item) in items.enumerate() {
+            out.push(cell(&item?, At { arg, row: Some(i + 1) })?);
+        }
+        Ok(Column::Rows(out))
+    };
+    if let Ok(list) = v.cast::<PyList>() {
+        return each(&mut list.iter().map(Ok), list.len());
+    }
+    if let Ok(tuple) = v.cast::<PyTuple>() {
+        return each(&mut tuple.iter().map(Ok), tuple.len());
+    }
+    let neither = || At { arg, row: None }.error(format_args!("must be {what}, got {}", shown(v)));
+    if is_text(v) || v.is_instance_of::<PyDict>() {
+        return Err(neither());
+    }
+    match v.try_iter() {
+        Ok(mut it) => each(&mut it, v.len().unwrap_or(0)),
+        Err(_) => Err(neither()),
+    }
+}
+
+/// A numeric argument of `assess_many`: a number or None for every row, or a sequence.
+pub fn number_column(v: Option<&Bound<'_, PyAny>>, arg: &'static str) -> PyResult<Column<Option<f64>>> {
+    let Some(v) = v else { return Ok(Column::All(None)) };
+    let single = v.is_none() || v.is_instance_of::<PyFloat>() || v.is_instance_of::<PyInt>() || v.try_iter().is_err();
+    arg_column(v, arg, "a number or None, or a sequence of them", single && !is_text(v) && !v.is_instance_of::<PyDict>(), number)
+}
+
+/// The period argument of `assess_many`: one period for every row, or a sequence.
+pub fn period_column(v: &Bound<'_, PyAny>) -> PyResult<Column<String>> {
+    let single = v.is_none() || v.is_instance_of::<PyString>() || v.is_instance_of::<PyInt>();
+    arg_column(v, "period", "a period (a string or an integer year), or a sequence of them", single, period)
+}
+
+/// The history argument of `assess_many`: None (no history in any row), or a sequence with
+/// one history per row.
+pub fn history_column(v: Option<&Bound<'_, PyAny>>) -> PyResult<Column<Vec<PeriodValue>>> {
+    match v {
+        Some(v) => arg_column(v, "history", "None or a sequence with one history per row", v.is_none(), history),
+        None => Ok(Column::All(Vec::new())),
+    }
+}
+
+/// The peers argument of `assess_many`: a dict or None for every row, or a sequence.
+pub fn peers_column(v: Option<&Bound<'_, PyAny>>) -> PyResult<Column<Option<PeerStats>>> {
+    match v {
+        Some(v) => arg_column(v, "peers", "a dict or None, or a sequence of them", v.is_none() || v.is_instance_of::<PyDict>(), peers),
+        None => Ok(Column::All(None)),
+    }
+}
+
+/// Every argument of `assess_many`, converted.
+pub struct AssessColumns {
+    pub value: Column<Option<f64>>,
+    pub target: Column<Option<f64>>,
+    pub previous: Column<Option<f64>>,
+    pub history: Column<Vec<PeriodValue>>,
+    pub national: Column<Option<f64>>,
+    pub peers: Column<Option<PeerStats>>,
+    pub percentile: Column<Option<f64>>,
+    pub women: Column<Option<f64>>,
+    pub men: Column<Option<f64>>,
+    pub period: Column<String>,
+}
+
+impl AssessColumns {
+    /// The number of rows: the common length of the sequences given (1 when every argument is
+    /// a single value). Sequences of different lengths are an error naming each length.
+    pub fn rows(&self) -> Result<usize, ConvertError> {
+        let lengths: Vec<(&str, usize)> = [
+            ("value", self.value.len()),
+            ("period", self.period.len()),
+            ("target", self.target.len()),
+            ("previous", self.previous.len()),
+            ("history", self.history.len()),
+            ("national", self.national.len()),
+            ("peers", self.peers.len()),
+            ("percentile", self.percentile.len()),
+            ("women", self.women.len()),
+            ("men", self.men.len()),
+        ]
+        .into_iter()
+        .filter_map(|(name, n)| Some((name, n?)))
+        .collect();
+        match lengths.first() {
+            None => Ok(1),
+            Some(&(_, n)) if lengths.iter().all(|&(_, m)| m == n) => Ok(n),
+            Some(_) => {
+                let each: Vec<String> = lengths.iter().map(|(name, n)| format!("`{name}` has {n}")).collect();
+                Err(ConvertError::data(format!("the sequences have different lengths: {}", each.join(", "))))
+            }
+        }
+    }
 }

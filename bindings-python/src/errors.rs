@@ -123,6 +123,23 @@ where
     }
 }
 
+/// Runs a core call over rows with the GIL released; its error is core's for the 1-based row
+/// given (`row` set, `row N: ` in front of the text), and a panic becomes an exception.
+pub fn run_rows<T, F>(py: Python<'_>, f: F) -> PyResult<T>
+where
+    F: FnOnce() -> Result<T, (usize, Error)> + Send,
+    T: Send,
+{
+    match py.detach(|| catch_unwind(AssertUnwindSafe(f))) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err((row, e))) => Err(Python::attach(|py| {
+            let kind = e.kind().as_str();
+            raise(py, kind, &format!("row {row}: {e}"), e.message(), e.file(), e.line(), e.column(), Some(row))
+        })),
+        Err(payload) => Err(panic_to_py(py, payload.as_ref())),
+    }
+}
+
 /// Runs a conversion (with the GIL held), turning a panic into an exception.
 pub fn guard<T>(py: Python<'_>, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
     match catch_unwind(AssertUnwindSafe(f)) {

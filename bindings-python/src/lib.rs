@@ -7,10 +7,11 @@
 mod convert;
 mod errors;
 
-use attain_core::{CheckOptions, Format, Language, Observations, Plan, Query, Report};
-use errors::{ConvertError, guard, run};
+use attain_core::{Assessment, CheckOptions, Error, Format, Indicator, Inputs, Language, Observations, Plan, Query, Report};
+use convert::{AssessColumns, At};
+use errors::{ConvertError, guard, run, run_rows};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyList, PyString};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
@@ -24,6 +25,11 @@ struct PyPlan {
 }
 
 impl PyPlan {
+    /// The indicator with this id, or core's query error.
+    fn known(&self, id: &str) -> PyResult<&Indicator> {
+        self.inner.indicator(id).ok_or_else(|| ConvertError::query(format!("the plan has no indicator `{id}`")).into())
+    }
+
     fn new(plan: Plan) -> Self {
         PyPlan { inner: Arc::new(plan), bundled: OnceLock::new() }
     }
@@ -143,6 +149,98 @@ impl PyPlan {
         Ok(reports.into_iter().map(|inner| PyReport { inner }).collect())
     }
 
+    /// What an indicator's rule says of inputs given directly: `(status, label, reason)`.
+    #[pyo3(signature = (
+        indicator, value, period, target=None, previous=None, history=None, national=None, peers=None,
+        percentile=None, women=None, men=None,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn assess(
+        &self,
+        py: Python<'_>,
+        indicator: &str,
+        value: &Bound<'_, PyAny>,
+        period: &Bound<'_, PyAny>,
+        target: Option<&Bound<'_, PyAny>>,
+        previous: Option<&Bound<'_, PyAny>>,
+        history: Option<&Bound<'_, PyAny>>,
+        national: Option<&Bound<'_, PyAny>>,
+        peers: Option<&Bound<'_, PyAny>>,
+        percentile: Option<&Bound<'_, PyAny>>,
+        women: Option<&Bound<'_, PyAny>>,
+        men: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<(String, String, String)> {
+        self.known(indicator)?;
+        let at = |arg| At { arg, row: None };
+        let number = |v: Option<&Bound<'_, PyAny>>, arg| v.map_or(Ok(None), |v| convert::number(v, at(arg)));
+        let inputs = guard(py, || {
+            Ok(Inputs {
+                value: convert::number(value, at("value"))?,
+                target: number(target, "target")?,
+                previous: number(previous, "previous")?,
+                history: history.map_or(Ok(Vec::new()), |h| convert::history(h, at("history")))?,
+                national: number(national, "national")?,
+                peers: peers.map_or(Ok(None), |p| convert::peers(p, at("peers")))?,
+                percentile: number(percentile, "percentile")?,
+                women: number(women, "women")?,
+                men: number(men, "men")?,
+                period: convert::period(period, at("period"))?,
+            })
+        })?;
+        let a = run(py, || self.inner.assess(indicator, &inputs))?;
+        Ok((a.status, a.label, a.reason))
+    }
+
+    /// `assess` over rows given as columns: each argument one value for every row or a
+    /// sequence with one per row. Returns the lists `(statuses, labels, reasons)`.
+    #[pyo3(signature = (
+        indicator, value, period, target=None, previous=None, history=None, national=None, peers=None,
+        percentile=None, women=None, men=None,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn assess_many<'py>(
+        &self,
+        py: Python<'py>,
+        indicator: &str,
+        value: &Bound<'py, PyAny>,
+        period: &Bound<'py, PyAny>,
+        target: Option<&Bound<'py, PyAny>>,
+        previous: Option<&Bound<'py, PyAny>>,
+        history: Option<&Bound<'py, PyAny>>,
+        national: Option<&Bound<'py, PyAny>>,
+        peers: Option<&Bound<'py, PyAny>>,
+        percentile: Option<&Bound<'py, PyAny>>,
+        women: Option<&Bound<'py, PyAny>>,
+        men: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyList>, Bound<'py, PyList>)> {
+        self.known(indicator)?;
+        let columns = guard(py, || {
+            Ok(AssessColumns {
+                value: convert::number_column(Some(value), "value")?,
+                period: convert::period_column(period)?,
+                target: convert::number_column(target, "target")?,
+                previous: convert::number_column(previous, "previous")?,
+                history: convert::history_column(history)?,
+                national: convert::number_column(national, "national")?,
+                peers: convert::peers_column(peers)?,
+                percentile: convert::number_column(percentile, "percentile")?,
+                women: convert::number_column(women, "women")?,
+                men: convert::number_column(men, "men")?,
+            })
+        })?;
+        let rows = columns.rows()?;
+        let plan = &*self.inner;
+        let out = run_rows(py, move || assess_rows(plan, indicator, columns, rows))?;
+        guard(py, || out.into_python(py))
+    }
+
+    /// An indicator's own target for a period: explicit, else on the straight line between
+    /// the two nearest targets; `None` without one.
+    fn target_for(&self, indicator: &str, period: &Bound<'_, PyAny>) -> PyResult<Option<f64>> {
+        let ind = self.known(indicator)?;
+        Ok(ind.target_for(&convert::period(period, At { arg: "period", row: None })?))
+    }
+
     /// Every input of one indicator, its status and reason, and the goals it feeds.
     #[pyo3(signature = (data, indicator, entity=None, period=None, gender="T"))]
     fn explain<'py>(
@@ -178,6 +276,60 @@ impl PyPlan {
     fn __repr__(&self) -> String {
         format!("<attain.Plan {:?}: {} goals, {} indicators>", self.inner.id, self.inner.goals.len(), self.inner.indicators.len())
     }
+}
+
+/// The assessments of `assess_many`: each distinct status and label once, and per row the
+/// index of its status and the end of its reason in one text (so that each row's strings are
+/// freed at once, and the memory reused by the next row).
+struct Assessed {
+    levels: Vec<(String, String)>,
+    level: Vec<u32>,
+    reasons: String,
+    ends: Vec<usize>,
+}
+
+impl Assessed {
+    /// Three Python lists: statuses, labels (each distinct string one object) and reasons.
+    fn into_python(self, py: Python<'_>) -> PyResult<(Bound<'_, PyList>, Bound<'_, PyList>, Bound<'_, PyList>)> {
+        let statuses: Vec<Bound<'_, PyString>> = self.levels.iter().map(|(s, _)| PyString::new(py, s)).collect();
+        let labels: Vec<Bound<'_, PyString>> = self.levels.iter().map(|(_, l)| PyString::new(py, l)).collect();
+        let status = PyList::new(py, self.level.iter().map(|&k| &statuses[k as usize]))?;
+        let label = PyList::new(py, self.level.iter().map(|&k| &labels[k as usize]))?;
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        let reason = PyList::new(py, starts.zip(&self.ends).map(|(a, &b)| PyString::new(py, &self.reasons[a..b])))?;
+        Ok((status, label, reason))
+    }
+}
+
+/// `Plan::assess` on every row, one `Inputs` reused: a single value is set once, a row's
+/// values are moved in. Stops at the first row whose rule fails (1-based).
+fn assess_rows(plan: &Plan, indicator: &str, mut c: AssessColumns, rows: usize) -> Result<Assessed, (usize, Error)> {
+    let mut out = Assessed { levels: Vec::new(), level: Vec::with_capacity(rows), reasons: String::new(), ends: Vec::with_capacity(rows) };
+    let mut inputs = Inputs::default();
+    for i in 0..rows {
+        c.value.fill(i, &mut inputs.value);
+        c.period.fill(i, &mut inputs.period);
+        c.target.fill(i, &mut inputs.target);
+        c.previous.fill(i, &mut inputs.previous);
+        c.history.fill(i, &mut inputs.history);
+        c.national.fill(i, &mut inputs.national);
+        c.peers.fill(i, &mut inputs.peers);
+        c.percentile.fill(i, &mut inputs.percentile);
+        c.women.fill(i, &mut inputs.women);
+        c.men.fill(i, &mut inputs.men);
+        let Assessment { status, label, reason } = plan.assess(indicator, &inputs).map_err(|e| (i + 1, e))?;
+        let k = match out.levels.iter().position(|(s, _)| *s == status) {
+            Some(k) => k,
+            None => {
+                out.levels.push((status, label));
+                out.levels.len() - 1
+            }
+        };
+        out.level.push(k as u32);
+        out.reasons.push_str(&reason);
+        out.ends.push(out.reasons.len());
+    }
+    Ok(out)
 }
 
 /// Observations (values per indicator, entity, period and gender) and assignment follow-ups,

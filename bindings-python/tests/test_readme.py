@@ -29,5 +29,7 @@ def test_the_readme_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         exec(compile(block, str(README), "exec"), scope)
     out = capsys.readouterr().out
     assert "72.3 is at least as good as the national value (69.8)" in out
+    assert "attained | 72.3 is at least as good as the national value (69.8)" in out
+    assert "['attained', 'attained', 'not_attained']" in out
     assert "plan.toml 4 1 unknown field `colour`" in out
     assert (tmp_path / "report.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html>")

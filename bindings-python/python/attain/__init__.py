@@ -17,8 +17,8 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Optional, Union
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple, Optional, Union, overload
 
 from . import _native
 from ._native import (
@@ -37,6 +37,8 @@ __version__: str = _native.__version__
 
 __all__ = [
     "REPORT_SCHEMA",
+    "Assessment",
+    "Assessments",
     "AttainError",
     "AttainIOError",
     "DataError",
@@ -63,6 +65,20 @@ Data = Any
 path to a CSV or Kolada JSON file, an :class:`Observations`, a list of dicts (tidy rows with
 ``indicator, entity, period, gender, value``), a dict ``{"observations": [...], "assignments":
 [...]}``, or a pandas DataFrame with those columns."""
+
+Period = Union[str, int]
+"""A period: ``"2023"``, ``"2023-T1"``, or an integer year."""
+
+History = Iterable[Union[tuple[Period, float], Mapping[str, Any]]]
+"""Earlier values, oldest first: ``(period, value)`` pairs or dicts ``{"period", "value"}``."""
+
+Peers = Mapping[str, Any]
+"""Peer statistics: a dict with any of ``mean, median, min, max, count, values, published``;
+given ``values``, the statistics not given are derived from them."""
+
+NumberColumn = Union[None, float, Iterable[Optional[float]]]
+"""An argument of :meth:`Plan.assess_many`: a number (or ``None``) for every row, or a
+sequence with one per row: a list, a tuple, a numpy array or a pandas Series."""
 
 _ROW_COLUMNS = ("indicator", "entity", "period", "gender", "value", "missing", "count", "source")
 
@@ -213,6 +229,89 @@ def _pandas() -> Any:
             "Report.to_frame() needs pandas, which is not installed: pip install pandas (or attain[pandas])"
         ) from e
     return pandas
+
+
+class Assessment(NamedTuple):
+    """What an indicator's rule says of one row of inputs (:meth:`Plan.assess`)."""
+
+    status: str
+    """Status id on the plan's scale (``attained``, ``partly``, ``not_attained``, …), or ``no_data``."""
+    label: str
+    """The status's label on the scale, in the plan's language."""
+    reason: str
+    """Why, in the plan's language."""
+
+
+class Assessments:
+    """What an indicator's rule says of many rows (:meth:`Plan.assess_many`): three lists of
+    the same length, in row order. Indexing and iterating give :class:`Assessment` records."""
+
+    __slots__ = ("status", "label", "reason")
+
+    status: list[str]
+    label: list[str]
+    reason: list[str]
+
+    def __init__(self, status: list[str], label: list[str], reason: list[str]) -> None:
+        self.status = status
+        self.label = label
+        self.reason = reason
+
+    def __len__(self) -> int:
+        return len(self.status)
+
+    @overload
+    def __getitem__(self, i: int) -> Assessment: ...
+    @overload
+    def __getitem__(self, i: slice) -> Assessments: ...
+    def __getitem__(self, i: Union[int, slice]) -> Union[Assessment, Assessments]:
+        if isinstance(i, slice):
+            return Assessments(self.status[i], self.label[i], self.reason[i])
+        return Assessment(self.status[i], self.label[i], self.reason[i])
+
+    def __iter__(self) -> Iterator[Assessment]:
+        return map(Assessment, self.status, self.label, self.reason)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Assessments) and (self.status, self.label, self.reason) == (
+            other.status,
+            other.label,
+            other.reason,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def to_frame(self, index: Any = None) -> Any:
+        """A pandas DataFrame with the columns status, label and reason; ``index`` (e.g. the
+        index of the Series given) labels the rows.
+
+        Raises:
+            ImportError: pandas is not installed.
+        """
+        pandas = _pandas()
+        return pandas.DataFrame({"status": self.status, "label": self.label, "reason": self.reason}, index=index)
+
+    def __repr__(self) -> str:
+        counts: dict[str, int] = {}
+        for s in self.status:
+            counts[s] = counts.get(s, 0) + 1
+        shown = ", ".join(f"{s}={n}" for s, n in counts.items())
+        return f"<attain.Assessments {len(self)} rows: {shown}>"
+
+
+def _column(x: Any) -> Any:
+    """An argument of ``assess_many`` as the native module reads it: numpy arrays and pandas
+    Series become lists in one pass (``pd.NA`` of nullable dtypes becomes ``None``); lists,
+    tuples and single values are passed as they are."""
+    if x is None or isinstance(x, (list, tuple, str, int, float, dict)):
+        return x
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and isinstance(x, (pandas.Series, pandas.Index)):
+        if isinstance(x.dtype, pandas.api.extensions.ExtensionDtype):
+            return x.to_numpy(dtype=object, na_value=None).tolist()
+        return x.tolist()
+    tolist = getattr(x, "tolist", None)  # numpy arrays and scalars
+    return tolist() if callable(tolist) else x
 
 
 class Report:
@@ -452,6 +551,92 @@ class Plan:
     ) -> dict[str, Any]:
         """The nearest value that would move the indicator to the next better level."""
         return self._native.required(_native_data(data), indicator, entity, period, gender)
+
+    def assess(
+        self,
+        indicator: str,
+        *,
+        value: Optional[float],
+        period: Period,
+        target: Optional[float] = None,
+        previous: Optional[float] = None,
+        history: Optional[History] = None,
+        national: Optional[float] = None,
+        peers: Optional[Peers] = None,
+        percentile: Optional[float] = None,
+        women: Optional[float] = None,
+        men: Optional[float] = None,
+    ) -> Assessment:
+        """What the indicator's rule says of inputs given directly (a what-if, a row from
+        elsewhere), with the indicator's direction, unit, params and the plan's language.
+
+        The inputs are taken as given: ``target`` is not looked up (the indicator's own target
+        is :meth:`target_for`) and ``previous`` is not taken from ``history``. A ``value`` of
+        ``None`` is ``no_data`` without running the rule. ``percentile`` is 0 (worst) to 1 (best).
+
+        Raises:
+            QueryError: the plan has no such indicator.
+            DataError: an input that is not a number or None, NaN or an infinity, a missing
+                period, a malformed history or peers dict; the message names the argument.
+            RuleError: the rule failed on these inputs (a script error, a sandbox limit).
+        """
+        # Positional, because with the stable ABI of Python 3.9 a call with keywords builds a
+        # dict each time; the native tuple becomes an Assessment without a copy.
+        native = self._native.assess(indicator, value, period, target, previous, history, national, peers, percentile, women, men)
+        return tuple.__new__(Assessment, native)
+
+    def assess_many(
+        self,
+        indicator: str,
+        *,
+        value: NumberColumn,
+        period: Union[Period, Iterable[Period]],
+        target: NumberColumn = None,
+        previous: NumberColumn = None,
+        history: Optional[Iterable[Optional[History]]] = None,
+        national: NumberColumn = None,
+        peers: Union[None, Peers, Iterable[Optional[Peers]]] = None,
+        percentile: NumberColumn = None,
+        women: NumberColumn = None,
+        men: NumberColumn = None,
+    ) -> Assessments:
+        """:meth:`assess` over many rows given as columns, in one call with the GIL released.
+
+        Each argument is either one value for every row or a sequence (list, tuple, numpy
+        array, pandas Series) with one value per row; the sequences must have the same length.
+        ``history`` is ``None`` or a sequence with one history per row; ``peers`` one dict for
+        every row or a sequence of dicts. ``None`` is the missing value; NaN is an error, as
+        in :meth:`assess` (``pd.NA`` of pandas' nullable dtypes counts as ``None``).
+
+        Raises:
+            QueryError: the plan has no such indicator.
+            DataError: sequences of different lengths, or a bad cell; ``.row`` is its 1-based
+                row and the message names the argument.
+            RuleError: the rule failed on a row; ``.row`` names the first such row.
+        """
+        status, label, reason = self._native.assess_many(
+            indicator,
+            _column(value),
+            _column(period),
+            _column(target),
+            _column(previous),
+            _column(history),
+            _column(national),
+            _column(peers),
+            _column(percentile),
+            _column(women),
+            _column(men),
+        )
+        return Assessments(status, label, reason)
+
+    def target_for(self, indicator: str, period: Period) -> Optional[float]:
+        """The indicator's own target for a period: explicit in the plan, else on the straight
+        line between the two nearest targets; ``None`` outside them or without targets.
+
+        Raises:
+            QueryError: the plan has no such indicator.
+        """
+        return self._native.target_for(indicator, period)
 
     def check(self, cases: int = 200, seed: int = 2023) -> dict[str, Any]:
         """Property checks of every indicator rule on generated inputs; see :func:`check`."""

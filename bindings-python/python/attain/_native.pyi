@@ -26,6 +26,10 @@ __version__: str
 REPORT_SCHEMA: str
 
 _Path = Union[str, os.PathLike[str]]
+_Period = Union[str, int]
+_History = Iterable[Union[tuple[_Period, float], Mapping[str, Any]]]
+_Number = Optional[float]
+_Column = Union[None, float, Iterable[Optional[float]]]
 
 class AttainError(Exception):
     """Base of every error raised by attain."""
@@ -115,6 +119,35 @@ class Plan:
         genders: Optional[list[str]] = None,
     ) -> Report: ...
     def evaluate_many(self, data: Optional[Observations], entities: list[str], periods: list[str]) -> list[Report]: ...
+    def assess(
+        self,
+        indicator: str,
+        value: _Number,
+        period: _Period,
+        target: _Number = None,
+        previous: _Number = None,
+        history: Optional[_History] = None,
+        national: _Number = None,
+        peers: Optional[Mapping[str, Any]] = None,
+        percentile: _Number = None,
+        women: _Number = None,
+        men: _Number = None,
+    ) -> tuple[str, str, str]: ...
+    def assess_many(
+        self,
+        indicator: str,
+        value: _Column,
+        period: Union[_Period, Iterable[_Period]],
+        target: _Column = None,
+        previous: _Column = None,
+        history: Optional[Iterable[Optional[_History]]] = None,
+        national: _Column = None,
+        peers: Union[None, Mapping[str, Any], Iterable[Optional[Mapping[str, Any]]]] = None,
+        percentile: _Column = None,
+        women: _Column = None,
+        men: _Column = None,
+    ) -> tuple[list[str], list[str], list[str]]: ...
+    def target_for(self, indicator: str, period: _Period) -> Optional[float]: ...
     def explain(
         self,
         data: Optional[Observations],

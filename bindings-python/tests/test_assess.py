@@ -1,0 +1,456 @@
+"""Plan.assess, Plan.assess_many and Plan.target_for: an indicator's rule on inputs given
+directly. They agree with evaluate() on the inputs evaluate gathered; every bad input is an
+error naming the argument and the row."""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+import attain
+from conftest import REPO
+
+OSTERSUND = REPO / "rules" / "ostersund-2023"
+
+PLAN = """
+[plan]
+id = "assess"
+title = "Assess"
+language = "en"
+
+[[indicator]]
+id = "REF"
+title = "Full-time employees"
+unit = "%"
+rule = "reference"
+params = { against = "national", tolerance = 0.05 }
+
+[[indicator]]
+id = "PEERS"
+title = "Compared with the peers"
+rule = "reference"
+params = { against = "peers" }
+
+[[indicator]]
+id = "TREND"
+title = "Sick leave"
+direction = "lower"
+rule = "trend"
+
+[[indicator]]
+id = "TARGET"
+title = "Waiting days"
+direction = "lower"
+rule = "target"
+targets = { 2020 = 30.0, 2024 = 20.0 }
+
+[[indicator]]
+id = "SCRIPT"
+title = "Everything a script sees"
+rule = "rules/all.rhai"
+
+[[indicator]]
+id = "BOOM"
+title = "Fails above 10"
+rule = "rules/boom.rhai"
+"""
+
+# A script that writes every input into its reason, so that a test sees each one arrive.
+ALL_RHAI = """
+let h = history.map(|x| `${x.period}=${x.value}`);
+let p = if peers == () { "none" } else { `${peers.mean}/${peers.median}/${peers.count}` };
+attained(`v=${value} t=${target} prev=${previous} h=${h} nat=${national} peers=${p} pct=${percentile} w=${women} m=${men} period=${period}`)
+"""
+
+BOOM_RHAI = """
+if value > 10.0 { throw `too big: ${value}`; }
+attained("fine")
+"""
+
+
+@pytest.fixture(scope="module")
+def plan() -> attain.Plan:
+    return attain.Plan.from_files({"plan.toml": PLAN, "rules/all.rhai": ALL_RHAI, "rules/boom.rhai": BOOM_RHAI})
+
+
+# --- assess ----------------------------------------------------------------------------------
+
+
+def test_assess_gives_status_label_and_reason(plan: attain.Plan) -> None:
+    a = plan.assess("REF", value=72.3, national=69.8, period="2023")
+    assert a == attain.Assessment("attained", "Attained", "72.3 % is at least as good as the national value (69.8 %)")
+    assert (a.status, a.label, a.reason) == tuple(a)
+    assert plan.assess("REF", value=68, national=70, period=2023).status == "partly"
+    b = plan.assess("REF", value=60, national=70, period="2023")
+    assert b == ("not_attained", "Not attained", "60 % is worse than the national value (70 %)")
+
+
+def test_a_missing_value_is_no_data_without_running_the_rule(plan: attain.Plan) -> None:
+    assert plan.assess("BOOM", value=None, period="2023") == ("no_data", "Not assessed", "no value")
+
+
+def test_a_missing_reference_is_the_rules_no_data(plan: attain.Plan) -> None:
+    a = plan.assess("REF", value=70, period="2023")
+    assert (a.status, a.reason) == ("no_data", "no value for the national value in 2023")
+
+
+def test_every_input_reaches_the_rule(plan: attain.Plan) -> None:
+    a = plan.assess(
+        "SCRIPT",
+        value=5,
+        period=2023,
+        target=6.5,
+        previous=4,
+        history=[("2021", 3), {"period": 2022, "value": 4.0}],
+        national=7,
+        peers={"values": [1, 2, 6]},
+        percentile=0.25,
+        women=4.5,
+        men=5.5,
+    )
+    assert a.reason == (
+        "v=5.0 t=6.5 prev=4.0 h=[\"2021=3.0\", \"2022=4.0\"] nat=7.0 peers=3.0/2.0/3 pct=0.25 w=4.5 m=5.5 period=2023"
+    )
+    # Taken as given: no target looked up, no previous taken from the history.
+    a = plan.assess("SCRIPT", value=5, period="2023", history=[(2022, 4)])
+    assert "t= prev= " in a.reason and "peers=none" in a.reason
+
+
+def test_peer_statistics_given_override_those_derived_from_values(plan: attain.Plan) -> None:
+    assert plan.assess("PEERS", value=3, period="2023", peers={"values": [2, 4]}).status == "attained"
+    assert plan.assess("PEERS", value=3, period="2023", peers={"values": [2, 4], "mean": 3.5}).status == "not_attained"
+    a = plan.assess("PEERS", value=3, period="2023", peers={"mean": 3, "count": 12, "published": True})
+    assert a.reason == "3 is at least as good as the peer average (3)"
+    assert plan.assess("PEERS", value=3, period="2023", peers=None).status == "no_data"
+
+
+def test_trend_reads_the_history_in_order(plan: attain.Plan) -> None:
+    history = [{"period": "2021", "value": 6.0}, {"period": "2022", "value": 5.0}]
+    a = plan.assess("TREND", value=4.0, period="2023", history=history)
+    assert a == ("attained", "Attained", "4 has improved since 2022 (5)")
+    assert plan.assess("TREND", value=4.0, period="2023").status == "no_data"
+
+
+def test_target_for_is_the_indicators_own_target(plan: attain.Plan) -> None:
+    assert plan.target_for("TARGET", "2020") == 30.0
+    assert plan.target_for("TARGET", 2022) == 25.0  # on the line between 2020 and 2024
+    assert plan.target_for("TARGET", "2022-T2") == 25.0
+    assert plan.target_for("TARGET", "2019") is None
+    assert plan.target_for("REF", "2023") is None
+    target = plan.target_for("TARGET", 2023)
+    assert plan.assess("TARGET", value=22, period="2023", target=target).status == "attained"
+    with pytest.raises(attain.QueryError, match="the plan has no indicator `NOPE`"):
+        plan.target_for("NOPE", "2023")
+
+
+def test_a_rule_failing_in_assess_is_a_rule_error(plan: attain.Plan) -> None:
+    with pytest.raises(attain.RuleError) as info:
+        plan.assess("BOOM", value=11, period="2023")
+    assert "too big: 11" in str(info.value)
+    assert info.value.row is None
+
+
+# --- agreement with evaluate ---------------------------------------------------------------
+
+
+def _inputs(r: attain.IndicatorResult) -> dict[str, Any]:
+    """What evaluate gathered for a result, as assess takes it."""
+    return {
+        "value": r.value,
+        "period": r.period,
+        "target": r.target,
+        "previous": r.previous,
+        "history": r.history,
+        "national": r.national,
+        "peers": r.peers,
+        "percentile": r.percentile,
+        "women": r.women,
+        "men": r.men,
+    }
+
+
+def _judged(plan: attain.Plan, reports: list[attain.Report]) -> list[attain.IndicatorResult]:
+    results = [r for report in reports for r in report.indicators if r.value is not None]
+    assert results, "nothing to compare"
+    return results
+
+
+def _check_agreement(plan: attain.Plan, results: list[attain.IndicatorResult]) -> None:
+    # One by one.
+    for r in results:
+        if r.status == "error":
+            with pytest.raises(attain.RuleError):
+                plan.assess(r.id, **_inputs(r))
+            continue
+        assert plan.assess(r.id, **_inputs(r)) == (r.status, r.label, r.reason), (r.id, r.gender, r.period)
+    # As columns, one call per indicator.
+    by_indicator: dict[str, list[attain.IndicatorResult]] = defaultdict(list)
+    for r in results:
+        if r.status != "error":
+            by_indicator[r.id].append(r)
+    for id, rows in by_indicator.items():
+        columns = {k: [_inputs(r)[k] for r in rows] for k in _inputs(rows[0])}
+        got = plan.assess_many(id, **columns)
+        assert got.status == [r.status for r in rows]
+        assert got.label == [r.label for r in rows]
+        assert got.reason == [r.reason for r in rows]
+
+
+def test_assess_agrees_with_evaluate_on_the_ostersund_plan() -> None:
+    plan = attain.load_plan(OSTERSUND)
+    reports = [plan.evaluate(period=p) for p in ("2019", "2020", "2021", "2022", "2023")]
+    results = _judged(plan, reports)
+    assert len(results) >= 100
+    assert {r.status for r in results} >= {"attained", "partly", "not_attained", "no_data"}
+    _check_agreement(plan, results)
+
+
+def test_assess_agrees_with_evaluate_on_the_test_plan() -> None:
+    from conftest import PLAN_DIR
+
+    plan = attain.load_plan(PLAN_DIR)
+    results = _judged(plan, [plan.evaluate()])
+    assert {r.gender for r in results} == {"T", "K", "M"}
+    _check_agreement(plan, results)
+
+
+# --- assess_many -------------------------------------------------------------------------------
+
+
+def test_assess_many_takes_sequences_and_broadcasts_single_values(plan: attain.Plan) -> None:
+    got = plan.assess_many("REF", value=[72.3, 68, 60, None], national=(69.8, 70, 70, 70), period="2023")
+    assert isinstance(got, attain.Assessments)
+    assert got.status == ["attained", "partly", "not_attained", "no_data"]
+    assert got.label == ["Attained", "Partly attained", "Not attained", "Not assessed"]
+    assert got.reason[0] == "72.3 % is at least as good as the national value (69.8 %)"
+    one_by_one = [plan.assess("REF", value=v, national=n, period="2023") for v, n in zip([72.3, 68, 60, None], [69.8, 70, 70, 70])]
+    assert list(got) == one_by_one
+    assert plan.assess_many("REF", value=[1, 2], national=[2, 1], period=["2022", 2023]).status == ["not_attained", "attained"]
+    # Every argument a single value: one row. Empty sequences: no rows.
+    assert plan.assess_many("REF", value=1, national=1, period="2023").status == ["attained"]
+    assert len(plan.assess_many("REF", value=[], national=70, period="2023")) == 0
+    # Any iterable.
+    assert plan.assess_many("REF", value=(x for x in [1, 2]), national=2, period="2023").status == ["not_attained", "attained"]
+
+
+def test_assess_many_passes_every_column_to_the_rule(plan: attain.Plan) -> None:
+    got = plan.assess_many(
+        "SCRIPT",
+        value=[1, 2],
+        period=["2022", "2023"],
+        target=[3, None],
+        previous=None,
+        history=[None, [(2021, 1.5)]],
+        national=7,
+        peers=[{"mean": 1, "count": 2}, None],
+        percentile=[0.5, 1],
+        women=[None, 4],
+        men=5,
+    )
+    assert got.reason == [
+        "v=1.0 t=3.0 prev= h=[] nat=7.0 peers=1.0//2 pct=0.5 w= m=5.0 period=2022",
+        'v=2.0 t= prev= h=["2021=1.5"] nat=7.0 peers=none pct=1.0 w=4.0 m=5.0 period=2023',
+    ]
+    # One peers dict for every row.
+    assert plan.assess_many("PEERS", value=[1, 3], peers={"mean": 2}, period="2023").status == ["not_attained", "attained"]
+
+
+def test_the_assessments_object(plan: attain.Plan) -> None:
+    got = plan.assess_many("REF", value=[72, 60, 68], national=70, period="2023")
+    assert len(got) == 3
+    assert got[1] == ("not_attained", "Not attained", "60 % is worse than the national value (70 %)")
+    assert got[-1].status == "partly"
+    assert got[1:].status == ["not_attained", "partly"]
+    assert got == plan.assess_many("REF", value=[72, 60, 68], national=[70, 70, 70], period="2023")
+    assert got != got[:2]
+    assert repr(got) == "<attain.Assessments 3 rows: attained=1, not_attained=1, partly=1>"
+
+
+def test_assess_many_takes_numpy_arrays() -> None:
+    numpy = pytest.importorskip("numpy")
+    plan = attain.Plan.from_files({"plan.toml": PLAN, "rules/all.rhai": ALL_RHAI, "rules/boom.rhai": BOOM_RHAI})
+    got = plan.assess_many("REF", value=numpy.array([72.0, 60.0]), national=numpy.float64(70), period=numpy.int64(2023))
+    assert got.status == ["attained", "not_attained"]
+    ints = plan.assess_many("REF", value=numpy.array([72, 60], dtype=numpy.int32), national=70, period=numpy.array([2022, 2023]))
+    assert ints.status == got.status
+    with pytest.raises(attain.DataError) as info:
+        plan.assess_many("REF", value=numpy.array([72.0, numpy.nan]), national=70, period="2023")
+    assert info.value.row == 2 and "`value` is NaN" in str(info.value)
+
+
+def test_assess_many_takes_pandas_series_and_gives_a_frame() -> None:
+    pandas = pytest.importorskip("pandas")
+    plan = attain.Plan.from_files({"plan.toml": PLAN, "rules/all.rhai": ALL_RHAI, "rules/boom.rhai": BOOM_RHAI})
+    df = pandas.DataFrame(
+        {"value": [72.3, 60.0, 68.0], "national": [69.8, 70, 70], "year": [2022, 2023, 2023]}, index=["a", "b", "c"]
+    )
+    got = plan.assess_many("REF", value=df["value"], national=df["national"], period=df["year"])
+    frame = got.to_frame(index=df.index)
+    assert list(frame.columns) == ["status", "label", "reason"]
+    assert frame.loc["b", "status"] == "not_attained"
+    assert list(got.to_frame().index) == [0, 1, 2]
+    # Nullable dtypes: pd.NA is the missing value.
+    nullable = pandas.Series([72.3, None], dtype="Float64")
+    assert plan.assess_many("REF", value=nullable, national=70, period="2023").status == ["attained", "no_data"]
+    # A float column with NaN is an error naming the row, as NaN is everywhere.
+    with pytest.raises(attain.DataError) as info:
+        plan.assess_many("REF", value=pandas.Series([72.3, float("nan")]), national=70, period="2023")
+    assert info.value.row == 2
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+def _error(plan: attain.Plan, cls: type[attain.AttainError], many: bool = True, **kwargs: Any) -> attain.AttainError:
+    args: dict[str, Any] = {"value": 1, "period": "2023", "national": 1}
+    args.update(kwargs)
+    with pytest.raises(cls) as info:
+        if many:
+            plan.assess_many("REF", **args)
+        else:
+            plan.assess("REF", **args)
+    return info.value
+
+
+def test_an_unknown_indicator_is_a_query_error(plan: attain.Plan) -> None:
+    for call in (plan.assess, plan.assess_many):
+        with pytest.raises(attain.QueryError) as info:
+            call("N99999", value=1, period="2023")
+        assert info.value.message == "the plan has no indicator `N99999`"
+        assert info.value.kind == "query"
+
+
+def test_sequences_of_different_lengths_name_each_length(plan: attain.Plan) -> None:
+    e = _error(plan, attain.DataError, value=[1, 2, 3], national=[1, 2], period=["2023"] * 3)
+    assert e.message == "the sequences have different lengths: `value` has 3, `period` has 3, `national` has 2"
+    assert e.row is None
+
+
+@pytest.mark.parametrize(
+    ("bad", "shown"),
+    [(float("nan"), "is NaN"), (math.inf, "is inf"), (-math.inf, "is -inf")],
+)
+def test_nan_and_infinities_are_errors_naming_argument_and_row(plan: attain.Plan, bad: float, shown: str) -> None:
+    e = _error(plan, attain.DataError, national=[1.0, 2.0, bad])
+    assert (e.kind, e.row) == ("data", 3)
+    assert e.message == f"`national` {shown}, not a finite number (None is the missing value)"
+    assert str(e).startswith("row 3: data error: `national`")
+    # The same in assess, and as a value for every row (no row then).
+    assert _error(plan, attain.DataError, many=False, target=bad).message.startswith(f"`target` {shown}")
+    assert _error(plan, attain.DataError, national=bad).row is None
+
+
+def test_non_numeric_entries_are_errors_naming_argument_and_row(plan: attain.Plan) -> None:
+    e = _error(plan, attain.DataError, value=[1, "72,3"], national=1)
+    assert (e.row, e.message) == (2, "`value` must be a number or None, got str '72,3'")
+    assert _error(plan, attain.DataError, value=[1, True]).message == "`value` must be a number or None, got bool True"
+    assert _error(plan, attain.DataError, percentile=[0.5, [1]]).row == 2
+    e = _error(plan, attain.DataError, value="72")
+    assert (e.row, e.message) == (None, "`value` must be a number or None, or a sequence of them, got str '72'")
+    assert _error(plan, attain.DataError, women={"a": 1}).message.startswith("`women` must be a number or None, or a sequence")
+    assert _error(plan, attain.DataError, many=False, men="5").message == "`men` must be a number or None, got str '5'"
+
+
+def test_a_missing_period_is_an_error_naming_the_row(plan: attain.Plan) -> None:
+    e = _error(plan, attain.DataError, value=[1, 2, 3], period=["2023", "2023", None])
+    assert (e.row, e.message) == (3, "`period` is missing")
+    assert _error(plan, attain.DataError, value=[1, 2], period=["2023", " "]).message == "`period` is missing (an empty string)"
+    assert _error(plan, attain.DataError, period=None).message == "`period` is missing"
+    assert _error(plan, attain.DataError, many=False, period=None).message == "`period` is missing"
+    e = _error(plan, attain.DataError, value=[1, 2], period=[2023.0, 2024.0])
+    assert e.row == 1 and "`period` must be a string such as" in str(e)
+    with pytest.raises(TypeError):
+        plan.assess("REF", value=1)  # type: ignore[call-arg]
+
+
+def test_a_malformed_history_is_an_error_naming_the_entry(plan: attain.Plan) -> None:
+    e = _error(plan, attain.DataError, many=False, history=[(2021, 1), (2022,)])
+    assert e.message == "`history` entry 2 must be a (period, value) pair or a dict with period and value, got tuple (2022,)"
+    e = _error(plan, attain.DataError, many=False, history=[(2021, None)])
+    assert e.message == "`history` entry 1 has no value (leave a missing period out of the history)"
+    e = _error(plan, attain.DataError, many=False, history=[{"period": "2021", "value": float("nan")}])
+    assert e.message == "`history` entry 1: the value is NaN, not a finite number (None is the missing value)"
+    e = _error(plan, attain.DataError, many=False, history=[{"year": "2021", "value": 1}])
+    assert e.message == "`history` entry 1 has an unknown key `year` (expected period and value)"
+    assert _error(plan, attain.DataError, many=False, history=[{"value": 1}]).message == "`history` entry 1 has no period"
+    # In assess_many, one history per row: a single history is read as rows, and fails clearly.
+    e = _error(plan, attain.DataError, value=[1, 2], history=[(2021, 1), (2022, 2)])
+    assert e.row == 1 and "`history` entry 1 must be a (period, value) pair" in str(e)
+    e = _error(plan, attain.DataError, value=[1, 2], history=[[(2021, 1)], "2022"])
+    assert e.row == 2 and e.message.startswith("`history` must be a list of (period, value) pairs or dicts, or None")
+
+
+def test_malformed_peers_are_errors(plan: attain.Plan) -> None:
+    e = _error(plan, attain.DataError, many=False, peers={"avg": 1})
+    assert e.message == "`peers` has an unknown key `avg` (expected mean, median, min, max, count, values, published)"
+    e = _error(plan, attain.DataError, value=[1, 2], peers=[None, {"mean": math.nan}])
+    assert (e.row, e.message) == (2, "`peers.mean` is NaN, not a finite number (None is the missing value)")
+    e = _error(plan, attain.DataError, many=False, peers={"values": [1, None]})
+    assert e.message == "`peers.values` entry 2 is None (leave members without a value out)"
+    assert _error(plan, attain.DataError, many=False, peers={"count": -1}).message.startswith("`peers.count` must be a whole number")
+    assert _error(plan, attain.DataError, many=False, peers=[1, 2]).message.startswith("`peers` must be a dict")
+
+
+def test_a_rule_failing_in_assess_many_names_the_first_failing_row(plan: attain.Plan) -> None:
+    with pytest.raises(attain.RuleError) as info:
+        plan.assess_many("BOOM", value=[1, 5, 11, 12], period="2023")
+    e = info.value
+    assert (e.kind, e.row) == ("rule", 3)
+    assert str(e).startswith("row 3: ")
+    assert e.message is not None and "too big: 11" in e.message
+
+
+def test_no_input_crosses_the_binding_as_anything_but_a_typed_error(plan: attain.Plan) -> None:
+    """Random junk in every argument: a result, an AttainError or a TypeError, never a panic."""
+    rng = random.Random(7)
+    junk: list[Any] = [
+        None, 0, -1, 1e308, -1e308, 5e-324, 2**80, True, "", "2023", "x" * 1000, b"2023", [], [None], [1, "a"],
+        (1, 2), {}, {"mean": 1}, {"values": []}, {"values": [math.inf]}, [(2022, 1)], [{"period": None}],
+        [[("2021", 1)]], math.nan, object(), range(3), [2**70], [{"count": 2**70}],
+    ]  # fmt: skip
+    names = ["value", "period", "target", "previous", "history", "national", "peers", "percentile", "women", "men"]
+    for _ in range(1500):
+        kwargs = {name: rng.choice(junk) for name in names if rng.random() < 0.6}
+        kwargs.setdefault("value", 1)
+        kwargs.setdefault("period", "2023")
+        for indicator in ("REF", "PEERS", "TREND", "TARGET", "SCRIPT"):
+            for call in (plan.assess, plan.assess_many):
+                try:
+                    call(indicator, **kwargs)
+                except (attain.DataError, attain.RuleError, TypeError):
+                    pass
+
+
+def test_the_gil_is_released_while_assess_many_works(plan: attain.Plan) -> None:
+    rows = 300_000
+    values = [float(i % 100) for i in range(rows)]
+    started = threading.Event()
+    done = threading.Event()
+
+    def work() -> None:
+        started.set()
+        plan.assess_many("REF", value=values, national=50.0, period="2023")
+        done.set()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    started.wait()
+    ticks = 0
+    while not done.is_set():
+        ticks += 1
+    worker.join()
+    assert ticks > 10_000
+
+
+def test_threads_assessing_at_once_get_the_same_results(plan: attain.Plan) -> None:
+    values = [float(i % 90) for i in range(5000)]
+    expected = plan.assess_many("REF", value=values, national=45.0, period="2023")
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: plan.assess_many("REF", value=values, national=45.0, period="2023"), range(8)))
+    assert all(r == expected for r in results)
