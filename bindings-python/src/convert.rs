@@ -321,18 +321,19 @@ fn float_of(v: &Bound<'_, PyAny>) -> Result<Option<f64>, String> {
     } else {
         v.extract::<f64>().map_err(|_| format!("must be a number or None, got {}", shown(v)))?
     };
-    if x.is_finite() {
-        Ok(Some(x))
+    if x.is_finite() { Ok(Some(x)) } else { Err(not_finite(x)) }
+}
+
+/// What is wrong with a NaN or an infinity, after the name.
+fn not_finite(x: f64) -> String {
+    let what = if x.is_nan() {
+        "NaN"
+    } else if x > 0.0 {
+        "inf"
     } else {
-        let what = if x.is_nan() {
-            "NaN"
-        } else if x > 0.0 {
-            "inf"
-        } else {
-            "-inf"
-        };
-        Err(format!("is {what}, not a finite number (None is the missing value)"))
-    }
+        "-inf"
+    };
+    format!("is {what}, not a finite number (None is the missing value)")
 }
 
 /// A number or `None`. NaN and infinities are errors: `None` is the missing value.
@@ -545,6 +546,17 @@ fn arg_column<'py, T>(
 /// A numeric argument of `assess_many`: a number or None for every row, or a sequence.
 pub fn number_column(v: Option<&Bound<'_, PyAny>>, arg: &'static str) -> PyResult<Column<Option<f64>>> {
     let Some(v) = v else { return Ok(Column::All(None)) };
+    if let Ok(packed) = v.cast::<crate::Floats>() {
+        let values = &packed.get().values;
+        let mut out = Vec::with_capacity(values.len());
+        for (i, &x) in values.iter().enumerate() {
+            if !x.is_finite() {
+                return Err(At { arg, row: Some(i + 1) }.error(not_finite(x)));
+            }
+            out.push(Some(x));
+        }
+        return Ok(Column::Rows(out));
+    }
     let single = v.is_none() || v.is_instance_of::<PyFloat>() || v.is_instance_of::<PyInt>() || v.try_iter().is_err();
     arg_column(v, arg, "a number or None, or a sequence of them", single && !is_text(v) && !v.is_instance_of::<PyDict>(), number)
 }

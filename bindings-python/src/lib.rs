@@ -332,6 +332,31 @@ fn assess_rows(plan: &Plan, indicator: &str, mut c: AssessColumns, rows: usize) 
     Ok(out)
 }
 
+/// A column of floats packed by the facade from a numpy array or a pandas Series (native-endian
+/// f64 bytes), so that `assess_many` reads it without a Python object per number. Private.
+#[pyclass(module = "attain._native", name = "_Floats", frozen)]
+pub(crate) struct Floats {
+    /// The numbers, in row order.
+    pub(crate) values: Vec<f64>,
+}
+
+#[pymethods]
+impl Floats {
+    #[new]
+    fn new(data: &[u8]) -> PyResult<Self> {
+        let chunks = data.chunks_exact(8);
+        if !chunks.remainder().is_empty() {
+            return Err(ConvertError::data(format!("packed floats must be a multiple of 8 bytes, got {}", data.len())).into());
+        }
+        let values = chunks.map(|c| f64::from_ne_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])).collect();
+        Ok(Floats { values })
+    }
+
+    fn __len__(&self) -> usize {
+        self.values.len()
+    }
+}
+
 /// Observations (values per indicator, entity, period and gender) and assignment follow-ups,
 /// converted once and reusable across evaluations.
 #[pyclass(module = "attain._native", name = "Observations", frozen)]
@@ -507,6 +532,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyPlan>()?;
     m.add_class::<PyObservations>()?;
     m.add_class::<PyReport>()?;
+    m.add_class::<Floats>()?;
     m.add_function(wrap_pyfunction!(run_rule_tests, m)?)?;
     m.add_function(wrap_pyfunction!(run_rule_tests_in, m)?)?;
     m.add_function(wrap_pyfunction!(check, m)?)?;

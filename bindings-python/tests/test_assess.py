@@ -279,9 +279,27 @@ def test_assess_many_takes_numpy_arrays() -> None:
     assert got.status == ["attained", "not_attained"]
     ints = plan.assess_many("REF", value=numpy.array([72, 60], dtype=numpy.int32), national=70, period=numpy.array([2022, 2023]))
     assert ints.status == got.status
+    floats32 = plan.assess_many("REF", value=numpy.array([72, 60], dtype=numpy.float32), national=numpy.array([70, 70]), period=2023)
+    assert floats32.status == got.status
+    # Arrays of numbers are packed, not converted number by number; each bad cell is still named.
     with pytest.raises(attain.DataError) as info:
         plan.assess_many("REF", value=numpy.array([72.0, numpy.nan]), national=70, period="2023")
-    assert info.value.row == 2 and "`value` is NaN" in str(info.value)
+    assert (info.value.row, info.value.message) == (2, "`value` is NaN, not a finite number (None is the missing value)")
+    with pytest.raises(attain.DataError) as info:
+        plan.assess_many("REF", value=[1, 2, 3], national=numpy.array([1.0, 2.0, -numpy.inf]), period="2023")
+    assert (info.value.row, info.value.message) == (3, "`national` is -inf, not a finite number (None is the missing value)")
+    with pytest.raises(attain.DataError) as info:
+        plan.assess_many("REF", value=numpy.array([1.0, 2.0]), national=numpy.array([1.0, 2.0, 3.0]), period="2023")
+    assert info.value.message == "the sequences have different lengths: `value` has 2, `national` has 3"
+    # Other arrays go through lists: booleans and rows of two are errors naming the row.
+    with pytest.raises(attain.DataError) as info:
+        plan.assess_many("REF", value=numpy.array([True, False]), national=70, period="2023")
+    assert info.value.row == 1 and "got bool True" in str(info.value)
+    with pytest.raises(attain.DataError) as info:
+        plan.assess_many("REF", value=numpy.ones((2, 2)), national=70, period="2023")
+    assert info.value.row == 1 and "got list [1.0, 1.0]" in str(info.value)
+    with pytest.raises(attain.DataError, match="multiple of 8 bytes"):
+        attain._native._Floats(b"1234")
 
 
 def test_assess_many_takes_pandas_series_and_gives_a_frame() -> None:
@@ -295,6 +313,8 @@ def test_assess_many_takes_pandas_series_and_gives_a_frame() -> None:
     assert list(frame.columns) == ["status", "label", "reason"]
     assert frame.loc["b", "status"] == "not_attained"
     assert list(got.to_frame().index) == [0, 1, 2]
+    ints = plan.assess_many("REF", value=pandas.Series([72, 60], dtype="int64"), national=pandas.Index([70.0, 70.0]), period="2023")
+    assert ints.status == ["attained", "not_attained"]
     # Nullable dtypes: pd.NA is the missing value.
     nullable = pandas.Series([72.3, None], dtype="Float64")
     assert plan.assess_many("REF", value=nullable, national=70, period="2023").status == ["attained", "no_data"]

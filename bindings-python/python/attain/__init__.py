@@ -299,18 +299,22 @@ class Assessments:
         return f"<attain.Assessments {len(self)} rows: {shown}>"
 
 
-def _column(x: Any) -> Any:
-    """An argument of ``assess_many`` as the native module reads it: numpy arrays and pandas
-    Series become lists in one pass (``pd.NA`` of nullable dtypes becomes ``None``); lists,
-    tuples and single values are passed as they are."""
+def _column(x: Any, numbers: bool = False) -> Any:
+    """An argument of ``assess_many`` as the native module reads it. With ``numbers``, a
+    one-dimensional numpy array or pandas Series of floats or integers is packed as native floats
+    (no Python object per number). Other arrays and Series become lists in one pass (``pd.NA`` of
+    nullable dtypes becomes ``None``); lists, tuples and single values are passed as they are."""
     if x is None or isinstance(x, (list, tuple, str, int, float, dict)):
         return x
     pandas = sys.modules.get("pandas")
     if pandas is not None and isinstance(x, (pandas.Series, pandas.Index)):
         if isinstance(x.dtype, pandas.api.extensions.ExtensionDtype):
             return x.to_numpy(dtype=object, na_value=None).tolist()
-        return x.tolist()
-    tolist = getattr(x, "tolist", None)  # numpy arrays and scalars
+        x = x.to_numpy()
+    numpy = sys.modules.get("numpy")
+    if numbers and numpy is not None and isinstance(x, numpy.ndarray) and x.ndim == 1 and x.dtype.kind in "fiu":
+        return _native._Floats(numpy.ascontiguousarray(x, dtype=numpy.float64).tobytes())
+    tolist = getattr(x, "tolist", None)  # other numpy arrays, numpy scalars
     return tolist() if callable(tolist) else x
 
 
@@ -616,16 +620,16 @@ class Plan:
         """
         status, label, reason = self._native.assess_many(
             indicator,
-            _column(value),
+            _column(value, numbers=True),
             _column(period),
-            _column(target),
-            _column(previous),
+            _column(target, numbers=True),
+            _column(previous, numbers=True),
             _column(history),
-            _column(national),
+            _column(national, numbers=True),
             _column(peers),
-            _column(percentile),
-            _column(women),
-            _column(men),
+            _column(percentile, numbers=True),
+            _column(women, numbers=True),
+            _column(men, numbers=True),
         )
         return Assessments(status, label, reason)
 

@@ -8,6 +8,7 @@ __all__ = [
     "Plan",
     "Observations",
     "Report",
+    "_Floats",
     "run_rule_tests",
     "run_rule_tests_in",
     "check",
@@ -29,7 +30,7 @@ _Path = Union[str, os.PathLike[str]]
 _Period = Union[str, int]
 _History = Iterable[Union[tuple[_Period, float], Mapping[str, Any]]]
 _Number = Optional[float]
-_Column = Union[None, float, Iterable[Optional[float]]]
+_Column = Union[None, float, Iterable[Optional[float]], _Floats]
 
 class AttainError(Exception):
     """Base of every error raised by attain."""
@@ -58,6 +59,13 @@ class RuleTestError(AttainError):
 
 class AttainIOError(AttainError):
     """A file or folder could not be read."""
+
+@final
+class _Floats:
+    """Floats packed by the facade (native-endian f64 bytes) for ``Plan.assess_many``."""
+
+    def __new__(cls, data: bytes) -> _Floats: ...
+    def __len__(self) -> int: ...
 
 @final
 class Observations:
