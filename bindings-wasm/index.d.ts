@@ -198,7 +198,7 @@ export interface Required {
 export interface AssessInputs {
   value: number | null;
   period: Id;
-  /** Absent: the indicator's own target for the period; `null`: no target. */
+  /** As given; the indicator's own target is `plan.targetFor(indicator, period)`. */
   target?: number | null;
   /** Default: the last history value. */
   previous?: number | null;
@@ -417,6 +417,8 @@ export class Plan {
   required(data: DataInput, indicator: string, query?: IndicatorQuery | null): Required;
   /** One indicator's rule on inputs given directly instead of data: what if the value were 72? */
   assess(indicator: string, inputs: AssessInputs): Assessment;
+  /** The indicator's target for a period (explicit, else on the line between targets); null outside. */
+  targetFor(indicator: string, period: string): number | null;
   /** The observations in the plan's `data/` folder. */
   data(): Observations;
   outline(): PlanOutline;

@@ -335,9 +335,8 @@ fn known_fields(obj: &JsValue, allowed: &[&str], what: &str) -> JsResult<()> {
 }
 
 /// `assess`'s inputs: `{value, period, target?, previous?, history?, national?, peers?,
-/// percentile?, women?, men?}`. Returns whether `target` was given at all (absent: the
-/// indicator's own target; `null`: none).
-pub fn inputs(v: &JsValue) -> JsResult<(Inputs, bool)> {
+/// percentile?, women?, men?}`, taken as given (`previous` defaults to the last history value).
+pub fn inputs(v: &JsValue) -> JsResult<Inputs> {
     known_fields(v, INPUT_FIELDS, "the inputs")?;
     let period = query_id(&get(v, "period"), "period")?.ok_or_else(|| invalid(ErrorKind::Query, "the inputs need a `period`"))?;
     let history = match get(v, "history") {
@@ -391,8 +390,7 @@ pub fn inputs(v: &JsValue) -> JsResult<(Inputs, bool)> {
     if let Some(p) = percentile.filter(|p| !(0.0..=1.0).contains(p)) {
         return Err(invalid(ErrorKind::Query, format!("`percentile` must be between 0 and 1, got {p}")));
     }
-    let target_given = !get(v, "target").is_undefined();
-    let inputs = Inputs {
+    Ok(Inputs {
         value: finite(v, "value", "")?,
         target: finite(v, "target", "")?,
         previous: finite(v, "previous", "")?.or_else(|| history.last().map(|h| h.value)),
@@ -403,6 +401,5 @@ pub fn inputs(v: &JsValue) -> JsResult<(Inputs, bool)> {
         women: finite(v, "women", "")?,
         men: finite(v, "men", "")?,
         period,
-    };
-    Ok((inputs, target_given))
+    })
 }

@@ -281,19 +281,21 @@ impl JsPlan {
 
     /// One indicator's rule on inputs given directly instead of data (what-if):
     /// `{value, period, target?, previous?, history?, national?, peers?, percentile?, women?, men?}`
-    /// gives `{status, label, reason}`. Without a `target` field the indicator's own target for
-    /// the period is used; `target: null` means none.
+    /// gives `{status, label, reason}`. The inputs are taken as given, as in core and Python: the
+    /// indicator's own target is `targetFor(indicator, period)`.
     pub fn assess(&self, indicator: &str, inputs: JsValue) -> JsResult<JsValue> {
-        let (mut inputs, target_given) = convert::inputs(&inputs)?;
-        if !target_given {
-            let ind = self
-                .inner
-                .indicator(indicator)
-                .ok_or_else(|| invalid(ErrorKind::Query, format!("the plan has no indicator `{indicator}`")))?;
-            inputs.target = ind.target_for(&inputs.period);
-        }
+        let inputs = convert::inputs(&inputs)?;
         let a = js(self.inner.assess(indicator, &inputs))?;
         to_js(&serde_json::json!({ "status": a.status, "label": a.label, "reason": a.reason }))
+    }
+
+    /// The indicator's target for a period: explicit, else on the line between the targets
+    /// around it; `null` outside them.
+    #[wasm_bindgen(js_name = targetFor)]
+    pub fn target_for(&self, indicator: &str, period: &str) -> JsResult<JsValue> {
+        let ind =
+            self.inner.indicator(indicator).ok_or_else(|| invalid(ErrorKind::Query, format!("the plan has no indicator `{indicator}`")))?;
+        Ok(ind.target_for(period).map_or(JsValue::NULL, JsValue::from_f64))
     }
 
     /// The observations in the plan's `data/` folder.

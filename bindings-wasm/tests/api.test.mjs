@@ -240,9 +240,12 @@ test('assess judges inputs given directly, agreeing with evaluate', () => {
     });
     assert.deepEqual([a.status, a.reason], [r.status, r.reason], r.id);
   }
-  // Without a target field, B's own target (100 in 2022) is used; with null there is none.
-  assert.equal(plan.assess('B', { value: 95, period: '2022' }).status, 'attained');
-  assert.equal(plan.assess('B', { value: 95, period: '2022', target: null }).status, 'no_data');
+  // Inputs are taken as given: B's own target (100 in 2022) comes from targetFor.
+  assert.equal(plan.targetFor('B', '2022'), 100);
+  assert.equal(plan.targetFor('B', '2030'), null);
+  assert.equal(plan.assess('B', { value: 95, period: '2022', target: plan.targetFor('B', '2022') }).status, 'attained');
+  assert.equal(plan.assess('B', { value: 95, period: '2022' }).status, 'no_data');
+  assert.match(thrown(() => plan.targetFor('NOPE', '2022')).message, /no indicator `NOPE`/);
   const peers = plan.assess('A', { value: 70, period: 2022, national: 75, peers: { values: [60, 80] } });
   assert.equal(peers.status, 'not_attained', peers.reason);
   assert.deepEqual(Object.keys(peers).sort(), ['label', 'reason', 'status']);
