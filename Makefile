@@ -47,7 +47,7 @@ wasm: ## build the WebAssembly npm package (bindings-wasm/pkg)
 .PHONY: lint
 lint: ## rustfmt and clippy with warnings as errors
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy -p attain-core -p attain-cli -p attain-python --all-targets -- -D warnings
+	$(CARGO) clippy -p attain-core -p attain-cli -p attain-python -p attain-wasm --all-targets -- -D warnings
 
 .PHONY: bench
 bench: ## criterion benchmarks of the core (see docs/benchmarks.md)
