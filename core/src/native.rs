@@ -486,17 +486,11 @@ mod tests {
         }
     }
 
-    /// A small reproducible generator (xorshift64*).
-    struct Rng(u64);
+    /// Generated inputs from `check`'s reproducible generator.
+    struct Rng(crate::testing::Rng);
     impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        }
         fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
+            (self.0.next_u64() % n as u64) as usize
         }
         fn chance(&mut self, percent: usize) -> bool {
             self.below(100) < percent
@@ -534,7 +528,7 @@ mod tests {
     /// reason, after the scale check), and twins answer for the well-typed inputs.
     #[test]
     fn twins_agree_with_scripts_on_generated_inputs() {
-        let mut rng = Rng(0x5EED_1234_ABCD_0001);
+        let mut rng = Rng(crate::testing::Rng(0x5EED_1234_ABCD_0001));
         let params_of = |rule: &str| -> &[&str] {
             match rule {
                 "target" => &["tolerance"],
@@ -632,7 +626,7 @@ mod tests {
     fn aggregation_twins_agree_with_scripts_on_generated_goals() {
         use super::StdAggregation;
         use crate::rules::{AggregationInput, Part, PartKind, STD_AGGREGATIONS};
-        let mut rng = Rng(0x5EED_0000_0000_0A66);
+        let mut rng = Rng(crate::testing::Rng(0x5EED_0000_0000_0A66));
         for lang in ["en", "sv"] {
             let plan_toml = format!("[plan]\nid = \"p\"\ntitle = \"P\"\nlanguage = \"{lang}\"\n");
             let plan = Plan::from_files(PlanFiles::from([("plan.toml".to_string(), plan_toml)])).unwrap();
