@@ -394,7 +394,8 @@ impl RuleEngine {
             u.clear();
             u.push_str(ctx.unit)
         });
-        let mut scope = Scope::new();
+        // 15 names: room for all of them at once, and for a rule's own `let`s.
+        let mut scope = Scope::with_capacity(24);
         scope.push_constant_dynamic("value", opt(inputs.value));
         scope.push_constant_dynamic("target", opt(inputs.target));
         scope.push_constant_dynamic("previous", opt(inputs.previous));
