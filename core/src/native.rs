@@ -1,5 +1,5 @@
-//! Native twins of the std rules: the same judgement as `rules/std/*.rhai`, without the
-//! interpreter. The Rhai scripts stay the specification (they are what users read, copy and
+//! Native twins of the std rules and aggregations: the same judgement as `rules/std/*.rhai`,
+//! without the interpreter. The Rhai scripts stay the specification (they are what users read, copy and
 //! test against); a twin only answers where its result is the script's, byte for byte, reason
 //! included, and otherwise steps aside so the script runs and reports the problem itself (a
 //! param of the wrong type, a `throw`, a history long enough to meet a sandbox limit).
