@@ -467,12 +467,7 @@ pub fn peers(v: &Bound<'_, PyAny>, at: At) -> PyResult<Option<PeerStats>> {
             }
         }
     }
-    let mut s = if values.is_empty() { PeerStats::default() } else { PeerStats::from_values(values) };
-    s.mean = mean.or(s.mean);
-    s.median = median.or(s.median);
-    s.min = min.or(s.min);
-    s.max = max.or(s.max);
-    s.count = count.unwrap_or(s.count);
+    let mut s = PeerStats::from_values(values).with_stated(mean, median, min, max, count);
     s.published = published;
     Ok(Some(s))
 }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -34,6 +36,27 @@ ROWS = [
 ]
 
 ASSIGNMENTS = [{"assignment": "A1", "period": "2023", "status": "on_track", "comment": "adopted in May"}]
+
+
+def ticks_while(work: Callable[[], object]) -> int:
+    """How often this thread counted while `work` ran in another one. Were the GIL held for
+    the whole native call, this thread could not count meanwhile."""
+    started = threading.Event()
+    done = threading.Event()
+
+    def run() -> None:
+        started.set()
+        work()
+        done.set()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    started.wait()
+    ticks = 0
+    while not done.is_set():
+        ticks += 1
+    worker.join()
+    return ticks
 
 
 def plan_files() -> dict[str, str]:

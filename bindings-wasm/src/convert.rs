@@ -372,18 +372,15 @@ pub fn inputs(v: &JsValue) -> JsResult<Inputs> {
                     .collect::<JsResult<Vec<f64>>>()?,
                 x => return Err(invalid(ErrorKind::Query, format!("`peers.values` must be an array of numbers, got {}", type_name(&x)))),
             };
-            let mut s = if values.is_empty() { PeerStats::default() } else { PeerStats::from_values(values) };
-            s.mean = finite(&p, "mean", "peers.")?.or(s.mean);
-            s.median = finite(&p, "median", "peers.")?.or(s.median);
-            s.min = finite(&p, "min", "peers.")?.or(s.min);
-            s.max = finite(&p, "max", "peers.")?.or(s.max);
-            if let Some(c) = finite(&p, "count", "peers.")? {
-                if c < 0.0 || c.fract() != 0.0 {
+            let (mean, median) = (finite(&p, "mean", "peers.")?, finite(&p, "median", "peers.")?);
+            let (min, max) = (finite(&p, "min", "peers.")?, finite(&p, "max", "peers.")?);
+            let count = match finite(&p, "count", "peers.")? {
+                Some(c) if c < 0.0 || c.fract() != 0.0 => {
                     return Err(invalid(ErrorKind::Query, format!("`peers.count` must be a whole number ≥ 0, got {c}")));
                 }
-                s.count = c as usize;
-            }
-            Some(s)
+                c => c.map(|c| c as usize),
+            };
+            Some(PeerStats::from_values(values).with_stated(mean, median, min, max, count))
         }
     };
     let percentile = finite(v, "percentile", "")?;

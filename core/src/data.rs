@@ -78,7 +78,8 @@ pub(crate) struct Index {
     ranked: AHashMap<String, AHashMap<String, [Vec<f64>; 3]>>,
 }
 
-fn slot(g: Gender) -> usize {
+/// A gender's place in the per-gender arrays (T, K, M).
+pub(crate) fn slot(g: Gender) -> usize {
     match g {
         Gender::T => 0,
         Gender::K => 1,

@@ -32,7 +32,7 @@ pub(crate) fn tr(lang: Language, en: &str, sv: &str) -> String {
     if lang == Language::Sv { sv.to_string() } else { en.to_string() }
 }
 
-/// indicator → period → peer statistics per gender (in `Gender::ALL` order).
+/// indicator → period → peer statistics per gender (by `data::slot`).
 pub(crate) type PeerTable = ahash::AHashMap<String, ahash::AHashMap<String, [Option<PeerStats>; 3]>>;
 
 /// A rule's verdict on given inputs: see [`Plan::assess`].
@@ -396,7 +396,7 @@ impl Plan {
         let value_of = |e: &str, g: Gender| index.value_at(&ind.id, e, g, at);
         let national = self.comparison.national.as_deref().and_then(|n| value_of(n, gender));
         let peers = match peer_table {
-            Some(t) => t.get(ind.id.as_str()).and_then(|p| p.get(at)).and_then(|g| g[gender as usize].clone()),
+            Some(t) => t.get(ind.id.as_str()).and_then(|p| p.get(at)).and_then(|g| g[crate::data::slot(gender)].clone()),
             None => self.peer_stats(index, ind, at, gender),
         };
         let percentile = used.as_ref().and_then(|(_, v)| self.percentile(index, ind, at, gender, entity, *v));

@@ -108,6 +108,25 @@ impl PeerStats {
             published: false,
         }
     }
+
+    /// Statistics stated in part, as a rule test, a what-if or a caller gives them: each one
+    /// stated wins, the others are derived from the member values.
+    #[must_use]
+    pub fn with_stated(
+        mut self,
+        mean: Option<f64>,
+        median: Option<f64>,
+        min: Option<f64>,
+        max: Option<f64>,
+        count: Option<usize>,
+    ) -> PeerStats {
+        self.mean = mean.or(self.mean);
+        self.median = median.or(self.median);
+        self.min = min.or(self.min);
+        self.max = max.or(self.max);
+        self.count = count.unwrap_or(self.count);
+        self
+    }
 }
 
 /// Status of an assignment (uppdrag) at a follow-up.

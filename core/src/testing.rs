@@ -371,15 +371,7 @@ fn run_rule_case(plan: &Plan, rule: &rules::CompiledRule, c: &RuleCase) -> Resul
         previous: c.previous.or_else(|| history.last().map(|h| h.value)),
         history,
         national: c.national,
-        peers: c.peers.as_ref().map(|p| {
-            let mut s = if p.values.is_empty() { PeerStats::default() } else { PeerStats::from_values(p.values.clone()) };
-            s.mean = p.mean.or(s.mean);
-            s.median = p.median.or(s.median);
-            s.min = p.min.or(s.min);
-            s.max = p.max.or(s.max);
-            s.count = p.count.unwrap_or(s.count);
-            s
-        }),
+        peers: c.peers.as_ref().map(|p| PeerStats::from_values(p.values.clone()).with_stated(p.mean, p.median, p.min, p.max, p.count)),
         percentile: c.percentile,
         women: c.women,
         men: c.men,
