@@ -189,11 +189,6 @@ impl Plan {
                 .iter()
                 .filter_map(|link| total.get(link.id.as_str()).map(|&ri| (link, &results[ri])))
                 .map(|(link, r)| Part {
-                    kind: PartKind::Indicator,
-                    id: r.id.clone(),
-                    status: r.status.clone(),
-                    score: r.score,
-                    weight: link.weight,
                     value: r.value,
                     target: r.target,
                     previous: r.previous,
@@ -201,7 +196,7 @@ impl Plan {
                         (Some(v), Some(p)) => Some(if r.direction == crate::plan::Direction::Higher { v > p } else { v < p }),
                         _ => None,
                     },
-                    progress: None,
+                    ..Part::new(PartKind::Indicator, &r.id, &r.status, r.score, link.weight)
                 })
                 .collect();
             let assignments: Vec<AssignmentResult> = self
@@ -229,18 +224,8 @@ impl Plan {
                 .map(|a| {
                     let status =
                         a.status.as_deref().and_then(crate::model::AssignmentStatus::parse).map_or("no_data", |s| s.scale_status());
-                    Part {
-                        kind: PartKind::Assignment,
-                        id: a.id.clone(),
-                        status: status.to_string(),
-                        score: self.scale.level(status).and_then(|l| l.score),
-                        weight: 1.0,
-                        value: None,
-                        target: None,
-                        previous: None,
-                        improving: None,
-                        progress: a.status.clone(),
-                    }
+                    let score = self.scale.level(status).and_then(|l| l.score);
+                    Part { progress: a.status.clone(), ..Part::new(PartKind::Assignment, &a.id, status, score, 1.0) }
                 })
                 .collect();
             let children: Vec<&GoalResult> = self
@@ -250,21 +235,7 @@ impl Plan {
                 .filter(|(_, c)| c.parent.as_deref() == Some(goal.id.as_str()))
                 .filter_map(|(ci, _)| goal_results[ci].as_ref())
                 .collect();
-            let child_parts: Vec<Part> = children
-                .iter()
-                .map(|c| Part {
-                    kind: PartKind::Goal,
-                    id: c.id.clone(),
-                    status: c.status.clone(),
-                    score: c.score,
-                    weight: 1.0,
-                    value: None,
-                    target: None,
-                    previous: None,
-                    improving: None,
-                    progress: None,
-                })
-                .collect();
+            let child_parts: Vec<Part> = children.iter().map(|c| Part::new(PartKind::Goal, &c.id, &c.status, c.score, 1.0)).collect();
             let anything = items.iter().chain(&assignment_parts).chain(&child_parts).any(|p| rules::assessed(&p.status));
             let (verdict, error) = if !anything {
                 (

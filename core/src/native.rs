@@ -647,19 +647,12 @@ mod tests {
                     let mut parts = |kind: PartKind| -> Vec<Part> {
                         (0..rng.below(5))
                             .map(|i| {
-                                let status = (*rng.pick(&["attained", "partly", "not_attained", "no_data", "error"])).to_string();
-                                Part {
-                                    kind,
-                                    id: format!("p{i}"),
-                                    score: plan.scale.level(&status).and_then(|l| l.score),
-                                    status,
-                                    weight: *rng.pick(&[1.0, 1.0, 0.5, 2.0, 0.0, 3.5]),
-                                    value: Some(rng.number(&[])),
-                                    target: None,
-                                    previous: None,
-                                    improving: *rng.pick(&[None, Some(true), Some(false)]),
-                                    progress: None,
-                                }
+                                let status = *rng.pick(&["attained", "partly", "not_attained", "no_data", "error"]);
+                                let score = plan.scale.level(status).and_then(|l| l.score);
+                                let weight = *rng.pick(&[1.0, 1.0, 0.5, 2.0, 0.0, 3.5]);
+                                let value = Some(rng.number(&[]));
+                                let improving = *rng.pick(&[None, Some(true), Some(false)]);
+                                Part { value, improving, ..Part::new(kind, &format!("p{i}"), status, score, weight) }
                             })
                             .collect()
                     };

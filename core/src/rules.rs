@@ -600,6 +600,22 @@ pub(crate) struct Part {
 }
 
 impl Part {
+    /// A part with the fields every kind has; the kind's own are set with struct update.
+    pub(crate) fn new(kind: PartKind, id: &str, status: &str, score: Option<f64>, weight: f64) -> Part {
+        Part {
+            kind,
+            id: id.to_string(),
+            status: status.to_string(),
+            score,
+            weight,
+            value: None,
+            target: None,
+            previous: None,
+            improving: None,
+            progress: None,
+        }
+    }
+
     /// The map a script sees: `#{id, status, score, weight}` and the fields of its kind.
     fn to_dynamic(&self) -> Dynamic {
         let mut m = Map::new();

@@ -400,17 +400,15 @@ fn run_aggregate_case(plan: &Plan, rule: &rules::CompiledRule, c: &AggregateCase
         items
             .iter()
             .enumerate()
-            .map(|(i, it)| rules::Part {
-                kind: rules::PartKind::Indicator,
-                id: it.id.clone().unwrap_or_else(|| format!("#{}", i + 1)),
-                status: it.status.clone(),
-                score: plan.scale.level(&it.status).and_then(|l| l.score),
-                weight: it.weight.unwrap_or(1.0),
-                value: it.value,
-                target: it.target,
-                previous: None,
-                improving: it.improving,
-                progress: None,
+            .map(|(i, it)| {
+                let id = it.id.clone().unwrap_or_else(|| format!("#{}", i + 1));
+                let score = plan.scale.level(&it.status).and_then(|l| l.score);
+                rules::Part {
+                    value: it.value,
+                    target: it.target,
+                    improving: it.improving,
+                    ..rules::Part::new(rules::PartKind::Indicator, &id, &it.status, score, it.weight.unwrap_or(1.0))
+                }
             })
             .collect()
     };
