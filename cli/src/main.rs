@@ -6,6 +6,10 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+// The sandbox bounds the memory a rule holds by counting allocations here.
+#[global_allocator]
+static ALLOCATOR: attain_core::MeteredAllocator = attain_core::MeteredAllocator;
+
 /// Goal attainment from plans, data and Rhai target rules.
 #[derive(Parser)]
 #[command(name = "attain", version, about, long_about = None, arg_required_else_help = true)]

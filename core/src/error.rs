@@ -21,6 +21,8 @@ pub enum ErrorKind {
     Test,
     /// A file could not be read or written.
     Io,
+    /// The call was stopped from outside: cancelled, or its timeout reached (see [`Stop`](crate::Stop)).
+    Interrupted,
 }
 
 impl ErrorKind {
@@ -33,6 +35,7 @@ impl ErrorKind {
             ErrorKind::Query => "query",
             ErrorKind::Test => "test",
             ErrorKind::Io => "io",
+            ErrorKind::Interrupted => "interrupted",
         }
     }
 }
@@ -85,6 +88,9 @@ impl Error {
     }
     pub(crate) fn io(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Io, message)
+    }
+    pub(crate) fn interrupted(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Interrupted, message)
     }
     pub(crate) fn in_file(mut self, file: impl Into<String>) -> Self {
         self.location.file = Some(file.into());

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::model::{Gender, Language, PeerStats, PeriodValue, period_year};
 use crate::plan::{Indicator, Plan};
 use crate::report::{AssignmentResult, GoalResult, IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role, WeightedId};
-use crate::rules::{self, AggregationInput, IndicatorContext, Inputs, Part, PartKind, SCORE_PREFIX, Verdict};
+use crate::rules::{self, AggregationInput, IndicatorContext, Inputs, Part, PartKind, Verdict};
 use rhai::Dynamic;
 use std::collections::HashMap;
 
@@ -90,7 +90,7 @@ impl Plan {
     pub fn assess(&self, indicator: &str, inputs: &Inputs) -> Result<Assessment> {
         let ind = self.indicator(indicator).ok_or_else(|| Error::query(format!("the plan has no indicator `{indicator}`")))?;
         let verdict = if inputs.value.is_none() {
-            Verdict { status: "no_data".into(), reason: Some(tr(self.language, "no value", "inget värde")) }
+            Verdict::new("no_data", Some(tr(self.language, "no value", "inget värde")))
         } else {
             self.run_rule(ind, inputs)?
         };
@@ -133,7 +133,11 @@ impl Plan {
         let pairs: Vec<(&String, &String)> = entities.iter().flat_map(|e| periods.iter().map(move |p| (e, p))).collect();
         // Peer statistics depend on the indicator and period, not the entity: computed once here.
         let peers = self.peer_table(&index);
-        let run = |(e, p): &(&String, &String)| self.evaluate_at(&index, peers.as_ref(), data, e, p, &[Gender::T]);
+        // The caller's `Stop` reaches the pool's threads too.
+        let stop = crate::budget::current_stop();
+        let run = |(e, p): &(&String, &String)| {
+            crate::budget::with_stop(stop.clone(), || self.evaluate_at(&index, peers.as_ref(), data, e, p, &[Gender::T]))
+        };
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;
@@ -168,6 +172,10 @@ impl Plan {
         }
         let mut results = Vec::new();
         for ind in &self.indicators {
+            // A stopped call ends here; `Stop::run` turns what is left into its error.
+            if crate::budget::stop_fired() {
+                break;
+            }
             let (role, goals) = roles.get(ind.id.as_str()).cloned().unwrap_or((Role::KeyFigure, vec![]));
             for &g in &Gender::ALL {
                 if g != Gender::T && (!ind.gender || !genders.contains(&g)) {
@@ -238,23 +246,18 @@ impl Plan {
             let child_parts: Vec<Part> = children.iter().map(|c| Part::new(PartKind::Goal, &c.id, &c.status, c.score, 1.0)).collect();
             let anything = items.iter().chain(&assignment_parts).chain(&child_parts).any(|p| rules::assessed(&p.status));
             let (verdict, error) = if !anything {
-                (
-                    Verdict {
-                        status: "no_data".into(),
-                        reason: Some(tr(
-                            lang,
-                            "nothing linked to the goal could be assessed",
-                            "inget av målets nyckeltal, uppdrag eller delmål kunde bedömas",
-                        )),
-                    },
-                    None,
-                )
+                let why = tr(
+                    lang,
+                    "nothing linked to the goal could be assessed",
+                    "inget av målets nyckeltal, uppdrag eller delmål kunde bedömas",
+                );
+                (Verdict::new("no_data", Some(why)), None)
             } else {
                 let input =
                     AggregationInput { indicators: &items, assignments: &assignment_parts, children: &child_parts, params: &goal.params };
                 match self.run_aggregation(&goal.aggregate, goal.native.as_ref(), &input) {
                     Ok(v) => (v, None),
-                    Err(e) => (Verdict { status: "error".into(), reason: Some(e.message().to_string()) }, Some(e)),
+                    Err(e) => (Verdict::new("error", Some(e.message().to_string())), Some(e)),
                 }
             };
             let level = self.scale.level(&verdict.status).unwrap_or(&self.scale.error);
@@ -290,13 +293,12 @@ impl Plan {
 
     /// Maps a score verdict onto the scale and refuses unknown status ids.
     pub(crate) fn checked_verdict(&self, rule: &str, v: Verdict) -> Result<Verdict> {
-        if let Some(x) = v.status.strip_prefix(SCORE_PREFIX) {
-            let x: f64 = x.parse().unwrap_or(0.0);
+        if let Some(x) = v.score {
             let level = self.scale.level_for_score(x);
             let reason = v.reason.unwrap_or_else(|| {
                 format!("{}{}", tr(self.language, "score ", "poäng "), rules::format_number(Some(x), Some(2), self.language))
             });
-            return Ok(Verdict { status: level.id.clone(), reason: Some(reason) });
+            return Ok(Verdict::new(level.id.clone(), Some(reason)));
         }
         if v.status == "no_data" || self.scale.rank(&v.status).is_some() {
             return Ok(v);
@@ -460,11 +462,11 @@ impl Plan {
     /// Runs an indicator's rule on gathered inputs and builds the result.
     pub(crate) fn judge(&self, ind: &Indicator, gender: Gender, role: Role, goals: Vec<String>, g: Gathered) -> IndicatorResult {
         let (verdict, error) = if g.inputs.value.is_none() {
-            (Verdict { status: "no_data".into(), reason: g.gap_reason.clone() }, None)
+            (Verdict::new("no_data", g.gap_reason.clone()), None)
         } else {
             match self.run_rule(ind, &g.inputs) {
                 Ok(v) => (v, None),
-                Err(e) => (Verdict { status: "error".into(), reason: Some(e.message().to_string()) }, Some(e)),
+                Err(e) => (Verdict::new("error", Some(e.message().to_string())), Some(e)),
             }
         };
         let level = self.scale.level(&verdict.status).unwrap_or(&self.scale.error);

@@ -5,6 +5,7 @@
 //! entity and a period, the attainment status of every indicator and goal and says why.
 #![deny(missing_docs)]
 
+mod budget;
 mod data;
 mod error;
 mod eval;
@@ -17,6 +18,7 @@ mod report;
 mod rules;
 mod testing;
 
+pub use budget::{MeteredAllocator, Stop};
 pub use data::{AssignmentUpdate, MAX_ROWS, Observation, Observations};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use eval::{Assessment, Query};

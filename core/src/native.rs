@@ -9,9 +9,7 @@
 //! twins with the scripts on every std rule test case and on generated inputs.
 
 use crate::model::Language;
-use crate::rules::{
-    AggregationInput, IndicatorContext, Inputs, SCORE_PREFIX, Verdict, assessed, format_number, limits, shortfall, with_unit,
-};
+use crate::rules::{AggregationInput, IndicatorContext, Inputs, Verdict, assessed, format_number, limits, shortfall, with_unit};
 use rhai::{Dynamic, Map};
 
 /// A std rule with its params read once, when the plan is built.
@@ -413,7 +411,7 @@ impl StdAggregation {
                 if !(m.is_finite() && (0.0..=1.0).contains(&m)) {
                     return None;
                 }
-                Verdict { status: format!("{SCORE_PREFIX}{m}"), reason: None }
+                Verdict { status: String::new(), reason: None, score: Some(m) }
             }
             StdAggregation::Worst => {
                 let mut worst: Option<(f64, &str)> = None;
@@ -432,7 +430,7 @@ impl StdAggregation {
 }
 
 fn verdict(status: &str, reason: String) -> Verdict {
-    Verdict { status: status.to_string(), reason: Some(reason) }
+    Verdict::new(status, Some(reason))
 }
 
 #[cfg(test)]

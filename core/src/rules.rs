@@ -3,11 +3,12 @@
 //!
 //! No Rhai type leaves this module except inside [`CompiledRule`], which is opaque.
 
+use crate::budget::{self, Exceeded};
 use crate::error::{Error, Result};
 use crate::files::{self, PlanFiles};
 use crate::model::{Language, PeerStats, PeriodValue};
 use rhai::packages::{BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage, MoreStringPackage, Package};
-use rhai::{AST, Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position, Scope};
+use rhai::{AST, Array, Dynamic, Engine, EvalAltResult, FnPtr, ImmutableString, Map, NativeCallContext, Position, Scope};
 use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -17,7 +18,7 @@ pub(crate) mod limits {
     /// Operations one evaluation may run (a loop iteration is a few).
     pub const MAX_OPERATIONS: u64 = 200_000;
     /// Nested function calls.
-    pub const MAX_CALL_LEVELS: usize = 32;
+    pub const MAX_CALL_LEVELS: usize = 16;
     /// Nesting of expressions (global, inside functions).
     pub const MAX_EXPR_DEPTH: (usize, usize) = (64, 32);
     /// Characters in one string.
@@ -28,6 +29,24 @@ pub(crate) mod limits {
     pub const MAX_MAP_SIZE: usize = 10_000;
     /// Modules one evaluation may import.
     pub const MAX_MODULES: usize = 16;
+    /// Bytes one evaluation may hold at once, everything it built counted (with
+    /// [`MeteredAllocator`](crate::MeteredAllocator) installed).
+    pub const MAX_MEMORY: usize = 16 << 20;
+    /// Wall-clock time one evaluation may take, a second guard behind the operation count (which
+    /// is what stops a loop, deterministically); unoptimised builds are ten times slower.
+    pub const MAX_TIME: std::time::Duration = std::time::Duration::from_secs(if cfg!(debug_assertions) { 10 } else { 1 });
+    /// Bytes of one script or module's source: compile time grows faster than the source.
+    pub const MAX_SCRIPT_SIZE: usize = 64 << 10;
+    /// Variables in scope at once.
+    pub const MAX_VARIABLES: usize = 1_000;
+    /// Functions one script defines.
+    pub const MAX_FUNCTIONS: usize = 256;
+    /// Stack one evaluation may need at most: what a script nesting calls and expressions as deep
+    /// as the limits allow uses (measured: under 512 KiB in release, 2 MiB unoptimised). With
+    /// less left, the evaluation runs on a stack of twice this size of its own.
+    pub const STACK_RED_ZONE: usize = if cfg!(debug_assertions) { 4 << 20 } else { 1 << 20 };
+    /// Decimals a number is shown with.
+    pub const MAX_DECIMALS: u32 = 12;
 }
 
 /// The standard library, compiled into the engine so every platform (the browser too) has it.
@@ -69,6 +88,15 @@ pub(crate) fn is_std_aggregation(name: &str) -> bool {
 pub(crate) struct Verdict {
     pub status: String,
     pub reason: Option<String>,
+    /// A bare score in 0..1 the rule returned instead of a status (`status` is then empty),
+    /// mapped onto the scale by the caller.
+    pub score: Option<f64>,
+}
+
+impl Verdict {
+    pub(crate) fn new(status: impl Into<String>, reason: Option<String>) -> Verdict {
+        Verdict { status: status.into(), reason, score: None }
+    }
 }
 
 thread_local! {
@@ -118,7 +146,7 @@ pub(crate) fn format_number(x: Option<f64>, decimals: Option<u32>, lang: Languag
         return x.to_string();
     }
     let mut s = match decimals {
-        Some(d) => format!("{x:.*}", d as usize),
+        Some(d) => format!("{x:.*}", d.min(limits::MAX_DECIMALS) as usize),
         None => {
             let mut s = format!("{x:.2}");
             s.truncate(s.trim_end_matches('0').trim_end_matches('.').len());
@@ -193,7 +221,7 @@ fn quantile_of(mut xs: Vec<f64>, q: f64) -> Dynamic {
 }
 
 fn verdict(status: &str, reason: Option<ImmutableString>) -> Verdict {
-    Verdict { status: status.to_string(), reason: reason.map(|r| r.to_string()) }
+    Verdict::new(status, reason.map(|r| r.to_string()))
 }
 
 /// Polarity-adjusted relative shortfall of `value` against `reference`: positive is worse.
@@ -226,13 +254,18 @@ impl RuleEngine {
         engine.on_print(|_| {});
         engine.on_debug(|_, _, _| {});
         engine.set_max_operations(limits::MAX_OPERATIONS);
+        // Rhai's own count restarts in every closure `map` or `sort` runs; the budget counts
+        // every operation of every frame, and memory and time besides.
+        engine.on_progress(|_| budget::tick().map(|e| e.token().into()));
+        engine.set_max_variables(limits::MAX_VARIABLES);
+        engine.set_max_functions(limits::MAX_FUNCTIONS);
         engine.set_max_call_levels(limits::MAX_CALL_LEVELS);
         engine.set_max_expr_depths(limits::MAX_EXPR_DEPTH.0, limits::MAX_EXPR_DEPTH.1);
         engine.set_max_string_size(limits::MAX_STRING_SIZE);
         engine.set_max_array_size(limits::MAX_ARRAY_SIZE);
         engine.set_max_map_size(limits::MAX_MAP_SIZE);
         engine.set_max_modules(limits::MAX_MODULES);
-        engine.set_module_resolver(PlanModules { files });
+        engine.set_module_resolver(PlanModules { files, compiled: Default::default() });
         engine.set_optimization_level(rhai::OptimizationLevel::Full);
 
         engine.register_type_with_name::<Verdict>("Status");
@@ -314,6 +347,12 @@ impl RuleEngine {
             }
         });
         engine.register_fn("abs", |x: f64| x.abs());
+        // Rhai's `sort(comparer)` is the slice sort, which panics on a comparer that is not a total
+        // order and relies on unwinding to turn that into an error; WebAssembly aborts instead. A
+        // merge sort has no such case: any answers give some order.
+        for name in ["sort", "sort_by"] {
+            engine.register_fn(name, |ctx: NativeCallContext, array: &mut Array, comparer: FnPtr| merge_sort(&ctx, array, &comparer));
+        }
 
         // Aggregation helpers over lists of `#{status, weight, score}` maps.
         engine.register_fn("count", |list: Array, status: ImmutableString| {
@@ -370,6 +409,14 @@ impl RuleEngine {
 
     /// Compiles a std rule (by name) or a plan script (by path, found in `files`).
     pub(crate) fn compile(&self, id: &str, source: &str, file_for_errors: &str) -> Result<CompiledRule> {
+        if source.len() > limits::MAX_SCRIPT_SIZE {
+            return Err(Error::rule(format!(
+                "script is {} bytes, more than the limit of {} for one script",
+                source.len(),
+                limits::MAX_SCRIPT_SIZE
+            ))
+            .in_file(file_for_errors));
+        }
         let mut ast = self.engine.compile(source).map_err(|e| {
             let (line, col) = (e.1.line().unwrap_or(0), e.1.position().unwrap_or(0));
             Error::rule(format!("script does not compile: {}", e.0)).in_file(file_for_errors).at(line, col.max(1))
@@ -411,9 +458,10 @@ impl RuleEngine {
         scope.push_constant("higher_is_better", ctx.higher_is_better);
         scope.push_constant("direction", if ctx.higher_is_better { "higher" } else { "lower" });
         scope.push_constant("period", inputs.period.clone());
-        scope.push_constant_dynamic("indicator", ctx.info.clone());
-        scope.push_constant_dynamic("targets", ctx.rhai_targets.clone());
-        scope.push_constant_dynamic("params", ctx.params.clone());
+        // Copies, not the shared maps: nothing a rule does to its inputs outlives its evaluation.
+        scope.push_constant_dynamic("indicator", ctx.info.flatten_clone());
+        scope.push_constant_dynamic("targets", ctx.rhai_targets.flatten_clone());
+        scope.push_constant_dynamic("params", ctx.params.flatten_clone());
         self.eval(rule, &mut scope)
     }
 
@@ -427,12 +475,13 @@ impl RuleEngine {
         scope.push_constant("indicators", list(input.indicators));
         scope.push_constant("assignments", list(input.assignments));
         scope.push_constant("children", list(input.children));
-        scope.push_constant_dynamic("params", input.params.clone());
+        scope.push_constant_dynamic("params", input.params.flatten_clone());
         self.eval(rule, &mut scope)
     }
 
     fn eval(&self, rule: &CompiledRule, scope: &mut Scope) -> Result<Verdict> {
-        let out = self.engine.eval_ast_with_scope::<Dynamic>(scope, &rule.ast).map_err(|e| runtime_error(&rule.id, &e))?;
+        let out = on_enough_stack(|| budget::metered_run(|| self.engine.eval_ast_with_scope::<Dynamic>(scope, &rule.ast)))
+            .map_err(|e| runtime_error(&rule.id, &e))?;
         self.to_verdict(rule, out)
     }
 
@@ -442,7 +491,7 @@ impl RuleEngine {
         }
         if let Some(x) = opt_f64(&out) {
             if x.is_finite() && (0.0..=1.0).contains(&x) {
-                return Ok(Verdict { status: format!("{SCORE_PREFIX}{x}"), reason: None });
+                return Ok(Verdict { status: String::new(), reason: None, score: Some(x) });
             }
             return Err(Error::rule(format!("rule `{}` returned the number {x}, but a score must be between 0 and 1", rule.id))
                 .in_file(rule.file()));
@@ -462,9 +511,6 @@ impl RuleEngine {
     }
 }
 
-/// A verdict whose status starts with this is a bare score, mapped onto the scale by the caller.
-pub(crate) const SCORE_PREFIX: &str = "score:";
-
 impl CompiledRule {
     fn file(&self) -> String {
         rule_file(&self.id)
@@ -480,12 +526,26 @@ fn runtime_error(rule: &str, e: &EvalAltResult) -> Error {
     let file = rule_file(rule);
     // A limit hit inside an imported module is named as such; the position stays the import's.
     let mut cause = e;
-    while let EvalAltResult::ErrorInModule(_, inner, _) = cause {
+    // A limit hit inside an imported module or a closure (`map`, `sort`) is named as that limit.
+    while let EvalAltResult::ErrorInModule(_, inner, _) | EvalAltResult::ErrorInFunctionCall(_, _, inner, _) = cause {
         cause = inner;
     }
     let message = match cause {
-        EvalAltResult::ErrorTooManyOperations(_) => {
-            format!("rule `{rule}` stopped: it ran more than the limit of {} operations (an endless loop?)", limits::MAX_OPERATIONS)
+        EvalAltResult::ErrorTerminated(token, _) => match token.read_lock::<ImmutableString>().and_then(|t| Exceeded::from_token(&t)) {
+            Some(Exceeded::Operations) => operations_message(rule),
+            Some(Exceeded::Memory) => {
+                format!("rule `{rule}` stopped: it held more than the limit of {} MiB of memory", limits::MAX_MEMORY >> 20)
+            }
+            Some(Exceeded::Time) => {
+                format!("rule `{rule}` stopped: it ran longer than the limit of {} s", limits::MAX_TIME.as_secs_f64())
+            }
+            Some(Exceeded::Stopped) => format!("rule `{rule}` stopped: cancelled"),
+            Some(Exceeded::TimedOut) => format!("rule `{rule}` stopped: the call's timeout was reached"),
+            None => format!("rule `{rule}` failed: {}", strip_position(e)),
+        },
+        EvalAltResult::ErrorTooManyOperations(_) => operations_message(rule),
+        EvalAltResult::ErrorTooManyVariables(_) => {
+            format!("rule `{rule}` stopped: more than the limit of {} variables in scope", limits::MAX_VARIABLES)
         }
         EvalAltResult::ErrorDataTooLarge(what, _) => format!(
             "rule `{rule}` stopped: {} grew beyond its limit (strings {} characters, arrays {} elements, maps {} entries)",
@@ -509,6 +569,72 @@ fn runtime_error(rule: &str, e: &EvalAltResult) -> Error {
         (Some(l), c) => err.at(l, c.unwrap_or(1).max(1)),
         _ => err,
     }
+}
+
+/// Runs `f` with at least [`limits::STACK_RED_ZONE`] of stack left, on a fresh segment if need be.
+#[cfg(not(target_arch = "wasm32"))]
+fn on_enough_stack<T>(f: impl FnOnce() -> T) -> T {
+    stacker::maybe_grow(limits::STACK_RED_ZONE, 2 * limits::STACK_RED_ZONE, f)
+}
+
+/// WebAssembly has one stack, sized at link time (bindings-wasm sets it).
+#[cfg(target_arch = "wasm32")]
+fn on_enough_stack<T>(f: impl FnOnce() -> T) -> T {
+    f()
+}
+
+fn operations_message(rule: &str) -> String {
+    format!("rule `{rule}` stopped: it ran more than the limit of {} operations (an endless loop?)", limits::MAX_OPERATIONS)
+}
+
+/// A stable merge sort calling a script's comparer: never panics whatever it answers, and stops
+/// at the comparer's first error (a limit of the budget, a `throw`).
+fn merge_sort(ctx: &NativeCallContext, array: &mut Array, comparer: &FnPtr) -> Result<(), Box<EvalAltResult>> {
+    if array.len() <= 1 {
+        return Ok(());
+    }
+    // `a` goes after `b` when the comparer says a > b: a positive integer, or `false` for `a <= b`.
+    let after = |a: &Dynamic, b: &Dynamic| -> Result<bool, Box<EvalAltResult>> {
+        let v = comparer.call_raw(ctx, None, [a.clone(), b.clone()])?;
+        if let Ok(i) = v.as_int() {
+            Ok(i > 0)
+        } else if let Ok(le) = v.as_bool() {
+            Ok(!le)
+        } else {
+            Err(format!("sort: the comparer must return an integer or a bool, got `{}`", v.type_name()).into())
+        }
+    };
+    // Indices are sorted, so that the array is untouched when the comparer fails half-way.
+    let n = array.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut buffer: Vec<usize> = Vec::with_capacity(n);
+    let mut width = 1;
+    while width < n {
+        let mut start = 0;
+        while start < n {
+            let mid = (start + width).min(n);
+            let end = (start + 2 * width).min(n);
+            let (mut i, mut j) = (start, mid);
+            while i < mid && j < end {
+                if after(&array[order[i]], &array[order[j]])? {
+                    buffer.push(order[j]);
+                    j += 1;
+                } else {
+                    buffer.push(order[i]);
+                    i += 1;
+                }
+            }
+            buffer.extend_from_slice(&order[i..mid]);
+            buffer.extend_from_slice(&order[j..end]);
+            start = end;
+        }
+        std::mem::swap(&mut order, &mut buffer);
+        buffer.clear();
+        width *= 2;
+    }
+    let mut items: Vec<Option<Dynamic>> = std::mem::take(array).into_iter().map(Some).collect();
+    *array = order.into_iter().filter_map(|k| items.get_mut(k).and_then(Option::take)).collect();
+    Ok(())
 }
 
 fn strip_position(e: &EvalAltResult) -> String {
@@ -732,6 +858,9 @@ pub(crate) fn params_read(source: &str) -> BTreeSet<String> {
 /// Resolves `import "x"` inside the plan folder, or `import "std/x"` from the std library.
 struct PlanModules {
     files: Arc<PlanFiles>,
+    /// Modules by resolved path, evaluated once per plan: a rule importing a module on every
+    /// evaluation would compile it every time, outside any budget.
+    compiled: std::sync::Mutex<std::collections::HashMap<String, rhai::Shared<rhai::Module>>>,
 }
 
 impl rhai::ModuleResolver for PlanModules {
@@ -774,12 +903,23 @@ impl PlanModules {
             files::join(files::parent(source.unwrap_or("")), &with_ext).and_then(|p| self.files.get(&p).cloned().map(|t| (p, t)))
         };
         let (resolved, text) = found.ok_or_else(|| Box::new(EvalAltResult::ErrorModuleNotFound(path.to_string(), pos)))?;
+        if let Some(module) = self.compiled.lock().ok().and_then(|c| c.get(&resolved).cloned()) {
+            return Ok(module);
+        }
+        if text.len() > limits::MAX_SCRIPT_SIZE {
+            let why = format!("module is {} bytes, more than the limit of {} for one script", text.len(), limits::MAX_SCRIPT_SIZE);
+            return Err(Box::new(EvalAltResult::ErrorInModule(path.to_string(), why.into(), pos)));
+        }
         let mut ast = engine.compile(&text).map_err(|e| Box::new(EvalAltResult::ErrorInModule(path.to_string(), e.into(), pos)))?;
         // Its own path, so that its imports resolve relative to it.
-        ast.set_source(resolved);
+        ast.set_source(resolved.clone());
         let module = rhai::Module::eval_ast_as_new(Scope::new(), &ast, engine)
             .map_err(|e| Box::new(EvalAltResult::ErrorInModule(path.to_string(), e, pos)))?;
-        Ok(module.into())
+        let module: rhai::Shared<rhai::Module> = module.into();
+        if let Ok(mut c) = self.compiled.lock() {
+            c.insert(resolved, module.clone());
+        }
+        Ok(module)
     }
 }
 

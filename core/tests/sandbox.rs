@@ -6,7 +6,7 @@ use crate::common::{csv, evaluate, plan};
 use attain_core::{ErrorKind, Gender, Report};
 
 /// A plan with one indicator `BAD` running `script` and one healthy indicator `OK`, both in goal 1.
-fn run(script: &str) -> Report {
+pub(crate) fn run(script: &str) -> Report {
     let toml = "[plan]\nid = \"s\"\ntitle = \"S\"\n\
                 [[goal]]\nid = \"1\"\ntitle = \"G\"\nindicators = [\"BAD\", \"OK\"]\n\
                 [[indicator]]\nid = \"BAD\"\ntitle = \"Bad\"\nrule = \"rules/bad.rhai\"\n\
@@ -19,7 +19,7 @@ fn run(script: &str) -> Report {
 /// Asserts that BAD failed with a rule error in its script whose message contains `msg`, and
 /// that OK and the goal were still judged.
 #[track_caller]
-fn assert_bad(report: &Report, msg: &str, line: Option<usize>) {
+pub(crate) fn assert_bad(report: &Report, msg: &str, line: Option<usize>) {
     let bad = report.indicator("BAD", Gender::T).unwrap();
     assert_eq!(bad.status, "error", "{}", bad.reason);
     assert_eq!(bad.score, None);
@@ -119,7 +119,7 @@ fn strings_arrays_and_maps_that_grow_without_bound_are_stopped() {
 
 #[test]
 fn deep_recursion_is_stopped() {
-    assert_bad(&run("fn down(n) { down(n + 1) }\ndown(0)"), "calls nested deeper than the limit of 32 levels", None);
+    assert_bad(&run("fn down(n) { down(n + 1) }\ndown(0)"), "calls nested deeper than the limit of 16 levels", None);
 }
 
 #[test]
