@@ -384,9 +384,7 @@ impl Observations {
                 let array = |key: &str| match map.get(key) {
                     None => Ok(&[][..]),
                     Some(Value::Array(rows)) => Ok(rows.as_slice()),
-                    Some(other) => {
-                        Err(Error::data(format!("`{key}` must be an array of rows, got {}", json_type(other))).in_file(file))
-                    }
+                    Some(other) => Err(Error::data(format!("`{key}` must be an array of rows, got {}", json_type(other))).in_file(file)),
                 };
                 obs.read_json_rows(array("observations")?, file)?;
                 for (i, r) in array("assignments")?.iter().enumerate() {
@@ -500,7 +498,8 @@ impl Observations {
                 let count = json_count(g.get("count")).map_err(err)?;
                 // Kolada marks a withdrawn value per value (or for the whole item): a gap with
                 // the reason, for its own gender.
-                let (value, missing) = if item_deleted || deleted(g).map_err(err)? { (None, Some("deleted".into())) } else { (value, missing) };
+                let (value, missing) =
+                    if item_deleted || deleted(g).map_err(err)? { (None, Some("deleted".into())) } else { (value, missing) };
                 self.push_checked(Observation {
                     indicator: kpi.clone(),
                     entity: mun.clone(),
@@ -727,15 +726,20 @@ fn json_value(v: Option<&Value>) -> Result<(Option<f64>, Option<String>), String
     }
 }
 
-/// The line and column of a quote that opens a CSV field and is never closed (the csv reader
-/// would read the rest of the file into that one cell). Quotes as the csv reader sees them:
-/// only at the start of a field, `""` inside a quoted field is a quote.
+/// The line and column (the field's number, as every CSV error counts columns) of a quote that
+/// opens a CSV field and is never closed: the csv reader would read the rest of the file into
+/// that one cell. Quotes as the csv reader sees them: only at the start of a field, and `""`
+/// inside a quoted field is a quote.
 fn unclosed_quote(text: &str) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
-    let (mut in_quote, mut field_start, mut opened) = (false, true, 0);
+    let (mut in_quote, mut field_start, mut field) = (false, true, 1);
+    let (mut line, mut opened) = (1, (1, 1));
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
+        if b == b'\n' {
+            line += 1;
+        }
         if in_quote {
             if b == b'"' {
                 if bytes.get(i + 1) == Some(&b'"') {
@@ -748,11 +752,18 @@ fn unclosed_quote(text: &str) -> Option<(usize, usize)> {
             match b {
                 b'"' if field_start => {
                     in_quote = true;
-                    opened = i;
+                    opened = (line, field);
                 }
-                b',' | b'\n' | b'\r' => {
-                    i += 1;
+                b',' => {
+                    field += 1;
                     field_start = true;
+                    i += 1;
+                    continue;
+                }
+                b'\n' | b'\r' => {
+                    field = 1;
+                    field_start = true;
+                    i += 1;
                     continue;
                 }
                 _ => {}
@@ -761,7 +772,7 @@ fn unclosed_quote(text: &str) -> Option<(usize, usize)> {
         }
         i += 1;
     }
-    in_quote.then(|| crate::error::line_column(text, opened))
+    in_quote.then_some(opened)
 }
 
 /// A column named twice (or by two names for the same thing, `indicator` and `kpi`) would
@@ -831,7 +842,8 @@ fn json_count(v: Option<&Value>) -> Result<Option<u32>, String> {
     match v {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => {
-            let whole = n.as_u64().or_else(|| n.as_f64().filter(|x| x.fract() == 0.0 && *x >= 0.0 && *x <= f64::from(u32::MAX)).map(|x| x as u64));
+            let whole =
+                n.as_u64().or_else(|| n.as_f64().filter(|x| x.fract() == 0.0 && *x >= 0.0 && *x <= f64::from(u32::MAX)).map(|x| x as u64));
             whole.and_then(|c| u32::try_from(c).ok()).map(Some).ok_or_else(|| count_error(n))
         }
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),

@@ -73,8 +73,9 @@ fn walk(root: &Path, dir: &Path, prefix: &str, depth: usize, files: &mut PlanFil
             let target = std::fs::canonicalize(&path).ok();
             let meta = target.as_deref().and_then(|t| std::fs::metadata(t).ok());
             if meta.as_ref().is_some_and(std::fs::Metadata::is_dir) {
-                return Err(Error::io("a link to a folder, which the plan reader does not follow; put the folder itself in the plan")
-                    .in_file(key));
+                return Err(
+                    Error::io("a link to a folder, which the plan reader does not follow; put the folder itself in the plan").in_file(key)
+                );
             }
             if !is_plan_file(name) {
                 continue;
@@ -86,8 +87,7 @@ fn walk(root: &Path, dir: &Path, prefix: &str, depth: usize, files: &mut PlanFil
                 }
                 (Some(t), Some(_)) if t.starts_with(root) => return Err(not_regular(key)),
                 (Some(_), Some(_)) => {
-                    return Err(Error::io("a link that leads outside the plan folder, which the plan reader does not follow")
-                        .in_file(key));
+                    return Err(Error::io("a link that leads outside the plan folder, which the plan reader does not follow").in_file(key));
                 }
                 _ => return Err(Error::io("a link that leads nowhere (its target does not exist)").in_file(key)),
             }
@@ -119,7 +119,8 @@ pub fn read_text(path: &Path) -> Result<String> {
     if !meta.is_file() {
         return Err(io("not a regular file (a folder, pipe, socket or device)".into()));
     }
-    let too_big = |len: u64| io(format!("the file ({} MiB) is larger than the limit of {} MiB", len.div_ceil(1 << 20), MAX_FILE_BYTES >> 20));
+    let too_big =
+        |len: u64| io(format!("the file ({} MiB) is larger than the limit of {} MiB", len.div_ceil(1 << 20), MAX_FILE_BYTES >> 20));
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_big(meta.len()));
     }

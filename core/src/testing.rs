@@ -186,6 +186,7 @@ pub fn run_rule_tests(path: impl AsRef<Path>) -> Result<TestReport> {
 pub fn run_rule_tests_in(files: &PlanFiles) -> Result<TestReport> {
     let mut report = TestReport::default();
     let mut reached = BTreeMap::new();
+    let files = &files::without_boms(files.clone());
     let plan = if files.contains_key("plan.toml") { Some(Plan::from_files(files.clone())?) } else { None };
     let mut any = false;
     for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".test.toml")) {
