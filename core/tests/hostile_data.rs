@@ -438,3 +438,29 @@ mod unix {
         load_error(&t, "data/gone.csv", "leads nowhere");
     }
 }
+
+// ---------------------------------------------------------------- fuzz seeds
+
+#[test]
+fn the_fuzz_seeds_are_the_inputs_above_and_each_is_refused_with_its_file() {
+    let dir = crate::common::repo_root().join("fuzz/seeds/data_readers");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let text = attain_core::read_text(&path).unwrap();
+        let read = Observations::parse(&text, &name);
+        if name.starts_with("bom.") {
+            assert_eq!(read.unwrap().rows().len(), 1, "{name}");
+        } else {
+            let e = read.err().unwrap_or_else(|| panic!("{name} was read without an error"));
+            assert_eq!((e.kind(), e.file()), (ErrorKind::Data, Some(name.as_str())), "{name}: {e}");
+            assert!(
+                e.line().is_some() || e.row().is_some() || name.starts_with("observations_") || name.starts_with("assignments_"),
+                "{name}: {e}"
+            );
+        }
+        seen += 1;
+    }
+    assert!(seen >= 20, "only {seen} seeds in {}", dir.display());
+}
