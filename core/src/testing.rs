@@ -228,8 +228,12 @@ fn collect_tests(path: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
         if name.starts_with('.') || name == "node_modules" || name == "target" {
             continue;
         }
-        if p.is_dir() {
+        // Not `is_dir`: that follows links, and a link to `/` would walk the whole disk.
+        let kind = std::fs::symlink_metadata(&p).map_err(|e| Error::io(format!("cannot read `{}`: {e}", p.display())))?.file_type();
+        if kind.is_dir() {
             collect_tests(&p, out)?;
+        } else if kind.is_symlink() && p.is_dir() {
+            return Err(Error::io("a link to a folder, which the test runner does not follow").in_file(p.display().to_string()));
         } else if name.ends_with(".test.toml") {
             out.push(p);
         }

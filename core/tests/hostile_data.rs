@@ -464,3 +464,26 @@ fn the_fuzz_seeds_are_the_inputs_above_and_each_is_refused_with_its_file() {
     }
     assert!(seen >= 20, "only {seen} seeds in {}", dir.display());
 }
+
+#[cfg(unix)]
+#[test]
+fn the_rule_test_walk_does_not_follow_a_link_to_a_folder() {
+    let t = Temp::new("test-walk");
+    t.write("a.test.toml", b"[[case]]\nname = \"x\"\nrule = \"target\"\nexpect = \"attained\"\nvalue = 3\ntarget = 2\n");
+    std::os::unix::fs::symlink("/", t.path().join("root")).unwrap();
+    let e = attain_core::run_rule_tests(t.path()).unwrap_err();
+    assert_eq!((e.kind(), e.file()), (ErrorKind::Io, Some(t.path().join("root").display().to_string().as_str())), "{e}");
+    assert_message(&e, "a link to a folder");
+    std::fs::remove_file(t.path().join("root")).unwrap();
+    assert_eq!(attain_core::run_rule_tests(t.path()).unwrap().passed, 1);
+}
+
+#[test]
+fn folders_nested_too_deep_are_an_error_naming_the_folder() {
+    let t = Temp::plan("deep");
+    let deep: Vec<&str> = std::iter::repeat_n("d", 34).collect();
+    t.write(&format!("{}/x.csv", deep.join("/")), HEADER.as_bytes());
+    let e = Plan::load(t.path()).unwrap_err();
+    assert_eq!((e.kind(), e.file()), (ErrorKind::Io, Some(deep[..33].join("/").as_str())), "{e}");
+    assert_message(&e, "nested more than 32 deep");
+}
