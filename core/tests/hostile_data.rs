@@ -487,3 +487,12 @@ fn folders_nested_too_deep_are_an_error_naming_the_folder() {
     assert_eq!((e.kind(), e.file()), (ErrorKind::Io, Some(deep[..33].join("/").as_str())), "{e}");
     assert_message(&e, "nested more than 32 deep");
 }
+
+#[test]
+fn a_json_key_given_twice_is_an_error_at_its_line() {
+    let e = json_err("[{\"indicator\": \"I\", \"entity\": \"1\", \"period\": \"2020\",\n  \"value\": 1, \"value\": 2}]");
+    assert_at(&e, ErrorKind::Data, Some("d.json"), Some(2), Some(21));
+    assert_message(&e, "the key `value` appears twice in one object");
+    let e = json_err(&kolada(&[("2022", &[("\"T\"", ", \"gender\": \"K\"")])]));
+    assert_eq!((e.kind(), e.file(), e.line()), (ErrorKind::Data, Some("d.json"), Some(1)), "{e}");
+}
