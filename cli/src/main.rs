@@ -161,11 +161,8 @@ fn load(target: &Target) -> Result<(Plan, Observations, Query), Error> {
     let data = if target.data.is_empty() {
         plan.bundled_data()?
     } else {
-        let mut all = Observations::default();
-        for path in &target.data {
-            all.merge_checked(Observations::load(path)?)?;
-        }
-        all
+        // One rule for duplicates, as in a plan's data folder: a row in two files names both.
+        Observations::combine(target.data.iter().map(Observations::load).collect::<Result<Vec<_>, _>>()?)?
     };
     let query = Query { entity: target.entity.clone(), period: target.period.clone(), genders: None };
     Ok((plan, data, query))

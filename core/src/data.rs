@@ -120,7 +120,40 @@ impl Index {
 pub struct Observations {
     rows: Vec<Observation>,
     assignments: Vec<AssignmentUpdate>,
+    /// Where each run of rows came from, in row order: a duplicate found after a merge names
+    /// the file and row of both copies.
+    sources: Vec<Source>,
     index: OnceLock<Arc<Index>>,
+}
+
+/// A run of rows read from one file (or given as rows, or set by a what-if edit).
+#[derive(Debug, Clone)]
+struct Source {
+    /// Index in `rows` of its first row.
+    start: usize,
+    /// The file, when the rows came from one.
+    file: Option<Arc<str>>,
+    /// For a Kolada response: the first row (counted from `start`) of each item, so that a row
+    /// is named as Kolada's item and the value inside it.
+    items: Option<Arc<[usize]>>,
+}
+
+/// Where one row came from: its file, its row (a Kolada item) and, in Kolada, the value inside it.
+struct Place<'a> {
+    source: usize,
+    file: Option<&'a str>,
+    row: usize,
+    value: Option<usize>,
+}
+
+impl Place<'_> {
+    /// `row 3`, or `item 3, value 2` for a Kolada response.
+    fn describe(&self) -> String {
+        match self.value {
+            Some(v) => format!("item {}, value {v}", self.row),
+            None => format!("row {}", self.row),
+        }
+    }
 }
 
 /// Parses a value cell: a number, empty, or one of Kolada's missing markers.
@@ -153,11 +186,11 @@ impl Observations {
     /// # Errors
     /// A data error naming the row (1-based) of a non-finite value, an empty id or a duplicate.
     pub fn from_rows(rows: Vec<Observation>) -> Result<Observations> {
-        let mut obs = Observations::default();
+        let mut obs = Observations::from_source(None);
         for (i, r) in rows.into_iter().enumerate() {
             obs.push_checked(r).map_err(|m| Error::data(m).at_row(i + 1))?;
         }
-        obs.check_duplicates(None)?;
+        obs.check_duplicates()?;
         Ok(obs)
     }
 
@@ -184,17 +217,23 @@ impl Observations {
     /// `assignment,period,status,comment`.
     ///
     /// # Errors
-    /// A data error with file, line and row for malformed CSV, unknown or missing columns, an
-    /// unknown gender, a value that is not a finite number, or a duplicate row.
+    /// A data error with file, line and row for malformed CSV, unknown, missing or repeated
+    /// columns, a quote that is never closed, an unknown gender, a value that is not a finite
+    /// number, or a duplicate row.
     pub fn from_csv(text: &str, file: &str) -> Result<Observations> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if text.trim().is_empty() {
             return Err(Error::data("the file is empty (it needs at least a header row)").in_file(file).at(1, 1));
         }
+        if let Some((line, column)) = unclosed_quote(text) {
+            return Err(Error::data("a quote opened here is never closed, so the rest of the file would be one cell")
+                .in_file(file)
+                .at(line, column));
+        }
         let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::Headers).from_reader(text.as_bytes());
         let headers = reader.headers().map_err(|e| csv_error(e, file))?.clone();
         let cols: Vec<String> = headers.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
-        let mut obs = Observations::default();
+        let mut obs = Observations::from_source(Some(file));
         if cols.iter().any(|c| c == "assignment") {
             obs.read_assignment_csv(&mut reader, &cols, file)?;
             return Ok(obs);
@@ -211,6 +250,7 @@ impl Observations {
                 .at(1, i + 1));
             }
         }
+        check_repeated_columns(&cols, file)?;
         let need = |names: &[&str], what: &str| {
             find(names).ok_or_else(|| Error::data(format!("the header has no `{what}` column")).in_file(file).at(1, 1))
         };
@@ -228,6 +268,11 @@ impl Observations {
             let line = record.position().map_or(row + 1, |p| p.line() as usize);
             let at = |m: String, col: usize| Error::data(m).in_file(file).at(line, col + 1).at_row(row);
             let cell = |c: usize| record.get(c).unwrap_or("").trim();
+            for (c, name) in [(c_ind, "indicator"), (c_ent, "entity"), (c_per, "period")] {
+                if cell(c).contains(['\n', '\r']) {
+                    return Err(at(format!("the `{name}` cell holds a line break (is a quote in this row misplaced?)"), c));
+                }
+            }
             let gender = match c_gen {
                 Some(c) => Gender::parse(cell(c)).ok_or_else(|| at(format!("gender `{}` is not T, K or M", cell(c)), c))?,
                 None => Gender::T,
@@ -239,9 +284,7 @@ impl Observations {
                 }
             }
             let count = match c_count {
-                Some(c) if !cell(c).is_empty() => {
-                    Some(cell(c).parse::<u32>().map_err(|_| at(format!("count `{}` is not a whole number", cell(c)), c))?)
-                }
+                Some(c) if !cell(c).is_empty() => Some(cell(c).parse::<u32>().map_err(|_| at(count_error(cell(c)), c))?),
                 _ => None,
             };
             let o = Observation {
@@ -256,7 +299,7 @@ impl Observations {
             };
             obs.push_checked(o).map_err(|m| at(m, 0))?;
         }
-        obs.check_duplicates(Some(file))?;
+        obs.check_duplicates()?;
         Ok(obs)
     }
 
@@ -271,6 +314,7 @@ impl Observations {
                 .at(1, i + 1));
             }
         }
+        check_repeated_columns(cols, file)?;
         let (Some(ca), Some(cp), Some(cs)) = (find("assignment"), find("period"), find("status")) else {
             return Err(Error::data("assignment follow-ups need the columns assignment, period and status").in_file(file).at(1, 1));
         };
@@ -301,15 +345,18 @@ impl Observations {
 
     /// Reads JSON: Kolada API responses (v2 and v3: `{"values": [{"kpi", "municipality",
     /// "period", "values": [{"gender", "count", "status", "value"}]}]}`), an array of tidy rows,
-    /// or `{"observations": [...], "assignments": [...]}`.
+    /// or `{"observations": [...], "assignments": [...]}`. A UTF-8 byte-order mark is skipped.
     ///
     /// # Errors
     /// A data error with file and line/column for malformed JSON, or file and row for a bad row.
+    /// In a Kolada response the row is the item of `values` and the message names the value
+    /// inside it (`item 3, value 2: …`).
     pub fn from_json(text: &str, file: &str) -> Result<Observations> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if text.trim().is_empty() {
             return Err(Error::data("the file is empty").in_file(file).at(1, 1));
         }
-        let v: Value =
+        let Strict(v) =
             serde_json::from_str(text).map_err(|e| Error::data(format!("malformed JSON: {e}")).in_file(file).at(e.line(), e.column()))?;
         Self::from_json_value(&v, file)
     }
@@ -319,7 +366,7 @@ impl Observations {
     /// # Errors
     /// See [`Observations::from_json`].
     pub fn from_json_value(v: &Value, file: &str) -> Result<Observations> {
-        let mut obs = Observations::default();
+        let mut obs = Observations::from_source(Some(file));
         match v {
             Value::Array(rows) => obs.read_json_rows(rows, file)?,
             Value::Object(map) if map.contains_key("values") => {
@@ -334,15 +381,16 @@ impl Observations {
                         return Err(Error::data(format!("unknown key `{key}` (expected observations, assignments)")).in_file(file));
                     }
                 }
-                if let Some(Value::Array(rows)) = map.get("observations") {
-                    obs.read_json_rows(rows, file)?;
-                }
-                if let Some(Value::Array(rows)) = map.get("assignments") {
-                    for (i, r) in rows.iter().enumerate() {
-                        let u: AssignmentUpdate = serde_json::from_value(r.clone())
-                            .map_err(|e| Error::data(format!("bad assignment follow-up: {e}")).in_file(file).at_row(i + 1))?;
-                        obs.assignments.push(u);
-                    }
+                let array = |key: &str| match map.get(key) {
+                    None => Ok(&[][..]),
+                    Some(Value::Array(rows)) => Ok(rows.as_slice()),
+                    Some(other) => Err(Error::data(format!("`{key}` must be an array of rows, got {}", json_type(other))).in_file(file)),
+                };
+                obs.read_json_rows(array("observations")?, file)?;
+                for (i, r) in array("assignments")?.iter().enumerate() {
+                    let u: AssignmentUpdate = serde_json::from_value(r.clone())
+                        .map_err(|e| Error::data(format!("bad assignment follow-up: {e}")).in_file(file).at_row(i + 1))?;
+                    obs.assignments.push(u);
                 }
             }
             _ => {
@@ -352,7 +400,7 @@ impl Observations {
                 .in_file(file));
             }
         }
-        obs.check_duplicates(Some(file))?;
+        obs.check_duplicates()?;
         Ok(obs)
     }
 
@@ -368,16 +416,17 @@ impl Observations {
                     return Err(err(format!("unknown field `{k}`")));
                 }
             }
-            let text = |names: &[&str], what: &str| -> Result<String> {
-                for n in names {
-                    match m.get(*n) {
-                        Some(Value::String(s)) => return Ok(s.clone()),
-                        Some(Value::Number(x)) => return Ok(x.to_string()),
-                        Some(Value::Null) | None => {}
-                        Some(other) => return Err(err(format!("`{n}` must be a string, got {other}"))),
-                    }
+            let id = |names: [&str; 2]| -> Result<String> {
+                let [name, alias] = names;
+                let found: Vec<(&str, String)> = names
+                    .iter()
+                    .filter_map(|n| json_id(m.get(*n), n).map_err(err).transpose().map(|r| r.map(|s| (*n, s))))
+                    .collect::<Result<_>>()?;
+                match found.as_slice() {
+                    [] => Err(err(format!("the row has no `{name}`"))),
+                    [(_, s)] => Ok(s.clone()),
+                    _ => Err(err(format!("the row has both `{name}` and `{alias}`; give one"))),
                 }
-                Err(err(format!("the row has no `{what}`")))
             };
             let gender = match m.get("gender") {
                 None | Some(Value::Null) => Gender::T,
@@ -385,15 +434,16 @@ impl Observations {
                 Some(other) => return Err(err(format!("gender must be a string, got {other}"))),
             };
             let (value, missing) = json_value(m.get("value")).map_err(err)?;
+            let status = json_text(m.get("status"), "status").map_err(err)?.filter(|s| !s.is_empty());
             let o = Observation {
-                indicator: text(&["indicator", "kpi"], "indicator")?,
-                entity: text(&["entity", "municipality"], "entity")?,
-                period: text(&["period", "year"], "period")?,
+                indicator: id(["indicator", "kpi"])?,
+                entity: id(["entity", "municipality"])?,
+                period: id(["period", "year"])?,
                 gender,
                 value,
-                missing: missing.or_else(|| m.get("status").and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string)),
-                count: m.get("count").and_then(Value::as_u64).map(|c| c as u32),
-                source: m.get("source").and_then(Value::as_str).map(str::to_string),
+                missing: missing.or(status),
+                count: json_count(m.get("count")).map_err(err)?,
+                source: json_text(m.get("source"), "source").map_err(err)?,
             };
             self.push_checked(o).map_err(err)?;
         }
@@ -401,20 +451,24 @@ impl Observations {
     }
 
     fn read_kolada(&mut self, values: &[Value], file: &str) -> Result<()> {
+        let mut items = Vec::with_capacity(values.len());
         for (i, item) in values.iter().enumerate() {
             let row = i + 1;
-            let err = |m: String| Error::data(m).in_file(file).at_row(row);
+            items.push(self.rows.len());
+            let err = |m: String| Error::data(format!("item {row}: {m}")).in_file(file).at_row(row);
             let Value::Object(m) = item else { return Err(err("a Kolada value must be an object".into())) };
             let text = |k: &str| -> Result<String> {
-                match m.get(k) {
-                    Some(Value::String(s)) => Ok(s.clone()),
-                    Some(Value::Number(n)) => Ok(n.to_string()),
-                    _ => Err(err(format!("the Kolada value has no `{k}`"))),
-                }
+                json_id(m.get(k), k).map_err(err)?.ok_or_else(|| err(format!("the Kolada value has no `{k}`")))
             };
             let (kpi, mun, period) = (text("kpi")?, text("municipality")?, text("period")?);
-            if m.get("isdeleted").and_then(Value::as_bool) == Some(true) || m.get("is_deleted").and_then(Value::as_u64) == Some(1) {
-                // Kolada marks withdrawn values; they are kept as gaps with the reason.
+            let item_deleted = deleted(m).map_err(err)?;
+            let vals = match m.get("values") {
+                Some(Value::Array(vals)) => vals.as_slice(),
+                // A withdrawn item may come without its values: one gap with the reason.
+                None | Some(Value::Null) if item_deleted => &[][..],
+                _ => return Err(err("the Kolada value has no `values` array".into())),
+            };
+            if vals.is_empty() && item_deleted {
                 self.push_checked(Observation {
                     indicator: kpi,
                     entity: mun,
@@ -423,25 +477,29 @@ impl Observations {
                     value: None,
                     missing: Some("deleted".into()),
                     count: None,
-                    source: None,
+                    source: Some("Kolada".into()),
                 })
                 .map_err(err)?;
                 continue;
             }
-            let Some(Value::Array(vals)) = m.get("values") else { return Err(err("the Kolada value has no `values` array".into())) };
-            for v in vals {
+            for (j, v) in vals.iter().enumerate() {
+                let err = |m: String| Error::data(format!("item {row}, value {}: {m}", j + 1)).in_file(file).at_row(row);
                 let Value::Object(g) = v else { return Err(err("each entry of `values` must be an object".into())) };
-                let gender = match g.get("gender").and_then(Value::as_str) {
-                    Some(s) => Gender::parse(s).ok_or_else(|| err(format!("gender `{s}` is not T, K or M")))?,
-                    None => Gender::T,
+                let gender = match g.get("gender") {
+                    None | Some(Value::Null) => Gender::T,
+                    Some(Value::String(s)) => Gender::parse(s).ok_or_else(|| err(format!("gender `{s}` is not T, K or M")))?,
+                    Some(other) => return Err(err(format!("gender must be a string, got {other}"))),
                 };
                 let (value, mut missing) = json_value(g.get("value")).map_err(err)?;
-                if value.is_none() {
-                    if let Some(s) = g.get("status").and_then(Value::as_str).filter(|s| !s.is_empty()) {
-                        missing = Some(s.to_string());
-                    }
+                let status = json_text(g.get("status"), "status").map_err(err)?.filter(|s| !s.is_empty());
+                if value.is_none() && status.is_some() {
+                    missing = status;
                 }
-                let count = g.get("count").and_then(Value::as_u64).map(|c| c as u32);
+                let count = json_count(g.get("count")).map_err(err)?;
+                // Kolada marks a withdrawn value per value (or for the whole item): a gap with
+                // the reason, for its own gender.
+                let (value, missing) =
+                    if item_deleted || deleted(g).map_err(err)? { (None, Some("deleted".into())) } else { (value, missing) };
                 self.push_checked(Observation {
                     indicator: kpi.clone(),
                     entity: mun.clone(),
@@ -455,7 +513,15 @@ impl Observations {
                 .map_err(err)?;
             }
         }
+        if let Some(last) = self.sources.last_mut() {
+            last.items = Some(items.into());
+        }
         Ok(())
+    }
+
+    /// Observations with no rows yet, whose rows will come from `file` (or be given as rows).
+    fn from_source(file: Option<&str>) -> Observations {
+        Observations { sources: vec![Source { start: 0, file: file.map(Arc::from), items: None }], ..Observations::default() }
     }
 
     fn push_checked(&mut self, o: Observation) -> Result<(), String> {
@@ -471,21 +537,46 @@ impl Observations {
         Ok(())
     }
 
-    fn check_duplicates(&self, file: Option<&str>) -> Result<()> {
+    /// Where row `i` came from.
+    fn place(&self, i: usize) -> Place<'_> {
+        let at = self.sources.partition_point(|s| s.start <= i);
+        let Some(source) = at.checked_sub(1).and_then(|k| self.sources.get(k)) else {
+            return Place { source: usize::MAX, file: None, row: i + 1, value: None };
+        };
+        let offset = i - source.start;
+        let (row, value) = match &source.items {
+            Some(items) => {
+                let item = items.partition_point(|&first| first <= offset).max(1);
+                (item, Some(offset - items.get(item - 1).copied().unwrap_or(0) + 1))
+            }
+            None => (offset + 1, None),
+        };
+        Place { source: at - 1, file: source.file.as_deref(), row, value }
+    }
+
+    /// One rule for duplicates, whether the rows came from one file, a folder or several files:
+    /// the error is placed at the second copy (its file and row) and names the first.
+    fn check_duplicates(&self) -> Result<()> {
         // aHash: SipHash made this check most of the cost of reading a large file.
         let mut seen: ahash::AHashMap<(&str, &str, &str, Gender), usize> = ahash::AHashMap::with_capacity(self.rows.len());
         for (i, r) in self.rows.iter().enumerate() {
             if let Some(first) = seen.insert((&r.indicator, &r.entity, &r.period, r.gender), i) {
+                let (now, then) = (self.place(i), self.place(first));
+                let here = match now.value {
+                    Some(_) => format!(" at {}", now.describe()),
+                    None => String::new(),
+                };
+                let there = match (then.source == now.source, then.file) {
+                    (true, _) => format!("at {}", then.describe()),
+                    (false, Some(f)) => format!("in `{f}` {}", then.describe()),
+                    (false, None) => format!("at {} of the rows given before", then.describe()),
+                };
                 let e = Error::data(format!(
-                    "duplicate value for `{}`, entity `{}`, period `{}`, gender {} (first at row {})",
-                    r.indicator,
-                    r.entity,
-                    r.period,
-                    r.gender,
-                    first + 1
+                    "duplicate value for `{}`, entity `{}`, period `{}`, gender {}{here} (first {there})",
+                    r.indicator, r.entity, r.period, r.gender
                 ))
-                .at_row(i + 1);
-                return Err(match file {
+                .at_row(now.row);
+                return Err(match now.file {
                     Some(f) => e.in_file(f),
                     None => e,
                 });
@@ -494,8 +585,11 @@ impl Observations {
         Ok(())
     }
 
-    /// Adds all rows and follow-ups of `other`.
+    /// Adds all rows and follow-ups of `other`, without looking for duplicates (see
+    /// [`Observations::merge_checked`] and [`Observations::combine`]).
     pub fn merge(&mut self, other: Observations) {
+        let offset = self.rows.len();
+        self.sources.extend(other.sources.into_iter().map(|s| Source { start: s.start + offset, ..s }));
         self.rows.extend(other.rows);
         self.assignments.extend(other.assignments);
         self.index = OnceLock::new();
@@ -504,10 +598,36 @@ impl Observations {
     /// Adds all rows of `other`, refusing a row that repeats one already here.
     ///
     /// # Errors
-    /// A data error naming the duplicate.
+    /// A data error placed at the repeated row (its file and row, as read) whose message names
+    /// the first copy's file and row.
     pub fn merge_checked(&mut self, other: Observations) -> Result<()> {
         self.merge(other);
-        self.check_duplicates(None)
+        self.check_duplicates()
+    }
+
+    /// Several sets of observations as one (the files of a data folder, several `--data`
+    /// files), refusing a row that two of them hold, with the same rule and error as within
+    /// one file.
+    ///
+    /// ```
+    /// use attain_core::Observations;
+    /// let a = Observations::from_csv("indicator,entity,period,value\nI,1,2022,3\n", "a.csv")?;
+    /// let b = Observations::from_csv("indicator,entity,period,value\nI,1,2023,4\nI,1,2022,5\n", "b.csv")?;
+    /// let e = Observations::combine([a, b]).unwrap_err();
+    /// assert_eq!((e.file(), e.row()), (Some("b.csv"), Some(2)));
+    /// assert!(e.message().ends_with("(first in `a.csv` row 1)"));
+    /// # Ok::<(), attain_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A data error as [`Observations::merge_checked`] gives.
+    pub fn combine(parts: impl IntoIterator<Item = Observations>) -> Result<Observations> {
+        let mut all = Observations::default();
+        for part in parts {
+            all.merge(part);
+        }
+        all.check_duplicates()?;
+        Ok(all)
     }
 
     /// Rows.
@@ -530,6 +650,10 @@ impl Observations {
             r.value = value;
             r.missing = None;
         } else {
+            if self.sources.last().is_none_or(|s| s.file.is_some() || s.items.is_some()) {
+                // An edited row is named by its place among the edits, not as a row of the last file.
+                self.sources.push(Source { start: self.rows.len(), file: None, items: None });
+            }
             self.rows.push(Observation {
                 indicator: indicator.into(),
                 entity: entity.into(),
@@ -599,6 +723,206 @@ fn json_value(v: Option<&Value>) -> Result<(Option<f64>, Option<String>), String
         }
         Some(Value::String(s)) => parse_value(s),
         Some(other) => Err(format!("value must be a number or null, got {other}")),
+    }
+}
+
+/// The line and column (the field's number, as every CSV error counts columns) of a quote that
+/// opens a CSV field and is never closed: the csv reader would read the rest of the file into
+/// that one cell. Quotes as the csv reader sees them: only at the start of a field, and `""`
+/// inside a quoted field is a quote.
+fn unclosed_quote(text: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let (mut in_quote, mut field_start, mut field) = (false, true, 1);
+    let (mut line, mut opened) = (1, (1, 1));
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' {
+            line += 1;
+        }
+        if in_quote {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    in_quote = false;
+                }
+            }
+        } else {
+            match b {
+                b'"' if field_start => {
+                    in_quote = true;
+                    opened = (line, field);
+                }
+                b',' => {
+                    field += 1;
+                    field_start = true;
+                    i += 1;
+                    continue;
+                }
+                b'\n' | b'\r' => {
+                    field = 1;
+                    field_start = true;
+                    i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            field_start = false;
+        }
+        i += 1;
+    }
+    in_quote.then_some(opened)
+}
+
+/// A column named twice (or by two names for the same thing, `indicator` and `kpi`) would
+/// silently lose one of them.
+fn check_repeated_columns(cols: &[String], file: &str) -> Result<()> {
+    fn canonical(c: &str) -> &str {
+        match c {
+            "kpi" => "indicator",
+            "municipality" => "entity",
+            "year" => "period",
+            other => other,
+        }
+    }
+    for (i, c) in cols.iter().enumerate() {
+        if let Some(first) = cols[..i].iter().position(|p| canonical(p) == canonical(c)) {
+            let same = if cols[first] == *c { String::new() } else { format!(" (`{}`)", cols[first]) };
+            return Err(Error::data(format!("column `{c}` repeats column {}{same}; give each column once", first + 1))
+                .in_file(file)
+                .at(1, i + 1));
+        }
+    }
+    Ok(())
+}
+
+fn count_error(shown: impl std::fmt::Display) -> String {
+    format!("count `{shown}` is not a whole number from 0 to {}", u32::MAX)
+}
+
+/// The JSON type of a value, for messages.
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// An id (indicator, entity, period) given as a string or a whole number; `2023.0` is `2023`.
+fn json_id(v: Option<&Value>, name: &str) -> Result<Option<String>, String> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::Number(n)) if n.is_u64() || n.is_i64() => Ok(Some(n.to_string())),
+        Some(Value::Number(n)) => match n.as_f64() {
+            // Exactly representable whole numbers only: beyond 2^53 the digits are not the ones written.
+            Some(x) if x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_992.0 => Ok(Some(format!("{x:.0}"))),
+            _ => Err(format!("`{name}` `{n}` is not a whole number; write it as a string")),
+        },
+        Some(other) => Err(format!("`{name}` must be a string, got {other}")),
+    }
+}
+
+/// An optional text field (`status`, `source`).
+fn json_text(v: Option<&Value>, name: &str) -> Result<Option<String>, String> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(format!("`{name}` must be a string, got {other}")),
+    }
+}
+
+/// Kolada's `count`: a whole number that fits, never wrapped.
+fn json_count(v: Option<&Value>) -> Result<Option<u32>, String> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => {
+            let whole =
+                n.as_u64().or_else(|| n.as_f64().filter(|x| x.fract() == 0.0 && *x >= 0.0 && *x <= f64::from(u32::MAX)).map(|x| x as u64));
+            whole.and_then(|c| u32::try_from(c).ok()).map(Some).ok_or_else(|| count_error(n))
+        }
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) => s.trim().parse::<u32>().map(Some).map_err(|_| count_error(s)),
+        Some(other) => Err(format!("`count` must be a whole number, got {other}")),
+    }
+}
+
+/// Kolada's deletion mark (`isdeleted`, or `is_deleted` as 0/1) on an item or a value.
+fn deleted(m: &serde_json::Map<String, Value>) -> Result<bool, String> {
+    let mut any = false;
+    for key in ["isdeleted", "is_deleted"] {
+        any |= match m.get(key) {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(Value::Number(n)) if n.as_u64() == Some(0) => false,
+            Some(Value::Number(n)) if n.as_u64() == Some(1) => true,
+            Some(other) => return Err(format!("`{key}` must be true or false, got {other}")),
+        };
+    }
+    Ok(any)
+}
+
+/// A JSON value whose objects name each key once. serde_json keeps the last of two equal keys,
+/// so `{"value": 1, "value": 2}` would lose a value in silence; here it is an error at its line.
+struct Strict(Value);
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, b: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+    fn visit_i64<E>(self, n: i64) -> std::result::Result<Value, E> {
+        Ok(Value::from(n))
+    }
+    fn visit_u64<E>(self, n: u64) -> std::result::Result<Value, E> {
+        Ok(Value::from(n))
+    }
+    fn visit_f64<E: serde::de::Error>(self, x: f64) -> std::result::Result<Value, E> {
+        serde_json::Number::from_f64(x).map(Value::Number).ok_or_else(|| E::custom(format!("`{x}` is not a finite number")))
+    }
+    fn visit_str<E>(self, s: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(s.to_string()))
+    }
+    fn visit_string<E>(self, s: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(s))
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(Strict(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!("the key `{key}` appears twice in one object")));
+            }
+            let Strict(v) = map.next_value()?;
+            out.insert(key, v);
+        }
+        Ok(Value::Object(out))
     }
 }
 

@@ -41,7 +41,9 @@ impl ErrorKind {
 }
 
 /// Where an error happened. Lines and columns are 1-based; `row` is a data row number
-/// (1 = the first row after a CSV header, or the first element of a JSON array).
+/// (1 = the first row after a CSV header, or the first element of a JSON array; in a Kolada
+/// response the item of `values`, whose message names the value inside it: `item 3, value 2`).
+/// In CSV the column is the field's number.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {

@@ -3,55 +3,173 @@
 
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::Path;
 
 /// The text files of a plan, keyed by path relative to the plan folder, with `/` separators.
 pub type PlanFiles = BTreeMap<String, String>;
 
-/// Largest file read from a plan folder; anything bigger is an error, not a silent skip.
-pub(crate) const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Largest file read from a plan folder or given as data; anything bigger is an error, not a
+/// silent skip.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Deepest folder nesting read in a plan folder.
+const MAX_DEPTH: usize = 32;
 
 const PLAN_EXTENSIONS: &[&str] = &["toml", "rhai", "csv", "json"];
 
+/// Whether a file name is one the plan reader reads (`.toml`, `.rhai`, `.csv`, `.json`, in
+/// any case).
+pub(crate) fn is_plan_file(name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(_, ext)| PLAN_EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(ext)))
+}
+
 /// Reads every plan-related file (`.toml`, `.rhai`, `.csv`, `.json`) under `dir`.
+///
+/// Regular files only: a FIFO, socket or device with a plan file's name is an error, and so is a
+/// symbolic link to a folder or to anything outside `dir`. A link to a regular file inside `dir`
+/// is read as that file. Hidden entries, `node_modules` and `target` are skipped.
 pub(crate) fn read_dir(dir: &Path) -> Result<PlanFiles> {
     if !dir.is_dir() {
         return Err(Error::io(format!("`{}` is not a folder", dir.display())));
     }
+    let root = std::fs::canonicalize(dir).map_err(|e| Error::io(format!("cannot read folder `{}`: {e}", dir.display())))?;
     let mut files = PlanFiles::new();
-    walk(dir, dir, &mut files)?;
+    walk(&root, dir, "", 0, &mut files)?;
     Ok(files)
 }
 
-fn walk(root: &Path, dir: &Path, files: &mut PlanFiles) -> Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(format!("cannot read folder `{}`: {e}", dir.display())))?;
-    let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+/// Reads the folder `dir`, whose path relative to the plan is `prefix` (empty or ending in `/`).
+fn walk(root: &Path, dir: &Path, prefix: &str, depth: usize, files: &mut PlanFiles) -> Result<()> {
+    let folder = if prefix.is_empty() { ".".to_string() } else { prefix.trim_end_matches('/').to_string() };
+    if depth > MAX_DEPTH {
+        return Err(Error::io(format!("folders are nested more than {MAX_DEPTH} deep")).in_file(folder));
+    }
+    let cannot = |e: std::io::Error| Error::io(format!("cannot read the folder: {e}")).in_file(folder.clone());
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(cannot)? {
+        entries.push(entry.map_err(cannot)?);
+    }
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        let os_name = entry.file_name();
+        let Some(name) = os_name.to_str() else {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) || is_plan_file(&os_name.to_string_lossy()) {
+                let key = format!("{prefix}{}", os_name.to_string_lossy());
+                return Err(Error::io("the name is not UTF-8 text; rename it").in_file(key));
+            }
+            continue;
+        };
         if name.starts_with('.') || name == "node_modules" || name == "target" {
             continue;
         }
-        if path.is_dir() {
-            walk(root, &path, files)?;
-        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| PLAN_EXTENSIONS.contains(&e)) {
-            let rel = path.strip_prefix(root).unwrap_or(&path);
-            let key = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            files.insert(key.clone(), read_text(&path).map_err(|e| e.in_file(key))?);
+        let key = format!("{prefix}{name}");
+        let path = entry.path();
+        // Not `metadata`: that follows links, and a link must not lead the walk out of the plan.
+        let kind = std::fs::symlink_metadata(&path).map_err(|e| Error::io(format!("cannot read: {e}")).in_file(key.clone()))?.file_type();
+        if kind.is_dir() {
+            walk(root, &path, &format!("{key}/"), depth + 1, files)?;
+        } else if kind.is_symlink() {
+            let target = std::fs::canonicalize(&path).ok();
+            let meta = target.as_deref().and_then(|t| std::fs::metadata(t).ok());
+            if meta.as_ref().is_some_and(std::fs::Metadata::is_dir) {
+                return Err(
+                    Error::io("a link to a folder, which the plan reader does not follow; put the folder itself in the plan").in_file(key)
+                );
+            }
+            if !is_plan_file(name) {
+                continue;
+            }
+            match (target, meta) {
+                (Some(t), Some(m)) if t.starts_with(root) && m.is_file() => {
+                    let text = read_text(&t).map_err(|e| e.in_file(key.clone()))?;
+                    files.insert(key, text);
+                }
+                (Some(t), Some(_)) if t.starts_with(root) => return Err(not_regular(key)),
+                (Some(_), Some(_)) => {
+                    return Err(Error::io("a link that leads outside the plan folder, which the plan reader does not follow").in_file(key));
+                }
+                _ => return Err(Error::io("a link that leads nowhere (its target does not exist)").in_file(key)),
+            }
+        } else if is_plan_file(name) {
+            if !kind.is_file() {
+                return Err(not_regular(key));
+            }
+            let text = read_text(&path).map_err(|e| e.in_file(key.clone()))?;
+            files.insert(key, text);
         }
     }
     Ok(())
 }
 
-/// Reads one UTF-8 text file with a size limit.
+fn not_regular(key: String) -> Error {
+    Error::io("not a regular file (a pipe, socket or device), which the plan reader does not open").in_file(key)
+}
+
+/// Reads one UTF-8 text file of at most [`MAX_FILE_BYTES`], without a UTF-8 byte-order mark.
+///
+/// # Errors
+/// An io error naming the file when it cannot be read, is not a regular file (a folder, pipe or
+/// device), is larger than the limit, or is not UTF-8 (with the line and column of the first
+/// byte that is not).
 pub fn read_text(path: &Path) -> Result<String> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(format!("cannot read `{}`: {e}", path.display())))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Error::io(format!("`{}` is larger than the limit of {} MiB", path.display(), MAX_FILE_BYTES >> 20)));
+    let shown = path.display().to_string();
+    let io = |m: String| Error::io(m).in_file(shown.clone());
+    let meta = std::fs::metadata(path).map_err(|e| io(format!("cannot read the file: {e}")))?;
+    if !meta.is_file() {
+        return Err(io("not a regular file (a folder, pipe, socket or device)".into()));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(format!("cannot read `{}`: {e}", path.display())))?;
-    String::from_utf8(bytes)
-        .map_err(|e| Error::io(format!("`{}` is not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to())))
+    let too_big =
+        |len: u64| io(format!("the file ({} MiB) is larger than the limit of {} MiB", len.div_ceil(1 << 20), MAX_FILE_BYTES >> 20));
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| io(format!("cannot read the file: {e}")))?;
+    let mut bytes = Vec::new();
+    // The size may change after `metadata`: never read more than the limit and one byte.
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| io(format!("cannot read the file: {e}")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
+    decode(bytes).map_err(|e| e.in_file(shown.clone()))
+}
+
+/// UTF-8 text without a byte-order mark, or an io error at the line and column of the first
+/// byte that is not UTF-8.
+pub(crate) fn decode(bytes: Vec<u8>) -> Result<String> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(without_bom(text)),
+        Err(e) => {
+            let bytes = e.as_bytes();
+            if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+                return Err(Error::io("the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8").at(1, 1));
+            }
+            let valid = e.utf8_error().valid_up_to();
+            let before = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+            let (line, column) = crate::error::line_column(before, before.len());
+            let byte = bytes.get(valid).copied().unwrap_or_default();
+            Err(Error::io(format!("the file is not UTF-8 text (byte 0x{byte:02x} at line {line}, column {column}); save it as UTF-8"))
+                .at(line, column))
+        }
+    }
+}
+
+/// The text without a leading UTF-8 byte-order mark.
+pub(crate) fn without_bom(mut text: String) -> String {
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    text
+}
+
+/// Every file of a plan without a leading UTF-8 byte-order mark, whoever read it.
+pub(crate) fn without_boms(mut files: PlanFiles) -> PlanFiles {
+    for text in files.values_mut() {
+        if text.starts_with('\u{feff}') {
+            *text = without_bom(std::mem::take(text));
+        }
+    }
+    files
 }
 
 /// Joins `base` (a file path inside the plan) with a relative `target`, resolving `.` and `..`.

@@ -22,7 +22,7 @@ pub use budget::{MeteredAllocator, Stop};
 pub use data::{AssignmentUpdate, MAX_ROWS, Observation, Observations};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use eval::{Assessment, Query};
-pub use files::{PlanFiles, read_text};
+pub use files::{MAX_FILE_BYTES, PlanFiles, read_text};
 pub use model::{AssignmentStatus, Gender, Language, PeerStats, PeriodValue};
 pub use plan::{Assignment, Comparison, Direction, Goal, GoalIndicator, Indicator, Level, Plan, Scale};
 pub use render::{Format, render};

@@ -433,7 +433,7 @@ impl Plan {
     /// references to missing goals or indicators, parent cycles, an empty scale, a missing rule
     /// script or a param the rule does not read; a rule error for a script that does not compile.
     pub fn from_files(files: PlanFiles) -> Result<Plan> {
-        let files = Arc::new(files);
+        let files = Arc::new(files::without_boms(files));
         let text = files.get(PLAN_FILE).ok_or_else(|| Error::plan("the plan has no `plan.toml`").in_file(PLAN_FILE))?;
         if text.trim().is_empty() {
             return Err(Error::plan("`plan.toml` is empty").in_file(PLAN_FILE).at(1, 1));
@@ -452,15 +452,15 @@ impl Plan {
     /// The observations shipped in the plan's `data/` folder (CSV and JSON files), if any.
     ///
     /// # Errors
-    /// A data error naming the file and row of the first bad row.
+    /// A data error naming the file and row of the first bad row, or of a row that two files
+    /// (or one file twice) hold, naming both files and rows.
     pub fn bundled_data(&self) -> Result<crate::Observations> {
-        let mut obs = crate::Observations::default();
-        for (path, text) in self.files.iter().filter(|(p, _)| p.starts_with("data/")) {
-            if path.ends_with(".csv") || path.ends_with(".json") {
-                obs.merge(crate::Observations::parse(text, path)?);
-            }
-        }
-        Ok(obs)
+        let is_data = |p: &str| {
+            let lower = p.to_ascii_lowercase();
+            p.starts_with("data/") && (lower.ends_with(".csv") || lower.ends_with(".json"))
+        };
+        let parts = self.files.iter().filter(|(p, _)| is_data(p)).map(|(path, text)| crate::Observations::parse(text, path));
+        crate::Observations::combine(parts.collect::<Result<Vec<_>>>()?)
     }
 
     /// The plan's files (plan.toml, scripts, data, tests) as loaded.

@@ -186,6 +186,7 @@ pub fn run_rule_tests(path: impl AsRef<Path>) -> Result<TestReport> {
 pub fn run_rule_tests_in(files: &PlanFiles) -> Result<TestReport> {
     let mut report = TestReport::default();
     let mut reached = BTreeMap::new();
+    let files = &files::without_boms(files.clone());
     let plan = if files.contains_key("plan.toml") { Some(Plan::from_files(files.clone())?) } else { None };
     let mut any = false;
     for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".test.toml")) {
@@ -227,8 +228,12 @@ fn collect_tests(path: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
         if name.starts_with('.') || name == "node_modules" || name == "target" {
             continue;
         }
-        if p.is_dir() {
+        // Not `is_dir`: that follows links, and a link to `/` would walk the whole disk.
+        let kind = std::fs::symlink_metadata(&p).map_err(|e| Error::io(format!("cannot read `{}`: {e}", p.display())))?.file_type();
+        if kind.is_dir() {
             collect_tests(&p, out)?;
+        } else if kind.is_symlink() && p.is_dir() {
+            return Err(Error::io("a link to a folder, which the test runner does not follow").in_file(p.display().to_string()));
         } else if name.ends_with(".test.toml") {
             out.push(p);
         }

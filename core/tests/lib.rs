@@ -12,6 +12,7 @@ mod assess;
 mod bad_input;
 mod common;
 mod conformance;
+mod hostile_data;
 mod hostile_rules;
 mod properties;
 mod required;
