@@ -197,8 +197,25 @@ pub(crate) struct Finite(pub(crate) f64);
 
 impl<'de> Deserialize<'de> for Finite {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let x = f64::deserialize(d)?;
-        if x.is_finite() { Ok(Finite(x)) } else { Err(serde::de::Error::custom(format!("`{}` is not a finite number", toml_number(x)))) }
+        // The check runs inside the visitor, so that toml places the error at the number even
+        // as an element of an array (an error raised after `f64::deserialize` gets the array's).
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Finite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a finite number")
+            }
+            fn visit_f64<E: serde::de::Error>(self, x: f64) -> Result<Finite, E> {
+                if x.is_finite() { Ok(Finite(x)) } else { Err(E::custom(format!("`{}` is not a finite number", toml_number(x)))) }
+            }
+            fn visit_i64<E: serde::de::Error>(self, x: i64) -> Result<Finite, E> {
+                Ok(Finite(x as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, x: u64) -> Result<Finite, E> {
+                Ok(Finite(x as f64))
+            }
+        }
+        d.deserialize_f64(Visitor)
     }
 }
 
