@@ -277,16 +277,19 @@ fn collect_tests(path: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
         return Ok(());
     }
     let entries = std::fs::read_dir(path).map_err(|e| Error::io(format!("cannot read `{}`: {e}", path.display())))?;
-    let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
+    // The entry's own type, not its target's: a linked folder is not walked (a link to `.` or
+    // `/` would walk forever or the whole disk); a linked file is read when it is a regular file;
+    // a FIFO or device named `*.test.toml` is never opened.
+    let mut paths: Vec<_> = entries.filter_map(|e| e.ok().and_then(|e| Some((e.path(), e.file_type().ok()?)))).collect();
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
+    for (p, kind) in paths {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if name.starts_with('.') || name == "node_modules" || name == "target" {
             continue;
         }
-        if p.is_dir() {
+        if kind.is_dir() {
             collect_tests(&p, out)?;
-        } else if name.ends_with(".test.toml") {
+        } else if name.ends_with(".test.toml") && (kind.is_file() || (kind.is_symlink() && p.is_file())) {
             out.push(p);
         }
     }
@@ -888,7 +891,7 @@ impl Plan {
             }
         }
         let reached = status_at(hi)?;
-        let shown = rules::format_number(Some(hi), ind.decimals.map(|d| d + 1).or(Some(2)), lang);
+        let shown = rules::format_number(Some(hi), ind.decimals.map(|d| d.saturating_add(1)).or(Some(2)), lang);
         let unit = if ind.unit.is_empty() { String::new() } else { format!(" {}", ind.unit) };
         Ok(Required {
             status: now.clone(),

@@ -2,8 +2,8 @@
 //! strict, every status known, `decimals` bounded, and loading linear in the plan's size. Each
 //! error names its file, line and column.
 
-use crate::common::{assert_at, assert_message, csv, evaluate, plan, plan_error};
-use attain_core::{ErrorKind, Format, Gender, PlanFiles, render};
+use crate::common::{assert_at, assert_message, csv, evaluate, plan, plan_error, repo_root};
+use attain_core::{ErrorKind, Format, Gender, Plan, PlanFiles, render};
 
 const HEAD: &str = "[plan]\nid = \"x\"\ntitle = \"X\"\n";
 const IND_A: &str = "[[indicator]]\nid = \"A\"\ntitle = \"A\"\n";
@@ -329,4 +329,55 @@ fn case_lines_are_right_in_a_large_test_file() {
     assert_eq!(report.passed, 2000);
     assert_eq!(report.cases[1999].line, 1999 * 6 + 1);
     assert_eq!(report.cases[0].line, 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_test_walk_does_not_follow_linked_folders() {
+    // `loop -> .` was walked again and again (the same tests collected at every level, until the
+    // path was too long); a linked file that is a regular file is still read.
+    let dir = std::env::temp_dir().join(format!("attain-hostile-plan-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("tests")).unwrap();
+    std::fs::write(dir.join("tests/a.test.toml"), format!("{CASE}value = 1\ntarget = 1\nexpect = \"attained\"\n")).unwrap();
+    std::os::unix::fs::symlink(".", dir.join("tests/loop")).unwrap();
+    std::os::unix::fs::symlink("/", dir.join("tests/root")).unwrap();
+    std::os::unix::fs::symlink(dir.join("tests/a.test.toml"), dir.join("tests/b.test.toml")).unwrap();
+    let report = attain_core::run_rule_tests(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    let report = report.unwrap();
+    let files: Vec<&str> = report.cases.iter().map(|c| c.file.rsplit('/').next().unwrap_or("")).collect();
+    assert_eq!(files, ["a.test.toml", "b.test.toml"]);
+    assert_eq!((report.passed, report.failed), (2, 0));
+}
+
+#[test]
+fn the_plan_loader_s_fuzz_seeds_load_or_fail_with_their_place() {
+    // The seeds of fuzz/fuzz_targets/plan_loader.rs, run as that target runs them: the two valid
+    // plans load, evaluate and render; every other seed is a plan error at a line and column.
+    let dir = repo_root().join("fuzz/seeds/plan_loader");
+    let mut seeds: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    seeds.sort();
+    assert!(seeds.len() >= 15, "{} seeds", seeds.len());
+    let data = csv("indicator,entity,period,gender,value\nA,1,2022,T,5\nA,0000,2022,T,4\nB,1,2021,T,3\nB,1,2022,T,2\n");
+    for seed in seeds {
+        let name = seed.file_name().unwrap().to_string_lossy().to_string();
+        let files = PlanFiles::from([
+            ("plan.toml".to_string(), std::fs::read_to_string(&seed).unwrap()),
+            ("rules/r.rhai".to_string(), "if value == () { no_data() } else { attained() }".to_string()),
+        ]);
+        match Plan::from_files(files) {
+            Ok(plan) => {
+                assert!(["valid.toml", "chain_400.toml"].contains(&name.as_str()), "{name} loaded");
+                let report = evaluate(&plan, &data, "1", "2022");
+                assert!(report.goals.iter().all(|g| g.status == "attained"), "{name}: {:?}", report.goals.first());
+                let _ = (render(&report, Format::Html), render(&report, Format::Markdown));
+            }
+            Err(e) => {
+                assert!(!["valid.toml", "chain_400.toml"].contains(&name.as_str()), "{name}: {e}");
+                assert_eq!((e.kind(), e.file()), (ErrorKind::Plan, Some("plan.toml")), "{name}: {e}");
+                assert!(e.line().is_some() && e.column().is_some(), "{name}: {e}");
+            }
+        }
+    }
 }
