@@ -381,3 +381,14 @@ fn the_plan_loader_s_fuzz_seeds_load_or_fail_with_their_place() {
         }
     }
 }
+
+#[test]
+fn deeply_nested_params_are_an_error_not_a_stack_overflow() {
+    for (open, close) in [("[", "]"), ("{ a = ", " }")] {
+        let depth = 50_000;
+        let text = with_head(&format!("{IND_A}rule = \"r.rhai\"\nparams = {{ bands = {}1{} }}\n", open.repeat(depth), close.repeat(depth)));
+        let e = plan_error(&text, &[("r.rhai", "let b = params.bands; no_data()")]);
+        assert_eq!((e.kind(), e.file(), e.line()), (ErrorKind::Plan, Some("plan.toml"), Some(8)), "{e}");
+        assert_message(&e, "recursion");
+    }
+}
