@@ -94,14 +94,42 @@ struct RawGoal {
     #[serde(default)]
     key_figures: Vec<Spanned<String>>,
     aggregate: Option<Spanned<String>>,
-    params: Option<Spanned<toml::Table>>,
+    params: Option<Spanned<RawParams>>,
+}
+
+/// A goal's link to an indicator: `"I"`, or `{ id = "I", weight = 2 }` with no other key (an
+/// untagged enum let a misspelt `wieght` pass as weight 1).
+enum RawIndicatorRef {
+    Id(String),
+    Weighted(RawWeighted),
 }
 
 #[derive(Deserialize)]
-#[serde(untagged)]
-enum RawIndicatorRef {
-    Id(String),
-    Weighted { id: String, weight: Option<f64> },
+#[serde(deny_unknown_fields)]
+struct RawWeighted {
+    id: String,
+    weight: Option<f64>,
+}
+
+impl<'de> Deserialize<'de> for RawIndicatorRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawIndicatorRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an indicator id or a table `{ id = \"…\", weight = … }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawIndicatorRef, E> {
+                Ok(RawIndicatorRef::Id(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawIndicatorRef, A::Error> {
+                // The table's keys go through the derived struct, so an unknown key is refused
+                // at the key itself.
+                RawWeighted::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(RawIndicatorRef::Weighted)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Deserialize)]
@@ -116,10 +144,10 @@ struct RawIndicator {
     #[serde(default)]
     gender: bool,
     rule: Option<Spanned<String>>,
-    params: Option<Spanned<toml::Table>>,
+    params: Option<Spanned<RawParams>>,
     targets: Option<Spanned<BTreeMap<String, f64>>>,
     max_age: Option<u32>,
-    decimals: Option<u32>,
+    decimals: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize)]
@@ -138,6 +166,87 @@ struct RawAssignment {
     text: String,
     #[serde(default)]
     boards: Vec<String>,
+}
+
+/// Most decimals an indicator may ask reports to show (`decimals`): an f64 holds about 15
+/// significant digits, and the formatter is given no more than it can say.
+pub(crate) const MAX_DECIMALS: u32 = 12;
+
+/// Largest weight of an indicator in a goal (and of a part in an aggregation test case): any
+/// number of parts at this weight still sums to a finite number, and a weight of 10⁶ against 1 is
+/// already more than any plan means.
+pub(crate) const MAX_WEIGHT: f64 = 1e6;
+
+/// A number as TOML spells it (`nan`, `inf`, `-inf`, else as Rust prints it).
+pub(crate) fn toml_number(x: f64) -> String {
+    if x.is_nan() {
+        "nan".into()
+    } else if x.is_infinite() {
+        if x > 0.0 { "inf".into() } else { "-inf".into() }
+    } else if x != 0.0 && !(1e-6..1e16).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        x.to_string()
+    }
+}
+
+/// An f64 that must be finite: NaN and infinities are refused where they stand (toml gives the
+/// error the value's span, so it names file, line and column).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Finite(pub(crate) f64);
+
+impl<'de> Deserialize<'de> for Finite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // The check runs inside the visitor, so that toml places the error at the number even
+        // as an element of an array (an error raised after `f64::deserialize` gets the array's).
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Finite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a finite number")
+            }
+            fn visit_f64<E: serde::de::Error>(self, x: f64) -> Result<Finite, E> {
+                if x.is_finite() { Ok(Finite(x)) } else { Err(E::custom(format!("`{}` is not a finite number", toml_number(x)))) }
+            }
+            fn visit_i64<E: serde::de::Error>(self, x: i64) -> Result<Finite, E> {
+                Ok(Finite(x as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, x: u64) -> Result<Finite, E> {
+                Ok(Finite(x as f64))
+            }
+        }
+        d.deserialize_f64(Visitor)
+    }
+}
+
+/// A TOML value (a param) in which every float, however deeply nested, is finite.
+#[derive(Debug, Clone)]
+pub(crate) struct FiniteValue(pub(crate) toml::Value);
+
+impl<'de> Deserialize<'de> for FiniteValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fn first_non_finite(v: &toml::Value) -> Option<f64> {
+            match v {
+                toml::Value::Float(x) if !x.is_finite() => Some(*x),
+                toml::Value::Array(a) => a.iter().find_map(first_non_finite),
+                toml::Value::Table(t) => t.values().find_map(first_non_finite),
+                _ => None,
+            }
+        }
+        let v = toml::Value::deserialize(d)?;
+        match first_non_finite(&v) {
+            None => Ok(FiniteValue(v)),
+            Some(x) => Err(serde::de::Error::custom(format!("`{}` is not a finite number", toml_number(x)))),
+        }
+    }
+}
+
+/// Params as written: any keys (the rule decides which it reads), finite numbers only.
+pub(crate) type RawParams = BTreeMap<String, FiniteValue>;
+
+/// The params as the rules take them.
+pub(crate) fn params_table(raw: RawParams) -> toml::Table {
+    raw.into_iter().map(|(k, v)| (k, v.0)).collect()
 }
 
 /// A level of the plan's scale, ordered best first.
@@ -612,7 +721,7 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
         let (params_toml, params_span) = match ri.params {
             Some(p) => {
                 let span = p.span();
-                (p.into_inner(), span)
+                (params_table(p.into_inner()), span)
             }
             None => (toml::Table::new(), rule_span.clone()),
         };
@@ -636,6 +745,13 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
         });
         let _ = ri.description;
         let unit = ri.unit.unwrap_or_default();
+        let decimals = match ri.decimals {
+            None => None,
+            Some(d) if *d.get_ref() <= MAX_DECIMALS => Some(d.into_inner()),
+            Some(d) => {
+                return Err(spanned_err(text, d.span(), format!("decimals `{}` is more than {MAX_DECIMALS}", d.get_ref())));
+            }
+        };
         let params = rules::params_to_dynamic(&params_toml).into_shared();
         let native = if rules::is_std_rule(&rule.id) { crate::native::StdRule::new(&rule.id, &params) } else { None };
         indicators.push(Indicator {
@@ -650,7 +766,7 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
             source_url,
             targets,
             max_age: ri.max_age.unwrap_or(max_age),
-            decimals: ri.decimals,
+            decimals,
             params,
             params_toml,
             rule,
@@ -665,8 +781,10 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
             return Err(spanned_err(text, g.id.span(), format!("goal `{}` is defined twice", g.id.get_ref())));
         }
     }
-    // Where each goal's id stands, for cycle errors found after the goals are built.
-    let goal_spans: Vec<(usize, usize)> = raw.goals.iter().map(|g| crate::error::line_column(text, g.id.span().start)).collect();
+    // Where each goal's id stands, for cycle errors found after the goals are built (turned into
+    // a line and column only for the goal named in an error: doing it for every goal made
+    // loading quadratic in the plan's size).
+    let goal_spans: Vec<usize> = raw.goals.iter().map(|g| g.id.span().start).collect();
     let mut goals = Vec::new();
     for g in raw.goals {
         if let Some(p) = &g.parent {
@@ -683,13 +801,17 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
         for r in &g.indicators {
             let (id, weight) = match r.get_ref() {
                 RawIndicatorRef::Id(id) => (id.clone(), 1.0),
-                RawIndicatorRef::Weighted { id, weight } => (id.clone(), weight.unwrap_or(1.0)),
+                RawIndicatorRef::Weighted(w) => (w.id.clone(), w.weight.unwrap_or(1.0)),
             };
             if !indicator_index.contains_key(&id) {
                 return Err(spanned_err(text, r.span(), format!("goal `{}` links indicator `{id}`, which is not defined", g.id.get_ref())));
             }
-            if !weight.is_finite() || weight < 0.0 {
-                return Err(spanned_err(text, r.span(), format!("weight of `{id}` must be a number ≥ 0")));
+            if !(weight.is_finite() && weight > 0.0 && weight <= MAX_WEIGHT) {
+                return Err(spanned_err(
+                    text,
+                    r.span(),
+                    format!("weight of `{id}` is `{}`; a weight is a number above 0 and at most {MAX_WEIGHT}", toml_number(weight)),
+                ));
             }
             if !seen.insert(id.clone()) {
                 return Err(spanned_err(text, r.span(), format!("goal `{}` links indicator `{id}` twice", g.id.get_ref())));
@@ -713,7 +835,7 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
         let (params_toml, params_span) = match g.params {
             Some(p) => {
                 let span = p.span();
-                (p.into_inner(), span)
+                (params_table(p.into_inner()), span)
             }
             None => (toml::Table::new(), agg_span),
         };
@@ -735,7 +857,7 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
             aggregate,
         });
     }
-    let goal_order = children_first(&goals, &goal_ids, &goal_spans)?;
+    let goal_order = children_first(&goals, &goal_ids, text, &goal_spans)?;
 
     // Assignments.
     let mut assignments = Vec::new();
@@ -776,25 +898,43 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
     })
 }
 
-fn children_first(goals: &[Goal], ids: &HashMap<String, usize>, spans: &[(usize, usize)]) -> Result<Vec<usize>> {
-    // Depth of each goal along its parent chain; a chain that revisits a goal is a cycle.
-    let mut depth = vec![0usize; goals.len()];
-    for (i, g) in goals.iter().enumerate() {
-        let mut seen = vec![i];
-        let mut cur = g.parent.as_ref();
-        while let Some(p) = cur {
-            let j = ids[p];
-            if seen.contains(&j) {
-                let names: Vec<String> = seen.iter().map(|&k| format!("`{}`", goals[k].id)).collect();
-                let (line, col) = spans[i];
+fn children_first(goals: &[Goal], ids: &HashMap<String, usize>, text: &str, spans: &[usize]) -> Result<Vec<usize>> {
+    // Depth of each goal along its parent chain (1 = a top goal), each found once: a walk up
+    // from a goal stops at the first goal whose depth is known, so the whole pass is linear in
+    // the number of goals however long the chains are. A walk that meets a goal on its own path
+    // is a cycle; goals are walked in file order, so the cycle is named from the first goal
+    // (in file order) whose chain has one, as a full walk from every goal would name it.
+    const UNKNOWN: usize = 0;
+    let mut depth = vec![UNKNOWN; goals.len()];
+    let mut on_path = vec![false; goals.len()];
+    let mut path: Vec<usize> = Vec::new();
+    for i in 0..goals.len() {
+        if depth[i] != UNKNOWN {
+            continue;
+        }
+        path.clear();
+        let mut cur = Some(i);
+        let mut above = 0;
+        while let Some(j) = cur {
+            if depth[j] != UNKNOWN {
+                above = depth[j];
+                break;
+            }
+            if on_path[j] {
+                let names: Vec<String> = path.iter().map(|&k| format!("`{}`", goals[k].id)).collect();
+                let (line, col) = crate::error::line_column(text, spans[i]);
                 return Err(Error::plan(format!("goal parents form a cycle: {} → `{}`", names.join(" → "), goals[j].id))
                     .in_file(PLAN_FILE)
                     .at(line.max(1), col.max(1)));
             }
-            seen.push(j);
-            cur = goals[j].parent.as_ref();
+            on_path[j] = true;
+            path.push(j);
+            cur = goals[j].parent.as_ref().and_then(|p| ids.get(p).copied());
         }
-        depth[i] = seen.len();
+        for (k, &j) in path.iter().rev().enumerate() {
+            depth[j] = above.saturating_add(k + 1);
+            on_path[j] = false;
+        }
     }
     let mut order: Vec<usize> = (0..goals.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(depth[i]));

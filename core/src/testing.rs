@@ -1,11 +1,12 @@
 //! Rule tests (`*.test.toml`), property checks, explanations and required values.
 
 use crate::data::{AssignmentUpdate, Observation, Observations};
+use crate::error::line_column;
 use crate::error::{Error, ErrorKind, Result};
 use crate::eval::{Gathered, Query};
 use crate::files::{self, PlanFiles};
-use crate::model::{Gender, Language, PeerStats, PeriodValue};
-use crate::plan::{Indicator, Plan};
+use crate::model::{AssignmentStatus, Gender, Language, PeerStats, PeriodValue};
+use crate::plan::{Finite, Indicator, MAX_WEIGHT, Plan, RawParams, params_table, toml_number};
 use crate::report::{GoalResult, IndicatorResult};
 use crate::rules::{self, IndicatorContext, Inputs};
 use serde::{Deserialize, Serialize};
@@ -25,42 +26,52 @@ struct TestFile {
     plan_case: Vec<Spanned<PlanCase>>,
 }
 
+// Every number of a test case is `Finite` (NaN and infinities refused where they stand), every
+// inline table strict, and every status checked against the scale before a case runs.
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RuleCase {
     name: String,
     rule: String,
     #[serde(default)]
-    params: toml::Table,
+    params: RawParams,
     direction: Option<String>,
     unit: Option<String>,
-    value: Option<f64>,
-    target: Option<f64>,
+    value: Option<Finite>,
+    target: Option<Finite>,
     #[serde(default)]
-    targets: BTreeMap<String, f64>,
-    previous: Option<f64>,
+    targets: BTreeMap<String, Finite>,
+    previous: Option<Finite>,
     #[serde(default)]
-    history: Vec<PeriodValue>,
-    national: Option<f64>,
+    history: Vec<HistoryInput>,
+    national: Option<Finite>,
     peers: Option<PeersInput>,
-    percentile: Option<f64>,
-    women: Option<f64>,
-    men: Option<f64>,
+    percentile: Option<Finite>,
+    women: Option<Finite>,
+    men: Option<Finite>,
     period: Option<String>,
-    expect: String,
+    expect: Spanned<String>,
     expect_reason_contains: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct HistoryInput {
+    period: String,
+    value: Finite,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PeersInput {
-    mean: Option<f64>,
-    median: Option<f64>,
-    min: Option<f64>,
-    max: Option<f64>,
+    mean: Option<Finite>,
+    median: Option<Finite>,
+    min: Option<Finite>,
+    max: Option<Finite>,
     count: Option<usize>,
     #[serde(default)]
-    values: Vec<f64>,
+    values: Vec<Finite>,
 }
 
 #[derive(Deserialize)]
@@ -69,14 +80,14 @@ struct AggregateCase {
     name: String,
     rule: String,
     #[serde(default)]
-    params: toml::Table,
+    params: RawParams,
     #[serde(default)]
     indicators: Vec<AggItem>,
     #[serde(default)]
     assignments: Vec<AggItem>,
     #[serde(default)]
     children: Vec<AggItem>,
-    expect: String,
+    expect: Spanned<String>,
     expect_reason_contains: Option<String>,
 }
 
@@ -84,11 +95,11 @@ struct AggregateCase {
 #[serde(deny_unknown_fields)]
 struct AggItem {
     id: Option<String>,
-    status: String,
-    weight: Option<f64>,
+    status: Spanned<String>,
+    weight: Option<Spanned<Finite>>,
     improving: Option<bool>,
-    value: Option<f64>,
-    target: Option<f64>,
+    value: Option<Finite>,
+    target: Option<Finite>,
 }
 
 #[derive(Deserialize)]
@@ -99,15 +110,61 @@ struct PlanCase {
     period: Option<String>,
     data: Option<String>,
     #[serde(default)]
-    observations: Vec<Observation>,
+    observations: Vec<ObservationInput>,
     #[serde(default)]
-    assignments: Vec<AssignmentUpdate>,
+    assignments: Vec<AssignmentInput>,
     #[serde(default)]
-    expect_indicators: BTreeMap<String, String>,
+    expect_indicators: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
-    expect_goals: BTreeMap<String, String>,
+    expect_goals: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
     expect_reasons_contain: BTreeMap<String, String>,
+}
+
+/// An observation as a plan case writes it: the fields of [`Observation`], none other.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ObservationInput {
+    indicator: String,
+    entity: String,
+    period: String,
+    gender: Gender,
+    value: Option<Finite>,
+    missing: Option<String>,
+    count: Option<u32>,
+    source: Option<String>,
+}
+
+impl From<&ObservationInput> for Observation {
+    fn from(o: &ObservationInput) -> Observation {
+        Observation {
+            indicator: o.indicator.clone(),
+            entity: o.entity.clone(),
+            period: o.period.clone(),
+            gender: o.gender,
+            value: o.value.map(|v| v.0),
+            missing: o.missing.clone(),
+            count: o.count,
+            source: o.source.clone(),
+        }
+    }
+}
+
+/// A follow-up as a plan case writes it: the fields of [`AssignmentUpdate`], none other.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AssignmentInput {
+    assignment: String,
+    period: String,
+    status: AssignmentStatus,
+    #[serde(default)]
+    comment: String,
+}
+
+impl From<&AssignmentInput> for AssignmentUpdate {
+    fn from(a: &AssignmentInput) -> AssignmentUpdate {
+        AssignmentUpdate { assignment: a.assignment.clone(), period: a.period.clone(), status: a.status, comment: a.comment.clone() }
+    }
 }
 
 /// The outcome of one test case.
@@ -221,20 +278,21 @@ fn collect_tests(path: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
         return Ok(());
     }
     let entries = std::fs::read_dir(path).map_err(|e| Error::io(format!("cannot read `{}`: {e}", path.display())))?;
-    let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
+    // The entry's own type, not its target's: a linked folder is not walked (a link to `.` or
+    // `/` would walk forever or the whole disk); a linked file is read when it is a regular file;
+    // a FIFO or device named `*.test.toml` is never opened.
+    let mut paths: Vec<_> = entries.filter_map(|e| e.ok().and_then(|e| Some((e.path(), e.file_type().ok()?)))).collect();
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
+    for (p, kind) in paths {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if name.starts_with('.') || name == "node_modules" || name == "target" {
             continue;
         }
-        // Not `is_dir`: that follows links, and a link to `/` would walk the whole disk.
-        let kind = std::fs::symlink_metadata(&p).map_err(|e| Error::io(format!("cannot read `{}`: {e}", p.display())))?.file_type();
         if kind.is_dir() {
             collect_tests(&p, out)?;
         } else if kind.is_symlink() && p.is_dir() {
             return Err(Error::io("a link to a folder, which the test runner does not follow").in_file(p.display().to_string()));
-        } else if name.ends_with(".test.toml") {
+        } else if name.ends_with(".test.toml") && (kind.is_file() || (kind.is_symlink() && p.is_file())) {
             out.push(p);
         }
     }
@@ -267,7 +325,11 @@ fn run_file(
     let _ = tf.language;
     let mut names = BTreeSet::new();
     let levels: BTreeSet<String> = plan.scale.levels.iter().map(|l| l.id.clone()).chain(["no_data".to_string()]).collect();
-    let line_of = |span: std::ops::Range<usize>| crate::error::line_column(text, span.start).0;
+    check_statuses(plan, &tf, text, file)?;
+    // Line starts, so that each case's line is a binary search (a line count from the start of
+    // the file for every case made a large test file quadratic).
+    let line_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let line_of = |span: std::ops::Range<usize>| line_starts.partition_point(|&start| start <= span.start).max(1);
     let dup = |name: &str, line: usize| Error::new(ErrorKind::Test, format!("case name `{name}` is used twice")).in_file(file).at(line, 1);
     for c in &tf.case {
         let line = line_of(c.span());
@@ -285,7 +347,7 @@ fn run_file(
             }
             Err(e) => (format!("error: {}", e.message()), None),
         };
-        report.cases.push(compare(file, line, &c.name, &rule.id, &c.expect, c.expect_reason_contains.as_deref(), got, reason));
+        report.cases.push(compare(file, line, &c.name, &rule.id, c.expect.get_ref(), c.expect_reason_contains.as_deref(), got, reason));
     }
     for c in &tf.aggregate_case {
         let line = line_of(c.span());
@@ -303,7 +365,7 @@ fn run_file(
             }
             Err(e) => (format!("error: {}", e.message()), None),
         };
-        report.cases.push(compare(file, line, &c.name, &rule.id, &c.expect, c.expect_reason_contains.as_deref(), got, reason));
+        report.cases.push(compare(file, line, &c.name, &rule.id, c.expect.get_ref(), c.expect_reason_contains.as_deref(), got, reason));
     }
     for c in &tf.plan_case {
         let line = line_of(c.span());
@@ -312,6 +374,47 @@ fn run_file(
             return Err(dup(&c.name, line));
         }
         report.cases.extend(run_plan_case(plan, c, file, line)?);
+    }
+    Ok(())
+}
+
+/// Every status a test file expects or states (`expect`, an aggregation part's `status`, a plan
+/// case's `expect_indicators` and `expect_goals`) is a level of the plan's scale, `no_data` or
+/// `error`, and every weight of a part is in range: a typo is an error where it stands, not a
+/// case that can never pass (or a part silently left without a score).
+fn check_statuses(plan: &Plan, tf: &TestFile, text: &str, file: &str) -> Result<()> {
+    let known: Vec<&str> = plan.scale.levels.iter().map(|l| l.id.as_str()).chain(["no_data", "error"]).collect();
+    let at = |span: std::ops::Range<usize>, msg: String| {
+        let (line, column) = line_column(text, span.start);
+        Error::new(ErrorKind::Test, msg).in_file(file).at(line, column)
+    };
+    let check = |s: &Spanned<String>| -> Result<()> {
+        if known.contains(&s.get_ref().as_str()) {
+            Ok(())
+        } else {
+            Err(at(s.span(), format!("unknown status `{}` (the scale's statuses are {})", s.get_ref(), known.join(", "))))
+        }
+    };
+    for c in &tf.case {
+        check(&c.get_ref().expect)?;
+    }
+    for c in &tf.aggregate_case {
+        let c = c.get_ref();
+        check(&c.expect)?;
+        for item in c.indicators.iter().chain(&c.assignments).chain(&c.children) {
+            check(&item.status)?;
+            if let Some(w) = &item.weight {
+                let x = w.get_ref().0;
+                if !(x > 0.0 && x <= MAX_WEIGHT) {
+                    return Err(at(w.span(), format!("weight `{}` is not above 0 and at most {MAX_WEIGHT}", toml_number(x))));
+                }
+            }
+        }
+    }
+    for c in &tf.plan_case {
+        for s in c.get_ref().expect_indicators.values().chain(c.get_ref().expect_goals.values()) {
+            check(s)?;
+        }
     }
     Ok(())
 }
@@ -327,7 +430,8 @@ fn compare(
     got: String,
     reason: Option<String>,
 ) -> CaseOutcome {
-    let status_ok = got == expect;
+    // A rule that raised an error comes back as `error: …`; `expect = "error"` expects just that.
+    let status_ok = got == expect || (expect == "error" && got.starts_with("error: "));
     let reason_ok = contains.is_none_or(|c| reason.as_deref().is_some_and(|r| r.contains(c)));
     let passed = status_ok && reason_ok;
     let expected = (!passed).then(|| match contains {
@@ -362,33 +466,37 @@ fn run_rule_case(plan: &Plan, rule: &rules::CompiledRule, c: &RuleCase) -> Resul
         Some("lower") => false,
         Some(other) => return Err(Error::new(ErrorKind::Test, format!("direction `{other}` is neither `higher` nor `lower`"))),
     };
-    let mut history = c.history.clone();
+    let f = |x: Option<Finite>| x.map(|x| x.0);
+    let mut history: Vec<PeriodValue> = c.history.iter().map(|h| PeriodValue { period: h.period.clone(), value: h.value.0 }).collect();
     if history.is_empty() {
-        if let Some(p) = c.previous {
+        if let Some(p) = f(c.previous) {
             history.push(PeriodValue { period: "previous".into(), value: p });
         }
     }
     let period = c.period.clone().unwrap_or_else(|| "2023".into());
-    let target = c.target.or_else(|| crate::plan::target_on_line(&c.targets, &period));
+    let case_targets: BTreeMap<String, f64> = c.targets.iter().map(|(p, v)| (p.clone(), v.0)).collect();
+    let target = f(c.target).or_else(|| crate::plan::target_on_line(&case_targets, &period));
     let inputs = Inputs {
-        value: c.value,
+        value: f(c.value),
         target,
-        previous: c.previous.or_else(|| history.last().map(|h| h.value)),
+        previous: f(c.previous).or_else(|| history.last().map(|h| h.value)),
         history,
-        national: c.national,
-        peers: c.peers.as_ref().map(|p| PeerStats::from_values(p.values.clone()).with_stated(p.mean, p.median, p.min, p.max, p.count)),
-        percentile: c.percentile,
-        women: c.women,
-        men: c.men,
+        national: f(c.national),
+        peers: c.peers.as_ref().map(|p| {
+            PeerStats::from_values(p.values.iter().map(|v| v.0).collect()).with_stated(f(p.mean), f(p.median), f(p.min), f(p.max), p.count)
+        }),
+        percentile: f(c.percentile),
+        women: f(c.women),
+        men: f(c.men),
         period,
     };
-    let params = rules::params_to_dynamic(&c.params);
+    let params = rules::params_to_dynamic(&params_table(c.params.clone()));
     let unit = c.unit.as_deref().unwrap_or("");
-    let (info, targets) = (rules::info_map("test", &c.name, unit), rules::targets_map(&c.targets));
+    let (info, targets) = (rules::info_map("test", &c.name, unit), rules::targets_map(&case_targets));
     let native = if rules::is_std_rule(&rule.id) { crate::native::StdRule::new(&rule.id, &params) } else { None };
     let ctx = IndicatorContext {
         higher_is_better: higher,
-        targets: &c.targets,
+        targets: &case_targets,
         unit,
         decimals: None,
         params: &params,
@@ -407,17 +515,18 @@ fn run_aggregate_case(plan: &Plan, rule: &rules::CompiledRule, c: &AggregateCase
             .enumerate()
             .map(|(i, it)| {
                 let id = it.id.clone().unwrap_or_else(|| format!("#{}", i + 1));
-                let score = plan.scale.level(&it.status).and_then(|l| l.score);
+                let score = plan.scale.level(it.status.get_ref()).and_then(|l| l.score);
+                let weight = it.weight.as_ref().map_or(1.0, |w| w.get_ref().0);
                 rules::Part {
-                    value: it.value,
-                    target: it.target,
+                    value: it.value.map(|v| v.0),
+                    target: it.target.map(|v| v.0),
                     improving: it.improving,
-                    ..rules::Part::new(rules::PartKind::Indicator, &id, &it.status, score, it.weight.unwrap_or(1.0))
+                    ..rules::Part::new(rules::PartKind::Indicator, &id, it.status.get_ref(), score, weight)
                 }
             })
             .collect()
     };
-    let params = rules::params_to_dynamic(&c.params);
+    let params = rules::params_to_dynamic(&params_table(c.params.clone()));
     let native = if rules::is_std_aggregation(&rule.id) { crate::native::StdAggregation::new(&rule.id, &params) } else { None };
     let (indicators, assignments, children) = (parts(&c.indicators), parts(&c.assignments), parts(&c.children));
     let input = rules::AggregationInput { indicators: &indicators, assignments: &assignments, children: &children, params: &params };
@@ -434,9 +543,11 @@ fn run_plan_case(plan: &Plan, c: &PlanCase, file: &str, line: usize) -> Result<V
                 .at(line, 1));
         }
     };
-    data.merge_checked(Observations::from_rows(c.observations.clone()).map_err(|e| e.in_file(file))?).map_err(|e| e.in_file(file))?;
+    let rows = c.observations.iter().map(Observation::from).collect();
+    data.merge_checked(Observations::from_rows(rows).map_err(|e| e.in_file(file))?).map_err(|e| e.in_file(file))?;
     let mut extra = Observations::default();
     for a in &c.assignments {
+        let a = AssignmentUpdate::from(a);
         extra.merge(Observations::from_json_value(&serde_json::json!({"assignments": [a]}), file)?);
     }
     data.merge(extra);
@@ -449,11 +560,11 @@ fn run_plan_case(plan: &Plan, c: &PlanCase, file: &str, line: usize) -> Result<V
     };
     for (id, expect) in &c.expect_indicators {
         let got = report.indicator(id, Gender::T).map(|r| (r.status.clone(), r.reason.clone()));
-        push(format!("indicator {id}"), expect, c.expect_reasons_contain.get(id).map(String::as_str), got);
+        push(format!("indicator {id}"), expect.get_ref(), c.expect_reasons_contain.get(id).map(String::as_str), got);
     }
     for (id, expect) in &c.expect_goals {
         let got = report.goal(id).map(|g| (g.status.clone(), g.reason.clone()));
-        push(format!("goal {id}"), expect, c.expect_reasons_contain.get(id).map(String::as_str), got);
+        push(format!("goal {id}"), expect.get_ref(), c.expect_reasons_contain.get(id).map(String::as_str), got);
     }
     if c.expect_goals.is_empty() && c.expect_indicators.is_empty() {
         return Err(Error::new(ErrorKind::Test, format!("plan case `{}` expects nothing", c.name)).in_file(file).at(line, 1));
@@ -783,7 +894,7 @@ impl Plan {
             }
         }
         let reached = status_at(hi)?;
-        let shown = rules::format_number(Some(hi), ind.decimals.map(|d| d + 1).or(Some(2)), lang);
+        let shown = rules::format_number(Some(hi), ind.decimals.map(|d| d.saturating_add(1)).or(Some(2)), lang);
         let unit = if ind.unit.is_empty() { String::new() } else { format!(" {}", ind.unit) };
         Ok(Required {
             status: now.clone(),

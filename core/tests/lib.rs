@@ -13,6 +13,7 @@ mod bad_input;
 mod common;
 mod conformance;
 mod hostile_data;
+mod hostile_plan;
 mod hostile_rules;
 mod properties;
 mod required;
