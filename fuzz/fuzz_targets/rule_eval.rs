@@ -5,6 +5,10 @@
 use attain_core::{Observations, Plan, PlanFiles, Query};
 use libfuzzer_sys::fuzz_target;
 
+// As every host does: the sandbox bounds a rule's memory through it.
+#[global_allocator]
+static ALLOCATOR: attain_core::MeteredAllocator = attain_core::MeteredAllocator;
+
 const PLAN: &str = r#"[plan]
 id = "f"
 title = "F"
@@ -40,4 +44,11 @@ fuzz_target!(|script: &str| {
     let report = plan.evaluate(&data, &Query::new("1", "2022")).expect("a query for a known entity and period");
     let s = report.indicators.iter().find(|r| r.id == "S").expect("S is in the report");
     assert_eq!(s.status, "not_attained", "another indicator's rule does not change S");
+    // Nothing a rule does outlives its evaluation: the same question gives the same report, unless
+    // a wall-clock limit (the one guard that depends on the machine) decided the first.
+    let timed = |r: &attain_core::Report| r.indicators.iter().any(|i| i.reason.contains("longer than the limit"));
+    let again = plan.evaluate(&data, &Query::new("1", "2022")).expect("the same query again");
+    if !timed(&report) && !timed(&again) {
+        assert_eq!(report, again, "a second evaluation of the same plan gives the same report");
+    }
 });
