@@ -53,6 +53,10 @@ lint: ## rustfmt and clippy with warnings as errors
 bench: ## criterion benchmarks of the core (see docs/benchmarks.md)
 	$(CARGO) bench -p attain-core
 
+.PHONY: fuzz
+fuzz: ## every fuzz target for FUZZ_SECONDS each (default 1800; not part of `make test`; docs/robustness.md)
+	bash scripts/fuzz.sh
+
 .PHONY: clean
 clean: ## remove build output
 	$(CARGO) clean

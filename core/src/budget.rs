@@ -172,6 +172,17 @@ impl Stop {
         Stop { inner: Arc::new(inner) }
     }
 
+    /// A stop with a timeout given in seconds, as the bindings take it.
+    ///
+    /// # Errors
+    /// A query error when `seconds` is negative, not a number or infinite.
+    pub fn with_timeout_secs(seconds: f64) -> crate::Result<Stop> {
+        match Duration::try_from_secs_f64(seconds) {
+            Ok(d) => Ok(Stop::with_timeout(d)),
+            Err(_) => Err(crate::Error::query(format!("timeout `{seconds}` must be a finite number of seconds, 0 or more"))),
+        }
+    }
+
     /// Fires the stop: evaluations running under it end at their next operation.
     pub fn cancel(&self) {
         self.inner.cancelled.store(true, Ordering::Relaxed);
