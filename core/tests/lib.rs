@@ -8,6 +8,7 @@ mod assess;
 mod bad_input;
 mod common;
 mod conformance;
+mod hostile_render;
 mod properties;
 mod required;
 mod robustness;
