@@ -309,3 +309,22 @@ fn hostile_decimals_are_capped_in_every_renderer() {
     assert!(md.contains(&format!("1.5{} ", "0".repeat(19))), "{md}");
     assert!(!md.contains(&format!("1.5{}", "0".repeat(20))), "{md}");
 }
+
+/// The renderers fuzz target's JSON seeds are reports; each renders safely in every format.
+#[test]
+fn hostile_fuzz_seeds_render_safely() {
+    let dir = crate::common::repo_root().join("fuzz/seeds/renderers");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let report = Report::from_json(&std::fs::read_to_string(&path).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for format in ALL {
+            assert_no_raw_markup(format, &render(&report, format));
+        }
+        seen += 1;
+    }
+    assert_eq!(seen, 2, "the JSON seeds in {}", dir.display());
+}
