@@ -2,13 +2,21 @@
 
 use attain_core::{CheckOptions, Error, Format, Gender, Inputs, Observations, PeerStats, PeriodValue, Plan, Query};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::io::IsTerminal;
+use std::fmt::Display;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 // The sandbox bounds the memory a rule holds by counting allocations here.
 #[global_allocator]
 static ALLOCATOR: attain_core::MeteredAllocator = attain_core::MeteredAllocator;
+
+/// Pretty JSON with a final newline.
+macro_rules! json {
+    ($v:expr) => {
+        serde_json::to_string_pretty($v).unwrap_or_default() + "\n"
+    };
+}
 
 /// Goal attainment from plans, data and Rhai target rules.
 #[derive(Parser)]
@@ -147,13 +155,81 @@ enum TestFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli.command) {
+    let mut out = Out::default();
+    let result = run(cli.command, &mut out).and_then(|code| out.write_to_stdout().map(|()| code));
+    match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            warn(format_args!("error: {e}"));
             ExitCode::from(2)
         }
     }
+}
+
+/// What a command prints, gathered and written to standard output once at the end, so that
+/// every write error is handled in one place.
+#[derive(Default)]
+struct Out(String);
+
+impl Out {
+    /// A line of text for a terminal: plan text in it cannot move the cursor or clear the
+    /// screen (control characters and bidirectional controls replaced, line breaks as spaces).
+    fn line(&mut self, line: impl Display) {
+        self.0.push_str(&terminal_safe(&line.to_string(), false));
+        self.0.push('\n');
+    }
+    /// Text that is already safe (a rendered report, JSON).
+    fn raw(&mut self, text: &str) {
+        self.0.push_str(text);
+    }
+    /// Writes everything. A reader that closed the pipe early (`attain report … | head -1`)
+    /// wanted no more: that ends quietly, as coreutils and ripgrep do. Any other failure
+    /// (a full disk) is an error naming standard output.
+    fn write_to_stdout(&self) -> Result<(), Error> {
+        let mut stdout = std::io::stdout().lock();
+        match stdout.write_all(self.0.as_bytes()).and_then(|()| stdout.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(write_error("standard output", &e)),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A message on standard error (its line breaks kept); a closed or full standard error is no
+/// reason to panic.
+fn warn(line: impl Display) {
+    let _ = writeln!(std::io::stderr().lock(), "{}", terminal_safe(&line.to_string(), true));
+}
+
+/// Control characters (ANSI escapes included) and bidirectional controls replaced, tabs and
+/// (unless kept) line breaks as spaces.
+fn terminal_safe(s: &str, keep_newlines: bool) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' if keep_newlines => c,
+            '\t' | '\n' | '\r' => ' ',
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '\u{fffd}',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect()
+}
+
+/// `cannot write `PATH`: the disk is full`: what failed, in words, and where.
+fn write_error(place: &str, e: &std::io::Error) -> Error {
+    use std::io::ErrorKind as K;
+    let why = match e.kind() {
+        K::StorageFull => "the disk is full".to_string(),
+        K::PermissionDenied => "permission denied".to_string(),
+        K::NotFound => "its folder does not exist".to_string(),
+        K::IsADirectory => "it is a folder".to_string(),
+        K::BrokenPipe => "the reader closed the pipe".to_string(),
+        _ => {
+            let text = e.to_string();
+            let mut chars = text.chars();
+            chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or(text)
+        }
+    };
+    Error::new(attain_core::ErrorKind::Io, format!("cannot write {place}: {why}"))
 }
 
 fn load(target: &Target) -> Result<(Plan, Observations, Query), Error> {
@@ -172,15 +248,16 @@ fn gender(s: &str) -> Result<Gender, Error> {
     Gender::parse(s).ok_or_else(|| Error::new(attain_core::ErrorKind::Query, format!("gender `{s}` is not T, K or M")))
 }
 
-fn write_out(out: Option<&Path>, text: &str) -> Result<(), Error> {
-    match out {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| Error::new(attain_core::ErrorKind::Io, format!("cannot write `{}`: {e}", path.display()))),
-        None => {
-            print!("{text}");
-            Ok(())
-        }
+fn write_file(path: &Path, text: &str) -> Result<(), Error> {
+    let place = format!("`{}`", path.display());
+    let mut file = std::fs::File::create(path).map_err(|e| write_error(&place, &e))?;
+    file.write_all(text.as_bytes()).map_err(|e| write_error(&place, &e))?;
+    // A regular file is synced so that a late failure (a full disk, a quota) is reported here
+    // rather than lost when the file is closed; a pipe or a device cannot be synced.
+    if file.metadata().is_ok_and(|m| m.is_file()) {
+        file.sync_all().map_err(|e| write_error(&place, &e))?;
     }
+    Ok(())
 }
 
 fn bad_argument(message: String) -> Error {
@@ -214,7 +291,7 @@ fn history(text: &str) -> Result<Vec<PeriodValue>, Error> {
     Ok(out)
 }
 
-fn assess(a: &AssessArgs) -> Result<ExitCode, Error> {
+fn assess(a: &AssessArgs, o: &mut Out) -> Result<ExitCode, Error> {
     let plan = Plan::load(&a.plan)?;
     let indicator = plan.indicator(&a.indicator).ok_or_else(|| bad_argument(format!("the plan has no indicator `{}`", a.indicator)))?;
     let period = match a.period.clone().or_else(|| plan.period.clone()) {
@@ -239,20 +316,20 @@ fn assess(a: &AssessArgs) -> Result<ExitCode, Error> {
     let result = plan.assess(&a.indicator, &inputs)?;
     if a.json {
         let v = serde_json::json!({ "status": result.status, "label": result.label, "reason": result.reason });
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        o.raw(&json!(&v));
     } else {
-        println!("{} ({}): {}", result.label, result.status, result.reason);
+        o.line(format_args!("{} ({}): {}", result.label, result.status, result.reason));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn run(command: Command) -> Result<ExitCode, Error> {
+fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
     match command {
         Command::Report { target, format, out } => {
             let (plan, data, query) = load(&target)?;
             let report = plan.evaluate(&data, &query)?;
             if !data.rows().iter().any(|r| r.entity == report.entity) {
-                eprintln!("warning: entity `{}` has no values in the data, so nothing can be assessed", report.entity);
+                warn(format_args!("warning: entity `{}` has no values in the data, so nothing can be assessed", report.entity));
             }
             let format = match format {
                 OutFormat::Table => Format::Table { color: out.is_none() && std::io::stdout().is_terminal() },
@@ -261,33 +338,37 @@ fn run(command: Command) -> Result<ExitCode, Error> {
                 OutFormat::Csv => Format::Csv,
                 OutFormat::Html => Format::Html,
             };
-            write_out(out.as_deref(), &attain_core::render(&report, format))?;
-            if let Some(path) = out {
-                eprintln!("wrote {}", path.display());
+            let text = attain_core::render(&report, format);
+            match out {
+                Some(path) => {
+                    write_file(&path, &text)?;
+                    warn(format_args!("wrote {}", path.display()));
+                }
+                None => o.raw(&text),
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Test { path, format } => {
             let report = attain_core::run_rule_tests(&path)?;
             match format {
-                TestFormat::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
+                TestFormat::Json => o.raw(&json!(&report)),
                 TestFormat::Text => {
                     for c in &report.cases {
                         if c.passed {
-                            println!("ok    {} ({}:{})", c.name, c.file, c.line);
+                            o.line(format_args!("ok    {} ({}:{})", c.name, c.file, c.line));
                         } else {
-                            println!("FAIL  {} ({}:{})", c.name, c.file, c.line);
-                            println!("      expected: {}", c.expected.as_deref().unwrap_or(""));
-                            println!("      got:      {}", c.got.as_deref().unwrap_or(""));
+                            o.line(format_args!("FAIL  {} ({}:{})", c.name, c.file, c.line));
+                            o.line(format_args!("      expected: {}", c.expected.as_deref().unwrap_or("")));
+                            o.line(format_args!("      got:      {}", c.got.as_deref().unwrap_or("")));
                             if let Some(r) = &c.reason {
-                                println!("      reason:   {r}");
+                                o.line(format_args!("      reason:   {r}"));
                             }
                         }
                     }
                     for (rule, levels) in &report.unreached {
-                        println!("note  `{rule}`: never returned {}", levels.join(", "));
+                        o.line(format_args!("note  `{rule}`: never returned {}", levels.join(", ")));
                     }
-                    println!("{} passed, {} failed", report.passed, report.failed);
+                    o.line(format_args!("{} passed, {} failed", report.passed, report.failed));
                 }
             }
             Ok(if report.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
@@ -296,54 +377,57 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             let plan = Plan::load(&plan)?;
             let report = attain_core::check(&plan, &CheckOptions { cases, seed })?;
             for f in &report.failures {
-                println!("FAIL  `{}` (rule `{}`) {}: {}", f.indicator, f.rule, f.property, f.message);
+                o.line(format_args!("FAIL  `{}` (rule `{}`) {}: {}", f.indicator, f.rule, f.property, f.message));
             }
-            println!(
+            o.line(format_args!(
                 "plan `{}` is valid; {} indicators, {} rule evaluations, {} failures (seed {seed})",
                 plan.id,
                 report.indicators,
                 report.evaluations,
                 report.failures.len()
-            );
+            ));
             Ok(if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Explain { target, one: OneIndicator { indicator, gender: g, json } } => {
             let (plan, data, query) = load(&target)?;
             let ex = plan.explain(&data, &query, &indicator, gender(&g)?)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&ex).unwrap_or_default());
+                o.raw(&json!(&ex));
                 return Ok(ExitCode::SUCCESS);
             }
             let r = &ex.result;
             let f = |x: Option<f64>| x.map_or("–".to_string(), |v| v.to_string());
-            println!("{} ({}), {}", r.title, r.id, r.gender);
-            println!("  rule        {}  params {}", r.rule, ex.params);
-            println!("  period      {}", r.period.as_deref().unwrap_or("–"));
-            println!("  value       {}", f(r.value));
-            println!("  target      {}", f(r.target));
-            println!("  previous    {}", f(r.previous));
+            o.line(format_args!("{} ({}), {}", r.title, r.id, r.gender));
+            o.line(format_args!("  rule        {}  params {}", r.rule, ex.params));
+            o.line(format_args!("  period      {}", r.period.as_deref().unwrap_or("–")));
+            o.line(format_args!("  value       {}", f(r.value)));
+            o.line(format_args!("  target      {}", f(r.target)));
+            o.line(format_args!("  previous    {}", f(r.previous)));
             let hist: Vec<String> = r.history.iter().map(|h| format!("{}: {}", h.period, h.value)).collect();
-            println!("  history     {}", if hist.is_empty() { "–".into() } else { hist.join(", ") });
-            println!("  national    {}", f(r.national));
-            println!("  peers       {}", r.peers.as_ref().map_or("–".to_string(), |p| format!("mean {} (n = {})", f(p.mean), p.count)));
-            println!("  percentile  {}", f(r.percentile));
-            println!("  women, men  {}, {}", f(r.women), f(r.men));
-            println!("  direction   {:?}", r.direction);
-            println!("  status      {} ({})", r.status, r.label);
-            println!("  reason      {}", r.reason);
+            o.line(format_args!("  history     {}", if hist.is_empty() { "–".into() } else { hist.join(", ") }));
+            o.line(format_args!("  national    {}", f(r.national)));
+            o.line(format_args!(
+                "  peers       {}",
+                r.peers.as_ref().map_or("–".to_string(), |p| format!("mean {} (n = {})", f(p.mean), p.count))
+            ));
+            o.line(format_args!("  percentile  {}", f(r.percentile)));
+            o.line(format_args!("  women, men  {}, {}", f(r.women), f(r.men)));
+            o.line(format_args!("  direction   {:?}", r.direction));
+            o.line(format_args!("  status      {} ({})", r.status, r.label));
+            o.line(format_args!("  reason      {}", r.reason));
             for g in &ex.goals {
-                println!("  feeds goal {}: {} ({}) — {}", g.id, g.label, g.status, g.reason);
+                o.line(format_args!("  feeds goal {}: {} ({}) — {}", g.id, g.label, g.status, g.reason));
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Assess(args) => assess(&args),
+        Command::Assess(args) => assess(&args, o),
         Command::Required { target, one: OneIndicator { indicator, gender: g, json } } => {
             let (plan, data, query) = load(&target)?;
             let r = plan.required(&data, &query, &indicator, gender(&g)?)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+                o.raw(&json!(&r));
             } else {
-                println!("{}", r.message);
+                o.line(format_args!("{}", r.message));
             }
             Ok(ExitCode::SUCCESS)
         }

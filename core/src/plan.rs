@@ -170,7 +170,7 @@ struct RawAssignment {
 
 /// Most decimals an indicator may ask reports to show (`decimals`): an f64 holds about 15
 /// significant digits, and the formatter is given no more than it can say.
-pub(crate) const MAX_DECIMALS: u32 = 12;
+pub(crate) const MAX_DECIMALS: u32 = crate::rules::limits::MAX_DECIMALS;
 
 /// Largest weight of an indicator in a goal (and of a part in an aggregation test case): any
 /// number of parts at this weight still sums to a finite number, and a weight of 10⁶ against 1 is

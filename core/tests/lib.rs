@@ -14,6 +14,7 @@ mod common;
 mod conformance;
 mod hostile_data;
 mod hostile_plan;
+mod hostile_render;
 mod hostile_rules;
 mod properties;
 mod required;

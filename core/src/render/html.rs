@@ -1,33 +1,36 @@
 //! A self-contained HTML page: no scripts, no network, inline CSS and SVG.
 
-use super::{goal_rows, t, with_unit};
+use super::escape::{css_color, html as esc, http_url};
+use super::{goal_rows, t};
 use crate::report::{IndicatorResult, Report, Role};
 use std::fmt::Write;
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// A value with its unit, escaped: the unit is plan text.
+fn with_unit(report: &Report, r: &IndicatorResult, x: Option<f64>) -> String {
+    esc(&super::with_unit(report, r, x))
 }
 
 /// A small line of the history plus the current value, as inline SVG.
 fn sparkline(r: &IndicatorResult) -> String {
-    let mut pts: Vec<f64> = r.history.iter().map(|h| h.value).collect();
-    if let Some(v) = r.value {
+    // Only finite values are drawn: a report handed back may hold NaN or infinities.
+    let mut pts: Vec<f64> = r.history.iter().map(|h| h.value).filter(|v| v.is_finite()).collect();
+    if let Some(v) = r.value.filter(|v| v.is_finite()) {
         pts.push(v);
     }
+    let Some(&last) = pts.last() else { return String::new() };
     if pts.len() < 2 {
         return String::new();
     }
     let (w, h) = (96.0, 24.0);
     let lo = pts.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = pts.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let span = if hi > lo { hi - lo } else { 1.0 };
-    let xy: Vec<(f64, f64)> = pts
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (2.0 + i as f64 * (w - 4.0) / (pts.len() - 1) as f64, h - 3.0 - (v - lo) / span * (h - 6.0)))
-        .collect();
+    // `hi - lo` overflows to infinity for values near ±f64::MAX: scale by halves instead.
+    let span = if hi > lo { hi / 2.0 - lo / 2.0 } else { 1.0 };
+    let y = |v: f64| h - 3.0 - ((v / 2.0 - lo / 2.0) / span).clamp(0.0, 1.0) * (h - 6.0);
+    let step = (w - 4.0) / (pts.len() - 1) as f64;
+    let xy: Vec<(f64, f64)> = pts.iter().enumerate().map(|(i, &v)| (2.0 + i as f64 * step, y(v))).collect();
     let path: Vec<String> = xy.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
-    let (lx, ly) = xy[xy.len() - 1];
+    let (lx, ly) = (w - 2.0, y(last));
     let title: Vec<String> = r
         .history
         .iter()
@@ -38,7 +41,7 @@ fn sparkline(r: &IndicatorResult) -> String {
         "<svg class=\"spark\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\"><title>{}</title><polyline fill=\"none\" stroke=\"#546e7a\" stroke-width=\"1.5\" points=\"{}\"/><circle cx=\"{lx:.1}\" cy=\"{ly:.1}\" r=\"2.5\" fill=\"{}\"/></svg>",
         esc(&title.join(", ")),
         path.join(" "),
-        esc(&r.color)
+        esc(css_color(&r.color))
     )
 }
 
@@ -64,8 +67,12 @@ pub(super) fn page(report: &Report) -> String {
     let _ = write!(o, "<ul class=\"summary\">");
     for level in report.scale.levels.iter().chain([&report.scale.no_data]) {
         let n = report.goals.iter().filter(|g| g.status == level.id).count();
-        let _ =
-            write!(o, "<li><span class=\"dot\" style=\"background:{}\"></span>{} <b>{n}</b></li>", esc(&level.color), esc(&level.label));
+        let _ = write!(
+            o,
+            "<li><span class=\"dot\" style=\"background:{}\"></span>{} <b>{n}</b></li>",
+            esc(css_color(&level.color)),
+            esc(&level.label)
+        );
     }
     let _ = write!(o, "</ul></header><main>");
     for goal in &report.goals {
@@ -73,12 +80,12 @@ pub(super) fn page(report: &Report) -> String {
             o,
             "<section class=\"goal\" id=\"goal-{}\"><div class=\"goal-head\"><span class=\"light\" style=\"background:{}\" title=\"{}\"></span><div><h2><span class=\"gid\">{} {}</span> {}</h2><p class=\"status\"><b style=\"color:{}\">{}</b> – {}</p></div></div>",
             esc(&goal.id),
-            esc(&goal.color),
+            esc(css_color(&goal.color)),
             esc(&goal.label),
             t(report, "Goal", "Mål"),
             esc(&goal.id),
             esc(&goal.title),
-            esc(&goal.color),
+            esc(css_color(&goal.color)),
             esc(&goal.label),
             esc(&goal.reason)
         );
@@ -127,7 +134,7 @@ pub(super) fn page(report: &Report) -> String {
                 "<tr class=\"ind\" data-id=\"{}\" data-status=\"{}\"><td><span class=\"dot\" style=\"background:{}\" title=\"{}\"></span></td><td>{}{kf}<br><small class=\"src\">{}</small></td><td class=\"n\">{}<br>{period}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{gender}</td><td>{}</td><td><b>{}</b><br><span class=\"reason\">{}</span></td></tr>",
                 esc(&r.id),
                 esc(&r.status),
-                esc(&r.color),
+                esc(css_color(&r.color)),
                 esc(&r.label),
                 esc(&r.title),
                 source_html(report, r),
@@ -165,8 +172,10 @@ pub(super) fn page(report: &Report) -> String {
 /// The source as a short link (pages) or text (Kolada ids), never a long bare URL.
 fn source_html(report: &Report, r: &IndicatorResult) -> String {
     match r.source.as_deref() {
-        Some(url) if url.starts_with("http") => format!("<a href=\"{}\">{}</a> · {}", esc(url), t(report, "source", "källa"), esc(&r.id)),
-        Some(text) => esc(text),
+        Some(text) => match http_url(text) {
+            Some(url) => format!("<a href=\"{}\">{}</a> · {}", esc(url), t(report, "source", "källa"), esc(&r.id)),
+            None => esc(text),
+        },
         None => esc(&r.id),
     }
 }

@@ -1,5 +1,6 @@
 //! Renderers: terminal table, Markdown, CSV, JSON and a self-contained HTML page.
 
+mod escape;
 mod html;
 
 use crate::model::{Gender, Language};
@@ -68,6 +69,8 @@ pub(crate) fn t(report: &Report, en: &'static str, sv: &'static str) -> &'static
     if lang(report) == Language::Sv { sv } else { en }
 }
 
+/// A report handed back to the renderers may ask for any number of decimals (`decimals =
+/// 65536`): the formatter shows at most `limits::MAX_DECIMALS`, the most a plan may ask for.
 pub(crate) fn num(report: &Report, r: &IndicatorResult, x: Option<f64>) -> String {
     format_number(x, r.decimals, lang(report))
 }
@@ -117,68 +120,60 @@ fn clip(s: &str, w: usize) -> String {
 }
 
 fn table(report: &Report, color: bool) -> String {
+    let s = escape::terminal;
     let mut out = String::new();
-    let _ = writeln!(out, "{} — {} ({}), {}", report.plan.title, report.entity_name, report.entity, report.period);
+    let _ = writeln!(out, "{} — {} ({}), {}", s(&report.plan.title), s(&report.entity_name), s(&report.entity), s(&report.period));
     for goal in &report.goals {
         let (c, reset) = if color { (ansi(&goal.color), "\x1b[0m") } else { ("", "") };
         let _ = writeln!(out);
-        let _ = writeln!(out, "{c}● {}{reset} {} {}", goal.label, t(report, "Goal", "Mål"), goal.id);
-        let _ = writeln!(out, "  {}", goal.title);
-        let _ = writeln!(out, "  {}", goal.reason);
+        let _ = writeln!(out, "{c}● {}{reset} {} {}", s(&goal.label), t(report, "Goal", "Mål"), s(&goal.id));
+        let _ = writeln!(out, "  {}", s(&goal.title));
+        let _ = writeln!(out, "  {}", s(&goal.reason));
         let rows = goal_rows(report, &goal.id);
-        let tw = rows.iter().map(|r| width(&r.title).min(48)).max().unwrap_or(10);
-        for r in rows {
+        let titles: Vec<String> = rows.iter().map(|r| clip(&s(&r.title), 48)).collect();
+        let tw = titles.iter().map(|t| width(t)).max().unwrap_or(10);
+        for (r, title) in rows.into_iter().zip(&titles) {
             let (c, reset) = if color { (ansi(&r.color), "\x1b[0m") } else { ("", "") };
             let marker = if r.role == Role::KeyFigure { "·" } else { "●" };
-            let value = with_unit(report, r, r.value);
-            let period = r.period.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  {c}{marker} {}{reset} {} {}{} — {}",
-                pad(&r.label, 16),
-                pad(&clip(&r.title, 48), tw),
-                value,
-                period,
-                r.reason
-            );
+            let value = s(&with_unit(report, r, r.value));
+            let period = r.period.as_deref().map(|p| format!(" ({})", s(p))).unwrap_or_default();
+            let _ =
+                writeln!(out, "  {c}{marker} {}{reset} {} {}{} — {}", pad(&s(&r.label), 16), pad(title, tw), value, period, s(&r.reason));
             if r.women.is_some() || r.men.is_some() {
                 let _ = writeln!(
                     out,
                     "    {} {}  {} {}",
                     t(report, "women", "kvinnor"),
-                    with_unit(report, r, r.women),
+                    s(&with_unit(report, r, r.women)),
                     t(report, "men", "män"),
-                    with_unit(report, r, r.men)
+                    s(&with_unit(report, r, r.men))
                 );
             }
         }
         for a in &goal.assignments {
-            let status = a.status.as_deref().unwrap_or(t(report, "not followed up", "ej uppföljt"));
-            let _ = writeln!(out, "  ▸ {} [{}] {}", a.id, status, clip(&a.text, 90));
+            let status = a.status.as_deref().map_or_else(|| t(report, "not followed up", "ej uppföljt").to_string(), s);
+            let _ = writeln!(out, "  ▸ {} [{}] {}", s(&a.id), status, clip(&s(&a.text), 90));
         }
     }
     out
 }
 
-fn md_escape(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
-
 fn markdown(report: &Report) -> String {
+    let m = escape::markdown;
     let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", md_escape(&report.plan.title));
+    let _ = writeln!(out, "# {}\n", m(&report.plan.title));
     let _ = writeln!(
         out,
         "{}: **{}** ({}), {}: **{}**\n",
         t(report, "Entity", "Kommun"),
-        report.entity_name,
-        report.entity,
+        m(&report.entity_name),
+        m(&report.entity),
         t(report, "period", "period"),
-        report.period
+        m(&report.period)
     );
     for goal in &report.goals {
-        let _ = writeln!(out, "## {} {}: {}\n", t(report, "Goal", "Mål"), goal.id, md_escape(&goal.title));
-        let _ = writeln!(out, "**{}** — {}\n", goal.label, md_escape(&goal.reason));
+        let _ = writeln!(out, "## {} {}: {}\n", t(report, "Goal", "Mål"), m(&goal.id), m(&goal.title));
+        let _ = writeln!(out, "**{}** — {}\n", m(&goal.label), m(&goal.reason));
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} |\n|---|---|---|---|---|",
@@ -192,11 +187,11 @@ fn markdown(report: &Report) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} |",
-                md_escape(&r.title),
-                with_unit(report, r, r.value),
-                r.period.as_deref().unwrap_or("–"),
-                r.label,
-                md_escape(&r.reason)
+                m(&r.title),
+                m(&with_unit(report, r, r.value)),
+                r.period.as_deref().map_or_else(|| "–".to_string(), m),
+                m(&r.label),
+                m(&r.reason)
             );
         }
         if !goal.assignments.is_empty() {
@@ -205,9 +200,9 @@ fn markdown(report: &Report) -> String {
                 let _ = writeln!(
                     out,
                     "- **{}** {} — {}",
-                    a.id,
-                    md_escape(&a.text),
-                    a.status.as_deref().unwrap_or(t(report, "not followed up", "ej uppföljt"))
+                    m(&a.id),
+                    m(&a.text),
+                    a.status.as_deref().map_or_else(|| t(report, "not followed up", "ej uppföljt").to_string(), m)
                 );
             }
         }
@@ -239,28 +234,30 @@ fn csv(report: &Report) -> String {
         "men",
         "reason",
     ]);
+    // Numbers as Rust writes them (`-3.5` stays a number); every text cell neutralised.
     let f = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    let c = escape::csv_cell;
     for r in &report.indicators {
         let _ = w.write_record([
-            report.entity.as_str(),
-            &report.period,
-            &r.goals.join(";"),
-            &r.id,
-            &r.title,
+            &*c(&report.entity),
+            &c(&report.period),
+            &c(&r.goals.join(";")),
+            &c(&r.id),
+            &c(&r.title),
             r.gender.code(),
             if r.role == Role::Indicator { "indicator" } else { "key_figure" },
-            &r.rule,
-            &r.status,
-            r.period.as_deref().unwrap_or(""),
-            &f(r.value),
-            &f(r.target),
-            &f(r.national),
-            &f(r.peers.as_ref().and_then(|p| p.mean)),
-            &f(r.percentile),
-            &f(r.previous),
-            &f(r.women),
-            &f(r.men),
-            &r.reason,
+            &c(&r.rule),
+            &c(&r.status),
+            &c(r.period.as_deref().unwrap_or("")),
+            &c(&f(r.value)),
+            &c(&f(r.target)),
+            &c(&f(r.national)),
+            &c(&f(r.peers.as_ref().and_then(|p| p.mean))),
+            &c(&f(r.percentile)),
+            &c(&f(r.previous)),
+            &c(&f(r.women)),
+            &c(&f(r.men)),
+            &c(&r.reason),
         ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
