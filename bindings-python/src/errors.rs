@@ -4,7 +4,9 @@
 //! Each exception carries `kind`, `message`, `file`, `line`, `column` and `row` as attributes
 //! (`None` when unknown); `str(e)` is core's display form (`plan.toml:3:5: plan error: …`).
 
-use attain_core::Error;
+use attain_core::{Error, ErrorKind, Stop};
+use std::sync::mpsc;
+use std::time::Duration;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::PyType;
@@ -18,6 +20,7 @@ pyo3::create_exception!(attain, DataError, AttainError, "Observations (CSV, JSON
 pyo3::create_exception!(attain, QueryError, AttainError, "A query names something the plan or the data does not have.");
 pyo3::create_exception!(attain, RuleTestError, AttainError, "A rule test file (`*.test.toml`) is invalid.");
 pyo3::create_exception!(attain, AttainIOError, AttainError, "A file or folder could not be read.");
+pyo3::create_exception!(attain, AttainInterruptedError, AttainError, "The call was stopped: its `timeout` was reached, or it was cancelled.");
 
 /// The attributes every exception carries.
 const FIELDS: [&str; 6] = ["kind", "message", "file", "line", "column", "row"];
@@ -78,6 +81,7 @@ fn class_for<'py>(py: Python<'py>, kind: &str) -> Bound<'py, PyType> {
         "query" => py.get_type::<QueryError>(),
         "test" => py.get_type::<RuleTestError>(),
         "io" => py.get_type::<AttainIOError>(),
+        "interrupted" => py.get_type::<AttainInterruptedError>(),
         _ => py.get_type::<AttainError>(),
     }
 }
@@ -121,6 +125,56 @@ where
         Ok(Err(e)) => Err(to_py(e)),
         Err(payload) => Err(panic_to_py(py, payload.as_ref())),
     }
+}
+
+/// Runs a long core call (evaluate, evaluate_many, check, rule tests) that Ctrl-C or `timeout`
+/// (seconds) can stop: the call runs on a worker thread under a core [`Stop`], while this thread,
+/// GIL released between looks, checks Python's signals every 50 ms. A `KeyboardInterrupt` (or any
+/// exception a signal handler raises) cancels the call and is raised once it has ended; a timeout
+/// ends it with core's `interrupted` error.
+pub fn run_stoppable<T, F>(py: Python<'_>, timeout: Option<f64>, f: F) -> PyResult<T>
+where
+    F: FnOnce() -> attain_core::Result<T> + Send,
+    T: Send,
+{
+    let stop = match timeout {
+        Some(seconds) => Stop::with_timeout_secs(seconds).map_err(to_py)?,
+        None => Stop::new(),
+    };
+    let (tx, rx) = mpsc::channel();
+    std::thread::scope(|s| {
+        let worker_stop = stop.clone();
+        let spawned = std::thread::Builder::new().name("attain".into()).spawn_scoped(s, move || {
+            let _ = tx.send(catch_unwind(AssertUnwindSafe(|| worker_stop.run(f))));
+        });
+        if let Err(e) = spawned {
+            return Err(to_py(Error::new(ErrorKind::Io, format!("cannot start a thread for the call: {e}"))));
+        }
+        let mut pending: Option<PyErr> = None;
+        loop {
+            match py.detach(|| rx.recv_timeout(Duration::from_millis(50))) {
+                Ok(outcome) => {
+                    return match (pending, outcome) {
+                        (Some(signal), _) => Err(signal),
+                        (None, Ok(Ok(v))) => Ok(v),
+                        (None, Ok(Err(e))) => Err(to_py(e)),
+                        (None, Err(payload)) => Err(panic_to_py(py, payload.as_ref())),
+                    };
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if pending.is_none() {
+                        if let Err(signal) = py.check_signals() {
+                            stop.cancel();
+                            pending = Some(signal);
+                        }
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(pending.unwrap_or_else(|| panic_to_py(py, &"the call's thread ended without an answer")));
+                }
+            }
+        }
+    })
 }
 
 /// Runs a core call over rows with the GIL released; its error is core's for the 1-based row
@@ -173,5 +227,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("QueryError", py.get_type::<QueryError>())?;
     m.add("RuleTestError", py.get_type::<RuleTestError>())?;
     m.add("AttainIOError", py.get_type::<AttainIOError>())?;
+    m.add("AttainInterruptedError", py.get_type::<AttainInterruptedError>())?;
     Ok(())
 }
