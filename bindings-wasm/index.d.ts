@@ -15,8 +15,12 @@ export type Language = 'sv' | 'en';
 export type Role = 'indicator' | 'key_figure';
 /** Status of an assignment follow-up. */
 export type AssignmentStatus = 'done' | 'on_track' | 'at_risk' | 'not_done' | 'not_started';
-/** The kind of an error. */
-export type ErrorType = 'plan' | 'rule' | 'data' | 'query' | 'test' | 'io';
+/**
+ * The kind of an error. `internal` (Node entry only): the WebAssembly instance trapped (a bug,
+ * or memory ran out) and was restarted; plans and observations made before it are invalid, and
+ * using one throws `internal` too.
+ */
+export type ErrorType = 'plan' | 'rule' | 'data' | 'query' | 'test' | 'io' | 'internal';
 /** An entity or period id; integers are read as their decimal text. */
 export type Id = string | number;
 

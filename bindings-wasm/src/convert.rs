@@ -6,7 +6,7 @@
 
 use crate::error::{JsResult, bad_row, from_core, invalid};
 use attain_core::{ErrorKind, Gender, Inputs, Observation, PeerStats, PeriodValue, PlanFiles, Query, Report};
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Reflect};
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
@@ -55,11 +55,29 @@ pub fn get(obj: &JsValue, key: &str) -> JsValue {
 
 /// The own enumerable keys of a plain object.
 /// (Also of objects without a prototype, as TOML and JSON parsers make: not `instanceof Object`.)
+/// A `Proxy` whose `ownKeys` throws gives no keys: its error does not unwind through wasm.
 pub fn keys(obj: &JsValue) -> Vec<String> {
     if !obj.is_object() {
         return Vec::new();
     }
-    Object::keys(obj.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()).collect()
+    let Ok(keys) = object_keys(obj) else { return Vec::new() };
+    let mut out = with_room(keys.length());
+    for k in keys.iter().take(MAX_ITEMS as usize) {
+        if let Some(k) = k.as_string() {
+            if out.try_reserve(1).is_err() {
+                break;
+            }
+            out.push(k);
+        }
+    }
+    out
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `Object.keys`, its exception caught (js-sys's binding lets it unwind through wasm).
+    #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
+    fn object_keys(obj: &JsValue) -> Result<Array, JsValue>;
 }
 
 fn is_plain_object(v: &JsValue) -> bool {
@@ -338,12 +356,15 @@ pub fn ids(v: &JsValue, field: &str) -> JsResult<Vec<String>> {
 
 /// A report given back: the object `evaluate` returned, or its JSON text.
 pub fn report(v: JsValue) -> JsResult<Report> {
-    let text = match v.as_string() {
-        Some(text) => text,
-        None => js_sys::JSON::stringify(&v)
-            .ok()
-            .and_then(|s| s.as_string())
-            .ok_or_else(|| invalid(ErrorKind::Data, format!("not an attain report: got {}", type_name(&v))))?,
+    let not_a_report = || {
+        invalid(ErrorKind::Data, format!("not an attain report: `report` must be a report object or its JSON text, got {}", type_name(&v)))
+    };
+    let text = if v.is_string() {
+        text(&v, "report", ErrorKind::Data)?
+    } else if is_plain_object(&v) {
+        js_sys::JSON::stringify(&v).ok().and_then(|s| s.as_string()).ok_or_else(not_a_report)?
+    } else {
+        return Err(not_a_report());
     };
     Report::from_json(&text).map_err(|e| from_core(&e))
 }
