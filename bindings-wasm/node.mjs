@@ -96,12 +96,17 @@ function own(Class, inner) {
 
 const what = { Plan: 'this plan', Observations: 'these observations' };
 
+function typeName(v) {
+  if (v === null) return 'null';
+  return Array.isArray(v) ? 'array' : typeof v;
+}
+
 /** The glue object of a wrapper object of this instance, or an error saying why not. */
 function innerOf(o, Class) {
   const slot = SLOTS.get(o);
   if (!slot || !(o instanceof Class)) {
     const kind = Class === Plan ? 'plan' : 'data';
-    throw attainError(kind, `\`this\` must be ${Class === Plan ? 'a Plan' : 'an Observations'}, got ${o === null ? 'null' : typeof o}`);
+    throw attainError(kind, `\`this\` must be ${Class === Plan ? 'a Plan' : 'an Observations'}, got ${typeName(o)}`);
   }
   if (slot.generation !== generation) {
     throw attainError(

@@ -21,6 +21,9 @@ const FOLLOW_UP_FIELDS: &[&str] = &["assignment", "period", "status", "comment"]
 pub const MAX_ITEMS: u32 = 1 << 24;
 /// The longest text argument, in UTF-16 code units: core's limit for one file (64 MiB).
 pub const MAX_TEXT: u32 = 64 << 20;
+/// The most generated inputs `check` takes per indicator (the default is 200): more would keep
+/// the module busy for days, and nothing can stop it.
+pub const MAX_CHECK_CASES: u64 = 100_000;
 /// Room reserved up front for an array's items, whatever length it claims; more is reserved
 /// as the items come (`push`).
 const FIRST_RESERVE: usize = 1 << 12;
@@ -193,8 +196,22 @@ fn id_cell(v: &JsValue, field: &str, row: usize) -> JsResult<String> {
     }
 }
 
+/// A value as an error shows it: a primitive as JSON (a string cut at 60 characters), an
+/// array or object by its type only, so that a huge value never makes a huge message.
 fn shown(v: &JsValue) -> String {
-    js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string()).unwrap_or_else(|| format!("{v:?}"))
+    if let Some(s) = v.dyn_ref::<js_sys::JsString>() {
+        let cut = s.length() > 60;
+        let head: JsValue = if cut { s.slice(0, 60).into() } else { v.clone() };
+        let text = js_sys::JSON::stringify(&head).ok().and_then(|s| s.as_string()).unwrap_or_default();
+        return if cut { format!("{text}…") } else { text };
+    }
+    if v.is_object() || v.is_function() {
+        return type_name(v);
+    }
+    if v.is_bigint() || v.is_symbol() || v.is_undefined() {
+        return type_name(v);
+    }
+    js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string()).unwrap_or_else(|| type_name(v))
 }
 
 /// A value: a number or `null`/absent (a gap). NaN and infinities reach core, which refuses them.
@@ -391,6 +408,9 @@ pub fn check_options(v: &JsValue) -> JsResult<attain_core::CheckOptions> {
         return Err(invalid(ErrorKind::Query, format!("unknown check option `{k}` (expected cases, seed)")));
     }
     if let Some(c) = whole("cases")? {
+        if c > MAX_CHECK_CASES {
+            return Err(invalid(ErrorKind::Query, format!("`cases` must be at most {MAX_CHECK_CASES}, got {c}")));
+        }
         options.cases = usize::try_from(c).unwrap_or(usize::MAX);
     }
     if let Some(s) = whole("seed")? {
