@@ -15,12 +15,8 @@ export type Language = 'sv' | 'en';
 export type Role = 'indicator' | 'key_figure';
 /** Status of an assignment follow-up. */
 export type AssignmentStatus = 'done' | 'on_track' | 'at_risk' | 'not_done' | 'not_started';
-/**
- * The kind of an error. `internal` (Node entry only): the WebAssembly instance trapped (a bug,
- * or memory ran out) and was restarted; plans and observations made before it are invalid, and
- * using one throws `internal` too.
- */
-export type ErrorType = 'plan' | 'rule' | 'data' | 'query' | 'test' | 'io' | 'internal';
+/** The kind of an error. */
+export type ErrorType = 'plan' | 'rule' | 'data' | 'query' | 'test' | 'io';
 /** An entity or period id; integers are read as their decimal text. */
 export type Id = string | number;
 
@@ -42,9 +38,15 @@ export interface AttainErrorInfo {
 }
 
 /** What every function of this package throws: a JS `Error` carrying the structured fields. */
-export interface AttainError extends Error, AttainErrorInfo {
+export interface AttainError extends Error, Omit<AttainErrorInfo, 'type'> {
   name: 'AttainError';
   message: string;
+  /**
+   * Core's kind, or `internal` (Node entry): the WebAssembly instance trapped (a bug, or memory
+   * ran out) and was loaded afresh; plans and observations made before are invalid, and using
+   * one throws `internal` too.
+   */
+  type: ErrorType | 'internal';
 }
 
 // ------------------------------------------------------------------ the report
