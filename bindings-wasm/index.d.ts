@@ -38,9 +38,15 @@ export interface AttainErrorInfo {
 }
 
 /** What every function of this package throws: a JS `Error` carrying the structured fields. */
-export interface AttainError extends Error, AttainErrorInfo {
+export interface AttainError extends Error, Omit<AttainErrorInfo, 'type'> {
   name: 'AttainError';
   message: string;
+  /**
+   * Core's kind, or `internal` (Node entry): the WebAssembly instance trapped (a bug, or memory
+   * ran out) and was loaded afresh; plans and observations made before are invalid, and using
+   * one throws `internal` too.
+   */
+  type: ErrorType | 'internal';
 }
 
 // ------------------------------------------------------------------ the report

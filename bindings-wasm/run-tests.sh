@@ -31,7 +31,7 @@ log "types: tsc --noEmit"
 npx --no-install tsc -p tsconfig.json
 
 log "tests in Node"
-node --test tests/api.test.mjs tests/conformance.test.mjs
+node --test tests/api.test.mjs tests/conformance.test.mjs tests/hostile.test.mjs
 
 if [[ -z "${SKIP_BROWSER:-}" ]]; then
   log "demo page in headless Chromium"

@@ -14,6 +14,64 @@ use serde_json::Value;
 /// Fields a host row may have: those of core's `Observation`.
 const ROW_FIELDS: &str = "indicator, entity, period, gender, value; optional missing, count, source";
 
+/// The most items a sequence argument may hold (rows, follow-ups, a column, a history, peer
+/// values, ids): 268,435,456. A `len()` above it is an error naming the argument, not a
+/// reservation of its size.
+pub const MAX_ITEMS: usize = 1 << 28;
+/// Room reserved up front for a sequence's items, whatever its `len()` says; more is reserved
+/// as the items come, with `try_reserve` (an allocation failure is an error, not an abort).
+const FIRST_RESERVE: usize = 1 << 16;
+/// The most generated inputs `check` takes per indicator (the default is 200).
+pub const MAX_CHECK_CASES: usize = 100_000;
+
+/// An empty vector for the items of `v`: its `len()` (when it has one) checked against
+/// [`MAX_ITEMS`] and trusted only up to [`FIRST_RESERVE`].
+pub fn room<T>(v: &Bound<'_, PyAny>, arg: &str) -> PyResult<Vec<T>> {
+    let n = v.len().unwrap_or(0);
+    if n > MAX_ITEMS {
+        return Err(ConvertError::data(format!("`{arg}` has {n} items (its len()), more than the limit of {MAX_ITEMS}")).into());
+    }
+    Ok(room_for(n))
+}
+
+/// An empty vector with room for at most [`FIRST_RESERVE`] of `n` items.
+fn room_for<T>(n: usize) -> Vec<T> {
+    let mut out = Vec::new();
+    // A failure only means less room up front.
+    let _ = out.try_reserve(n.min(FIRST_RESERVE));
+    out
+}
+
+/// Appends one item of argument `arg`: at most [`MAX_ITEMS`], and an error, not an abort,
+/// when memory runs out.
+pub fn push<T>(out: &mut Vec<T>, item: T, arg: &str) -> Result<(), ConvertError> {
+    if out.len() >= MAX_ITEMS {
+        return Err(ConvertError::data(format!("`{arg}` has more than {MAX_ITEMS} items")));
+    }
+    out.try_reserve(1).map_err(|_| ConvertError::data(format!("out of memory reading `{arg}` ({} items read)", out.len())))?;
+    out.push(item);
+    Ok(())
+}
+
+/// A sequence of strings (entity or period ids, genders): not a `str` itself; never trusting
+/// its `len()`.
+pub fn strings(v: &Bound<'_, PyAny>, arg: &str) -> PyResult<Vec<String>> {
+    let not_a_list = || ConvertError::query(format!("`{arg}` must be a list of strings, got {}", type_name(v)));
+    if is_text(v) || v.is_instance_of::<PyDict>() {
+        return Err(not_a_list().into());
+    }
+    let items = v.try_iter().map_err(|_| not_a_list())?;
+    let mut out = room(v, arg)?;
+    for (i, item) in items.enumerate() {
+        let item = item?;
+        let s = item
+            .cast::<PyString>()
+            .map_err(|_| ConvertError::query(format!("`{arg}` must be a list of strings, but item {} is {}", i + 1, type_name(&item))))?;
+        push(&mut out, s.to_cow()?.into_owned(), arg)?;
+    }
+    Ok(out)
+}
+
 /// Any serialisable core value (a report, an explanation, a test report) as plain Python
 /// objects: dicts in the order of the JSON shape, lists, str, int, float, bool, None.
 pub fn to_python<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
@@ -45,8 +103,13 @@ pub fn gender(s: &str) -> Result<Gender, ConvertError> {
 }
 
 /// A list of gender codes.
-pub fn genders(list: Option<Vec<String>>) -> Result<Option<Vec<Gender>>, ConvertError> {
-    list.map(|l| l.iter().map(|s| gender(s)).collect()).transpose()
+pub fn genders(list: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<Gender>>> {
+    let Some(list) = list.filter(|l| !l.is_none()) else { return Ok(None) };
+    let mut out = Vec::new();
+    for s in strings(list, "genders")? {
+        out.push(gender(&s)?);
+    }
+    Ok(Some(out))
 }
 
 fn type_name(v: &Bound<'_, PyAny>) -> String {
@@ -118,6 +181,7 @@ fn count_cell(v: &Bound<'_, PyAny>, row: usize) -> PyResult<Option<u32>> {
     if let Ok(f) = v.cast::<PyFloat>() {
         let x = f.value();
         if x.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&x) {
+            // Whole and within u32: the cast is exact.
             return Ok(Some(x as u32));
         }
     }
@@ -128,8 +192,9 @@ fn count_cell(v: &Bound<'_, PyAny>, row: usize) -> PyResult<Option<u32>> {
 
 /// Host rows: an iterable of dicts with the fields of core's `Observation`.
 pub fn rows(data: &Bound<'_, PyAny>) -> PyResult<Vec<Observation>> {
-    let mut out = Vec::with_capacity(data.len().unwrap_or(0));
-    for (i, item) in data.try_iter()?.enumerate() {
+    let items = data.try_iter()?;
+    let mut out = room(data, "rows")?;
+    for (i, item) in items.enumerate() {
         let row = i + 1;
         let item = item?;
         let dict =
@@ -165,7 +230,7 @@ pub fn rows(data: &Bound<'_, PyAny>) -> PyResult<Vec<Observation>> {
         o.indicator = need(indicator, "indicator")?;
         o.entity = need(entity, "entity")?;
         o.period = need(period, "period")?;
-        out.push(o);
+        push(&mut out, o, "rows")?;
     }
     Ok(out)
 }
@@ -203,47 +268,56 @@ pub fn columns<'py>(cols: &Bound<'py, PyDict>) -> PyResult<Vec<Observation>> {
     if lengths.iter().flatten().any(|&l| l != n) {
         return Err(ConvertError::data("the columns have different lengths").into());
     }
-    let mut out = Vec::with_capacity(n);
+    let mut out = room_for(n);
+    // Every column has `n` cells (checked above); `cell` is total all the same.
+    let cell = |c: &[Bound<'py, PyAny>], i: usize| -> PyResult<Bound<'py, PyAny>> {
+        c.get(i).cloned().ok_or_else(|| ConvertError::data("the columns have different lengths").into())
+    };
     for i in 0..n {
         let row = i + 1;
-        out.push(Observation {
-            indicator: id_cell(&indicator[i], "indicator", row)?,
-            entity: id_cell(&entity[i], "entity", row)?,
-            period: id_cell(&period[i], "period", row)?,
+        let o = Observation {
+            indicator: id_cell(&cell(&indicator, i)?, "indicator", row)?,
+            entity: id_cell(&cell(&entity, i)?, "entity", row)?,
+            period: id_cell(&cell(&period, i)?, "period", row)?,
             gender: match &gender {
-                Some(g) => gender_cell(&g[i], row)?,
+                Some(g) => gender_cell(&cell(g, i)?, row)?,
                 None => Gender::T,
             },
-            value: value_cell(&value[i], row, true)?,
+            value: value_cell(&cell(&value, i)?, row, true)?,
             missing: match &missing {
-                Some(c) => opt_text(&c[i], "missing", row)?,
+                Some(c) => opt_text(&cell(c, i)?, "missing", row)?,
                 None => None,
             },
             count: match &count {
-                Some(c) => count_cell(&c[i], row)?,
+                Some(c) => count_cell(&cell(c, i)?, row)?,
                 None => None,
             },
             source: match &source {
-                Some(c) => opt_text(&c[i], "source", row)?,
+                Some(c) => opt_text(&cell(c, i)?, "source", row)?,
                 None => None,
             },
-        });
+        };
+        push(&mut out, o, "rows")?;
     }
     Ok(out)
 }
 
 fn column<'py>(cols: &Bound<'py, PyDict>, name: &str) -> PyResult<Option<Vec<Bound<'py, PyAny>>>> {
-    match cols.get_item(name)? {
-        Some(c) => Ok(Some(c.try_iter()?.collect::<PyResult<Vec<_>>>()?)),
-        None => Ok(None),
+    let Some(c) = cols.get_item(name)? else { return Ok(None) };
+    let items = c.try_iter()?;
+    let mut out = room(&c, name)?;
+    for item in items {
+        push(&mut out, item?, name)?;
     }
+    Ok(Some(out))
 }
 
 /// Assignment follow-ups as dicts (`assignment, period, status, comment`), in the JSON shape
 /// core reads (`{"assignments": [...]}`), so that core validates the status.
 pub fn assignments(data: &Bound<'_, PyAny>) -> PyResult<Value> {
-    let mut out = Vec::new();
-    for (i, item) in data.try_iter()?.enumerate() {
+    let items = data.try_iter()?;
+    let mut out = room(data, "assignments")?;
+    for (i, item) in items.enumerate() {
         let row = i + 1;
         let item = item?;
         let dict = item
@@ -262,7 +336,7 @@ pub fn assignments(data: &Bound<'_, PyAny>) -> PyResult<Value> {
             let text = if key == "period" { id_cell(&v, &key, row)? } else { opt_text(&v, &key, row)?.unwrap_or_default() };
             map.insert(key, Value::String(text));
         }
-        out.push(Value::Object(map));
+        push(&mut out, Value::Object(map), "assignments")?;
     }
     let mut doc = serde_json::Map::new();
     doc.insert("assignments".into(), Value::Array(out));
@@ -373,7 +447,7 @@ pub fn history(v: &Bound<'_, PyAny>, at: At) -> PyResult<Vec<PeriodValue>> {
         return Err(not_a_history());
     }
     let entries = v.try_iter().map_err(|_| not_a_history())?;
-    let mut out = Vec::with_capacity(v.len().unwrap_or(0));
+    let mut out = room(v, at.arg)?;
     for (j, e) in entries.enumerate() {
         let (e, entry) = (e?, j + 1);
         let (p, x) = if let Ok(d) = e.cast::<PyDict>() {
@@ -403,7 +477,7 @@ pub fn history(v: &Bound<'_, PyAny>, at: At) -> PyResult<Vec<PeriodValue>> {
         let Some(value) = x else {
             return Err(at.error(format_args!("entry {entry} has no value (leave a missing period out of the history)")));
         };
-        out.push(PeriodValue { period: p, value });
+        push(&mut out, PeriodValue { period: p, value }, at.arg).map_err(|e| ConvertError { row: at.row, ..e })?;
     }
     Ok(out)
 }
@@ -448,9 +522,11 @@ pub fn peers(v: &Bound<'_, PyAny>, at: At) -> PyResult<Option<PeerStats>> {
                 if is_text(&x) || x.is_instance_of::<PyDict>() {
                     return Err(not_a_list());
                 }
-                for (j, y) in x.try_iter().map_err(|_| not_a_list())?.enumerate() {
+                let ys = x.try_iter().map_err(|_| not_a_list())?;
+                values = room(&x, "peers.values")?;
+                for (j, y) in ys.enumerate() {
                     match float_of(&y?) {
-                        Ok(Some(y)) => values.push(y),
+                        Ok(Some(y)) => push(&mut values, y, "peers.values")?,
                         Ok(None) => return Err(at.error(format_args!("entry {} is None (leave members without a value out)", j + 1))),
                         Err(m) => return Err(at.error(format_args!("entry {} {m}", j + 1))),
                     }
@@ -498,7 +574,11 @@ impl<T: Clone + Default> Column<T> {
                     slot.clone_from(x);
                 }
             }
-            Column::Rows(v) => *slot = std::mem::take(&mut v[i]),
+            Column::Rows(v) => {
+                if let Some(x) = v.get_mut(i) {
+                    *slot = std::mem::take(x);
+                }
+            }
         }
     }
 }
@@ -515,25 +595,24 @@ fn arg_column<'py, T>(
     if single {
         return Ok(Column::All(cell(v, At { arg, row: None })?));
     }
-    let each = |items: &mut dyn Iterator<Item = PyResult<Bound<'py, PyAny>>>, n: usize| -> PyResult<Column<T>> {
-        let mut out = Vec::with_capacity(n);
+    let each = |items: &mut dyn Iterator<Item = PyResult<Bound<'py, PyAny>>>, mut out: Vec<T>| -> PyResult<Column<T>> {
         for (i, item) in items.enumerate() {
-            out.push(cell(&item?, At { arg, row: Some(i + 1) })?);
+            push(&mut out, cell(&item?, At { arg, row: Some(i + 1) })?, arg)?;
         }
         Ok(Column::Rows(out))
     };
     if let Ok(list) = v.cast::<PyList>() {
-        return each(&mut list.iter().map(Ok), list.len());
+        return each(&mut list.iter().map(Ok), room(v, arg)?);
     }
     if let Ok(tuple) = v.cast::<PyTuple>() {
-        return each(&mut tuple.iter().map(Ok), tuple.len());
+        return each(&mut tuple.iter().map(Ok), room(v, arg)?);
     }
     let neither = || At { arg, row: None }.error(format_args!("must be {what}, got {}", shown(v)));
     if is_text(v) || v.is_instance_of::<PyDict>() {
         return Err(neither());
     }
     match v.try_iter() {
-        Ok(mut it) => each(&mut it, v.len().unwrap_or(0)),
+        Ok(mut it) => each(&mut it, room(v, arg)?),
         Err(_) => Err(neither()),
     }
 }
@@ -543,12 +622,12 @@ pub fn number_column(v: Option<&Bound<'_, PyAny>>, arg: &'static str) -> PyResul
     let Some(v) = v else { return Ok(Column::All(None)) };
     if let Ok(packed) = v.cast::<crate::Floats>() {
         let values = &packed.get().values;
-        let mut out = Vec::with_capacity(values.len());
+        let mut out = room_for(values.len());
         for (i, &x) in values.iter().enumerate() {
             if !x.is_finite() {
                 return Err(At { arg, row: Some(i + 1) }.error(not_finite(x)));
             }
-            out.push(Some(x));
+            push(&mut out, Some(x), arg)?;
         }
         return Ok(Column::Rows(out));
     }

@@ -42,7 +42,7 @@ impl PyPlan {
     }
 }
 
-fn query(entity: Option<String>, period: Option<String>, genders: Option<Vec<String>>) -> PyResult<Query> {
+fn query(entity: Option<String>, period: Option<String>, genders: Option<&Bound<'_, PyAny>>) -> PyResult<Query> {
     Ok(Query { entity, period, genders: convert::genders(genders)? })
 }
 
@@ -129,9 +129,9 @@ impl PyPlan {
         data: Option<Bound<'_, PyObservations>>,
         entity: Option<String>,
         period: Option<String>,
-        genders: Option<Vec<String>>,
+        genders: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyReport> {
-        let (data, query) = (observations(data), query(entity, period, genders)?);
+        let (data, query) = (observations(data), guard(py, || query(entity, period, genders))?);
         run(py, || self.inner.evaluate(&*self.data_or_bundled(data)?, &query)).map(|inner| PyReport { inner })
     }
 
@@ -141,10 +141,12 @@ impl PyPlan {
         &self,
         py: Python<'_>,
         data: Option<Bound<'_, PyObservations>>,
-        entities: Vec<String>,
-        periods: Vec<String>,
+        entities: &Bound<'_, PyAny>,
+        periods: &Bound<'_, PyAny>,
     ) -> PyResult<Vec<PyReport>> {
         let data = observations(data);
+        let entities = guard(py, || convert::strings(entities, "entities"))?;
+        let periods = guard(py, || convert::strings(periods, "periods"))?;
         let reports = run(py, || self.inner.evaluate_many(&*self.data_or_bundled(data)?, &entities, &periods))?;
         Ok(reports.into_iter().map(|inner| PyReport { inner }).collect())
     }
@@ -290,13 +292,16 @@ struct Assessed {
 
 impl Assessed {
     /// Three Python lists: statuses, labels (each distinct string one object) and reasons.
-    fn into_python(self, py: Python<'_>) -> PyResult<(Bound<'_, PyList>, Bound<'_, PyList>, Bound<'_, PyList>)> {
+    fn into_python<'py>(self, py: Python<'py>) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyList>, Bound<'py, PyList>)> {
         let statuses: Vec<Bound<'_, PyString>> = self.levels.iter().map(|(s, _)| PyString::new(py, s)).collect();
         let labels: Vec<Bound<'_, PyString>> = self.levels.iter().map(|(_, l)| PyString::new(py, l)).collect();
-        let status = PyList::new(py, self.level.iter().map(|&k| &statuses[k as usize]))?;
-        let label = PyList::new(py, self.level.iter().map(|&k| &labels[k as usize]))?;
+        // Every index was made by `assess_rows` from these vectors; `get` keeps it total anyway.
+        let empty = PyString::new(py, "");
+        let at = |list: &[Bound<'py, PyString>], k: u32| usize::try_from(k).ok().and_then(|k| list.get(k)).unwrap_or(&empty).clone();
+        let status = PyList::new(py, self.level.iter().map(|&k| at(&statuses, k)))?;
+        let label = PyList::new(py, self.level.iter().map(|&k| at(&labels, k)))?;
         let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        let reason = PyList::new(py, starts.zip(&self.ends).map(|(a, &b)| PyString::new(py, &self.reasons[a..b])))?;
+        let reason = PyList::new(py, starts.zip(&self.ends).map(|(a, &b)| PyString::new(py, self.reasons.get(a..b).unwrap_or(""))))?;
         Ok((status, label, reason))
     }
 }
@@ -304,7 +309,10 @@ impl Assessed {
 /// `Plan::assess` on every row, one `Inputs` reused: a single value is set once, a row's
 /// values are moved in. Stops at the first row whose rule fails (1-based).
 fn assess_rows(plan: &Plan, indicator: &str, mut c: AssessColumns, rows: usize) -> Result<Assessed, (usize, Error)> {
-    let mut out = Assessed { levels: Vec::new(), level: Vec::with_capacity(rows), reasons: String::new(), ends: Vec::with_capacity(rows) };
+    let mut out = Assessed { levels: Vec::new(), level: Vec::new(), reasons: String::new(), ends: Vec::new() };
+    let out_of_memory = || (1, Error::new(attain_core::ErrorKind::Data, format!("out of memory for the results of {rows} rows")));
+    out.level.try_reserve_exact(rows).map_err(|_| out_of_memory())?;
+    out.ends.try_reserve_exact(rows).map_err(|_| out_of_memory())?;
     let mut inputs = Inputs::default();
     for i in 0..rows {
         c.value.fill(i, &mut inputs.value);
@@ -325,7 +333,7 @@ fn assess_rows(plan: &Plan, indicator: &str, mut c: AssessColumns, rows: usize) 
                 out.levels.len() - 1
             }
         };
-        out.level.push(k as u32);
+        out.level.push(u32::try_from(k).unwrap_or(u32::MAX));
         out.reasons.push_str(&reason);
         out.ends.push(out.reasons.len());
     }
@@ -348,7 +356,8 @@ impl Floats {
         if !chunks.remainder().is_empty() {
             return Err(ConvertError::data(format!("packed floats must be a multiple of 8 bytes, got {}", data.len())).into());
         }
-        let values = chunks.map(|c| f64::from_ne_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])).collect();
+        // Each chunk has 8 bytes; NaN (refused later as not finite) keeps this total all the same.
+        let values = chunks.map(|c| <[u8; 8]>::try_from(c).map_or(f64::NAN, f64::from_ne_bytes)).collect();
         Ok(Floats { values })
     }
 
@@ -521,6 +530,9 @@ fn run_rule_tests_in<'py>(py: Python<'py>, files: &Bound<'py, PyAny>) -> PyResul
 #[pyfunction]
 #[pyo3(signature = (plan, cases=200, seed=2023))]
 fn check<'py>(py: Python<'py>, plan: &Bound<'py, PyPlan>, cases: usize, seed: u64) -> PyResult<Bound<'py, PyAny>> {
+    if cases > convert::MAX_CHECK_CASES {
+        return Err(ConvertError::query(format!("`cases` must be at most {}, got {cases}", convert::MAX_CHECK_CASES)).into());
+    }
     let plan = plan.get().inner.clone();
     let report = run(py, || attain_core::check(&plan, &CheckOptions { cases, seed }))?;
     convert::to_python(py, &report)

@@ -6,7 +6,7 @@
 
 use crate::error::{JsResult, bad_row, from_core, invalid};
 use attain_core::{ErrorKind, Gender, Inputs, Observation, PeerStats, PeriodValue, PlanFiles, Query, Report};
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Reflect};
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
@@ -15,6 +15,18 @@ use wasm_bindgen::{JsCast, JsValue};
 const ROW_FIELDS: &[&str] = &["indicator", "entity", "period", "gender", "value", "missing", "count", "source"];
 /// Fields of an assignment follow-up.
 const FOLLOW_UP_FIELDS: &[&str] = &["assignment", "period", "status", "comment"];
+
+/// The most items an array argument may hold (rows, follow-ups, ids, history, peer values):
+/// 16,777,216. A longer array is an error naming the argument, not an allocation that traps.
+pub const MAX_ITEMS: u32 = 1 << 24;
+/// The longest text argument, in UTF-16 code units: core's limit for one file (64 MiB).
+pub const MAX_TEXT: u32 = 64 << 20;
+/// The most generated inputs `check` takes per indicator (the default is 200): more would keep
+/// the module busy for days, and nothing can stop it.
+pub const MAX_CHECK_CASES: u64 = 100_000;
+/// Room reserved up front for an array's items, whatever length it claims; more is reserved
+/// as the items come (`push`).
+const FIRST_RESERVE: usize = 1 << 12;
 
 /// Any serialisable core value as plain JS values, through core's JSON text. `JSON.parse`
 /// builds the objects in one call: exactly core's JSON shape, as fast as building them field by
@@ -29,7 +41,7 @@ pub fn is_absent(v: &JsValue) -> bool {
     v.is_null() || v.is_undefined()
 }
 
-fn type_name(v: &JsValue) -> String {
+pub fn type_name(v: &JsValue) -> String {
     if v.is_null() {
         "null".into()
     } else if Array::is_array(v) {
@@ -46,15 +58,103 @@ pub fn get(obj: &JsValue, key: &str) -> JsValue {
 
 /// The own enumerable keys of a plain object.
 /// (Also of objects without a prototype, as TOML and JSON parsers make: not `instanceof Object`.)
+/// A `Proxy` whose `ownKeys` throws gives no keys: its error does not unwind through wasm.
 pub fn keys(obj: &JsValue) -> Vec<String> {
     if !obj.is_object() {
         return Vec::new();
     }
-    Object::keys(obj.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()).collect()
+    let Ok(keys) = object_keys(obj) else { return Vec::new() };
+    let mut out = with_room(keys.length());
+    for k in keys.iter().take(MAX_ITEMS as usize) {
+        if let Some(k) = k.as_string() {
+            if out.try_reserve(1).is_err() {
+                break;
+            }
+            out.push(k);
+        }
+    }
+    out
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `Object.keys`, its exception caught (js-sys's binding lets it unwind through wasm).
+    #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
+    fn object_keys(obj: &JsValue) -> Result<Array, JsValue>;
 }
 
 fn is_plain_object(v: &JsValue) -> bool {
     v.is_object() && !Array::is_array(v) && !v.is_function()
+}
+
+/// A text argument: a JS string of at most [`MAX_TEXT`] code units. `arg` names it in errors.
+pub fn text(v: &JsValue, arg: &str, kind: ErrorKind) -> JsResult<String> {
+    let Some(s) = v.dyn_ref::<js_sys::JsString>() else {
+        return Err(invalid(kind, format!("`{arg}` must be a string, got {}", type_name(v))));
+    };
+    let n = s.length();
+    if n > MAX_TEXT {
+        return Err(invalid(kind, format!("`{arg}` has {n} characters, more than the limit of {MAX_TEXT}")));
+    }
+    s.as_string().ok_or_else(|| invalid(kind, format!("`{arg}` must be a string, got {}", type_name(v))))
+}
+
+/// An optional text argument: `null`/`undefined` is `None`.
+pub fn opt_text_arg(v: &JsValue, arg: &str, kind: ErrorKind) -> JsResult<Option<String>> {
+    if is_absent(v) { Ok(None) } else { text(v, arg, kind).map(Some) }
+}
+
+/// An optional number argument: `null`/`undefined` is `None`; NaN and infinities reach core.
+pub fn opt_number_arg(v: &JsValue, arg: &str, kind: ErrorKind) -> JsResult<Option<f64>> {
+    if is_absent(v) {
+        return Ok(None);
+    }
+    v.as_f64().map(Some).ok_or_else(|| invalid(kind, format!("`{arg}` must be a number or null, got {}", type_name(v))))
+}
+
+/// A whole number in `0..=u32::MAX` (handles), or `None`.
+pub fn as_u32(v: &JsValue) -> Option<u32> {
+    let x = v.as_f64()?;
+    // The range check makes the cast exact.
+    (x.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&x)).then_some(x as u32)
+}
+
+/// Appends `item`, growing the vector without aborting when memory runs out.
+pub fn push<T>(out: &mut Vec<T>, item: T, what: &str) -> JsResult<()> {
+    out.try_reserve(1).map_err(|_| invalid(ErrorKind::Data, format!("out of memory reading {what}")))?;
+    out.push(item);
+    Ok(())
+}
+
+/// The items of an array argument, one by one: at most [`MAX_ITEMS`], each read so that a
+/// throwing getter or a `Proxy` is an error naming the item, never a trap. `arg` names it.
+pub fn each_item(v: &JsValue, arg: &str, kind: ErrorKind, mut f: impl FnMut(usize, JsValue) -> JsResult<()>) -> JsResult<()> {
+    let n = array_length(v, arg, kind)?;
+    for i in 0..n {
+        let item = Reflect::get_u32(v, i).map_err(|_| invalid(kind, format!("cannot read `{arg}[{i}]`")))?;
+        f(i as usize, item)?;
+    }
+    Ok(())
+}
+
+/// The length of an array argument, checked against [`MAX_ITEMS`].
+pub fn array_length(v: &JsValue, arg: &str, kind: ErrorKind) -> JsResult<u32> {
+    if !Array::is_array(v) {
+        return Err(invalid(kind, format!("`{arg}` must be an array, got {}", type_name(v))));
+    }
+    let n = Reflect::get(v, &JsValue::from_str("length")).ok().and_then(|n| as_u32(&n)).unwrap_or(u32::MAX);
+    if n > MAX_ITEMS {
+        return Err(invalid(kind, format!("`{arg}` has {n} items, more than the limit of {MAX_ITEMS}")));
+    }
+    Ok(n)
+}
+
+/// A vector for the items of an array of `n`: capacity capped, never trusting `n`.
+fn with_room<T>(n: u32) -> Vec<T> {
+    let mut out = Vec::new();
+    // A failure here only means less room reserved up front.
+    let _ = out.try_reserve((n as usize).min(FIRST_RESERVE));
+    out
 }
 
 /// A plan given as `{path: text}` (an object or a `Map`).
@@ -96,8 +196,22 @@ fn id_cell(v: &JsValue, field: &str, row: usize) -> JsResult<String> {
     }
 }
 
+/// A value as an error shows it: a primitive as JSON (a string cut at 60 characters), an
+/// array or object by its type only, so that a huge value never makes a huge message.
 fn shown(v: &JsValue) -> String {
-    js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string()).unwrap_or_else(|| format!("{v:?}"))
+    if let Some(s) = v.dyn_ref::<js_sys::JsString>() {
+        let cut = s.length() > 60;
+        let head: JsValue = if cut { s.slice(0, 60).into() } else { v.clone() };
+        let text = js_sys::JSON::stringify(&head).ok().and_then(|s| s.as_string()).unwrap_or_default();
+        return if cut { format!("{text}…") } else { text };
+    }
+    if v.is_object() || v.is_function() {
+        return type_name(v);
+    }
+    if v.is_bigint() || v.is_symbol() || v.is_undefined() {
+        return type_name(v);
+    }
+    js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string()).unwrap_or_else(|| type_name(v))
 }
 
 /// A value: a number or `null`/absent (a gap). NaN and infinities reach core, which refuses them.
@@ -134,19 +248,10 @@ fn count_cell(v: &JsValue, row: usize) -> JsResult<Option<u32>> {
     }
 }
 
-fn array_items(v: &JsValue, what: &str) -> JsResult<Array> {
-    if Array::is_array(v) {
-        Ok(v.clone().unchecked_into())
-    } else {
-        Err(invalid(ErrorKind::Data, format!("{what} must be an array, got {}", type_name(v))))
-    }
-}
-
 /// Host rows: an array of objects with the fields of core's `Observation`.
 pub fn rows(data: &JsValue) -> JsResult<Vec<Observation>> {
-    let items = array_items(data, "rows")?;
-    let mut out = Vec::with_capacity(items.length() as usize);
-    for (i, item) in items.iter().enumerate() {
+    let mut out = with_room(array_length(data, "rows", ErrorKind::Data)?);
+    each_item(data, "rows", ErrorKind::Data, |i, item| {
         let row = i + 1;
         if !is_plain_object(&item) {
             return Err(bad_row(row, format!("a row must be an object, got {}", type_name(&item))));
@@ -154,7 +259,7 @@ pub fn rows(data: &JsValue) -> JsResult<Vec<Observation>> {
         if let Some(k) = keys(&item).into_iter().find(|k| !ROW_FIELDS.contains(&k.as_str())) {
             return Err(bad_row(row, format!("unknown field `{k}` (expected {})", ROW_FIELDS.join(", "))));
         }
-        out.push(Observation {
+        let o = Observation {
             indicator: id_cell(&get(&item, "indicator"), "indicator", row)?,
             entity: id_cell(&get(&item, "entity"), "entity", row)?,
             period: id_cell(&get(&item, "period"), "period", row)?,
@@ -163,17 +268,17 @@ pub fn rows(data: &JsValue) -> JsResult<Vec<Observation>> {
             missing: opt_text(&get(&item, "missing"), "missing", row)?,
             count: count_cell(&get(&item, "count"), row)?,
             source: opt_text(&get(&item, "source"), "source", row)?,
-        });
-    }
+        };
+        push(&mut out, o, "rows")
+    })?;
     Ok(out)
 }
 
 /// Assignment follow-ups (`{assignment, period, status, comment}`) in the JSON shape core reads
 /// (`{"assignments": [...]}`), so that core validates the status.
 pub fn assignments(data: &JsValue) -> JsResult<Value> {
-    let items = array_items(data, "assignment follow-ups")?;
-    let mut out = Vec::with_capacity(items.length() as usize);
-    for (i, item) in items.iter().enumerate() {
+    let mut out = with_room(array_length(data, "assignments", ErrorKind::Data)?);
+    each_item(data, "assignments", ErrorKind::Data, |i, item| {
         let row = i + 1;
         if !is_plain_object(&item) {
             return Err(bad_row(row, format!("a follow-up must be an object, got {}", type_name(&item))));
@@ -190,8 +295,8 @@ pub fn assignments(data: &JsValue) -> JsResult<Value> {
             let text = if key == "period" { id_cell(&v, &key, row)? } else { opt_text(&v, &key, row)?.unwrap_or_default() };
             map.insert(key, Value::String(text));
         }
-        out.push(Value::Object(map));
-    }
+        push(&mut out, Value::Object(map), "assignments")
+    })?;
     Ok(serde_json::json!({ "assignments": out }))
 }
 
@@ -207,6 +312,14 @@ fn query_id(v: &JsValue, field: &str) -> JsResult<Option<String>> {
         Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => Ok(Some(format!("{}", x as i64))),
         _ => Err(invalid(ErrorKind::Query, format!("`{field}` must be a string, got {}", type_name(v)))),
     }
+}
+
+/// A required id argument (entity, period): a string or an integer.
+pub fn id(v: &JsValue, arg: &str) -> JsResult<String> {
+    if v.is_string() {
+        return text(v, arg, ErrorKind::Query);
+    }
+    query_id(v, arg)?.ok_or_else(|| invalid(ErrorKind::Query, format!("`{arg}` must be a string, got {}", type_name(v))))
 }
 
 /// A gender code (`T`, `K`, `M`, or core's other spellings).
@@ -230,7 +343,11 @@ pub fn query(options: &JsValue, single: bool) -> JsResult<(Query, Gender)> {
     }
     let genders = match get(options, "genders") {
         v if is_absent(&v) => None,
-        v if Array::is_array(&v) => Some(Array::from(&v).iter().map(|g| gender(&g, "genders")).collect::<JsResult<Vec<_>>>()?),
+        v if Array::is_array(&v) => {
+            let mut out = with_room(array_length(&v, "genders", ErrorKind::Query)?);
+            each_item(&v, "genders", ErrorKind::Query, |_, g| push(&mut out, gender(&g, "genders")?, "genders"))?;
+            Some(out)
+        }
         v => return Err(invalid(ErrorKind::Query, format!("`genders` must be an array like [\"T\", \"K\"], got {}", type_name(&v)))),
     };
     let one = match get(options, "gender") {
@@ -246,20 +363,25 @@ pub fn ids(v: &JsValue, field: &str) -> JsResult<Vec<String>> {
     if !Array::is_array(v) {
         return Err(invalid(ErrorKind::Query, format!("`{field}` must be an array of strings, got {}", type_name(v))));
     }
-    Array::from(v)
-        .iter()
-        .map(|x| query_id(&x, field)?.ok_or_else(|| invalid(ErrorKind::Query, format!("`{field}` holds an empty item"))))
-        .collect()
+    let mut out = with_room(array_length(v, field, ErrorKind::Query)?);
+    each_item(v, field, ErrorKind::Query, |_, x| {
+        let id = query_id(&x, field)?.ok_or_else(|| invalid(ErrorKind::Query, format!("`{field}` holds an empty item")))?;
+        push(&mut out, id, field)
+    })?;
+    Ok(out)
 }
 
 /// A report given back: the object `evaluate` returned, or its JSON text.
 pub fn report(v: JsValue) -> JsResult<Report> {
-    let text = match v.as_string() {
-        Some(text) => text,
-        None => js_sys::JSON::stringify(&v)
-            .ok()
-            .and_then(|s| s.as_string())
-            .ok_or_else(|| invalid(ErrorKind::Data, format!("not an attain report: got {}", type_name(&v))))?,
+    let not_a_report = || {
+        invalid(ErrorKind::Data, format!("not an attain report: `report` must be a report object or its JSON text, got {}", type_name(&v)))
+    };
+    let text = if v.is_string() {
+        text(&v, "report", ErrorKind::Data)?
+    } else if is_plain_object(&v) {
+        js_sys::JSON::stringify(&v).ok().and_then(|s| s.as_string()).ok_or_else(not_a_report)?
+    } else {
+        return Err(not_a_report());
     };
     Report::from_json(&text).map_err(|e| from_core(&e))
 }
@@ -286,6 +408,9 @@ pub fn check_options(v: &JsValue) -> JsResult<attain_core::CheckOptions> {
         return Err(invalid(ErrorKind::Query, format!("unknown check option `{k}` (expected cases, seed)")));
     }
     if let Some(c) = whole("cases")? {
+        if c > MAX_CHECK_CASES {
+            return Err(invalid(ErrorKind::Query, format!("`cases` must be at most {MAX_CHECK_CASES}, got {c}")));
+        }
         options.cases = usize::try_from(c).unwrap_or(usize::MAX);
     }
     if let Some(s) = whole("seed")? {
@@ -342,16 +467,16 @@ pub fn inputs(v: &JsValue) -> JsResult<Inputs> {
     let history = match get(v, "history") {
         h if is_absent(&h) => Vec::new(),
         h if Array::is_array(&h) => {
-            let mut out = Vec::new();
-            for (i, item) in Array::from(&h).iter().enumerate() {
+            let mut out = with_room(array_length(&h, "history", ErrorKind::Query)?);
+            each_item(&h, "history", ErrorKind::Query, |i, item| {
                 let what = format!("history[{i}]");
                 known_fields(&item, &["period", "value"], &what)?;
                 let period = query_id(&get(&item, "period"), &format!("{what}.period"))?
                     .ok_or_else(|| invalid(ErrorKind::Query, format!("`{what}` needs a `period`")))?;
                 let value = finite(&item, "value", &format!("{what}."))?
                     .ok_or_else(|| invalid(ErrorKind::Query, format!("`{what}` needs a `value`")))?;
-                out.push(PeriodValue { period, value });
-            }
+                push(&mut out, PeriodValue { period, value }, "history")
+            })?;
             out
         }
         h => return Err(invalid(ErrorKind::Query, format!("`history` must be an array of {{period, value}}, got {}", type_name(&h)))),
@@ -362,23 +487,24 @@ pub fn inputs(v: &JsValue) -> JsResult<Inputs> {
             known_fields(&p, PEER_FIELDS, "`peers`")?;
             let values = match get(&p, "values") {
                 x if is_absent(&x) => Vec::new(),
-                x if Array::is_array(&x) => Array::from(&x)
-                    .iter()
-                    .enumerate()
-                    .map(|(i, n)| match n.as_f64() {
-                        Some(f) if f.is_finite() => Ok(f),
+                x if Array::is_array(&x) => {
+                    let mut out = with_room(array_length(&x, "peers.values", ErrorKind::Query)?);
+                    each_item(&x, "peers.values", ErrorKind::Query, |i, n| match n.as_f64() {
+                        Some(f) if f.is_finite() => push(&mut out, f, "peers.values"),
                         _ => Err(invalid(ErrorKind::Query, format!("`peers.values[{i}]` must be a finite number, got {}", shown(&n)))),
-                    })
-                    .collect::<JsResult<Vec<f64>>>()?,
+                    })?;
+                    out
+                }
                 x => return Err(invalid(ErrorKind::Query, format!("`peers.values` must be an array of numbers, got {}", type_name(&x)))),
             };
             let (mean, median) = (finite(&p, "mean", "peers.")?, finite(&p, "median", "peers.")?);
             let (min, max) = (finite(&p, "min", "peers.")?, finite(&p, "max", "peers.")?);
             let count = match finite(&p, "count", "peers.")? {
-                Some(c) if c < 0.0 || c.fract() != 0.0 => {
-                    return Err(invalid(ErrorKind::Query, format!("`peers.count` must be a whole number ≥ 0, got {c}")));
+                Some(c) if c < 0.0 || c.fract() != 0.0 || c > f64::from(u32::MAX) => {
+                    return Err(invalid(ErrorKind::Query, format!("`peers.count` must be a whole number from 0 to {}, got {c}", u32::MAX)));
                 }
-                c => c.map(|c| c as usize),
+                // Whole and within u32: the cast is exact.
+                c => c.map(|c| c as u32 as usize),
             };
             Some(PeerStats::from_values(values).with_stated(mean, median, min, max, count))
         }
