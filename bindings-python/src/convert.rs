@@ -21,8 +21,6 @@ pub const MAX_ITEMS: usize = 1 << 28;
 /// Room reserved up front for a sequence's items, whatever its `len()` says; more is reserved
 /// as the items come, with `try_reserve` (an allocation failure is an error, not an abort).
 const FIRST_RESERVE: usize = 1 << 16;
-/// The most generated inputs `check` takes per indicator (the default is 200).
-pub const MAX_CHECK_CASES: usize = 100_000;
 
 /// An empty vector for the items of `v`: its `len()` (when it has one) checked against
 /// [`MAX_ITEMS`] and trusted only up to [`FIRST_RESERVE`].

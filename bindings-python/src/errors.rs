@@ -5,13 +5,13 @@
 //! (`None` when unknown); `str(e)` is core's display form (`plan.toml:3:5: plan error: …`).
 
 use attain_core::{Error, ErrorKind, Stop};
-use std::sync::mpsc;
-use std::time::Duration;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::PyType;
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc;
+use std::time::Duration;
 
 pyo3::create_exception!(attain, AttainError, PyException, "Base of every error raised by attain.");
 pyo3::create_exception!(attain, PlanError, AttainError, "The plan (plan.toml, its structure or references) is invalid.");
@@ -20,7 +20,12 @@ pyo3::create_exception!(attain, DataError, AttainError, "Observations (CSV, JSON
 pyo3::create_exception!(attain, QueryError, AttainError, "A query names something the plan or the data does not have.");
 pyo3::create_exception!(attain, RuleTestError, AttainError, "A rule test file (`*.test.toml`) is invalid.");
 pyo3::create_exception!(attain, AttainIOError, AttainError, "A file or folder could not be read.");
-pyo3::create_exception!(attain, AttainInterruptedError, AttainError, "The call was stopped: its `timeout` was reached, or it was cancelled.");
+pyo3::create_exception!(
+    attain,
+    AttainInterruptedError,
+    AttainError,
+    "The call was stopped: its `timeout` was reached, or it was cancelled."
+);
 
 /// The attributes every exception carries.
 const FIELDS: [&str; 6] = ["kind", "message", "file", "line", "column", "row"];
@@ -141,7 +146,7 @@ where
         Some(seconds) => Stop::with_timeout_secs(seconds).map_err(to_py)?,
         None => Stop::new(),
     };
-    let (tx, rx) = mpsc::channel();
+    let (tx, mut rx) = mpsc::channel();
     std::thread::scope(|s| {
         let worker_stop = stop.clone();
         let spawned = std::thread::Builder::new().name("attain".into()).spawn_scoped(s, move || {
@@ -152,7 +157,10 @@ where
         }
         let mut pending: Option<PyErr> = None;
         loop {
-            match py.detach(|| rx.recv_timeout(Duration::from_millis(50))) {
+            // The receiver goes into the GIL-free closure and comes back: it is Send, not Sync.
+            let (answer, back) = py.detach(move || (rx.recv_timeout(Duration::from_millis(50)), rx));
+            rx = back;
+            match answer {
                 Ok(outcome) => {
                     return match (pending, outcome) {
                         (Some(signal), _) => Err(signal),
@@ -162,11 +170,11 @@ where
                     };
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => {
-                    if pending.is_none() {
-                        if let Err(signal) = py.check_signals() {
-                            stop.cancel();
-                            pending = Some(signal);
-                        }
+                    if pending.is_none()
+                        && let Err(signal) = py.check_signals()
+                    {
+                        stop.cancel();
+                        pending = Some(signal);
                     }
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => {

@@ -9,11 +9,15 @@ mod errors;
 
 use attain_core::{Assessment, CheckOptions, Error, Format, Indicator, Inputs, Language, Observations, Plan, Query, Report};
 use convert::{AssessColumns, At};
-use errors::{ConvertError, guard, run, run_rows};
+use errors::{ConvertError, guard, run, run_rows, run_stoppable};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
+
+// The sandbox bounds the memory a rule holds by counting allocations here.
+#[global_allocator]
+static ALLOCATOR: attain_core::MeteredAllocator = attain_core::MeteredAllocator;
 
 /// A loaded, validated plan: goals, indicators, rules. Immutable and safe to share between
 /// threads.
@@ -122,7 +126,7 @@ impl PyPlan {
     }
 
     /// Evaluates the plan for one entity and period.
-    #[pyo3(signature = (data=None, entity=None, period=None, genders=None))]
+    #[pyo3(signature = (data=None, entity=None, period=None, genders=None, timeout=None))]
     fn evaluate(
         &self,
         py: Python<'_>,
@@ -130,24 +134,26 @@ impl PyPlan {
         entity: Option<String>,
         period: Option<String>,
         genders: Option<&Bound<'_, PyAny>>,
+        timeout: Option<f64>,
     ) -> PyResult<PyReport> {
         let (data, query) = (observations(data), guard(py, || query(entity, period, genders))?);
-        run(py, || self.inner.evaluate(&*self.data_or_bundled(data)?, &query)).map(|inner| PyReport { inner })
+        run_stoppable(py, timeout, || self.inner.evaluate(&*self.data_or_bundled(data)?, &query)).map(|inner| PyReport { inner })
     }
 
     /// Evaluates every pair of entity and period, in parallel.
-    #[pyo3(signature = (data, entities, periods))]
+    #[pyo3(signature = (data, entities, periods, timeout=None))]
     fn evaluate_many(
         &self,
         py: Python<'_>,
         data: Option<Bound<'_, PyObservations>>,
         entities: &Bound<'_, PyAny>,
         periods: &Bound<'_, PyAny>,
+        timeout: Option<f64>,
     ) -> PyResult<Vec<PyReport>> {
         let data = observations(data);
         let entities = guard(py, || convert::strings(entities, "entities"))?;
         let periods = guard(py, || convert::strings(periods, "periods"))?;
-        let reports = run(py, || self.inner.evaluate_many(&*self.data_or_bundled(data)?, &entities, &periods))?;
+        let reports = run_stoppable(py, timeout, || self.inner.evaluate_many(&*self.data_or_bundled(data)?, &entities, &periods))?;
         Ok(reports.into_iter().map(|inner| PyReport { inner }).collect())
     }
 
@@ -528,13 +534,10 @@ fn run_rule_tests_in<'py>(py: Python<'py>, files: &Bound<'py, PyAny>) -> PyResul
 
 /// Property checks of every indicator rule of a plan on generated inputs.
 #[pyfunction]
-#[pyo3(signature = (plan, cases=200, seed=2023))]
-fn check<'py>(py: Python<'py>, plan: &Bound<'py, PyPlan>, cases: usize, seed: u64) -> PyResult<Bound<'py, PyAny>> {
-    if cases > convert::MAX_CHECK_CASES {
-        return Err(ConvertError::query(format!("`cases` must be at most {}, got {cases}", convert::MAX_CHECK_CASES)).into());
-    }
+#[pyo3(signature = (plan, cases=200, seed=2023, timeout=None))]
+fn check<'py>(py: Python<'py>, plan: &Bound<'py, PyPlan>, cases: usize, seed: u64, timeout: Option<f64>) -> PyResult<Bound<'py, PyAny>> {
     let plan = plan.get().inner.clone();
-    let report = run(py, || attain_core::check(&plan, &CheckOptions { cases, seed }))?;
+    let report = run_stoppable(py, timeout, || attain_core::check(&plan, &CheckOptions { cases, seed }))?;
     convert::to_python(py, &report)
 }
 

@@ -22,6 +22,10 @@ use std::rc::Rc;
 use std::thread::LocalKey;
 use wasm_bindgen::prelude::*;
 
+// The sandbox bounds the memory a rule holds by counting allocations here.
+#[global_allocator]
+static ALLOCATOR: attain_core::MeteredAllocator = attain_core::MeteredAllocator;
+
 // ------------------------------------------------------------------ observations
 
 /// Live objects of one class, by handle. A JS `Observations` or `Plan` holds only its handle,

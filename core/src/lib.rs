@@ -31,5 +31,6 @@ pub use report::report_schema;
 pub use report::{AssignmentResult, GoalResult, IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role, WeightedId};
 pub use rules::Inputs;
 pub use testing::{
-    CaseOutcome, CheckFailure, CheckOptions, CheckReport, Explanation, Required, TestReport, check, run_rule_tests, run_rule_tests_in,
+    CaseOutcome, CheckFailure, CheckOptions, CheckReport, Explanation, MAX_CHECK_CASES, Required, TestReport, check, run_rule_tests,
+    run_rule_tests_in,
 };

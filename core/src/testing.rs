@@ -572,6 +572,10 @@ fn run_plan_case(plan: &Plan, c: &PlanCase, file: &str, line: usize) -> Result<V
     Ok(out)
 }
 
+/// Most generated inputs per indicator [`check`] takes: more says little, and each costs a rule
+/// evaluation.
+pub const MAX_CHECK_CASES: usize = 100_000;
+
 /// Settings of [`check`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckOptions {
@@ -638,6 +642,9 @@ impl Rng {
 /// # Errors
 /// A data error when the plan's bundled data cannot be read.
 pub fn check(plan: &Plan, options: &CheckOptions) -> Result<CheckReport> {
+    if options.cases > MAX_CHECK_CASES {
+        return Err(Error::query(format!("`cases` must be at most {MAX_CHECK_CASES}, got {}", options.cases)));
+    }
     let data = plan.bundled_data()?;
     let mut report = CheckReport::default();
     let mut rng = Rng(options.seed.max(1));

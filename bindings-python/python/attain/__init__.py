@@ -24,6 +24,7 @@ from . import _native
 from ._native import (
     REPORT_SCHEMA,
     AttainError,
+    AttainInterruptedError,
     AttainIOError,
     DataError,
     Observations,
@@ -40,6 +41,7 @@ __all__ = [
     "Assessment",
     "Assessments",
     "AttainError",
+    "AttainInterruptedError",
     "AttainIOError",
     "DataError",
     "GoalResult",
@@ -516,22 +518,31 @@ class Plan:
         entity: Optional[str] = None,
         period: Optional[str] = None,
         genders: Union[None, str, Sequence[str]] = None,
+        timeout: Optional[float] = None,
     ) -> Report:
         """Evaluates the plan for one entity and period.
 
         ``entity`` defaults to the plan's; ``period`` to the plan's or the latest with data;
-        ``genders`` (T, K, M) to all three for gendered indicators.
+        ``genders`` (T, K, M) to all three for gendered indicators. ``timeout`` (seconds) stops
+        the call; so does Ctrl-C (``KeyboardInterrupt``).
 
         Raises:
             DataError: bad data, with ``.row`` (and ``.file``, ``.line``).
-            QueryError: no entity, an entity without data, a bad period or gender.
+            QueryError: no entity, an entity without data, a bad period, gender or timeout.
+            AttainInterruptedError: the timeout was reached.
         """
-        native = self._native.evaluate(_native_data(data), entity, period, _genders(genders))
+        native = self._native.evaluate(_native_data(data), entity, period, _genders(genders), timeout)
         return Report(native)
 
-    def evaluate_many(self, data: Data, entities: Sequence[str], periods: Sequence[str]) -> list[Report]:
-        """Evaluates every pair of entity and period (totals only), in parallel."""
-        natives = self._native.evaluate_many(_native_data(data), list(entities), list(periods))
+    def evaluate_many(
+        self, data: Data, entities: Sequence[str], periods: Sequence[str], timeout: Optional[float] = None
+    ) -> list[Report]:
+        """Evaluates every pair of entity and period (totals only), in parallel.
+
+        ``timeout`` (seconds) stops the whole batch, as Ctrl-C does; the error is
+        ``AttainInterruptedError`` (``KeyboardInterrupt`` for Ctrl-C), never a partial list.
+        """
+        natives = self._native.evaluate_many(_native_data(data), list(entities), list(periods), timeout)
         return [Report(n) for n in natives]
 
     def explain(
@@ -669,12 +680,12 @@ def run_rule_tests(path: Union[PathLike, Mapping[str, str]]) -> dict[str, Any]:
     return _native.run_rule_tests(path)
 
 
-def check(plan: Plan, cases: int = 200, seed: int = 2023) -> dict[str, Any]:
+def check(plan: Plan, cases: int = 200, seed: int = 2023, timeout: Optional[float] = None) -> dict[str, Any]:
     """Property checks of every indicator rule of ``plan`` on generated inputs: a better value
     never gives a worse status, a missing value gives no_data, no input raises an error, the
     same input gives the same output.
 
     Returns core's check report: ``indicators``, ``evaluations``, ``failures`` (each with
-    indicator, rule, property, message).
+    indicator, rule, property, message). ``timeout`` (seconds) stops it, as Ctrl-C does.
     """
-    return _native.check(plan._native, cases, seed)
+    return _native.check(plan._native, cases, seed, timeout)

@@ -20,6 +20,7 @@ __all__ = [
     "DataError",
     "QueryError",
     "RuleTestError",
+    "AttainInterruptedError",
     "AttainIOError",
 ]
 
@@ -56,6 +57,9 @@ class QueryError(AttainError):
 
 class RuleTestError(AttainError):
     """A rule test file (`*.test.toml`) is invalid."""
+
+class AttainInterruptedError(AttainError):
+    """The call was stopped: its `timeout` was reached, or it was cancelled."""
 
 class AttainIOError(AttainError):
     """A file or folder could not be read."""
@@ -125,8 +129,11 @@ class Plan:
         entity: Optional[str] = None,
         period: Optional[str] = None,
         genders: Optional[list[str]] = None,
+        timeout: Optional[float] = None,
     ) -> Report: ...
-    def evaluate_many(self, data: Optional[Observations], entities: list[str], periods: list[str]) -> list[Report]: ...
+    def evaluate_many(
+        self, data: Optional[Observations], entities: list[str], periods: list[str], timeout: Optional[float] = None
+    ) -> list[Report]: ...
     def assess(
         self,
         indicator: str,
@@ -175,4 +182,4 @@ class Plan:
 
 def run_rule_tests(path: _Path) -> dict[str, Any]: ...
 def run_rule_tests_in(files: dict[str, str]) -> dict[str, Any]: ...
-def check(plan: Plan, cases: int = 200, seed: int = 2023) -> dict[str, Any]: ...
+def check(plan: Plan, cases: int = 200, seed: int = 2023, timeout: Optional[float] = None) -> dict[str, Any]: ...
