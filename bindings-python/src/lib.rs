@@ -17,7 +17,7 @@ use std::sync::{Arc, OnceLock};
 
 // The sandbox bounds the memory a rule holds by counting allocations here.
 #[global_allocator]
-static ALLOCATOR: attain_core::MeteredAllocator = attain_core::MeteredAllocator;
+static ALLOCATOR: attain_core::MeteredAllocator<mimalloc::MiMalloc> = attain_core::MeteredAllocator::new(mimalloc::MiMalloc);
 
 /// A loaded, validated plan: goals, indicators, rules. Immutable and safe to share between
 /// threads.

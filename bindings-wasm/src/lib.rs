@@ -24,7 +24,7 @@ use wasm_bindgen::prelude::*;
 
 // The sandbox bounds the memory a rule holds by counting allocations here.
 #[global_allocator]
-static ALLOCATOR: attain_core::MeteredAllocator = attain_core::MeteredAllocator;
+static ALLOCATOR: attain_core::MeteredAllocator = attain_core::MeteredAllocator::system();
 
 // ------------------------------------------------------------------ observations
 

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 // The sandbox bounds the memory a rule holds by counting allocations here.
 #[global_allocator]
-static ALLOCATOR: attain_core::MeteredAllocator = attain_core::MeteredAllocator;
+static ALLOCATOR: attain_core::MeteredAllocator<mimalloc::MiMalloc> = attain_core::MeteredAllocator::new(mimalloc::MiMalloc);
 
 /// Pretty JSON with a final newline.
 macro_rules! json {

@@ -14,6 +14,10 @@
 //!   with national values and peer statistics derived from 20 members.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
+// The CLI's allocator, so that these figures are the CLI's.
+#[global_allocator]
+static ALLOCATOR: attain_core::MeteredAllocator<mimalloc::MiMalloc> = attain_core::MeteredAllocator::new(mimalloc::MiMalloc);
+
 use attain_core::{Gender, Inputs, Observation, Observations, PeerStats, PeriodValue, Plan, PlanFiles, Query};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;

@@ -8,6 +8,10 @@
 //! - `load/goals_and_indicators_N`: N goals each linking two of N indicators, one with a weight.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
+// The CLI's allocator, so that these figures are the CLI's.
+#[global_allocator]
+static ALLOCATOR: attain_core::MeteredAllocator<mimalloc::MiMalloc> = attain_core::MeteredAllocator::new(mimalloc::MiMalloc);
+
 use attain_core::{Plan, PlanFiles};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::fmt::Write;

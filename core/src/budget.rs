@@ -58,33 +58,50 @@ thread_local! {
 }
 static METERED: AtomicBool = AtomicBool::new(false);
 
-/// The system allocator, counting the bytes each thread holds so that a rule's memory is bounded
-/// however it was built (Rhai's own size limits see one value at a time: `m[k] = a` in a loop
-/// gets past them).
+/// An allocator (the system's by default) counting the bytes each thread holds, so that a rule's
+/// memory is bounded however it was built (Rhai's own size limits see one value at a time:
+/// `m[k] = a` in a loop gets past them).
 ///
-/// A host installs it once; the `attain` CLI, the Python module and the WebAssembly module do:
+/// A host installs it once; the `attain` CLI and the Python module wrap mimalloc, the WebAssembly
+/// module the system allocator:
 ///
 /// ```
 /// #[global_allocator]
-/// static ALLOCATOR: attain_core::MeteredAllocator = attain_core::MeteredAllocator;
+/// static ALLOCATOR: attain_core::MeteredAllocator = attain_core::MeteredAllocator::system();
 /// ```
 ///
 /// Without it every other limit still holds, but the memory of one evaluation is bounded only by
 /// Rhai's per-value limits. The cost is one thread-local addition per allocation.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct MeteredAllocator;
+pub struct MeteredAllocator<A = System> {
+    inner: A,
+}
+
+impl MeteredAllocator<System> {
+    /// Counting the system allocator.
+    pub const fn system() -> Self {
+        MeteredAllocator { inner: System }
+    }
+}
+
+impl<A: GlobalAlloc> MeteredAllocator<A> {
+    /// Counting `inner` (for example `mimalloc::MiMalloc`).
+    pub const fn new(inner: A) -> Self {
+        MeteredAllocator { inner }
+    }
+}
 
 fn add_held(delta: isize) {
     // `try_with`: a thread being torn down may still allocate after its locals are gone.
     let _ = HELD.try_with(|h| h.set(h.get().wrapping_add(delta)));
 }
 
-// SAFETY: every call is forwarded unchanged to `System`; only a counter is updated beside it.
+// SAFETY: every call is forwarded unchanged to `inner`; only a counter is updated beside it.
 #[allow(unsafe_code)]
-unsafe impl GlobalAlloc for MeteredAllocator {
+unsafe impl<A: GlobalAlloc> GlobalAlloc for MeteredAllocator<A> {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller's contract for `layout` is `System.alloc`'s.
-        let p = unsafe { System.alloc(layout) };
+        // SAFETY: the caller's contract for `layout` is `inner.alloc`'s.
+        let p = unsafe { self.inner.alloc(layout) };
         if !p.is_null() {
             add_held(layout.size() as isize);
         }
@@ -93,7 +110,7 @@ unsafe impl GlobalAlloc for MeteredAllocator {
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: as for `alloc`.
-        let p = unsafe { System.alloc_zeroed(layout) };
+        let p = unsafe { self.inner.alloc_zeroed(layout) };
         if !p.is_null() {
             add_held(layout.size() as isize);
         }
@@ -101,14 +118,14 @@ unsafe impl GlobalAlloc for MeteredAllocator {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` was allocated by `System` with `layout`, as the caller guarantees.
-        unsafe { System.dealloc(ptr, layout) };
+        // SAFETY: `ptr` was allocated by `inner` with `layout`, as the caller guarantees.
+        unsafe { self.inner.dealloc(ptr, layout) };
         add_held(-(layout.size() as isize));
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: as for `dealloc`; `new_size` is the caller's.
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        let p = unsafe { self.inner.realloc(ptr, layout, new_size) };
         if !p.is_null() {
             add_held(new_size as isize - layout.size() as isize);
         }

@@ -6,7 +6,7 @@
 
 // As every host does: the budget counts the bytes a rule holds through it.
 #[global_allocator]
-static ALLOCATOR: attain_core::MeteredAllocator = attain_core::MeteredAllocator;
+static ALLOCATOR: attain_core::MeteredAllocator = attain_core::MeteredAllocator::system();
 
 mod assess;
 mod bad_input;

@@ -7,7 +7,7 @@ use libfuzzer_sys::fuzz_target;
 
 // As every host does: the sandbox bounds a rule's memory through it.
 #[global_allocator]
-static ALLOCATOR: attain_core::MeteredAllocator = attain_core::MeteredAllocator;
+static ALLOCATOR: attain_core::MeteredAllocator = attain_core::MeteredAllocator::system();
 
 const PLAN: &str = r#"[plan]
 id = "f"
