@@ -34,11 +34,15 @@ cd "$HERE"
 # pkg/node is wasm-bindgen's CommonJS; this package is "type": "module".
 printf '{ "type": "commonjs" }\n' > pkg/node/package.json
 node tools/strip-wasm.mjs pkg/web/attain_wasm_bg.wasm pkg/node/attain_wasm_bg.wasm
+# The browser entry: wasm-bindgen's glue made restartable, behind the same wrapper as Node's.
+node tools/add-restart.mjs pkg/web/attain_wasm.js
+cp js/wrap.mjs pkg/web/wrap.mjs
+cp js/browser.mjs pkg/web/attain.mjs
 
 # The demo is static files: the web build next to it, and the plan folder as one JSON file.
 rm -rf demo/pkg
 mkdir -p demo/pkg
-cp pkg/web/attain_wasm.js pkg/web/attain_wasm_bg.wasm demo/pkg/
+cp pkg/web/attain.mjs pkg/web/wrap.mjs pkg/web/attain_wasm.js pkg/web/attain_wasm_bg.wasm demo/pkg/
 node tools/plan-files.mjs "$PLAN" demo/plan-files.json
 
 WASM=pkg/web/attain_wasm_bg.wasm

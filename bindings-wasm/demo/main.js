@@ -2,7 +2,7 @@
 // Every indicator value can be edited (the report is re-evaluated on change), and the rule of
 // any indicator can be rewritten (the plan is rebuilt on every keystroke; an error is shown
 // with its line next to the text). Static files only: plan-files.json holds the plan folder.
-import init, { Plan, renderHtml } from './pkg/attain_wasm.js';
+import init, { Plan, renderHtml } from './pkg/attain.mjs';
 
 const $ = (id) => document.getElementById(id);
 const el = {
@@ -90,7 +90,7 @@ function addValueEditor(tr, r) {
   input.dataset.id = r.id;
   input.setAttribute('aria-label', `Värde för ${r.title}, ${period}`);
   input.classList.toggle('edited', state.edits.has(key));
-  input.addEventListener('change', () => {
+  input.addEventListener('change', guarded(() => {
     const value = input.value.trim() === '' ? null : Number(input.value);
     if (value !== null && !Number.isFinite(value)) return;
     state.data.setValue(r.id, state.report.entity, period, 'T', value);
@@ -98,7 +98,7 @@ function addValueEditor(tr, r) {
     evaluate();
     // Keep the keyboard where it was: the report was rebuilt.
     el.report.querySelector(`input.value-edit[data-id="${CSS.escape(r.id)}"]`)?.focus();
-  });
+  }));
   const unit = r.unit ? ` <small>${r.unit === '%' ? '%' : escapeHtml(r.unit)}</small>` : '';
   cell.replaceChildren(input);
   cell.insertAdjacentHTML('beforeend', `${unit}<br><small>${escapeHtml(period)}</small>`);
@@ -227,6 +227,7 @@ function onRuleInput() {
       plan = Plan.fromFiles(files);
     }
   } catch (e) {
+    if (recover(e)) return;
     showRuleError(e);
     el.report.classList.add('stale');
     el.ruleStatus.textContent = 'Rapporten visar den senaste regeln som fungerade.';
@@ -258,6 +259,37 @@ function resetRule() {
   state.plan = plan;
   selectIndicator(id);
   evaluate();
+}
+
+// ------------------------------------------------------------------ recovery
+
+/**
+ * After an internal error attain restarted its module (js/wrap.mjs), and the plan and data made
+ * before are gone: make them again from the last plan that loaded and the edits, and say so.
+ */
+function recover(e) {
+  if (e?.name !== 'AttainError' || e.type !== 'internal') return false;
+  state.plan = Plan.fromFiles(state.files);
+  state.data = state.plan.data();
+  const entity = state.plan.outline().entity;
+  for (const [key, value] of state.edits) {
+    const cut = key.lastIndexOf('|');
+    state.data.setValue(key.slice(0, cut), entity, key.slice(cut + 1), 'T', value);
+  }
+  evaluate();
+  el.ruleStatus.textContent = 'attain startades om efter ett internt fel; planen och dina ändringar är inlästa igen.';
+  return true;
+}
+
+/** An event handler that recovers from an internal error instead of leaving the page dead. */
+function guarded(handler) {
+  return (...args) => {
+    try {
+      handler(...args);
+    } catch (e) {
+      if (!recover(e)) throw e;
+    }
+  };
 }
 
 // ------------------------------------------------------------------ start
@@ -292,24 +324,33 @@ async function start() {
   evaluate();
   selectIndicator(state.plan.outline().indicators[0]?.id);
 
-  el.period.addEventListener('change', () => {
-    state.period = el.period.value;
-    evaluate();
-  });
-  el.resetData.addEventListener('click', () => {
-    state.data.free();
-    state.data = state.plan.data();
-    state.edits.clear();
-    evaluate();
-  });
-  el.ruleIndicator.addEventListener('change', () => selectIndicator(el.ruleIndicator.value));
-  el.ruleText.addEventListener('input', onRuleInput);
-  el.resetRule.addEventListener('click', resetRule);
+  el.period.addEventListener(
+    'change',
+    guarded(() => {
+      state.period = el.period.value;
+      evaluate();
+    }),
+  );
+  el.resetData.addEventListener(
+    'click',
+    guarded(() => {
+      state.data.free();
+      state.data = state.plan.data();
+      state.edits.clear();
+      evaluate();
+    }),
+  );
+  el.ruleIndicator.addEventListener('change', guarded(() => selectIndicator(el.ruleIndicator.value)));
+  el.ruleText.addEventListener('input', guarded(onRuleInput));
+  el.resetRule.addEventListener('click', guarded(resetRule));
   // Clicking an indicator's name opens its rule.
-  el.report.addEventListener('click', (ev) => {
-    const tr = ev.target.closest('tr.ind');
-    if (tr && !ev.target.closest('input')) selectIndicator(tr.dataset.id);
-  });
+  el.report.addEventListener(
+    'click',
+    guarded((ev) => {
+      const tr = ev.target.closest('tr.ind');
+      if (tr && !ev.target.closest('input')) selectIndicator(tr.dataset.id);
+    }),
+  );
   document.body.dataset.ready = 'true';
 }
 

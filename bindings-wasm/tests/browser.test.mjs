@@ -46,7 +46,7 @@ let page;
 const problems = [];
 
 before(async () => {
-  for (const f of ['pkg/attain_wasm.js', 'pkg/attain_wasm_bg.wasm', 'plan-files.json']) {
+  for (const f of ['pkg/attain.mjs', 'pkg/wrap.mjs', 'pkg/attain_wasm.js', 'pkg/attain_wasm_bg.wasm', 'plan-files.json']) {
     assert.ok(existsSync(path.join(DEMO, f)), `demo/${f} is missing: run bindings-wasm/build.sh`);
   }
   server = await serveStatic(DEMO);
@@ -120,6 +120,40 @@ test('a broken rule shows its error with the line; a fixed one re-evaluates', as
   await textarea.fill('loop { }');
   await page.waitForSelector(`tr.ind[data-id="${edit.id}"][data-status="error"]`, { timeout: 10_000 });
   assert.match(await page.textContent('#rule-error'), /operations/);
+  assert.equal(await page.locator('section.goal').count(), 8);
+  assert.deepEqual(problems, []);
+});
+
+test('a trap in the module is an internal error after which the module and the page work again', async () => {
+  // The page's own module: the same URL gives the same instance the demo uses.
+  const seen = await page.evaluate(async () => {
+    const m = await import('./pkg/attain.mjs');
+    const before = m.__attainInternal.generation;
+    let error = null;
+    try {
+      m.__attainInternal.trap();
+    } catch (e) {
+      error = { name: e.name, type: e.type, message: e.message };
+    }
+    const files = await (await fetch('./plan-files.json')).json();
+    const goals = m.Plan.fromFiles(files).evaluate().goals.length;
+    return { before, after: m.__attainInternal.generation, error, goals };
+  });
+  assert.equal(seen.error?.name, 'AttainError', JSON.stringify(seen));
+  assert.equal(seen.error.type, 'internal');
+  assert.match(seen.error.message, /restarted/);
+  assert.equal(seen.after, seen.before + 1, 'a fresh instance');
+  assert.equal(seen.goals, 8, 'a plan made after the restart evaluates');
+
+  // The demo's plan was made by the trapped instance: its next evaluation recovers.
+  const periods = await page.locator('#period option').allTextContents();
+  const current = await page.inputValue('#period');
+  const other = periods.find((p) => p !== current);
+  assert.ok(other, `the demo offers more than one period: ${periods}`);
+  await page.selectOption('#period', other);
+  await page.waitForFunction(() => /startades om/.test(document.querySelector('#rule-status').textContent), null, { timeout: 10_000 });
+  assert.equal(await page.locator('section.goal').count(), 8);
+  await page.selectOption('#period', current);
   assert.equal(await page.locator('section.goal').count(), 8);
   assert.deepEqual(problems, []);
 });
