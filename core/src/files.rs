@@ -16,6 +16,15 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// Deepest folder nesting read in a plan folder.
 const MAX_DEPTH: usize = 32;
 
+/// What a whole plan folder may hold: files read, and their bytes together.
+#[derive(Debug, Clone, Copy)]
+struct FolderLimits {
+    files: usize,
+    bytes: u64,
+}
+
+const FOLDER_LIMITS: FolderLimits = FolderLimits { files: 100_000, bytes: 1 << 30 };
+
 const PLAN_EXTENSIONS: &[&str] = &["toml", "rhai", "csv", "json"];
 
 /// Whether a file name is one the plan reader reads (`.toml`, `.rhai`, `.csv`, `.json`, in
@@ -34,72 +43,101 @@ pub(crate) fn read_dir(dir: &Path) -> Result<PlanFiles> {
         return Err(Error::io(format!("`{}` is not a folder", dir.display())));
     }
     let root = std::fs::canonicalize(dir).map_err(|e| Error::io(format!("cannot read folder `{}`: {e}", dir.display())))?;
-    let mut files = PlanFiles::new();
-    walk(&root, dir, "", 0, &mut files)?;
-    Ok(files)
+    let mut folder = Folder { root, limits: FOLDER_LIMITS, bytes: 0, files: PlanFiles::new() };
+    folder.walk(dir, "", 0)?;
+    Ok(folder.files)
 }
 
-/// Reads the folder `dir`, whose path relative to the plan is `prefix` (empty or ending in `/`).
-fn walk(root: &Path, dir: &Path, prefix: &str, depth: usize, files: &mut PlanFiles) -> Result<()> {
-    let folder = if prefix.is_empty() { ".".to_string() } else { prefix.trim_end_matches('/').to_string() };
-    if depth > MAX_DEPTH {
-        return Err(Error::io(format!("folders are nested more than {MAX_DEPTH} deep")).in_file(folder));
-    }
-    let cannot = |e: std::io::Error| Error::io(format!("cannot read the folder: {e}")).in_file(folder.clone());
-    let mut entries = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(cannot)? {
-        entries.push(entry.map_err(cannot)?);
-    }
-    entries.sort_by_key(std::fs::DirEntry::file_name);
-    for entry in entries {
-        let os_name = entry.file_name();
-        let Some(name) = os_name.to_str() else {
-            if entry.file_type().is_ok_and(|t| t.is_dir()) || is_plan_file(&os_name.to_string_lossy()) {
-                let key = format!("{prefix}{}", os_name.to_string_lossy());
-                return Err(Error::io("the name is not UTF-8 text; rename it").in_file(key));
-            }
-            continue;
-        };
-        if name.starts_with('.') || name == "node_modules" || name == "target" {
-            continue;
+/// A plan folder being read, and what it holds so far.
+struct Folder {
+    root: std::path::PathBuf,
+    limits: FolderLimits,
+    bytes: u64,
+    files: PlanFiles,
+}
+
+impl Folder {
+    /// Keeps one file's text, within the folder's limits.
+    fn keep(&mut self, key: String, text: String) -> Result<()> {
+        self.bytes += text.len() as u64;
+        if self.files.len() >= self.limits.files {
+            return Err(Error::io(format!(
+                "the plan folder holds more than {} files to read; the limit keeps a stray folder from being read whole",
+                self.limits.files
+            ))
+            .in_file(key));
         }
-        let key = format!("{prefix}{name}");
-        let path = entry.path();
-        // Not `metadata`: that follows links, and a link must not lead the walk out of the plan.
-        let kind = std::fs::symlink_metadata(&path).map_err(|e| Error::io(format!("cannot read: {e}")).in_file(key.clone()))?.file_type();
-        if kind.is_dir() {
-            walk(root, &path, &format!("{key}/"), depth + 1, files)?;
-        } else if kind.is_symlink() {
-            let target = std::fs::canonicalize(&path).ok();
-            let meta = target.as_deref().and_then(|t| std::fs::metadata(t).ok());
-            if meta.as_ref().is_some_and(std::fs::Metadata::is_dir) {
-                return Err(
-                    Error::io("a link to a folder, which the plan reader does not follow; put the folder itself in the plan").in_file(key)
-                );
-            }
-            if !is_plan_file(name) {
+        if self.bytes > self.limits.bytes {
+            return Err(Error::io(format!("the plan folder's files together exceed {} MiB", self.limits.bytes >> 20)).in_file(key));
+        }
+        self.files.insert(key, text);
+        Ok(())
+    }
+
+    /// Reads the folder `dir`, whose path relative to the plan is `prefix` (empty or ending in `/`).
+    fn walk(&mut self, dir: &Path, prefix: &str, depth: usize) -> Result<()> {
+        let folder = if prefix.is_empty() { ".".to_string() } else { prefix.trim_end_matches('/').to_string() };
+        if depth > MAX_DEPTH {
+            return Err(Error::io(format!("folders are nested more than {MAX_DEPTH} deep")).in_file(folder));
+        }
+        let cannot = |e: std::io::Error| Error::io(format!("cannot read the folder: {e}")).in_file(folder.clone());
+        let mut entries = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(cannot)? {
+            entries.push(entry.map_err(cannot)?);
+        }
+        entries.sort_by_key(std::fs::DirEntry::file_name);
+        for entry in entries {
+            let os_name = entry.file_name();
+            let Some(name) = os_name.to_str() else {
+                if entry.file_type().is_ok_and(|t| t.is_dir()) || is_plan_file(&os_name.to_string_lossy()) {
+                    let key = format!("{prefix}{}", os_name.to_string_lossy());
+                    return Err(Error::io("the name is not UTF-8 text; rename it").in_file(key));
+                }
+                continue;
+            };
+            if name.starts_with('.') || name == "node_modules" || name == "target" {
                 continue;
             }
-            match (target, meta) {
-                (Some(t), Some(m)) if t.starts_with(root) && m.is_file() => {
-                    let text = read_text(&t).map_err(|e| e.in_file(key.clone()))?;
-                    files.insert(key, text);
+            let key = format!("{prefix}{name}");
+            let path = entry.path();
+            // Not `metadata`: that follows links, and a link must not lead the walk out of the plan.
+            let kind =
+                std::fs::symlink_metadata(&path).map_err(|e| Error::io(format!("cannot read: {e}")).in_file(key.clone()))?.file_type();
+            if kind.is_dir() {
+                self.walk(&path, &format!("{key}/"), depth + 1)?;
+            } else if kind.is_symlink() {
+                let target = std::fs::canonicalize(&path).ok();
+                let meta = target.as_deref().and_then(|t| std::fs::metadata(t).ok());
+                if meta.as_ref().is_some_and(std::fs::Metadata::is_dir) {
+                    return Err(Error::io("a link to a folder, which the plan reader does not follow; put the folder itself in the plan")
+                        .in_file(key));
                 }
-                (Some(t), Some(_)) if t.starts_with(root) => return Err(not_regular(key)),
-                (Some(_), Some(_)) => {
-                    return Err(Error::io("a link that leads outside the plan folder, which the plan reader does not follow").in_file(key));
+                if !is_plan_file(name) {
+                    continue;
                 }
-                _ => return Err(Error::io("a link that leads nowhere (its target does not exist)").in_file(key)),
+                match (target, meta) {
+                    (Some(t), Some(m)) if t.starts_with(&self.root) && m.is_file() => {
+                        let text = read_text(&t).map_err(|e| e.in_file(key.clone()))?;
+                        self.keep(key, text)?;
+                    }
+                    (Some(t), Some(_)) if t.starts_with(&self.root) => return Err(not_regular(key)),
+                    (Some(_), Some(_)) => {
+                        return Err(
+                            Error::io("a link that leads outside the plan folder, which the plan reader does not follow").in_file(key)
+                        );
+                    }
+                    _ => return Err(Error::io("a link that leads nowhere (its target does not exist)").in_file(key)),
+                }
+            } else if is_plan_file(name) {
+                if !kind.is_file() {
+                    return Err(not_regular(key));
+                }
+                let text = read_text(&path).map_err(|e| e.in_file(key.clone()))?;
+                self.keep(key, text)?;
             }
-        } else if is_plan_file(name) {
-            if !kind.is_file() {
-                return Err(not_regular(key));
-            }
-            let text = read_text(&path).map_err(|e| e.in_file(key.clone()))?;
-            files.insert(key, text);
         }
+        Ok(())
     }
-    Ok(())
 }
 
 fn not_regular(key: String) -> Error {
@@ -202,5 +240,34 @@ mod tests {
         assert_eq!(join("rules", "a.rhai").as_deref(), Some("rules/a.rhai"));
         assert_eq!(join("rules", "../lib/b.rhai").as_deref(), Some("lib/b.rhai"));
         assert_eq!(join("", "../x.rhai"), None);
+    }
+
+    fn folder_with(limits: FolderLimits, files: &[(&str, &str)]) -> Result<PlanFiles> {
+        let dir = std::env::temp_dir().join(format!("attain-folder-limits-{}-{}", std::process::id(), limits.files));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(e.to_string()))?;
+        for (name, text) in files {
+            std::fs::write(dir.join(name), text).map_err(|e| Error::io(e.to_string()))?;
+        }
+        let root = std::fs::canonicalize(&dir).map_err(|e| Error::io(e.to_string()))?;
+        let mut folder = Folder { root, limits, bytes: 0, files: PlanFiles::new() };
+        let read = folder.walk(&dir, "", 0).map(|()| folder.files);
+        let _ = std::fs::remove_dir_all(&dir);
+        read
+    }
+
+    #[test]
+    fn a_folder_over_its_limits_is_an_error_naming_the_file_that_crossed_them() {
+        let three = [("a.csv", "12345"), ("b.csv", "12345"), ("c.csv", "12345")];
+        let read = folder_with(FolderLimits { files: 3, bytes: 15 }, &three);
+        assert_eq!(read.map(|f| f.len()).ok(), Some(3), "at the limits exactly, everything is read");
+
+        let Err(e) = folder_with(FolderLimits { files: 2, bytes: 1000 }, &three) else { panic!("three files over a limit of two") };
+        assert_eq!(e.file(), Some("c.csv"));
+        assert!(e.message().contains("more than 2 files"), "{}", e.message());
+
+        let Err(e) = folder_with(FolderLimits { files: 10, bytes: 14 }, &three) else { panic!("15 bytes over a limit of 14") };
+        assert_eq!(e.file(), Some("c.csv"));
+        assert!(e.message().contains("together exceed"), "{}", e.message());
     }
 }
