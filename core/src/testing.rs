@@ -778,7 +778,7 @@ pub struct Required {
 }
 
 impl Plan {
-    fn find_indicator(&self, id: &str) -> Result<&Indicator> {
+    pub(crate) fn find_indicator(&self, id: &str) -> Result<&Indicator> {
         self.indicator(id).ok_or_else(|| Error::query(format!("the plan has no indicator `{id}`")))
     }
 
