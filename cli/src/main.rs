@@ -77,6 +77,11 @@ enum Command {
     },
     /// Judge an indicator on values given here instead of data: what if the value were 72?
     Assess(AssessArgs),
+    /// Print the plan's structure as JSON: goals, indicators with their rules and targets, assignments
+    Outline {
+        /// Plan folder (holding plan.toml)
+        plan: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -109,7 +114,8 @@ struct AssessArgs {
     percentile: Option<f64>,
     /// Every input at once, as JSON (core's AssessRequest: value, period, target, previous,
     /// history, national, peers, percentile, women, men), instead of the flags above:
-    /// `{"value": 60, "period": "2023", "history": [{"period": "2022", "value": 55}]}`
+    /// `{"value": 60, "period": "2023", "history": [{"period": "2022", "value": 55}]}`;
+    /// a list of them judges each in turn
     #[arg(long, conflicts_with_all = ["value", "period", "target", "history", "national", "peers", "percentile"])]
     inputs: Option<String>,
     /// Print JSON
@@ -189,6 +195,7 @@ fn wants_json(command: &Command) -> bool {
         Command::Check { json, .. } => *json,
         Command::Explain { one, .. } | Command::Required { one, .. } => one.json,
         Command::Assess(a) => a.json,
+        Command::Outline { .. } => true,
     }
 }
 
@@ -305,8 +312,20 @@ fn history(text: &str) -> Result<Vec<HistoryPoint>, Error> {
 fn assess(a: &AssessArgs, o: &mut Out) -> Result<ExitCode, Error> {
     let plan = Plan::load(&a.plan)?;
     if let Some(text) = &a.inputs {
-        let request: AssessRequest = attain_core::decode_json("inputs", text)?;
-        return print_assessment(&plan, &a.indicator, &request, a.json, o);
+        if !text.trim_start().starts_with('[') {
+            let request: AssessRequest = attain_core::decode_json("inputs", text)?;
+            return print_assessment(&plan, &a.indicator, &request, a.json, o);
+        }
+        let rows: Vec<AssessRequest> = attain_core::decode_json("inputs", text)?;
+        let results = plan.assess_many(&a.indicator, &rows)?;
+        if a.json {
+            o.raw(&json!(&results));
+        } else {
+            for r in &results {
+                o.line(format_args!("{} ({}): {}", r.label, r.status, r.reason));
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
     }
     let request = AssessRequest {
         value: a.value,
@@ -431,6 +450,10 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Assess(args) => assess(&args, o),
+        Command::Outline { plan } => {
+            o.raw(&json!(&Plan::load(&plan)?.outline()));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Required { target, one: OneIndicator { indicator, gender: g, json } } => {
             let (plan, data, query) = load(&target)?;
             let r = plan.required(&data, &query, &indicator, gender(&g)?)?;
