@@ -345,15 +345,11 @@ fn trim_in_place(s: &mut String) {
     }
 }
 
-/// An id as every reader takes it: trimmed, not empty, on one line (a CSV cell holding a line
-/// break would be refused when read back).
+/// An id as every reader takes it: trimmed and not empty.
 fn check_id(s: &mut String, name: &str) -> Result<(), String> {
     trim_in_place(s);
     if s.is_empty() {
         return Err(format!("`{name}` must not be empty"));
-    }
-    if s.contains(['\n', '\r']) {
-        return Err(format!("`{name}` `{}` holds a line break", s.escape_debug()));
     }
     Ok(())
 }
@@ -496,10 +492,24 @@ impl Observations {
     /// The rows as tidy CSV, every column of the vocabulary that a row can hold:
     /// `indicator,entity,period,gender,value,missing,count,source`. [`Observations::from_csv`]
     /// reads it back to equal rows (follow-ups: [`Observations::assignments_to_csv`]).
-    pub fn to_csv(&self) -> String {
+    ///
+    /// # Errors
+    /// A data error naming the row whose indicator, entity or period holds a line break: the
+    /// CSV reader refuses one in an id cell (it is taken for a misplaced quote), so core does
+    /// not write what it would not read back; JSON ([`Observations::to_json`]) holds any id.
+    pub fn to_csv(&self) -> Result<String> {
         let mut out = String::new();
         csv_record(&mut out, ["indicator", "entity", "period", "gender", "value", "missing", "count", "source"]);
-        for r in &self.rows {
+        for (i, r) in self.rows.iter().enumerate() {
+            for (name, id) in [("indicator", &r.indicator), ("entity", &r.entity), ("period", &r.period)] {
+                if id.contains(['\n', '\r']) {
+                    return Err(Error::data(format!(
+                        "the `{name}` `{}` holds a line break, which a CSV id cell cannot hold; write JSON",
+                        id.escape_debug()
+                    ))
+                    .at_row(i + 1));
+                }
+            }
             let value = r.value.map(|v| v.to_string()).unwrap_or_default();
             let count = r.count.map(|c| c.to_string()).unwrap_or_default();
             csv_record(
@@ -516,7 +526,7 @@ impl Observations {
                 ],
             );
         }
-        out
+        Ok(out)
     }
 
     /// The follow-ups as CSV: `assignment,period,status,comment`, read back by
