@@ -2,7 +2,7 @@
 //! cases the Python and JavaScript bindings run.
 
 use crate::common::repo_root;
-use attain_core::{Error, Gender, Observation, Observations, Plan, PlanFiles, Query, Report};
+use attain_core::{Error, Gender, Observations, Plan, PlanFiles, Query, Report};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -24,8 +24,9 @@ struct Case {
     description: Option<String>,
     files: Option<BTreeMap<String, String>>,
     plan: Option<String>,
+    /// Host rows, in core's row vocabulary (read by `Observations::from_values`).
     #[serde(default)]
-    observations: Vec<Row>,
+    observations: Vec<serde_json::Value>,
     csv: Option<String>,
     data: Option<String>,
     #[serde(default)]
@@ -41,18 +42,6 @@ struct Case {
     expect_error: Option<ExpectError>,
     #[serde(default)]
     skip: BTreeMap<String, String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Row {
-    indicator: String,
-    entity: String,
-    period: String,
-    gender: Option<String>,
-    value: Option<f64>,
-    missing: Option<String>,
-    count: Option<u32>,
 }
 
 #[derive(Deserialize, Default)]
@@ -106,21 +95,7 @@ fn load_plan(case: &Case) -> Result<Plan, Error> {
 }
 
 fn observations(case: &Case, plan: &Plan) -> Result<Observations, Error> {
-    let rows: Vec<Observation> = case
-        .observations
-        .iter()
-        .map(|r| Observation {
-            indicator: r.indicator.clone(),
-            entity: r.entity.clone(),
-            period: r.period.clone(),
-            gender: r.gender.as_deref().map_or(Gender::T, |g| Gender::parse(g).unwrap_or_else(|| panic!("gender `{g}`"))),
-            value: r.value,
-            missing: r.missing.clone(),
-            count: r.count,
-            source: None,
-        })
-        .collect();
-    let mut data = Observations::from_rows(rows)?;
+    let mut data = Observations::from_values(&case.observations)?;
     if let Some(text) = &case.csv {
         data.merge_checked(Observations::from_csv(text, "observations.csv")?)?;
     }
@@ -130,8 +105,7 @@ fn observations(case: &Case, plan: &Plan) -> Result<Observations, Error> {
         Some(other) => panic!("case `{}`: data = `{other}`; the only value is \"plan\"", case.name),
     }
     if !case.assignments.is_empty() {
-        let json = serde_json::json!({ "assignments": case.assignments });
-        data.merge(Observations::from_json_value(&json, "assignments.json")?);
+        data.merge(Observations::from_assignment_values(&case.assignments)?);
     }
     Ok(data)
 }
