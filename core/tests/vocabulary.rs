@@ -70,12 +70,12 @@ fn each_alias_is_accepted_by_every_reader() {
         let mut fields = canonical;
         fields[i].0 = alias;
         for (reader, rows) in every_reader(&fields) {
-            assert_eq!(rows, [want.clone()], "{reader} with `{alias}`");
+            assert_eq!(rows, std::slice::from_ref(&want), "{reader} with `{alias}`");
         }
     }
     let all = [("kpi", "N1"), ("municipality", "2380"), ("year", "2022"), ("gender", "K"), ("value", "7.5")];
     for (reader, rows) in every_reader(&all) {
-        assert_eq!(rows, [want.clone()], "{reader} with every alias");
+        assert_eq!(rows, std::slice::from_ref(&want), "{reader} with every alias");
     }
 }
 
@@ -86,7 +86,7 @@ fn status_and_missing_both_give_the_reason_in_every_reader() {
     for name in ["missing", "status"] {
         let fields = [("indicator", "N1"), ("entity", "2380"), ("period", "2022"), ("value", ""), (name, "sekretess")];
         for (reader, rows) in every_reader(&fields) {
-            assert_eq!(rows, [want.clone()], "{reader} with `{name}`");
+            assert_eq!(rows, std::slice::from_ref(&want), "{reader} with `{name}`");
         }
     }
 }
@@ -399,4 +399,35 @@ fn follow_ups_from_text_and_their_errors() {
         assert_eq!((e.file(), e.row(), e.message()), (Some("a.json"), Some(2), message), "{bad} in JSON");
     }
     assert_eq!(Observations::from_assignment_values(&[ok]).unwrap().assignment_updates()[0].period, "2023");
+}
+
+// ---------------------------------------------------------------- rule test files
+
+/// A plan whose indicator `A` is attained at 1 or more in 2022, and a plan case with `rows`
+/// expecting `expect` with a reason containing `reason`.
+fn plan_case_files(rows: &str, expect: &str, reason: &str) -> attain_core::PlanFiles {
+    let plan = "[plan]\nid = \"p\"\ntitle = \"P\"\n[[indicator]]\nid = \"A\"\ntitle = \"A\"\nrule = \"target\"\ntargets = { 2022 = 1 }\n";
+    let case = format!(
+        "[[plan_case]]\nname = \"p\"\nentity = \"1\"\nperiod = \"2022\"\nobservations = [{rows}]\nexpect_indicators = {{ A = \"{expect}\" }}\n\
+         expect_reasons_contain = {{ A = \"{reason}\" }}\n"
+    );
+    attain_core::PlanFiles::from([("plan.toml".to_string(), plan.to_string()), ("tests/a.test.toml".to_string(), case)])
+}
+
+#[test]
+fn a_plan_case_reads_rows_in_the_same_vocabulary() {
+    let files = plan_case_files("{ kpi = \"A\", municipality = \"1\", year = \"2022\", value = 5, note = \"n\" }", "attained", "5");
+    let report = attain_core::run_rule_tests_in(&files).unwrap();
+    assert_eq!((report.passed, report.failed), (1, 0), "{:?}", report.cases);
+    let files = plan_case_files(
+        "{ indicator = \"A\", entity = \"1\", period = \"2022\", status = \"sekretess\" }",
+        "no_data",
+        "missing (sekretess)",
+    );
+    let report = attain_core::run_rule_tests_in(&files).unwrap();
+    assert_eq!((report.passed, report.failed), (1, 0), "{:?}", report.cases);
+    let files = plan_case_files("{ indicator = \"A\", kpi = \"A\", entity = \"1\", period = \"2022\", value = 5 }", "attained", "5");
+    let e = attain_core::run_rule_tests_in(&files).unwrap_err();
+    assert_eq!((e.kind(), e.file()), (ErrorKind::Test, Some("tests/a.test.toml")), "{e}");
+    assert!(e.message().contains("duplicate field `indicator`"), "{e}");
 }
