@@ -416,7 +416,10 @@ fn csv_record<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
 }
 
 impl Observations {
-    /// Observations from rows already in memory (bindings pass host rows here).
+    /// Observations from typed rows already in memory. Each row is kept as every reader keeps
+    /// it: ids and texts trimmed, an empty `missing` or `source` as `None`, and a `missing`
+    /// reason only for a gap. Host rows still to be read (dicts, JS objects):
+    /// [`Observations::from_values`].
     ///
     /// # Errors
     /// A data error naming the row (1-based) of a non-finite value, an empty id or a duplicate.
