@@ -52,8 +52,3 @@ pub fn invalid(kind: ErrorKind, message: impl AsRef<str>) -> JsValue {
     build(kind, message.as_ref(), Place::default())
 }
 
-/// A bad host row or follow-up (`row` is 1-based). Host rows have no file, as with core's
-/// `Observations::from_rows`.
-pub fn bad_row(row: usize, message: impl AsRef<str>) -> JsValue {
-    build(ErrorKind::Data, message.as_ref(), Place { row: Some(row), ..Place::default() })
-}

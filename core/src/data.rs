@@ -460,6 +460,36 @@ impl Observations {
         Ok(obs)
     }
 
+    /// As [`Observations::from_values`], each row read by its own serde deserializer (a Python
+    /// dict through pythonize, a JS object through a value tree), so that a host converts nothing
+    /// itself: the one vocabulary and its checks, errors naming the 1-based row.
+    ///
+    /// # Errors
+    /// As [`Observations::from_values`].
+    pub fn from_host_rows<'de, D: serde::Deserializer<'de>>(rows: impl IntoIterator<Item = D>) -> Result<Observations> {
+        let mut out = Vec::new();
+        for (i, d) in rows.into_iter().enumerate() {
+            let row = Observation::deserialize(d).map_err(|e| Error::data(e.to_string()).at_row(i + 1))?;
+            out.try_reserve(1).map_err(|_| Error::data("out of memory for the rows").at_row(i + 1))?;
+            out.push(row);
+        }
+        Observations::from_rows(out)
+    }
+
+    /// These observations with follow-ups from host rows, each read by its own serde deserializer
+    /// (`assignment`, `period`, `status`, optionally `comment`).
+    ///
+    /// # Errors
+    /// A data error naming the 1-based follow-up: an unknown field, a missing field, an unknown
+    /// status.
+    pub fn with_host_assignments<'de, D: serde::Deserializer<'de>>(self, rows: impl IntoIterator<Item = D>) -> Result<Observations> {
+        let mut updates = Vec::new();
+        for (i, d) in rows.into_iter().enumerate() {
+            updates.push(AssignmentUpdate::deserialize(d).map_err(|e| Error::data(e.to_string()).at_row(i + 1))?);
+        }
+        self.with_assignments(updates)
+    }
+
     /// Assignment follow-ups from host rows, each a map with `assignment`, `period`, `status`
     /// and optionally `comment`.
     ///
