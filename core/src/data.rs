@@ -1,6 +1,6 @@
 //! Observations: one tidy row per value, read from CSV, Kolada API JSON or JSON rows.
 
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::model::{AssignmentStatus, Gender};
 use ahash::AHashMap;
 use serde::{Deserialize, Serialize};
@@ -157,7 +157,7 @@ impl Place<'_> {
 }
 
 /// Parses a value cell: a number, empty, or one of Kolada's missing markers.
-fn parse_value(cell: &str) -> Result<(Option<f64>, Option<String>), String> {
+fn parse_value(cell: &str) -> Result<(Option<f64>, Option<String>)> {
     let t = cell.trim();
     if t.is_empty() {
         return Ok((None, None));
@@ -168,14 +168,14 @@ fn parse_value(cell: &str) -> Result<(Option<f64>, Option<String>), String> {
     let normalized = t.replace(',', ".").replace(['\u{a0}', ' '], "");
     match normalized.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok((Some(v), None)),
-        Ok(_) => Err(format!("value `{t}` is not a finite number")),
-        Err(_) => Err(format!("value `{t}` is not a number (nor empty, `-`, `..` or `.`)")),
+        Ok(_) => Err(Error::new(Code::DataNotFinite, format!("value `{t}` is not a finite number"))),
+        Err(_) => Err(Error::new(Code::DataInvalidValue, format!("value `{t}` is not a number (nor empty, `-`, `..` or `.`)"))),
     }
 }
 
-fn check_finite(v: Option<f64>) -> Result<Option<f64>, String> {
+fn check_finite(v: Option<f64>) -> Result<Option<f64>> {
     match v {
-        Some(x) if !x.is_finite() => Err(format!("value `{x}` is not a finite number")),
+        Some(x) if !x.is_finite() => Err(Error::new(Code::DataNotFinite, format!("value `{x}` is not a finite number"))),
         other => Ok(other),
     }
 }
@@ -188,7 +188,7 @@ impl Observations {
     pub fn from_rows(rows: Vec<Observation>) -> Result<Observations> {
         let mut obs = Observations::from_source(None);
         for (i, r) in rows.into_iter().enumerate() {
-            obs.push_checked(r).map_err(|m| Error::data(m).at_row(i + 1))?;
+            obs.push_checked(r).map_err(|e| e.at_row(i + 1))?;
         }
         obs.check_duplicates()?;
         Ok(obs)
@@ -223,12 +223,15 @@ impl Observations {
     pub fn from_csv(text: &str, file: &str) -> Result<Observations> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if text.trim().is_empty() {
-            return Err(Error::data("the file is empty (it needs at least a header row)").in_file(file).at(1, 1));
+            return Err(Error::new(Code::DataEmpty, "the file is empty (it needs at least a header row)").in_file(file).at(1, 1));
         }
         if let Some((line, column)) = unclosed_quote(text) {
-            return Err(Error::data("a quote opened here is never closed, so the rest of the file would be one cell")
-                .in_file(file)
-                .at(line, column));
+            return Err(Error::new(
+                Code::DataMalformedCsv,
+                "a quote opened here is never closed, so the rest of the file would be one cell",
+            )
+            .in_file(file)
+            .at(line, column));
         }
         let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::Headers).from_reader(text.as_bytes());
         let headers = reader.headers().map_err(|e| csv_error(e, file))?.clone();
@@ -243,16 +246,20 @@ impl Observations {
             const KNOWN: &[&str] =
                 &["indicator", "kpi", "entity", "municipality", "period", "year", "gender", "value", "status", "count", "source", "note"];
             if !KNOWN.contains(&c.as_str()) {
-                return Err(Error::data(format!(
-                    "unknown column `{c}` (expected indicator, entity, period, gender, value; optional status, count, source, note)"
-                ))
+                return Err(Error::new(
+                    Code::DataUnknownColumn,
+                    format!(
+                        "unknown column `{c}` (expected indicator, entity, period, gender, value; optional status, count, source, note)"
+                    ),
+                )
                 .in_file(file)
                 .at(1, i + 1));
             }
         }
         check_repeated_columns(&cols, file)?;
         let need = |names: &[&str], what: &str| {
-            find(names).ok_or_else(|| Error::data(format!("the header has no `{what}` column")).in_file(file).at(1, 1))
+            find(names)
+                .ok_or_else(|| Error::new(Code::DataMissingColumn, format!("the header has no `{what}` column")).in_file(file).at(1, 1))
         };
         let c_ind = need(&["indicator", "kpi"], "indicator")?;
         let c_ent = need(&["entity", "municipality"], "entity")?;
@@ -266,18 +273,24 @@ impl Observations {
             let row = row + 1;
             let record = record.map_err(|e| csv_error(e, file))?;
             let line = record.position().map_or(row + 1, |p| p.line() as usize);
-            let at = |m: String, col: usize| Error::data(m).in_file(file).at(line, col + 1).at_row(row);
+            let at = |e: Error, col: usize| e.in_file(file).at(line, col + 1).at_row(row);
             let cell = |c: usize| record.get(c).unwrap_or("").trim();
             for (c, name) in [(c_ind, "indicator"), (c_ent, "entity"), (c_per, "period")] {
                 if cell(c).contains(['\n', '\r']) {
-                    return Err(at(format!("the `{name}` cell holds a line break (is a quote in this row misplaced?)"), c));
+                    return Err(at(
+                        Error::new(
+                            Code::DataMalformedCsv,
+                            format!("the `{name}` cell holds a line break (is a quote in this row misplaced?)"),
+                        ),
+                        c,
+                    ));
                 }
             }
             let gender = match c_gen {
-                Some(c) => Gender::parse(cell(c)).ok_or_else(|| at(format!("gender `{}` is not T, K or M", cell(c)), c))?,
+                Some(c) => Gender::parse(cell(c)).ok_or_else(|| at(gender_error(cell(c)), c))?,
                 None => Gender::T,
             };
-            let (value, mut missing) = parse_value(cell(c_val)).map_err(|m| at(m, c_val))?;
+            let (value, mut missing) = parse_value(cell(c_val)).map_err(|e| at(e, c_val))?;
             if let Some(c) = c_status {
                 if value.is_none() && !cell(c).is_empty() {
                     missing = Some(cell(c).to_string());
@@ -297,7 +310,7 @@ impl Observations {
                 count,
                 source: c_src.map(|c| cell(c).to_string()).filter(|s| !s.is_empty()),
             };
-            obs.push_checked(o).map_err(|m| at(m, 0))?;
+            obs.push_checked(o).map_err(|e| at(e, 0))?;
         }
         obs.check_duplicates()?;
         Ok(obs)
@@ -307,16 +320,19 @@ impl Observations {
         let find = |n: &str| cols.iter().position(|c| c == n);
         for (i, c) in cols.iter().enumerate() {
             if !["assignment", "period", "status", "comment"].contains(&c.as_str()) {
-                return Err(Error::data(format!(
-                    "unknown column `{c}` in assignment follow-ups (expected assignment, period, status, comment)"
-                ))
+                return Err(Error::new(
+                    Code::DataUnknownColumn,
+                    format!("unknown column `{c}` in assignment follow-ups (expected assignment, period, status, comment)"),
+                )
                 .in_file(file)
                 .at(1, i + 1));
             }
         }
         check_repeated_columns(cols, file)?;
         let (Some(ca), Some(cp), Some(cs)) = (find("assignment"), find("period"), find("status")) else {
-            return Err(Error::data("assignment follow-ups need the columns assignment, period and status").in_file(file).at(1, 1));
+            return Err(Error::new(Code::DataMissingColumn, "assignment follow-ups need the columns assignment, period and status")
+                .in_file(file)
+                .at(1, 1));
         };
         let cc = find("comment");
         for (row, record) in reader.records().enumerate() {
@@ -325,13 +341,16 @@ impl Observations {
             let line = record.position().map_or(row + 1, |p| p.line() as usize);
             let cell = |c: usize| record.get(c).unwrap_or("").trim();
             let status = AssignmentStatus::parse(cell(cs)).ok_or_else(|| {
-                Error::data(format!("status `{}` is not one of done, on_track, at_risk, not_done, not_started", cell(cs)))
-                    .in_file(file)
-                    .at(line, cs + 1)
-                    .at_row(row)
+                Error::new(
+                    Code::DataInvalidStatus,
+                    format!("status `{}` is not one of done, on_track, at_risk, not_done, not_started", cell(cs)),
+                )
+                .in_file(file)
+                .at(line, cs + 1)
+                .at_row(row)
             })?;
             if cell(ca).is_empty() || cell(cp).is_empty() {
-                return Err(Error::data("assignment and period must not be empty").in_file(file).at(line, 1).at_row(row));
+                return Err(Error::new(Code::DataEmptyId, "assignment and period must not be empty").in_file(file).at(line, 1).at_row(row));
             }
             self.assignments.push(AssignmentUpdate {
                 assignment: cell(ca).to_string(),
@@ -354,10 +373,10 @@ impl Observations {
     pub fn from_json(text: &str, file: &str) -> Result<Observations> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if text.trim().is_empty() {
-            return Err(Error::data("the file is empty").in_file(file).at(1, 1));
+            return Err(Error::new(Code::DataEmpty, "the file is empty").in_file(file).at(1, 1));
         }
-        let Strict(v) =
-            serde_json::from_str(text).map_err(|e| Error::data(format!("malformed JSON: {e}")).in_file(file).at(e.line(), e.column()))?;
+        let Strict(v) = serde_json::from_str(text)
+            .map_err(|e| Error::new(Code::DataMalformedJson, format!("malformed JSON: {e}")).in_file(file).at(e.line(), e.column()))?;
         Self::from_json_value(&v, file)
     }
 
@@ -371,30 +390,38 @@ impl Observations {
             Value::Array(rows) => obs.read_json_rows(rows, file)?,
             Value::Object(map) if map.contains_key("values") => {
                 let Some(Value::Array(values)) = map.get("values") else {
-                    return Err(Error::data("`values` must be an array").in_file(file));
+                    return Err(Error::new(Code::DataInvalidType, "`values` must be an array").in_file(file));
                 };
                 obs.read_kolada(values, file)?;
             }
             Value::Object(map) if map.contains_key("observations") || map.contains_key("assignments") => {
                 for key in map.keys() {
                     if key != "observations" && key != "assignments" {
-                        return Err(Error::data(format!("unknown key `{key}` (expected observations, assignments)")).in_file(file));
+                        return Err(Error::new(
+                            Code::DataUnknownField,
+                            format!("unknown key `{key}` (expected observations, assignments)"),
+                        )
+                        .in_file(file));
                     }
                 }
                 let array = |key: &str| match map.get(key) {
                     None => Ok(&[][..]),
                     Some(Value::Array(rows)) => Ok(rows.as_slice()),
-                    Some(other) => Err(Error::data(format!("`{key}` must be an array of rows, got {}", json_type(other))).in_file(file)),
+                    Some(other) => {
+                        Err(Error::new(Code::DataInvalidType, format!("`{key}` must be an array of rows, got {}", json_type(other)))
+                            .in_file(file))
+                    }
                 };
                 obs.read_json_rows(array("observations")?, file)?;
                 for (i, r) in array("assignments")?.iter().enumerate() {
-                    let u: AssignmentUpdate = serde_json::from_value(r.clone())
-                        .map_err(|e| Error::data(format!("bad assignment follow-up: {e}")).in_file(file).at_row(i + 1))?;
+                    let u: AssignmentUpdate =
+                        serde_json::from_value(r.clone()).map_err(|e| follow_up_error(&e).in_file(file).at_row(i + 1))?;
                     obs.assignments.push(u);
                 }
             }
             _ => {
-                return Err(Error::data(
+                return Err(Error::new(
+                    Code::DataInvalidType,
                     "expected a Kolada response (`{\"values\": [...]}`), an array of rows, or `{\"observations\": [...]}`",
                 )
                 .in_file(file));
@@ -407,13 +434,13 @@ impl Observations {
     fn read_json_rows(&mut self, rows: &[Value], file: &str) -> Result<()> {
         for (i, r) in rows.iter().enumerate() {
             let row = i + 1;
-            let err = |m: String| Error::data(m).in_file(file).at_row(row);
-            let Value::Object(m) = r else { return Err(err("a row must be an object".into())) };
+            let err = |e: Error| e.in_file(file).at_row(row);
+            let Value::Object(m) = r else { return Err(err(Error::new(Code::DataInvalidType, "a row must be an object"))) };
             for k in m.keys() {
                 if !["indicator", "kpi", "entity", "municipality", "period", "year", "gender", "value", "status", "count", "source", "note"]
                     .contains(&k.as_str())
                 {
-                    return Err(err(format!("unknown field `{k}`")));
+                    return Err(err(Error::new(Code::DataUnknownField, format!("unknown field `{k}`"))));
                 }
             }
             let id = |names: [&str; 2]| -> Result<String> {
@@ -423,15 +450,15 @@ impl Observations {
                     .filter_map(|n| json_id(m.get(*n), n).map_err(err).transpose().map(|r| r.map(|s| (*n, s))))
                     .collect::<Result<_>>()?;
                 match found.as_slice() {
-                    [] => Err(err(format!("the row has no `{name}`"))),
+                    [] => Err(err(Error::new(Code::DataMissingField, format!("the row has no `{name}`")))),
                     [(_, s)] => Ok(s.clone()),
-                    _ => Err(err(format!("the row has both `{name}` and `{alias}`; give one"))),
+                    _ => Err(err(Error::new(Code::DataDuplicateField, format!("the row has both `{name}` and `{alias}`; give one")))),
                 }
             };
             let gender = match m.get("gender") {
                 None | Some(Value::Null) => Gender::T,
-                Some(Value::String(s)) => Gender::parse(s).ok_or_else(|| err(format!("gender `{s}` is not T, K or M")))?,
-                Some(other) => return Err(err(format!("gender must be a string, got {other}"))),
+                Some(Value::String(s)) => Gender::parse(s).ok_or_else(|| err(gender_error(s)))?,
+                Some(other) => return Err(err(Error::new(Code::DataInvalidType, format!("gender must be a string, got {other}")))),
             };
             let (value, missing) = json_value(m.get("value")).map_err(err)?;
             let status = json_text(m.get("status"), "status").map_err(err)?.filter(|s| !s.is_empty());
@@ -455,10 +482,12 @@ impl Observations {
         for (i, item) in values.iter().enumerate() {
             let row = i + 1;
             items.push(self.rows.len());
-            let err = |m: String| Error::data(format!("item {row}: {m}")).in_file(file).at_row(row);
-            let Value::Object(m) = item else { return Err(err("a Kolada value must be an object".into())) };
+            let err = |e: Error| e.prefixed(&format!("item {row}: ")).in_file(file).at_row(row);
+            let Value::Object(m) = item else { return Err(err(Error::new(Code::DataInvalidType, "a Kolada value must be an object"))) };
             let text = |k: &str| -> Result<String> {
-                json_id(m.get(k), k).map_err(err)?.ok_or_else(|| err(format!("the Kolada value has no `{k}`")))
+                json_id(m.get(k), k)
+                    .map_err(err)?
+                    .ok_or_else(|| err(Error::new(Code::DataMissingField, format!("the Kolada value has no `{k}`"))))
             };
             let (kpi, mun, period) = (text("kpi")?, text("municipality")?, text("period")?);
             let item_deleted = deleted(m).map_err(err)?;
@@ -466,7 +495,7 @@ impl Observations {
                 Some(Value::Array(vals)) => vals.as_slice(),
                 // A withdrawn item may come without its values: one gap with the reason.
                 None | Some(Value::Null) if item_deleted => &[][..],
-                _ => return Err(err("the Kolada value has no `values` array".into())),
+                _ => return Err(err(Error::new(Code::DataMissingField, "the Kolada value has no `values` array"))),
             };
             if vals.is_empty() && item_deleted {
                 self.push_checked(Observation {
@@ -483,12 +512,14 @@ impl Observations {
                 continue;
             }
             for (j, v) in vals.iter().enumerate() {
-                let err = |m: String| Error::data(format!("item {row}, value {}: {m}", j + 1)).in_file(file).at_row(row);
-                let Value::Object(g) = v else { return Err(err("each entry of `values` must be an object".into())) };
+                let err = |e: Error| e.prefixed(&format!("item {row}, value {}: ", j + 1)).in_file(file).at_row(row);
+                let Value::Object(g) = v else {
+                    return Err(err(Error::new(Code::DataInvalidType, "each entry of `values` must be an object")));
+                };
                 let gender = match g.get("gender") {
                     None | Some(Value::Null) => Gender::T,
-                    Some(Value::String(s)) => Gender::parse(s).ok_or_else(|| err(format!("gender `{s}` is not T, K or M")))?,
-                    Some(other) => return Err(err(format!("gender must be a string, got {other}"))),
+                    Some(Value::String(s)) => Gender::parse(s).ok_or_else(|| err(gender_error(s)))?,
+                    Some(other) => return Err(err(Error::new(Code::DataInvalidType, format!("gender must be a string, got {other}")))),
                 };
                 let (value, mut missing) = json_value(g.get("value")).map_err(err)?;
                 let status = json_text(g.get("status"), "status").map_err(err)?.filter(|s| !s.is_empty());
@@ -524,13 +555,13 @@ impl Observations {
         Observations { sources: vec![Source { start: 0, file: file.map(Arc::from), items: None }], ..Observations::default() }
     }
 
-    fn push_checked(&mut self, o: Observation) -> Result<(), String> {
+    fn push_checked(&mut self, o: Observation) -> Result<()> {
         if o.indicator.is_empty() || o.entity.is_empty() || o.period.is_empty() {
-            return Err("indicator, entity and period must not be empty".into());
+            return Err(Error::new(Code::DataEmptyId, "indicator, entity and period must not be empty"));
         }
         check_finite(o.value)?;
         if self.rows.len() >= MAX_ROWS {
-            return Err(format!("more than {MAX_ROWS} rows"));
+            return Err(Error::new(Code::DataLimitRows, format!("more than {MAX_ROWS} rows")));
         }
         self.index = OnceLock::new();
         self.rows.push(o);
@@ -571,10 +602,13 @@ impl Observations {
                     (false, Some(f)) => format!("in `{f}` {}", then.describe()),
                     (false, None) => format!("at {} of the rows given before", then.describe()),
                 };
-                let e = Error::data(format!(
-                    "duplicate value for `{}`, entity `{}`, period `{}`, gender {}{here} (first {there})",
-                    r.indicator, r.entity, r.period, r.gender
-                ))
+                let e = Error::new(
+                    Code::DataDuplicateRow,
+                    format!(
+                        "duplicate value for `{}`, entity `{}`, period `{}`, gender {}{here} (first {there})",
+                        r.indicator, r.entity, r.period, r.gender
+                    ),
+                )
                 .at_row(now.row);
                 return Err(match now.file {
                     Some(f) => e.in_file(f),
@@ -642,7 +676,7 @@ impl Observations {
 
     /// Sets one value (adding the row when absent): the what-if edit of a report page.
     pub fn set_value(&mut self, indicator: &str, entity: &str, period: &str, gender: Gender, value: Option<f64>) -> Result<()> {
-        check_finite(value).map_err(Error::data)?;
+        check_finite(value)?;
         self.index = OnceLock::new();
         if let Some(r) =
             self.rows.iter_mut().find(|r| r.indicator == indicator && r.entity == entity && r.period == period && r.gender == gender)
@@ -714,15 +748,15 @@ impl Observations {
     }
 }
 
-fn json_value(v: Option<&Value>) -> Result<(Option<f64>, Option<String>), String> {
+fn json_value(v: Option<&Value>) -> Result<(Option<f64>, Option<String>)> {
     match v {
         None | Some(Value::Null) => Ok((None, None)),
         Some(Value::Number(n)) => {
-            let x = n.as_f64().ok_or_else(|| format!("value `{n}` is not a finite number"))?;
+            let x = n.as_f64().ok_or_else(|| Error::new(Code::DataNotFinite, format!("value `{n}` is not a finite number")))?;
             check_finite(Some(x)).map(|v| (v, None))
         }
         Some(Value::String(s)) => parse_value(s),
-        Some(other) => Err(format!("value must be a number or null, got {other}")),
+        Some(other) => Err(Error::new(Code::DataInvalidType, format!("value must be a number or null, got {other}"))),
     }
 }
 
@@ -789,16 +823,33 @@ fn check_repeated_columns(cols: &[String], file: &str) -> Result<()> {
     for (i, c) in cols.iter().enumerate() {
         if let Some(first) = cols[..i].iter().position(|p| canonical(p) == canonical(c)) {
             let same = if cols[first] == *c { String::new() } else { format!(" (`{}`)", cols[first]) };
-            return Err(Error::data(format!("column `{c}` repeats column {}{same}; give each column once", first + 1))
-                .in_file(file)
-                .at(1, i + 1));
+            return Err(Error::new(
+                Code::DataDuplicateColumn,
+                format!("column `{c}` repeats column {}{same}; give each column once", first + 1),
+            )
+            .in_file(file)
+            .at(1, i + 1));
         }
     }
     Ok(())
 }
 
-fn count_error(shown: impl std::fmt::Display) -> String {
-    format!("count `{shown}` is not a whole number from 0 to {}", u32::MAX)
+fn count_error(shown: impl std::fmt::Display) -> Error {
+    Error::new(Code::DataInvalidCount, format!("count `{shown}` is not a whole number from 0 to {}", u32::MAX))
+}
+
+fn gender_error(shown: &str) -> Error {
+    Error::new(Code::DataInvalidGender, format!("gender `{shown}` is not T, K or M"))
+}
+
+/// An assignment follow-up serde could not read, by the category of serde's message.
+fn follow_up_error(e: &serde_json::Error) -> Error {
+    let message = format!("bad assignment follow-up: {e}");
+    let code = crate::error::serde_code(
+        &message,
+        [Code::DataUnknownField, Code::DataMissingField, Code::DataInvalidType, Code::DataInvalidStatus, Code::DataInvalidType],
+    );
+    Error::new(code, message)
 }
 
 /// The JSON type of a value, for messages.
@@ -814,7 +865,7 @@ fn json_type(v: &Value) -> &'static str {
 }
 
 /// An id (indicator, entity, period) given as a string or a whole number; `2023.0` is `2023`.
-fn json_id(v: Option<&Value>, name: &str) -> Result<Option<String>, String> {
+fn json_id(v: Option<&Value>, name: &str) -> Result<Option<String>> {
     match v {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -822,23 +873,23 @@ fn json_id(v: Option<&Value>, name: &str) -> Result<Option<String>, String> {
         Some(Value::Number(n)) => match n.as_f64() {
             // Exactly representable whole numbers only: beyond 2^53 the digits are not the ones written.
             Some(x) if x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_992.0 => Ok(Some(format!("{x:.0}"))),
-            _ => Err(format!("`{name}` `{n}` is not a whole number; write it as a string")),
+            _ => Err(Error::new(Code::DataInvalidValue, format!("`{name}` `{n}` is not a whole number; write it as a string"))),
         },
-        Some(other) => Err(format!("`{name}` must be a string, got {other}")),
+        Some(other) => Err(Error::new(Code::DataInvalidType, format!("`{name}` must be a string, got {other}"))),
     }
 }
 
 /// An optional text field (`status`, `source`).
-fn json_text(v: Option<&Value>, name: &str) -> Result<Option<String>, String> {
+fn json_text(v: Option<&Value>, name: &str) -> Result<Option<String>> {
     match v {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(format!("`{name}` must be a string, got {other}")),
+        Some(other) => Err(Error::new(Code::DataInvalidType, format!("`{name}` must be a string, got {other}"))),
     }
 }
 
 /// Kolada's `count`: a whole number that fits, never wrapped.
-fn json_count(v: Option<&Value>) -> Result<Option<u32>, String> {
+fn json_count(v: Option<&Value>) -> Result<Option<u32>> {
     match v {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => {
@@ -848,12 +899,12 @@ fn json_count(v: Option<&Value>) -> Result<Option<u32>, String> {
         }
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(Value::String(s)) => s.trim().parse::<u32>().map(Some).map_err(|_| count_error(s)),
-        Some(other) => Err(format!("`count` must be a whole number, got {other}")),
+        Some(other) => Err(Error::new(Code::DataInvalidType, format!("`count` must be a whole number, got {other}"))),
     }
 }
 
 /// Kolada's deletion mark (`isdeleted`, or `is_deleted` as 0/1) on an item or a value.
-fn deleted(m: &serde_json::Map<String, Value>) -> Result<bool, String> {
+fn deleted(m: &serde_json::Map<String, Value>) -> Result<bool> {
     let mut any = false;
     for key in ["isdeleted", "is_deleted"] {
         any |= match m.get(key) {
@@ -861,7 +912,7 @@ fn deleted(m: &serde_json::Map<String, Value>) -> Result<bool, String> {
             Some(Value::Bool(b)) => *b,
             Some(Value::Number(n)) if n.as_u64() == Some(0) => false,
             Some(Value::Number(n)) if n.as_u64() == Some(1) => true,
-            Some(other) => return Err(format!("`{key}` must be true or false, got {other}")),
+            Some(other) => return Err(Error::new(Code::DataInvalidType, format!("`{key}` must be true or false, got {other}"))),
         };
     }
     Ok(any)
@@ -928,12 +979,14 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
 
 fn csv_error(e: csv::Error, file: &str) -> Error {
     let pos = e.position().cloned();
-    let msg = match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!("the row has {len} fields but the header has {expected_len}"),
-        csv::ErrorKind::Utf8 { .. } => "the file is not UTF-8 text".to_string(),
-        _ => format!("malformed CSV: {e}"),
+    let (code, msg) = match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            (Code::DataFieldCount, format!("the row has {len} fields but the header has {expected_len}"))
+        }
+        csv::ErrorKind::Utf8 { .. } => (Code::DataNotUtf8, "the file is not UTF-8 text".to_string()),
+        _ => (Code::DataMalformedCsv, format!("malformed CSV: {e}")),
     };
-    let err = Error::data(msg).in_file(file);
+    let err = Error::new(code, msg).in_file(file);
     match pos {
         Some(p) => err.at(p.line() as usize, 1).at_row((p.record() as usize).max(1)),
         None => err,

@@ -1,7 +1,7 @@
 //! Evaluation: for an entity and a period, every indicator's status, then every goal's.
 
 use crate::data::{Index, Observations};
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::model::{Gender, Language, PeerStats, PeriodValue, period_year};
 use crate::plan::{Indicator, Plan};
 use crate::report::{AssignmentResult, GoalResult, IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role, WeightedId};
@@ -88,7 +88,9 @@ impl Plan {
     /// # Errors
     /// A query error for an indicator the plan does not have; the rule's error when it fails.
     pub fn assess(&self, indicator: &str, inputs: &Inputs) -> Result<Assessment> {
-        let ind = self.indicator(indicator).ok_or_else(|| Error::query(format!("the plan has no indicator `{indicator}`")))?;
+        let ind = self
+            .indicator(indicator)
+            .ok_or_else(|| Error::new(Code::QueryUnknownIndicator, format!("the plan has no indicator `{indicator}`")))?;
         let verdict = if inputs.value.is_none() {
             Verdict::new("no_data", Some(tr(self.language, "no value", "inget värde")))
         } else {
@@ -103,18 +105,16 @@ impl Plan {
     pub(crate) fn resolve_query(&self, index: &Index, query: &Query) -> Result<(String, String)> {
         let entity = match query.entity.as_ref().or(self.entity.as_ref()) {
             Some(e) => e.clone(),
-            None => return Err(Error::query("no entity given and the plan sets none ([plan] entity)")),
+            None => return Err(Error::new(Code::QueryNoEntity, "no entity given and the plan sets none ([plan] entity)")),
         };
         let period = match query.period.as_ref().or(self.period.as_ref()) {
             Some(p) => p.clone(),
-            None => index
-                .entity_periods
-                .get(&entity)
-                .and_then(|p| p.last().cloned())
-                .ok_or_else(|| Error::query(format!("entity `{entity}` has no values in the data, so there is no latest period")))?,
+            None => index.entity_periods.get(&entity).and_then(|p| p.last().cloned()).ok_or_else(|| {
+                Error::new(Code::QueryNoData, format!("entity `{entity}` has no values in the data, so there is no latest period"))
+            })?,
         };
         if period_year(&period).is_none() {
-            return Err(Error::query(format!("period `{period}` does not start with a year")));
+            return Err(Error::new(Code::QueryInvalidPeriod, format!("period `{period}` does not start with a year")));
         }
         Ok((entity, period))
     }
@@ -127,7 +127,7 @@ impl Plan {
         let index = data.index();
         for p in periods {
             if period_year(p).is_none() {
-                return Err(Error::query(format!("period `{p}` does not start with a year")));
+                return Err(Error::new(Code::QueryInvalidPeriod, format!("period `{p}` does not start with a year")));
             }
         }
         let pairs: Vec<(&String, &String)> = entities.iter().flat_map(|e| periods.iter().map(move |p| (e, p))).collect();
@@ -304,8 +304,11 @@ impl Plan {
             return Ok(v);
         }
         let ids: Vec<&str> = self.scale.levels.iter().map(|l| l.id.as_str()).collect();
-        Err(Error::rule(format!("rule `{rule}` returned status `{}`, which is not on the scale ({}, no_data)", v.status, ids.join(", ")))
-            .in_file(rules::rule_file(rule)))
+        Err(Error::new(
+            Code::RuleUnknownStatus,
+            format!("rule `{rule}` returned status `{}`, which is not on the scale ({}, no_data)", v.status, ids.join(", ")),
+        )
+        .in_file(rules::rule_file(rule)))
     }
 
     /// The value and references an indicator rule sees for one entity, period and gender.

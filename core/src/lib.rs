@@ -20,7 +20,7 @@ mod testing;
 
 pub use budget::{MeteredAllocator, Stop};
 pub use data::{AssignmentUpdate, MAX_ROWS, Observation, Observations};
-pub use error::{Error, ErrorKind, Location, Result};
+pub use error::{Code, Error, ErrorKind, Location, Result};
 pub use eval::{Assessment, Query};
 pub use files::{MAX_FILE_BYTES, PlanFiles, read_text};
 pub use model::{AssignmentStatus, Gender, Language, PeerStats, PeriodValue};
