@@ -1,6 +1,6 @@
 //! `attain`: reports, rule tests and checks for goal plans. A thin shell over attain-core.
 
-use attain_core::{CheckOptions, Error, Format, Gender, Inputs, Observations, PeerStats, PeriodValue, Plan, Query};
+use attain_core::{CheckOptions, Code, Error, Format, Gender, Inputs, Observations, PeerStats, PeriodValue, Plan, Query};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::fmt::Display;
 use std::io::{IsTerminal, Write};
@@ -155,14 +155,32 @@ enum TestFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let json = wants_json(&cli.command);
     let mut out = Out::default();
     let result = run(cli.command, &mut out).and_then(|code| out.write_to_stdout().map(|()| code));
     match result {
         Ok(code) => code,
         Err(e) => {
             warn(format_args!("error: {e}"));
+            if json {
+                // The command's JSON output is core's serialised error, code included.
+                let mut stdout = std::io::stdout().lock();
+                let _ = writeln!(stdout, "{}", e.to_json()).and_then(|()| stdout.flush());
+            }
             ExitCode::from(2)
         }
+    }
+}
+
+/// Whether the command was asked for JSON (`--json`, `--format json`): its error is then
+/// printed as JSON on standard output too.
+fn wants_json(command: &Command) -> bool {
+    match command {
+        Command::Report { format, .. } => matches!(format, OutFormat::Json),
+        Command::Test { format, .. } => matches!(format, TestFormat::Json),
+        Command::Check { .. } => false,
+        Command::Explain { one, .. } | Command::Required { one, .. } => one.json,
+        Command::Assess(a) => a.json,
     }
 }
 
@@ -229,7 +247,7 @@ fn write_error(place: &str, e: &std::io::Error) -> Error {
             chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or(text)
         }
     };
-    Error::new(attain_core::ErrorKind::Io, format!("cannot write {place}: {why}"))
+    Error::new(Code::IoWrite, format!("cannot write {place}: {why}"))
 }
 
 fn load(target: &Target) -> Result<(Plan, Observations, Query), Error> {
@@ -245,7 +263,7 @@ fn load(target: &Target) -> Result<(Plan, Observations, Query), Error> {
 }
 
 fn gender(s: &str) -> Result<Gender, Error> {
-    Gender::parse(s).ok_or_else(|| Error::new(attain_core::ErrorKind::Query, format!("gender `{s}` is not T, K or M")))
+    Gender::parse(s).ok_or_else(|| Error::new(Code::QueryInvalidGender, format!("gender `{s}` is not T, K or M")))
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), Error> {
@@ -261,7 +279,7 @@ fn write_file(path: &Path, text: &str) -> Result<(), Error> {
 }
 
 fn bad_argument(message: String) -> Error {
-    Error::new(attain_core::ErrorKind::Query, message)
+    Error::new(Code::QueryInvalidArgument, message)
 }
 
 /// A number given on the command line: finite, or an error naming its option.
@@ -293,10 +311,12 @@ fn history(text: &str) -> Result<Vec<PeriodValue>, Error> {
 
 fn assess(a: &AssessArgs, o: &mut Out) -> Result<ExitCode, Error> {
     let plan = Plan::load(&a.plan)?;
-    let indicator = plan.indicator(&a.indicator).ok_or_else(|| bad_argument(format!("the plan has no indicator `{}`", a.indicator)))?;
+    let indicator = plan
+        .indicator(&a.indicator)
+        .ok_or_else(|| Error::new(Code::QueryUnknownIndicator, format!("the plan has no indicator `{}`", a.indicator)))?;
     let period = match a.period.clone().or_else(|| plan.period.clone()) {
         Some(p) => p,
-        None => return Err(bad_argument("the plan sets no period: give --period".into())),
+        None => return Err(Error::new(Code::QueryInvalidPeriod, "the plan sets no period: give --period")),
     };
     if let Some(p) = finite("percentile", a.percentile)?.filter(|p| !(0.0..=1.0).contains(p)) {
         return Err(bad_argument(format!("--percentile must be between 0 and 1, not {p}")));

@@ -198,7 +198,7 @@ catalogue! {
     QueryNoEntity = "query.no_entity",
     /// The entity has no values in the data, so there is no latest period.
     QueryNoData = "query.no_data",
-    /// A period does not start with a year.
+    /// A period is needed and none is given, or it does not start with a year.
     QueryInvalidPeriod = "query.invalid_period",
     /// A gender is not T, K or M, or the indicator is not split by gender.
     QueryInvalidGender = "query.invalid_gender",

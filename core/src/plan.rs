@@ -740,7 +740,12 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
             None | Some(("higher", _)) => Direction::Higher,
             Some(("lower", _)) => Direction::Lower,
             Some((other, span)) => {
-                return Err(spanned_err(text, span, Code::PlanInvalidValue, format!("direction `{other}` is neither `higher` nor `lower`")));
+                return Err(spanned_err(
+                    text,
+                    span,
+                    Code::PlanInvalidValue,
+                    format!("direction `{other}` is neither `higher` nor `lower`"),
+                ));
             }
         };
         let (rule_name, rule_span) = match &ri.rule {
