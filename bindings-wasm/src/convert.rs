@@ -4,7 +4,8 @@
 //! back. Core to JS: anything serde can serialise becomes plain objects, arrays, strings,
 //! numbers and `null` (never `Map`s), in exactly core's JSON shape.
 
-use crate::error::{JsResult, bad_row, from_core, invalid};
+use crate::error::{JsResult, bad_row, coded_row, from_core, invalid};
+use attain_core::Code;
 use attain_core::{ErrorKind, Gender, Inputs, Observation, PeerStats, PeriodValue, PlanFiles, Query, Report};
 use js_sys::{Array, Reflect};
 use serde::Serialize;
@@ -188,7 +189,7 @@ fn id_cell(v: &JsValue, field: &str, row: usize) -> JsResult<String> {
     }
     match v.as_f64() {
         Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => Ok(format!("{}", x as i64)),
-        _ if is_absent(v) => Err(bad_row(row, format!("the row has no `{field}`"))),
+        _ if is_absent(v) => Err(coded_row(Code::DataMissingField, row, format!("the row has no `{field}`"))),
         _ => Err(bad_row(row, format!("`{field}` must be a string, got {} `{}`", type_name(v), shown(v)))),
     }
 }
@@ -224,7 +225,7 @@ fn gender_cell(v: &JsValue, row: usize) -> JsResult<Gender> {
         return Ok(Gender::T);
     }
     let s = v.as_string().ok_or_else(|| bad_row(row, format!("`gender` must be a string, got {}", type_name(v))))?;
-    Gender::parse(&s).ok_or_else(|| bad_row(row, format!("gender `{s}` is not T, K or M")))
+    Gender::parse(&s).ok_or_else(|| coded_row(Code::DataInvalidGender, row, format!("gender `{s}` is not T, K or M")))
 }
 
 fn opt_text(v: &JsValue, field: &str, row: usize) -> JsResult<Option<String>> {
@@ -254,7 +255,7 @@ pub fn rows(data: &JsValue) -> JsResult<Vec<Observation>> {
             return Err(bad_row(row, format!("a row must be an object, got {}", type_name(&item))));
         }
         if let Some(k) = keys(&item).into_iter().find(|k| !ROW_FIELDS.contains(&k.as_str())) {
-            return Err(bad_row(row, format!("unknown field `{k}` (expected {})", ROW_FIELDS.join(", "))));
+            return Err(coded_row(Code::DataUnknownField, row, format!("unknown field `{k}` (expected {})", ROW_FIELDS.join(", "))));
         }
         let o = Observation {
             indicator: id_cell(&get(&item, "indicator"), "indicator", row)?,
@@ -322,7 +323,7 @@ pub fn id(v: &JsValue, arg: &str) -> JsResult<String> {
 /// A gender code (`T`, `K`, `M`, or core's other spellings).
 pub fn gender(v: &JsValue, field: &str) -> JsResult<Gender> {
     let s = v.as_string().ok_or_else(|| invalid(ErrorKind::Query, format!("`{field}` must be a string, got {}", type_name(v))))?;
-    Gender::parse(&s).ok_or_else(|| invalid(ErrorKind::Query, format!("gender `{s}` is not T, K or M")))
+    Gender::parse(&s).ok_or_else(|| crate::error::coded(Code::QueryInvalidGender, format!("gender `{s}` is not T, K or M")))
 }
 
 /// `{entity, period, genders}` for a report, or `{entity, period, gender}` for one indicator

@@ -385,8 +385,9 @@ impl JsPlan {
         let plan = self.get()?;
         let indicator = convert::text(&indicator, "indicator", ErrorKind::Query)?;
         let period = convert::id(&period, "period")?;
-        let ind =
-            plan.indicator(&indicator).ok_or_else(|| invalid(ErrorKind::Query, format!("the plan has no indicator `{indicator}`")))?;
+        let ind = plan
+            .indicator(&indicator)
+            .ok_or_else(|| error::coded(attain_core::Code::QueryUnknownIndicator, format!("the plan has no indicator `{indicator}`")))?;
         Ok(ind.target_for(&period).map_or(JsValue::NULL, JsValue::from_f64))
     }
 
@@ -459,7 +460,10 @@ pub fn render_html(report: JsValue) -> JsResult<String> {
 pub fn render(report: JsValue, format: JsValue) -> JsResult<String> {
     let format = convert::text(&format, "format", ErrorKind::Query)?;
     let Some(f) = Format::parse(&format) else {
-        return Err(invalid(ErrorKind::Query, format!("unknown format `{format}` (use html, md, csv, json or table)")));
+        return Err(error::coded(
+            attain_core::Code::QueryInvalidFormat,
+            format!("unknown format `{format}` (use html, md, csv, json or table)"),
+        ));
     };
     Ok(attain_core::render(&convert::report(report)?, f))
 }

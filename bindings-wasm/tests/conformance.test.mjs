@@ -17,7 +17,7 @@ const CASE_KEYS = new Set([
 ]);
 const ROW_KEYS = new Set(['indicator', 'entity', 'period', 'gender', 'value', 'missing', 'count']);
 const QUERY_KEYS = new Set(['entity', 'period']);
-const ERROR_KEYS = new Set(['type', 'message', 'file', 'line', 'column', 'row']);
+const ERROR_KEYS = new Set(['type', 'code', 'message', 'file', 'line', 'column', 'row']);
 const SKIP_KEYS = new Set(['rust', 'python', 'js']);
 
 function strict(obj, allowed, where) {
@@ -38,6 +38,7 @@ export function parseCases(text, file) {
     for (const row of c.observations ?? []) strict(row, ROW_KEYS, `${where}, observations`);
     strict(c.query, QUERY_KEYS, `${where}, query`);
     strict(c.expect_error, ERROR_KEYS, `${where}, expect_error`);
+    if (c.expect_error && typeof c.expect_error.code !== 'string') throw new Error(`${where}: expect_error has no code`);
     strict(c.skip, SKIP_KEYS, `${where}, skip`);
     if (('files' in c) === ('plan' in c)) throw new Error(`${where} needs exactly one of \`files\` and \`plan\``);
     if (c.data !== undefined && c.data !== 'plan') throw new Error(`${where}: data = \`${c.data}\`; the only value is "plan"`);
@@ -83,6 +84,7 @@ export function check(c, { report, error }) {
     if (error.name !== 'AttainError') return [`expected an AttainError, got ${error.stack ?? error}`];
     const where = `(${error.type} error at ${error.file}:${error.line}:${error.column} row ${error.row}: ${error.message})`;
     if (error.type !== want.type) diffs.push(`error type: expected ${want.type}, got ${error.type} ${where}`);
+    if (error.code !== want.code) diffs.push(`error code: expected ${want.code}, got ${error.code} ${where}`);
     if (want.message !== undefined && !error.message.includes(want.message)) {
       diffs.push(`error message: expected it to contain \`${want.message}\`, got \`${error.message}\``);
     }
@@ -169,8 +171,16 @@ rule = "reference"
   assert.equal(diffs.length, 2, diffs.join('\n'));
   assert.match(diffs[0], /expected not_attained, got attained/);
   assert.match(diffs[1], /no such text/);
-  const wrongError = { ...c, expect_indicators: undefined, expect_reasons: undefined, expect_error: { type: 'plan' } };
+  const wrongError = { ...c, expect_indicators: undefined, expect_reasons: undefined, expect_error: { type: 'plan', code: 'plan.empty' } };
   assert.deepEqual(check(wrongError, run(wrongError)), ['expected a plan error, but it succeeded']);
+});
+
+test('a wrong error code is reported, and an expected error without a code is refused', () => {
+  const [c] = parseCases('[[case]]\nname = "x"\nfiles = { "plan.toml" = "" }\nexpect_error = { type = "plan", code = "plan.duplicate_id" }\n', 'x.toml');
+  const diffs = check(c, run(c));
+  assert.equal(diffs.length, 1, diffs.join('\n'));
+  assert.match(diffs[0], /^error code: expected plan\.duplicate_id, got plan\.empty/);
+  assert.throws(() => parseCases('[[case]]\nname = "x"\nfiles = {}\nexpect_error = { type = "plan" }\n', 'x.toml'), /no code/);
 });
 
 test('the format is strict: an unknown field in a case is an error', () => {

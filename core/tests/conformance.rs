@@ -67,6 +67,8 @@ struct CaseQuery {
 struct ExpectError {
     #[serde(rename = "type")]
     kind: String,
+    /// The stable code (`plan.duplicate_id`): every expected error names one.
+    code: String,
     message: Option<String>,
     file: Option<String>,
     line: Option<usize>,
@@ -162,6 +164,9 @@ fn check(case: &Case, outcome: Result<Report, Error>) -> Vec<String> {
                 let got = e.kind().as_str();
                 if got != want.kind {
                     diffs.push(format!("error type: expected {}, got {got} ({e})", want.kind));
+                }
+                if e.code().as_str() != want.code {
+                    diffs.push(format!("error code: expected {}, got {} ({e})", want.code, e.code()));
                 }
                 if let Some(m) = &want.message {
                     if !e.message().contains(m.as_str()) {
@@ -290,4 +295,28 @@ rule = "reference"
     assert_eq!(diffs.len(), 2, "{diffs:?}");
     assert!(diffs[0].contains("expected not_attained, got attained"), "{diffs:?}");
     assert!(diffs[1].contains("no such text"), "{diffs:?}");
+}
+
+/// An error of the right type but another code is a failure: vectors match codes.
+#[test]
+fn a_wrong_error_code_is_reported() {
+    let text = r#"
+[[case]]
+name = "wrong code on purpose"
+expect_error = { type = "plan", code = "plan.duplicate_id" }
+files = { "plan.toml" = "" }
+"#;
+    let file: CaseFile = toml::from_str(text).unwrap();
+    let case = &file.case[0];
+    let diffs = check(case, run(case));
+    assert_eq!(diffs.len(), 1, "{diffs:?}");
+    assert!(diffs[0].starts_with("error code: expected plan.duplicate_id, got plan.empty"), "{diffs:?}");
+}
+
+/// Every expected error names its code: a vector without one is refused.
+#[test]
+fn an_expected_error_without_a_code_is_refused() {
+    let text = "[[case]]\nname = \"x\"\nfiles = {}\nexpect_error = { type = \"plan\" }\n";
+    let err = toml::from_str::<CaseFile>(text).err().expect("missing code refused");
+    assert!(err.to_string().contains("missing field `code`"), "{err}");
 }
