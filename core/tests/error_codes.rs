@@ -164,3 +164,13 @@ fn no_kind_only_constructor_is_left_in_core() {
     }
     assert!(found.is_empty(), "kind-only error constructors remain:\n{}", found.join("\n"));
 }
+
+/// docs/guide.md's "Error codes" table is the catalogue, row for row.
+#[test]
+fn the_guide_lists_the_catalogue() {
+    let guide = std::fs::read_to_string(repo_root().join("docs/guide.md")).unwrap();
+    let section = guide.split("## 7. Error codes").nth(1).expect("the guide has an Error codes section");
+    let rows: Vec<&str> = section.lines().filter(|l| l.starts_with("| `")).collect();
+    let want: Vec<String> = Code::ALL.iter().map(|c| format!("| `{}` | {} |", c.as_str(), c.description().replace('|', "\\|"))).collect();
+    assert_eq!(rows, want, "docs/guide.md's error codes differ from core's catalogue (core/src/error.rs)");
+}
