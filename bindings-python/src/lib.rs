@@ -318,7 +318,7 @@ impl Assessed {
 /// values are moved in. Stops at the first row whose rule fails (1-based).
 fn assess_rows(plan: &Plan, indicator: &str, mut c: AssessColumns, rows: usize) -> Result<Assessed, (usize, Error)> {
     let mut out = Assessed { levels: Vec::new(), level: Vec::new(), reasons: String::new(), ends: Vec::new() };
-    let out_of_memory = || (1, Error::new(attain_core::Code::DataLimitRows, format!("out of memory for the results of {rows} rows")));
+    let out_of_memory = || (1, Error::new(attain_core::Code::QueryLimitRows, format!("out of memory for the results of {rows} rows")));
     out.level.try_reserve_exact(rows).map_err(|_| out_of_memory())?;
     out.ends.try_reserve_exact(rows).map_err(|_| out_of_memory())?;
     let mut inputs = Inputs::default();

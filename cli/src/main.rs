@@ -1,6 +1,8 @@
 //! `attain`: reports, rule tests and checks for goal plans. A thin shell over attain-core.
 
-use attain_core::{CheckOptions, Code, Error, Format, Gender, Inputs, Observations, PeerStats, PeriodValue, Plan, Query};
+use attain_core::{
+    AssessRequest, CheckOptions, Code, Error, Format, Gender, HistoryPoint, Observations, PeersRequest, Period, Plan, Query,
+};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::fmt::Display;
 use std::io::{IsTerminal, Write};
@@ -282,61 +284,33 @@ fn bad_argument(message: String) -> Error {
     Error::new(Code::QueryInvalidArgument, message)
 }
 
-/// A number given on the command line: finite, or an error naming its option.
-fn finite(option: &str, x: Option<f64>) -> Result<Option<f64>, Error> {
-    match x {
-        Some(v) if !v.is_finite() => Err(bad_argument(format!("--{option} must be a finite number, not {v}"))),
-        _ => Ok(x),
-    }
-}
-
-/// `2021=60,2022=65` as history, oldest first.
-fn history(text: &str) -> Result<Vec<PeriodValue>, Error> {
-    let mut out: Vec<PeriodValue> = Vec::new();
+/// `2021=60,2022=65` as history (core checks the order, the periods and the values).
+fn history(text: &str) -> Result<Vec<HistoryPoint>, Error> {
+    let mut out = Vec::new();
     for (i, item) in text.split(',').map(str::trim).enumerate() {
         let bad = |why: &str| bad_argument(format!("--history item {} (`{item}`): {why}; write PERIOD=VALUE, e.g. 2022=65", i + 1));
         let (period, value) = item.split_once('=').ok_or_else(|| bad("no `=`"))?;
         let value: f64 = value.trim().parse().map_err(|_| bad("the value is not a number"))?;
-        if !value.is_finite() {
-            return Err(bad("the value is not finite"));
-        }
-        let period = period.trim().to_string();
-        if out.last().is_some_and(|h| h.period >= period) {
-            return Err(bad("periods must be given oldest first, each once"));
-        }
-        out.push(PeriodValue { period, value });
+        out.push(HistoryPoint { period: Period::parse(period.trim())?, value });
     }
     Ok(out)
 }
 
 fn assess(a: &AssessArgs, o: &mut Out) -> Result<ExitCode, Error> {
     let plan = Plan::load(&a.plan)?;
-    let indicator = plan
-        .indicator(&a.indicator)
-        .ok_or_else(|| Error::new(Code::QueryUnknownIndicator, format!("the plan has no indicator `{}`", a.indicator)))?;
-    let period = match a.period.clone().or_else(|| plan.period.clone()) {
-        Some(p) => p,
-        None => return Err(Error::new(Code::QueryInvalidPeriod, "the plan sets no period: give --period")),
-    };
-    if let Some(p) = finite("percentile", a.percentile)?.filter(|p| !(0.0..=1.0).contains(p)) {
-        return Err(bad_argument(format!("--percentile must be between 0 and 1, not {p}")));
-    }
-    let history = a.history.as_deref().map(history).transpose()?.unwrap_or_default();
-    let inputs = Inputs {
-        value: finite("value", Some(a.value))?,
-        target: finite("target", a.target)?.or_else(|| indicator.target_for(&period)),
-        previous: history.last().map(|h| h.value),
-        history,
-        national: finite("national", a.national)?,
-        peers: finite("peers", a.peers)?.map(|mean| PeerStats { mean: Some(mean), ..PeerStats::default() }),
+    let request = AssessRequest {
+        value: Some(a.value),
+        period: a.period.as_deref().map(Period::parse).transpose()?,
+        target: a.target,
+        history: a.history.as_deref().map(history).transpose()?.unwrap_or_default(),
+        national: a.national,
+        peers: a.peers.map(|mean| PeersRequest { mean: Some(mean), ..PeersRequest::default() }),
         percentile: a.percentile,
-        period,
-        ..Inputs::default()
+        ..AssessRequest::default()
     };
-    let result = plan.assess(&a.indicator, &inputs)?;
+    let result = plan.assess(&a.indicator, &request)?;
     if a.json {
-        let v = serde_json::json!({ "status": result.status, "label": result.label, "reason": result.reason });
-        o.raw(&json!(&v));
+        o.raw(&json!(&result));
     } else {
         o.line(format_args!("{} ({}): {}", result.label, result.status, result.reason));
     }
@@ -348,9 +322,6 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
         Command::Report { target, format, out } => {
             let (plan, data, query) = load(&target)?;
             let report = plan.evaluate(&data, &query)?;
-            if !data.rows().iter().any(|r| r.entity == report.entity) {
-                warn(format_args!("warning: entity `{}` has no values in the data, so nothing can be assessed", report.entity));
-            }
             let format = match format {
                 OutFormat::Table => Format::Table { color: out.is_none() && std::io::stdout().is_terminal() },
                 OutFormat::Json => Format::Json,

@@ -298,7 +298,7 @@ fn missing_paths_and_bad_arguments_exit_2() {
     assert_exit(&out, 2);
     let out = attain(&["report", good_plan().path().to_str().unwrap(), "--entity", "9999"]);
     assert_exit(&out, 2);
-    assert!(text(&out.stderr).contains("entity `9999` has no values"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("entity `9999` does not appear in the data"), "{}", text(&out.stderr));
 }
 
 #[test]
@@ -372,10 +372,10 @@ fn assess_refuses_bad_arguments_with_exit_2() {
     let plan = dir.path().to_str().unwrap();
     for (args, message) in [
         (vec!["--indicator", "NOPE", "--value", "1"], "no indicator `NOPE`"),
-        (vec!["--indicator", "WAIT", "--value", "1"], "give --period"),
-        (vec!["--indicator", "WAIT", "--value", "NaN", "--period", "2022"], "--value must be a finite number"),
-        (vec!["--indicator", "WAIT", "--value", "1", "--period", "2022", "--target", "inf"], "--target must be a finite number"),
-        (vec!["--indicator", "WAIT", "--value", "1", "--period", "2022", "--percentile", "1.5"], "between 0 and 1"),
+        (vec!["--indicator", "WAIT", "--value", "1"], "`period` is not given"),
+        (vec!["--indicator", "WAIT", "--value", "NaN", "--period", "2022"], "`value` is NaN, not a finite number"),
+        (vec!["--indicator", "WAIT", "--value", "1", "--period", "2022", "--target", "inf"], "`target` is inf, not a finite number"),
+        (vec!["--indicator", "WAIT", "--value", "1", "--period", "2022", "--percentile", "1.5"], "`percentile` is 1.5"),
         (vec!["--indicator", "WAIT", "--value", "1", "--period", "2022", "--history", "2021:3"], "--history item 1 (`2021:3`): no `=`"),
         (
             vec!["--indicator", "WAIT", "--value", "1", "--period", "2022", "--history", "2021=3,2020=x"],

@@ -18,7 +18,7 @@
 #[global_allocator]
 static ALLOCATOR: attain_core::MeteredAllocator<mimalloc::MiMalloc> = attain_core::MeteredAllocator::new(mimalloc::MiMalloc);
 
-use attain_core::{Gender, Inputs, Observation, Observations, PeerStats, PeriodValue, Plan, PlanFiles, Query};
+use attain_core::{AssessRequest, Gender, HistoryPoint, Observation, Observations, PeersRequest, Period, Plan, PlanFiles, Query};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::Path;
@@ -159,19 +159,22 @@ const STD_RULES: [(&str, &str, &str, &str); 6] = [
 ];
 
 /// 64 realistic inputs for 2023: a value, nine years of history, national, peers, percentile.
-fn rule_inputs() -> Vec<Inputs> {
+fn rule_inputs() -> Vec<AssessRequest> {
     (1..=64)
         .map(|e| {
             let peers: Vec<f64> = (1..=20).map(|m| value(0, m * 7, 2023)).collect();
-            Inputs {
+            AssessRequest {
                 value: Some(value(0, e, 2023)),
-                history: YEARS.take(9).map(|y| PeriodValue { period: y.to_string(), value: value(0, e, y) }).collect(),
+                history: YEARS
+                    .take(9)
+                    .map(|y| HistoryPoint { period: Period::parse(&y.to_string()).unwrap(), value: value(0, e, y) })
+                    .collect(),
                 previous: Some(value(0, e, 2022)),
                 national: Some(value(0, 0, 2023)),
-                peers: Some(PeerStats::from_values(peers)),
+                peers: Some(PeersRequest { values: peers, ..PeersRequest::default() }),
                 percentile: Some((e % 20) as f64 / 19.0),
-                period: "2023".into(),
-                ..Inputs::default()
+                period: Some(Period::parse("2023").unwrap()),
+                ..AssessRequest::default()
             }
         })
         .collect()
@@ -195,8 +198,6 @@ fn rule(c: &mut Criterion) {
     let rows = rule_inputs();
     for (name, ..) in STD_RULES {
         let (twin, script) = (format!("N_{name}"), format!("S_{name}"));
-        let target = plan.indicator(&twin).unwrap().target_for("2023");
-        let rows: Vec<Inputs> = rows.iter().map(|r| Inputs { target, ..r.clone() }).collect();
         // What is timed is real verdicts, the same from the twin as from the script.
         for r in &rows {
             let (a, b) = (plan.assess(&twin, r).unwrap(), plan.assess(&script, r).unwrap());

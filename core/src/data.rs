@@ -72,7 +72,7 @@ type EntityValues<'a> = Vec<(&'a str, f64)>;
 pub(crate) struct Index {
     /// indicator → entity → series per gender (T, K, M).
     series: AHashMap<String, AHashMap<String, [Series; 3]>>,
-    /// Every period with a value for an entity, sorted.
+    /// Every period with a value for an entity, sorted; every entity of the data is a key.
     pub entity_periods: AHashMap<String, Vec<String>>,
     /// indicator → period → the values of every entity that is not a group (`G…`), sorted, per gender.
     ranked: AHashMap<String, AHashMap<String, [Vec<f64>; 3]>>,
@@ -720,6 +720,9 @@ impl Observations {
                         let at = by_period.entry(&r.indicator).or_default().entry(&r.period).or_default();
                         at[slot(r.gender)].push((&r.entity, v));
                         idx.entity_periods.entry(r.entity.clone()).or_default().push(r.period.clone());
+                    } else {
+                        // An entity with gaps only is in the data (see `Plan::resolve_query`).
+                        idx.entity_periods.entry(r.entity.clone()).or_default();
                     }
                 }
                 for per_entity in idx.series.values_mut() {

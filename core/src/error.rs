@@ -208,6 +208,22 @@ catalogue! {
     QueryInvalidTimeout = "query.invalid_timeout",
     /// More check cases than the limit.
     QueryLimitCases = "query.limit.cases",
+    /// The entity is not named anywhere in the data.
+    QueryUnknownEntity = "query.unknown_entity",
+    /// A request has a field attain does not know.
+    QueryUnknownField = "query.unknown_field",
+    /// A request lacks a field it requires.
+    QueryMissingField = "query.missing_field",
+    /// A field of a request has the wrong type.
+    QueryInvalidType = "query.invalid_type",
+    /// An input number is NaN or infinite.
+    QueryNotFinite = "query.not_finite",
+    /// An input is out of its range (a percentile outside 0..1, …).
+    QueryInvalidValue = "query.invalid_value",
+    /// A history is not oldest first, names a period twice, or reaches the period judged.
+    QueryInvalidHistory = "query.invalid_history",
+    /// More rows asked for at once than memory allows.
+    QueryLimitRows = "query.limit.rows",
     /// A host argument of a query has the wrong type or shape.
     QueryInvalidArgument = "query.invalid_argument",
     /// No `*.test.toml` files were found or given.

@@ -2,6 +2,7 @@
 
 use crate::data::{Index, Observations};
 use crate::error::{Code, Error, Result};
+use crate::host::{AssessRequest, Assessment, Period};
 use crate::model::{Gender, Language, PeerStats, PeriodValue, period_year};
 use crate::plan::{Indicator, Plan};
 use crate::report::{AssignmentResult, GoalResult, IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role, WeightedId};
@@ -35,17 +36,6 @@ pub(crate) fn tr(lang: Language, en: &str, sv: &str) -> String {
 /// indicator → period → peer statistics per gender (by `data::slot`).
 pub(crate) type PeerTable = ahash::AHashMap<String, ahash::AHashMap<String, [Option<PeerStats>; 3]>>;
 
-/// A rule's verdict on given inputs: see [`Plan::assess`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Assessment {
-    /// Status id on the plan's scale, or `no_data`.
-    pub status: String,
-    /// The status's label on the scale.
-    pub label: String,
-    /// Why, in the plan's language.
-    pub reason: String,
-}
-
 /// The inputs of one indicator for one entity, period and gender, as the data gives them.
 pub(crate) struct Gathered {
     pub inputs: Inputs,
@@ -70,46 +60,79 @@ impl Plan {
     }
 
     /// The status an indicator's rule gives to inputs given directly instead of gathered from
-    /// observations: what-if questions, and rows judged in bulk. The inputs are taken as given
-    /// (the indicator's own target for a period is [`Indicator::target_for`]); a missing value is
-    /// `no_data` without running the rule.
+    /// observations: what-if questions. Core fills in what is not given (see [`AssessRequest`]):
+    /// the plan's period, the indicator's own target for it, `previous` from the history. A
+    /// missing value is `no_data` without running the rule.
     ///
     /// ```
-    /// use attain_core::{Inputs, Plan, PlanFiles};
+    /// use attain_core::{AssessRequest, Plan, PlanFiles};
     /// let plan = Plan::from_files(PlanFiles::from([(
     ///     "plan.toml".to_string(),
-    ///     "[plan]\nid = \"p\"\ntitle = \"P\"\n[[indicator]]\nid = \"I\"\ntitle = \"Satisfaction\"\nrule = \"reference\"\n".to_string(),
+    ///     "[plan]\nid = \"p\"\ntitle = \"P\"\nperiod = \"2023\"\n[[indicator]]\nid = \"I\"\ntitle = \"Satisfaction\"\nrule = \"reference\"\n".to_string(),
     /// )]))?;
-    /// let a = plan.assess("I", &Inputs { value: Some(72.0), national: Some(70.0), period: "2023".into(), ..Inputs::default() })?;
+    /// let a = plan.assess("I", &AssessRequest { value: Some(72.0), national: Some(70.0), ..AssessRequest::default() })?;
     /// assert_eq!((a.status.as_str(), a.reason.as_str()), ("attained", "72 is at least as good as the national value (70)"));
     /// # Ok::<(), attain_core::Error>(())
     /// ```
     ///
     /// # Errors
-    /// A query error for an indicator the plan does not have; the rule's error when it fails.
-    pub fn assess(&self, indicator: &str, inputs: &Inputs) -> Result<Assessment> {
-        let ind = self
-            .indicator(indicator)
-            .ok_or_else(|| Error::new(Code::QueryUnknownIndicator, format!("the plan has no indicator `{indicator}`")))?;
+    /// A query error for an indicator the plan does not have or an input [`AssessRequest`]
+    /// refuses; the rule's error when it fails.
+    pub fn assess(&self, indicator: &str, request: &AssessRequest) -> Result<Assessment> {
+        let ind = self.find_indicator(indicator)?;
+        self.assess_resolved(ind, request.resolve(self, ind)?)
+    }
+
+    /// [`Plan::assess`] for many rows of one indicator; an error names its 1-based row.
+    ///
+    /// # Errors
+    /// As [`Plan::assess`], for the first row that fails.
+    pub fn assess_many(&self, indicator: &str, requests: &[AssessRequest]) -> Result<Vec<Assessment>> {
+        let ind = self.find_indicator(indicator)?;
+        let mut out = Vec::new();
+        out.try_reserve_exact(requests.len())
+            .map_err(|_| Error::new(Code::QueryLimitRows, format!("out of memory for the results of {} rows", requests.len())))?;
+        for (i, r) in requests.iter().enumerate() {
+            let at_row = |e: Error| if e.row().is_none() { e.at_row(i + 1) } else { e };
+            out.push(r.resolve(self, ind).and_then(|inputs| self.assess_resolved(ind, inputs)).map_err(at_row)?);
+        }
+        Ok(out)
+    }
+
+    fn assess_resolved(&self, ind: &Indicator, inputs: Inputs) -> Result<Assessment> {
         let verdict = if inputs.value.is_none() {
             Verdict::new("no_data", Some(tr(self.language, "no value", "inget värde")))
         } else {
-            self.run_rule(ind, inputs)?
+            self.run_rule(ind, &inputs)?
         };
         let level = self.scale.level(&verdict.status).unwrap_or(&self.scale.error);
-        Ok(Assessment { status: level.id.clone(), label: level.label.clone(), reason: verdict.reason.unwrap_or_default() })
+        Ok(Assessment {
+            status: level.id.clone(),
+            label: level.label.clone(),
+            reason: verdict.reason.unwrap_or_default(),
+            score: verdict.score,
+            period: inputs.period,
+            target: inputs.target,
+            previous: inputs.previous,
+        })
     }
 
     /// The entity and period a query means: given, else the plan's, else (period) the entity's
-    /// latest period with data.
+    /// latest period with data. An entity that does not appear in the data at all, not even in a
+    /// row with a gap, is an error (a mistyped id would otherwise give a report of gaps), unless
+    /// the plan judges no indicator.
     pub(crate) fn resolve_query(&self, index: &Index, query: &Query) -> Result<(String, String)> {
         let entity = match query.entity.as_ref().or(self.entity.as_ref()) {
             Some(e) => e.clone(),
             None => return Err(Error::new(Code::QueryNoEntity, "no entity given and the plan sets none ([plan] entity)")),
         };
+        let periods = index.entity_periods.get(&entity);
+        if periods.is_none() && !self.indicators.is_empty() {
+            return Err(Error::new(Code::QueryUnknownEntity, format!("entity `{entity}` does not appear in the data")));
+        }
         let period = match query.period.as_ref().or(self.period.as_ref()) {
-            Some(p) => p.clone(),
-            None => index.entity_periods.get(&entity).and_then(|p| p.last().cloned()).ok_or_else(|| {
+            Some(p) => Period::parse(p)?.as_str().to_string(),
+            None => periods.and_then(|p| p.last().cloned()).ok_or_else(|| {
                 Error::new(Code::QueryNoData, format!("entity `{entity}` has no values in the data, so there is no latest period"))
             })?,
         };
@@ -126,9 +149,7 @@ impl Plan {
     pub fn evaluate_many(&self, data: &Observations, entities: &[String], periods: &[String]) -> Result<Vec<Report>> {
         let index = data.index();
         for p in periods {
-            if period_year(p).is_none() {
-                return Err(Error::new(Code::QueryInvalidPeriod, format!("period `{p}` does not start with a year")));
-            }
+            Period::parse(p)?;
         }
         let pairs: Vec<(&String, &String)> = entities.iter().flat_map(|e| periods.iter().map(move |p| (e, p))).collect();
         // Peer statistics depend on the indicator and period, not the entity: computed once here.

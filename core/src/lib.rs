@@ -10,6 +10,7 @@ mod data;
 mod error;
 mod eval;
 mod files;
+mod host;
 mod model;
 mod native;
 mod plan;
@@ -21,8 +22,12 @@ mod testing;
 pub use budget::{MeteredAllocator, Stop};
 pub use data::{AssignmentUpdate, MAX_ROWS, Observation, Observations};
 pub use error::{Code, Error, ErrorKind, Location, Result};
-pub use eval::{Assessment, Query};
+pub use eval::Query;
 pub use files::{MAX_FILE_BYTES, PlanFiles, read_text};
+pub use host::{
+    AssessRequest, Assessment, CheckRequest, DataArg, EvaluateManyRequest, EvaluateRequest, HistoryPoint, IndicatorRequest, Outline,
+    OutlineAssignment, OutlineGoal, OutlineIndicator, PeersRequest, Period, decode, decode_json,
+};
 pub use model::{AssignmentStatus, Gender, Language, PeerStats, PeriodValue};
 pub use plan::{Assignment, Comparison, Direction, Goal, GoalIndicator, Indicator, Level, Plan, Scale};
 pub use render::{Format, render};

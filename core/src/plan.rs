@@ -519,6 +519,8 @@ pub struct Plan {
     pub(crate) indicator_index: HashMap<String, usize>,
     /// Goals ordered children first, for aggregation.
     pub(crate) goal_order: Vec<usize>,
+    /// The observations of `data/`, read once (see [`Plan::data`]).
+    pub(crate) bundled: Arc<std::sync::OnceLock<Result<Arc<crate::Observations>>>>,
 }
 
 fn spanned_err(text: &str, span: std::ops::Range<usize>, code: Code, msg: String) -> Error {
@@ -569,6 +571,19 @@ impl Plan {
     /// A data error naming the file and row of the first bad row, or of a row that two files
     /// (or one file twice) hold, naming both files and rows.
     pub fn bundled_data(&self) -> Result<crate::Observations> {
+        self.data().map(|d| (*d).clone())
+    }
+
+    /// The observations of the plan's `data/` folder, read on first use and then kept with the
+    /// plan (every host's calls without data use them).
+    ///
+    /// # Errors
+    /// As [`Plan::bundled_data`].
+    pub fn data(&self) -> Result<Arc<crate::Observations>> {
+        self.bundled.get_or_init(|| self.read_bundled_data().map(Arc::new)).clone()
+    }
+
+    fn read_bundled_data(&self) -> Result<crate::Observations> {
         let is_data = |p: &str| {
             let lower = p.to_ascii_lowercase();
             p.starts_with("data/") && (lower.ends_with(".csv") || lower.ends_with(".json"))
@@ -954,6 +969,7 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
         files,
         indicator_index,
         goal_order,
+        bundled: Arc::default(),
     })
 }
 

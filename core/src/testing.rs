@@ -798,7 +798,7 @@ pub struct Required {
 }
 
 impl Plan {
-    fn find_indicator(&self, id: &str) -> Result<&Indicator> {
+    pub(crate) fn find_indicator(&self, id: &str) -> Result<&Indicator> {
         self.indicator(id).ok_or_else(|| Error::new(Code::QueryUnknownIndicator, format!("the plan has no indicator `{id}`")))
     }
 
@@ -922,8 +922,14 @@ impl Plan {
                 break;
             }
         }
+        // In the indicator's own precision: the value as the report would show it, if that
+        // still reaches the better level, else one step of that precision further.
+        let decimals = ind.decimals.unwrap_or(2).min(rules::limits::MAX_DECIMALS);
+        let scale = 10f64.powi(i32::try_from(decimals).unwrap_or(2));
+        let steps = (hi * scale).round();
+        let hi = if better_than_now(&status_at(steps / scale)?) { steps / scale } else { (steps + sign) / scale };
         let reached = status_at(hi)?;
-        let shown = rules::format_number(Some(hi), ind.decimals.map(|d| d.saturating_add(1)).or(Some(2)), lang);
+        let shown = rules::format_number(Some(hi), Some(decimals), lang);
         let unit = if ind.unit.is_empty() { String::new() } else { format!(" {}", ind.unit) };
         Ok(Required {
             status: now.clone(),

@@ -495,10 +495,10 @@ fn queries_naming_what_is_not_there_are_query_errors() {
     assert_message(&e, "no entity given");
     let e = p.evaluate(&d, &Query { entity: Some("9".into()), ..Query::default() }).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Query);
-    assert_message(&e, "entity `9` has no values");
+    assert_message(&e, "entity `9` does not appear in the data");
     let e = p.evaluate(&d, &Query::new("1", "T1-2020")).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Query);
-    assert_message(&e, "period `T1-2020` does not start with a year");
+    assert_message(&e, "period `T1-2020` is not a year");
     let e = p.evaluate_many(&d, &["1".into()], &["later".into()]).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Query);
     let e = p.explain(&d, &Query::new("1", "2020"), "NOPE", Gender::T).unwrap_err();
@@ -508,8 +508,11 @@ fn queries_naming_what_is_not_there_are_query_errors() {
     assert_message(&e, "not split by gender");
     let e = p.required(&d, &Query::new("1", "2020"), "NOPE", Gender::T).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Query);
-    // An entity with no data for an explicit period is a report of no data, not an error.
-    let r = p.evaluate(&d, &Query::new("9", "2020")).unwrap();
+    // An entity the data does not name is an error even for an explicit period (a mistyped
+    // id); a period without values for an entity the data has is a report of no data.
+    let e = p.evaluate(&d, &Query::new("9", "2020")).unwrap_err();
+    assert_message(&e, "entity `9` does not appear in the data");
+    let r = p.evaluate(&d, &Query::new("1", "2031")).unwrap();
     assert_eq!(r.indicators[0].status, "no_data");
 }
 

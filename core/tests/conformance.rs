@@ -2,7 +2,10 @@
 //! cases the Python and JavaScript bindings run.
 
 use crate::common::repo_root;
-use attain_core::{Error, Gender, Observation, Observations, Plan, PlanFiles, Query, Report};
+use attain_core::{
+    AssessRequest, CheckRequest, DataArg, Error, Gender, IndicatorRequest, Observation, Observations, Plan, PlanFiles, Query, Report,
+    decode,
+};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -41,6 +44,19 @@ struct Case {
     expect_error: Option<ExpectError>,
     #[serde(default)]
     skip: BTreeMap<String, String>,
+    /// A call other than `evaluate` (see the README): `op` and its fields.
+    call: Option<toml::Table>,
+    expect_result: Option<toml::Value>,
+    #[serde(default)]
+    expect_text: BTreeMap<String, String>,
+}
+
+/// What a case's call gave: a report, or any other result as JSON (one per case, never
+/// stored in bulk, so its size does not matter).
+#[allow(clippy::large_enum_variant)]
+enum Outcome {
+    Report(Report),
+    Value(serde_json::Value),
 }
 
 #[derive(Deserialize)]
@@ -138,10 +154,105 @@ fn observations(case: &Case, plan: &Plan) -> Result<Observations, Error> {
     Ok(data)
 }
 
-fn run(case: &Case) -> Result<Report, Error> {
+fn run(case: &Case) -> Result<Outcome, Error> {
     let plan = load_plan(case)?;
-    let data = observations(case, &plan)?;
-    plan.evaluate(&data, &Query { entity: case.query.entity.clone(), period: case.query.period.clone(), genders: None })
+    let Some(call) = &case.call else {
+        let data = observations(case, &plan)?;
+        let query = Query { entity: case.query.entity.clone(), period: case.query.period.clone(), genders: None };
+        return plan.evaluate(&data, &query).map(Outcome::Report);
+    };
+    let mut args = call.clone();
+    let op =
+        args.remove("op").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_else(|| panic!("case `{}`: call without `op`", case.name));
+    let take = |args: &mut toml::Table, key: &str| args.remove(key).unwrap_or_else(|| panic!("case `{}`: {op} needs `{key}`", case.name));
+    let json = |v: &dyn erased::Serialize| Outcome::Value(v.to_json());
+    // The case's observations, else the plan's own data (as a host passing no data).
+    let given = || -> Result<Option<Observations>, Error> {
+        let none = case.observations.is_empty() && case.csv.is_none() && case.data.is_none() && case.assignments.is_empty();
+        if none { Ok(None) } else { observations(case, &plan).map(Some) }
+    };
+    let out = match op.as_str() {
+        "assess" => {
+            let indicator = take(&mut args, "indicator");
+            let inputs: AssessRequest = decode("inputs", take(&mut args, "inputs"))?;
+            json(&plan.assess(indicator.as_str().unwrap_or_default(), &inputs)?)
+        }
+        "assess_many" => {
+            let indicator = take(&mut args, "indicator");
+            let rows: Vec<AssessRequest> = decode("rows", take(&mut args, "rows"))?;
+            json(&plan.assess_many(indicator.as_str().unwrap_or_default(), &rows)?)
+        }
+        "explain" | "required" => {
+            let request: IndicatorRequest = decode("request", toml::Value::Table(std::mem::take(&mut args)))?;
+            let data = given()?;
+            let data = plan.data_for(data.as_ref().map_or(DataArg::Absent, DataArg::Given))?;
+            let (query, gender) = request.query();
+            if op == "explain" {
+                json(&plan.explain(&data, &query, &request.indicator, gender)?)
+            } else {
+                json(&plan.required(&data, &query, &request.indicator, gender)?)
+            }
+        }
+        "check" => {
+            let request: CheckRequest = decode("options", toml::Value::Table(std::mem::take(&mut args)))?;
+            json(&attain_core::check(&plan, &request.options())?)
+        }
+        "outline" => json(&plan.outline()),
+        other => panic!("case `{}`: unknown op `{other}`", case.name),
+    };
+    assert!(args.is_empty(), "case `{}`: {op} does not take {:?}", case.name, args.keys().collect::<Vec<_>>());
+    Ok(out)
+}
+
+/// Serialising the many result types through one function.
+mod erased {
+    pub trait Serialize {
+        fn to_json(&self) -> serde_json::Value;
+    }
+    impl<T: serde::Serialize> Serialize for T {
+        fn to_json(&self) -> serde_json::Value {
+            serde_json::to_value(self).expect("results serialise")
+        }
+    }
+}
+
+/// `want` is a subset of `got`: tables by the keys given, lists item by item, numbers within 1e-9.
+fn subset(want: &serde_json::Value, got: &serde_json::Value, path: &str, diffs: &mut Vec<String>) {
+    use serde_json::Value as J;
+    match (want, got) {
+        (J::Object(w), J::Object(g)) => {
+            for (k, wv) in w {
+                let at = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                match g.get(k) {
+                    Some(gv) => subset(wv, gv, &at, diffs),
+                    None => diffs.push(format!("result {at}: missing (expected {wv})")),
+                }
+            }
+        }
+        (J::Array(w), J::Array(g)) if w.len() == g.len() => {
+            for (i, (wv, gv)) in w.iter().zip(g).enumerate() {
+                subset(wv, gv, &if path.is_empty() { i.to_string() } else { format!("{path}.{i}") }, diffs);
+            }
+        }
+        (J::Number(w), J::Number(g)) => {
+            let (w, g) = (w.as_f64().unwrap_or(f64::NAN), g.as_f64().unwrap_or(f64::NAN));
+            if (w - g).abs() > 1e-9 {
+                diffs.push(format!("result {path}: expected {w}, got {g}"));
+            }
+        }
+        _ if want == got => {}
+        _ => diffs.push(format!("result {path}: expected {want}, got {got}")),
+    }
+}
+
+/// The text at a dotted path (`reason`, `0.reason`, `result.reason`).
+fn text_at<'a>(v: &'a serde_json::Value, path: &str) -> Option<&'a str> {
+    path.split('.')
+        .try_fold(v, |v, key| match key.parse::<usize>() {
+            Ok(i) => v.get(i),
+            Err(_) => v.get(key),
+        })
+        .and_then(serde_json::Value::as_str)
 }
 
 /// `N00209`, `N00209/K` or `N00209/M`.
@@ -155,7 +266,7 @@ fn indicator_key(key: &str) -> (&str, Gender) {
 }
 
 /// Compares one case; returns what differed.
-fn check(case: &Case, outcome: Result<Report, Error>) -> Vec<String> {
+fn check(case: &Case, outcome: Result<Outcome, Error>) -> Vec<String> {
     let mut diffs = Vec::new();
     if let Some(want) = &case.expect_error {
         match outcome {
@@ -187,7 +298,20 @@ fn check(case: &Case, outcome: Result<Report, Error>) -> Vec<String> {
         return diffs;
     }
     let report = match outcome {
-        Ok(r) => r,
+        Ok(Outcome::Report(r)) => r,
+        Ok(Outcome::Value(got)) => {
+            if let Some(want) = &case.expect_result {
+                subset(&serde_json::to_value(want).expect("TOML is JSON"), &got, "", &mut diffs);
+            }
+            for (path, want) in &case.expect_text {
+                match text_at(&got, path) {
+                    Some(t) if t.contains(want.as_str()) => {}
+                    Some(t) => diffs.push(format!("result {path}: expected it to contain `{want}`, got `{t}`")),
+                    None => diffs.push(format!("result {path}: no text there in {got}")),
+                }
+            }
+            return diffs;
+        }
         Err(e) => return vec![format!("unexpected error: {e}")],
     };
     for (key, want) in &case.expect_indicators {
@@ -230,7 +354,11 @@ fn every_conformance_case_passes() {
     let (mut passed, mut skipped) = (0, 0);
     for (file, case) in &cases {
         assert!(names.insert(case.name.clone()), "case name `{}` is used twice (second in {file})", case.name);
-        let expects_something = case.expect_error.is_some() || !case.expect_indicators.is_empty() || !case.expect_goals.is_empty();
+        let expects_something = case.expect_error.is_some()
+            || !case.expect_indicators.is_empty()
+            || !case.expect_goals.is_empty()
+            || case.expect_result.is_some()
+            || !case.expect_text.is_empty();
         assert!(expects_something, "case `{}` in {file} expects nothing, so it cannot fail", case.name);
         assert!(
             case.expect_error.is_none()
@@ -239,7 +367,7 @@ fn every_conformance_case_passes() {
             case.name
         );
         for key in case.skip.keys() {
-            assert!(["rust", "python", "js"].contains(&key.as_str()), "case `{}` in {file}: unknown skip key `{key}`", case.name);
+            assert!(["rust", "cli", "python", "js"].contains(&key.as_str()), "case `{}` in {file}: unknown skip key `{key}`", case.name);
         }
         if let Some(why) = case.skip.get(BINDING) {
             println!("skipped  {file}: {} ({why})", case.name);
