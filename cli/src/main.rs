@@ -59,6 +59,9 @@ enum Command {
         /// Seed of the input generator
         #[arg(long, default_value_t = 2023)]
         seed: u64,
+        /// Print core's check report as JSON
+        #[arg(long)]
+        json: bool,
     },
     /// Show every input an indicator's rule saw, its status and reason, and the goals it feeds
     Explain {
@@ -76,6 +79,11 @@ enum Command {
     },
     /// Judge an indicator on values given here instead of data: what if the value were 72?
     Assess(AssessArgs),
+    /// Print the plan's structure as JSON: goals, indicators with their rules and targets, assignments
+    Outline {
+        /// Plan folder (holding plan.toml)
+        plan: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -86,8 +94,8 @@ struct AssessArgs {
     #[arg(long)]
     indicator: String,
     /// The value to judge
-    #[arg(long, allow_negative_numbers = true)]
-    value: f64,
+    #[arg(long, allow_negative_numbers = true, required_unless_present = "inputs")]
+    value: Option<f64>,
     /// Period judged; default: the plan's period
     #[arg(long)]
     period: Option<String>,
@@ -106,6 +114,12 @@ struct AssessArgs {
     /// Position among all municipalities, 0 (worst) to 1 (best)
     #[arg(long)]
     percentile: Option<f64>,
+    /// Every input at once, as JSON (core's AssessRequest: value, period, target, previous,
+    /// history, national, peers, percentile, women, men), instead of the flags above:
+    /// `{"value": 60, "period": "2023", "history": [{"period": "2022", "value": 55}]}`;
+    /// a list of them judges each in turn
+    #[arg(long, conflicts_with_all = ["value", "period", "target", "history", "national", "peers", "percentile"])]
+    inputs: Option<String>,
     /// Print JSON
     #[arg(long)]
     json: bool,
@@ -180,9 +194,10 @@ fn wants_json(command: &Command) -> bool {
     match command {
         Command::Report { format, .. } => matches!(format, OutFormat::Json),
         Command::Test { format, .. } => matches!(format, TestFormat::Json),
-        Command::Check { .. } => false,
+        Command::Check { json, .. } => *json,
         Command::Explain { one, .. } | Command::Required { one, .. } => one.json,
         Command::Assess(a) => a.json,
+        Command::Outline { .. } => true,
     }
 }
 
@@ -298,8 +313,24 @@ fn history(text: &str) -> Result<Vec<HistoryPoint>, Error> {
 
 fn assess(a: &AssessArgs, o: &mut Out) -> Result<ExitCode, Error> {
     let plan = Plan::load(&a.plan)?;
+    if let Some(text) = &a.inputs {
+        if !text.trim_start().starts_with('[') {
+            let request: AssessRequest = attain_core::decode_json("inputs", text)?;
+            return print_assessment(&plan, &a.indicator, &request, a.json, o);
+        }
+        let rows: Vec<AssessRequest> = attain_core::decode_json("inputs", text)?;
+        let results = plan.assess_many(&a.indicator, &rows)?;
+        if a.json {
+            o.raw(&json!(&results));
+        } else {
+            for r in &results {
+                o.line(format_args!("{} ({}): {}", r.label, r.status, r.reason));
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let request = AssessRequest {
-        value: Some(a.value),
+        value: a.value,
         period: a.period.as_deref().map(Period::parse).transpose()?,
         target: a.target,
         history: a.history.as_deref().map(history).transpose()?.unwrap_or_default(),
@@ -308,8 +339,12 @@ fn assess(a: &AssessArgs, o: &mut Out) -> Result<ExitCode, Error> {
         percentile: a.percentile,
         ..AssessRequest::default()
     };
-    let result = plan.assess(&a.indicator, &request)?;
-    if a.json {
+    print_assessment(&plan, &a.indicator, &request, a.json, o)
+}
+
+fn print_assessment(plan: &Plan, indicator: &str, request: &AssessRequest, json: bool, o: &mut Out) -> Result<ExitCode, Error> {
+    let result = plan.assess(indicator, request)?;
+    if json {
         o.raw(&json!(&result));
     } else {
         o.line(format_args!("{} ({}): {}", result.label, result.status, result.reason));
@@ -364,9 +399,14 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
             }
             Ok(if report.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Command::Check { plan, cases, seed } => {
+        Command::Check { plan, cases, seed, json } => {
             let plan = Plan::load(&plan)?;
             let report = attain_core::check(&plan, &CheckOptions { cases, seed })?;
+            let code = if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
+            if json {
+                o.raw(&json!(&report));
+                return Ok(code);
+            }
             for f in &report.failures {
                 o.line(format_args!("FAIL  `{}` (rule `{}`) {}: {}", f.indicator, f.rule, f.property, f.message));
             }
@@ -377,7 +417,7 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
                 report.evaluations,
                 report.failures.len()
             ));
-            Ok(if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(code)
         }
         Command::Explain { target, one: OneIndicator { indicator, gender: g, json } } => {
             let (plan, data, query) = load(&target)?;
@@ -412,6 +452,10 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Assess(args) => assess(&args, o),
+        Command::Outline { plan } => {
+            o.raw(&json!(&Plan::load(&plan)?.outline()));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Required { target, one: OneIndicator { indicator, gender: g, json } } => {
             let (plan, data, query) = load(&target)?;
             let r = plan.required(&data, &query, &indicator, gender(&g)?)?;

@@ -55,7 +55,7 @@ struct Case {
 /// stored in bulk, so its size does not matter).
 #[allow(clippy::large_enum_variant)]
 enum Outcome {
-    Report(Report),
+    Report(Box<Report>),
     Value(serde_json::Value),
 }
 
@@ -159,7 +159,7 @@ fn run(case: &Case) -> Result<Outcome, Error> {
     let Some(call) = &case.call else {
         let data = observations(case, &plan)?;
         let query = Query { entity: case.query.entity.clone(), period: case.query.period.clone(), genders: None };
-        return plan.evaluate(&data, &query).map(Outcome::Report);
+        return plan.evaluate(&data, &query).map(|r| Outcome::Report(Box::new(r)));
     };
     let mut args = call.clone();
     let op =
