@@ -18,7 +18,10 @@ const CASE_KEYS = new Set([
   'expect_indicators', 'expect_goals', 'expect_reasons', 'expect_error', 'skip',
   'call', 'expect_result', 'expect_text',
 ]);
-const ROW_KEYS = new Set(['indicator', 'entity', 'period', 'gender', 'value', 'missing', 'count']);
+// Core's row vocabulary (OBSERVATION_FIELDS): each field and its alias.
+const ROW_KEYS = new Set([
+  'indicator', 'kpi', 'entity', 'municipality', 'period', 'year', 'gender', 'value', 'missing', 'status', 'count', 'source', 'note',
+]);
 const QUERY_KEYS = new Set(['entity', 'period']);
 const ERROR_KEYS = new Set(['type', 'code', 'message', 'file', 'line', 'column', 'row']);
 const SKIP_KEYS = new Set(['rust', 'cli', 'python', 'js']);

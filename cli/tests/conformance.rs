@@ -31,8 +31,9 @@ struct Case {
     description: Option<String>,
     files: Option<BTreeMap<String, String>>,
     plan: Option<String>,
+    /// Host rows in core's row vocabulary, written as a JSON rows file as they are.
     #[serde(default)]
-    observations: Vec<Row>,
+    observations: Vec<J>,
     csv: Option<String>,
     data: Option<String>,
     #[serde(default)]
@@ -53,18 +54,6 @@ struct Case {
     expect_result: Option<toml::Value>,
     #[serde(default)]
     expect_text: BTreeMap<String, String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Row {
-    indicator: String,
-    entity: String,
-    period: String,
-    gender: Option<String>,
-    value: Option<f64>,
-    missing: Option<String>,
-    count: Option<u32>,
 }
 
 #[derive(Deserialize, Default)]
@@ -212,29 +201,8 @@ fn data_files(case: &Case, dir: &TempDir, plan: &Path) -> Option<Vec<String>> {
     }
     let mut files = Vec::new();
     if !case.observations.is_empty() {
-        let rows: Vec<J> = case
-            .observations
-            .iter()
-            .map(|r| {
-                let mut row = serde_json::json!({ "indicator": r.indicator, "entity": r.entity, "period": r.period });
-                let m = row.as_object_mut().unwrap();
-                if let Some(g) = &r.gender {
-                    m.insert("gender".into(), g.as_str().into());
-                }
-                if let Some(v) = r.value {
-                    m.insert("value".into(), v.into());
-                }
-                // JSON rows name the reason a value is missing `status`, as Kolada does.
-                if let Some(why) = &r.missing {
-                    m.insert("status".into(), why.as_str().into());
-                }
-                if let Some(n) = r.count {
-                    m.insert("count".into(), n.into());
-                }
-                row
-            })
-            .collect();
-        files.push(dir.write("observations.json", &serde_json::to_string(&rows).unwrap()));
+        // Core's JSON reader reads the same vocabulary as its host rows.
+        files.push(dir.write("observations.json", &serde_json::to_string(&case.observations).unwrap()));
     }
     if let Some(text) = &case.csv {
         files.push(dir.write("observations.csv", text));

@@ -21,3 +21,4 @@ mod properties;
 mod required;
 mod robustness;
 mod sandbox;
+mod vocabulary;
