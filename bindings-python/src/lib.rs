@@ -31,7 +31,9 @@ struct PyPlan {
 impl PyPlan {
     /// The indicator with this id, or core's query error.
     fn known(&self, id: &str) -> PyResult<&Indicator> {
-        self.inner.indicator(id).ok_or_else(|| ConvertError::query(format!("the plan has no indicator `{id}`")).into())
+        self.inner
+            .indicator(id)
+            .ok_or_else(|| ConvertError::new(attain_core::Code::QueryUnknownIndicator, format!("the plan has no indicator `{id}`")).into())
     }
 
     fn new(plan: Plan) -> Self {
@@ -316,7 +318,7 @@ impl Assessed {
 /// values are moved in. Stops at the first row whose rule fails (1-based).
 fn assess_rows(plan: &Plan, indicator: &str, mut c: AssessColumns, rows: usize) -> Result<Assessed, (usize, Error)> {
     let mut out = Assessed { levels: Vec::new(), level: Vec::new(), reasons: String::new(), ends: Vec::new() };
-    let out_of_memory = || (1, Error::new(attain_core::ErrorKind::Data, format!("out of memory for the results of {rows} rows")));
+    let out_of_memory = || (1, Error::new(attain_core::Code::QueryLimitRows, format!("out of memory for the results of {rows} rows")));
     out.level.try_reserve_exact(rows).map_err(|_| out_of_memory())?;
     out.ends.try_reserve_exact(rows).map_err(|_| out_of_memory())?;
     let mut inputs = Inputs::default();
@@ -489,8 +491,12 @@ impl PyReport {
 
     /// Renders the report: `html`, `markdown` (`md`), `csv`, `table` or `json`.
     fn render(&self, py: Python<'_>, format: &str) -> PyResult<String> {
-        let format = Format::parse(format)
-            .ok_or_else(|| ConvertError::query(format!("format `{format}` is not one of html, markdown, csv, table, json")))?;
+        let format = Format::parse(format).ok_or_else(|| {
+            ConvertError::new(
+                attain_core::Code::QueryInvalidFormat,
+                format!("format `{format}` is not one of html, markdown, csv, table, json"),
+            )
+        })?;
         run(py, || Ok(attain_core::render(&self.inner, format)))
     }
 

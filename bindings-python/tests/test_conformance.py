@@ -36,7 +36,7 @@ CASE_FIELDS = {
     "skip",
 }
 QUERY_FIELDS = {"entity", "period"}
-ERROR_FIELDS = {"type", "message", "file", "line", "column", "row"}
+ERROR_FIELDS = {"type", "code", "message", "file", "line", "column", "row"}
 SKIP_KEYS = {"rust", "python", "js"}
 
 
@@ -69,6 +69,8 @@ def format_problems(file: str, case: dict[str, Any]) -> list[str]:
     problems += [f"{where}: unknown skip key `{k}`" for k in sorted(set(case.get("skip", {})) - SKIP_KEYS)]
     if "expect_error" in case and "type" not in case["expect_error"]:
         problems.append(f"{where}: expect_error has no type")
+    if "expect_error" in case and "code" not in case["expect_error"]:
+        problems.append(f"{where}: expect_error has no code")
     if case.get("data", "plan") != "plan":
         problems.append(f"{where}: data = `{case['data']}`; the only value is \"plan\"")
     results = any(case.get(k) for k in ("expect_indicators", "expect_goals", "expect_reasons"))
@@ -123,6 +125,8 @@ def differences(case: dict[str, Any]) -> list[str]:
         diffs = []
         if e.kind != want_error["type"]:
             diffs.append(f"error type: expected {want_error['type']}, got {e.kind} ({e})")
+        if e.code != want_error["code"]:
+            diffs.append(f"error code: expected {want_error['code']}, got {e.code} ({e})")
         if "message" in want_error and want_error["message"] not in (e.message or ""):
             diffs.append(f"error message: expected it to contain `{want_error['message']}`, got `{e.message}`")
         for field in ("file", "line", "column", "row"):
@@ -212,7 +216,7 @@ def test_the_runner_reports_a_wrong_expectation() -> None:
     assert len(diffs) == 2, diffs
     assert "expected not_attained, got attained" in diffs[0]
     assert "no such text" in diffs[1]
-    wrong_error = dict(case, expect_error={"type": "plan", "line": 1})
+    wrong_error = dict(case, expect_error={"type": "plan", "code": "plan.empty", "line": 1})
     for k in ("expect_indicators", "expect_reasons"):
         del wrong_error[k]
     assert differences(wrong_error) == ["expected a plan error, but it succeeded"]
@@ -223,3 +227,12 @@ def test_the_runner_refuses_malformed_cases() -> None:
     assert format_problems("x.toml", dict(case, expect_goal={"a": "attained"})) == ["x.toml: case `wrong on purpose`: unknown field `expect_goal`"]
     nothing = {k: v for k, v in case.items() if not k.startswith("expect")}
     assert format_problems("x.toml", nothing) == ["x.toml: case `wrong on purpose`: expects nothing, so it cannot fail"]
+    no_code = dict(nothing, expect_error={"type": "plan"})
+    assert format_problems("x.toml", no_code) == ["x.toml: case `wrong on purpose`: expect_error has no code"]
+
+
+def test_the_runner_reports_a_wrong_error_code() -> None:
+    case = {"name": "wrong code", "files": {"plan.toml": ""}, "expect_error": {"type": "plan", "code": "plan.duplicate_id"}}
+    diffs = differences(case)
+    assert len(diffs) == 1, diffs
+    assert diffs[0].startswith("error code: expected plan.duplicate_id, got plan.empty"), diffs

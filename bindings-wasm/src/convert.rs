@@ -7,13 +7,13 @@
 //! exactly core's JSON shape.
 
 use crate::error::{JsResult, from_core, invalid};
+use attain_core::Code;
 use attain_core::{ErrorKind, Gender, PlanFiles, Report};
 use js_sys::{Array, Reflect};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
-
 
 /// The most items an array argument may hold (rows, follow-ups, ids, history, peer values):
 /// 16,777,216. A longer array is an error naming the argument, not an allocation that traps.
@@ -207,7 +207,7 @@ pub fn id(v: &JsValue, arg: &str) -> JsResult<String> {
 /// A gender code (`T`, `K`, `M`, or core's other spellings).
 pub fn gender(v: &JsValue, field: &str) -> JsResult<Gender> {
     let s = v.as_string().ok_or_else(|| invalid(ErrorKind::Query, format!("`{field}` must be a string, got {}", type_name(v))))?;
-    Gender::parse(&s).ok_or_else(|| invalid(ErrorKind::Query, format!("gender `{s}` is not T, K or M")))
+    Gender::parse(&s).ok_or_else(|| crate::error::coded(Code::QueryInvalidGender, format!("gender `{s}` is not T, K or M")))
 }
 
 /// A report given back: the object `evaluate` returned, or its JSON text.
