@@ -184,7 +184,13 @@ pub fn plan_files(files: &JsValue) -> JsResult<PlanFiles> {
 /// ([`attain_core::Observations::from_host_rows`]), under the same caps as every argument.
 pub fn items(v: &JsValue, arg: &str) -> JsResult<Vec<serde_value::Value>> {
     let mut out = with_room(array_length(v, arg, ErrorKind::Data)?);
-    each_item(v, arg, ErrorKind::Data, |i, item| push(&mut out, tree(&item, &format!("{arg}[{i}]"), 0)?, arg))?;
+    each_item(v, arg, ErrorKind::Data, |i, item| {
+        // A row that cannot be read is named by its 1-based row, as core names a bad row.
+        let read = tree(&item, &format!("{arg}[{i}]"), 0, ErrorKind::Data).inspect_err(|e| {
+            let _ = Reflect::set(e, &JsValue::from_str("row"), &JsValue::from_f64((i + 1) as f64));
+        })?;
+        push(&mut out, read, arg)
+    })?;
     Ok(out)
 }
 
@@ -232,7 +238,7 @@ const MAX_DEPTH: usize = 32;
 /// ...) by `attain_core::decode`, whose errors name `what` and the path inside it. Every
 /// default and check is core's; this only carries the value across.
 pub fn request<T: DeserializeOwned>(what: &str, v: &JsValue) -> JsResult<T> {
-    let tree = tree(v, what, 0)?;
+    let tree = tree(v, what, 0, ErrorKind::Query)?;
     crate::error::js(attain_core::decode(what, serde_value::ValueDeserializer::<serde_json::Error>::new(tree)))
 }
 
@@ -242,7 +248,7 @@ pub fn request<T: DeserializeOwned>(what: &str, v: &JsValue) -> JsResult<T> {
 /// length. Here every read is caught, arrays and texts are capped ([`MAX_ITEMS`], [`MAX_TEXT`])
 /// and NaN stays a number for core to refuse. A property that is `null` or `undefined` is left
 /// out: not given.
-pub fn tree(v: &JsValue, path: &str, depth: usize) -> JsResult<serde_value::Value> {
+pub fn tree(v: &JsValue, path: &str, depth: usize, kind: ErrorKind) -> JsResult<serde_value::Value> {
     use serde_value::Value as V;
     if is_absent(v) {
         return Ok(V::Unit);
@@ -255,15 +261,15 @@ pub fn tree(v: &JsValue, path: &str, depth: usize) -> JsResult<serde_value::Valu
         return Ok(if x.fract() == 0.0 && x.abs() < 9.0e15 { V::I64(x as i64) } else { V::F64(x) });
     }
     if v.is_string() {
-        return text(v, path, ErrorKind::Query).map(V::String);
+        return text(v, path, kind).map(V::String);
     }
     if depth >= MAX_DEPTH {
-        return Err(invalid(ErrorKind::Query, format!("`{path}` nests more than {MAX_DEPTH} levels deep")));
+        return Err(invalid(kind, format!("`{path}` nests more than {MAX_DEPTH} levels deep")));
     }
     if Array::is_array(v) {
-        let mut out = with_room(array_length(v, path, ErrorKind::Query)?);
-        each_item(v, path, ErrorKind::Query, |i, item| {
-            let x = tree(&item, &format!("{path}[{i}]"), depth + 1)?;
+        let mut out = with_room(array_length(v, path, kind)?);
+        each_item(v, path, kind, |i, item| {
+            let x = tree(&item, &format!("{path}[{i}]"), depth + 1, kind)?;
             push(&mut out, x, path)
         })?;
         return Ok(V::Seq(out));
@@ -271,14 +277,13 @@ pub fn tree(v: &JsValue, path: &str, depth: usize) -> JsResult<serde_value::Valu
     if is_plain_object(v) {
         let mut out = BTreeMap::new();
         for key in keys(v) {
-            let item =
-                Reflect::get(v, &JsValue::from_str(&key)).map_err(|_| invalid(ErrorKind::Query, format!("cannot read `{path}.{key}`")))?;
+            let item = Reflect::get(v, &JsValue::from_str(&key)).map_err(|_| invalid(kind, format!("cannot read `{path}.{key}`")))?;
             if !is_absent(&item) {
-                let x = tree(&item, &format!("{path}.{key}"), depth + 1)?;
+                let x = tree(&item, &format!("{path}.{key}"), depth + 1, kind)?;
                 out.insert(V::String(key), x);
             }
         }
         return Ok(V::Map(out));
     }
-    Err(invalid(ErrorKind::Query, format!("`{path}` must be a number, a string, an array or an object, got {}", type_name(v))))
+    Err(invalid(kind, format!("`{path}` must be a number, a string, an array or an object, got {}", type_name(v))))
 }

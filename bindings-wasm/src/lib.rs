@@ -254,7 +254,7 @@ fn data(plan: &Plan, arg: &JsValue) -> JsResult<Data> {
 /// The request of `explain` and `required`: the indicator given apart, with the query's fields.
 fn indicator_request(indicator: &JsValue, query: &JsValue) -> JsResult<IndicatorRequest> {
     let indicator = convert::text(indicator, "indicator", ErrorKind::Query)?;
-    let mut tree = convert::tree(query, "query", 0)?;
+    let mut tree = convert::tree(query, "query", 0, attain_core::ErrorKind::Query)?;
     if tree == serde_value::Value::Unit {
         tree = serde_value::Value::Map(std::collections::BTreeMap::new());
     }

@@ -388,7 +388,7 @@ test('bad host rows name the row and no file', () => {
     [[{ ...ROWS[0], colour: 'red' }], 1, /unknown field `colour`/],
     [[ROWS[0], ROWS[1], { ...ROWS[0], value: 1 }], 3, /duplicate value for `A`, entity `1`, period `2022`, gender T \(first at row 1\)/],
     [[{ ...ROWS[0], value: Number.POSITIVE_INFINITY }], 1, /not a finite number/],
-    [[{ ...ROWS[0], value: '80' }], 1, /`value` must be a number or null/],
+    [[{ ...ROWS[0], value: 'eighty' }], 1, /value `eighty` is not a number/],
     [[{ ...ROWS[0], gender: 'X' }], 1, /gender `X` is not T, K or M/],
     [[null], 1, /a row must be an object/],
   ];
@@ -399,6 +399,8 @@ test('bad host rows name the row and no file', () => {
     assert.equal(e.file, null, e.message);
     assert.match(e.message, message);
   }
+  // One vocabulary with JSON rows: a value given as text is read as a CSV cell is.
+  assert.equal(Observations.fromRows([{ ...ROWS[0], value: '80' }]).rows()[0].value, 80);
   const follow = thrown(() => Observations.fromRows([], [{ assignment: 'X', period: '2023', status: 'finished' }]));
   assert.equal(follow.type, 'data');
   assert.equal(follow.row, 1);

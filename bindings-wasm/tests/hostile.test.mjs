@@ -215,7 +215,7 @@ test('huge arrays and texts are errors naming the argument, not allocations that
   const hole = attainError(() => Observations.fromRows(new Array(2 ** 24)), 'sparse rows');
   assert.equal(hole.type, 'data');
   assert.equal(hole.row, 1);
-  assert.equal(hole.message, 'a row must be an object, got undefined');
+  assert.equal(hole.message, 'a row must be an object, got null');
   const text = 'x'.repeat(64 * 2 ** 20 + 1);
   const long = attainError(() => Observations.fromCsv(text, 'big.csv'), 'long text');
   assert.equal(long.type, 'data');
@@ -228,7 +228,7 @@ test('a getter that throws, a Proxy or a cyclic report is an error, not an unwin
   const row = attainError(() => Observations.fromRows([throwing]), 'throwing getter');
   assert.equal(row.type, 'data');
   assert.equal(row.row, 1);
-  assert.equal(row.message, 'the row has no `indicator`');
+  assert.equal(row.message, 'cannot read `rows[0].indicator`');
   const proxy = new Proxy({}, { ownKeys() { throw new Error('boom'); } });
   const p = attainError(() => Observations.fromRows([proxy]), 'proxy');
   assert.equal(p.row, 1);
