@@ -103,9 +103,24 @@ fn argument_error(py: Python<'_>) -> PyResult<&Py<PyType>> {
     })
 }
 
-/// Whether a query error is core's `decode` naming an argument: `` `arg`: `` or `` `arg.path`: ``.
+/// Whether a query error is core's `decode` refusing an argument's type or shape: `` `arg`: ``
+/// (or `` `arg.path`: ``) then serde's or pythonize's wording of a wrong type, an unknown or a
+/// missing field. A value of the right type that core refuses (`period `2024-13` is not …`)
+/// stays a plain query error.
 fn names_an_argument(message: &str) -> bool {
-    message.strip_prefix('`').and_then(|rest| rest.find('`').map(|end| rest[end + 1..].starts_with(": "))).unwrap_or(false)
+    const TYPE_ERRORS: [&str; 9] = [
+        "invalid type",
+        "invalid length",
+        "unknown field",
+        "missing field",
+        "duplicate field",
+        "unexpected type",
+        "unsupported type",
+        "data did not match any variant",
+        "TypeError",
+    ];
+    let after = message.strip_prefix('`').and_then(|rest| rest.find("`: ").map(|end| &rest[end + 3..]));
+    after.is_some_and(|text| TYPE_ERRORS.iter().any(|t| text.starts_with(t)))
 }
 
 /// The exception class for a kind name (and, for a query error, its message).

@@ -143,10 +143,10 @@ def test_junk_in_every_conversion_gives_a_result_or_a_named_error(plan: attain.P
         lambda: attain.Observations.from_rows([], [{"assignment": "A1", "period": junk(2), "status": rng.choice(["done", junk(2)])}]),
         lambda: attain.Observations.from_columns({k: [junk(2)] for k in ("indicator", "entity", "period", "value")}),
         lambda: attain.Observations.from_columns({"indicator": ["FULLTIME"], "entity": ["2380"], "period": ["2023"], "value": [junk(2)]}),
-        lambda: native.evaluate(None, "2380", "2023", junk()),
-        lambda: native.evaluate_many(None, junk(), rng.choice([["2023"], junk()])),
+        lambda: native.evaluate(None, {"entity": "2380", "period": "2023", "genders": junk()}),
+        lambda: native.evaluate_many(None, {"entities": junk(), "periods": rng.choice([["2023"], junk()])}),
         lambda: native.target_for(rng.choice(["CO2", junk(2)]), junk(2)),
-        lambda: native.explain(None, rng.choice(["FULLTIME", junk(2)]), "2380", "2023", rng.choice(["T", junk(2)])),
+        lambda: native.explain(None, {"indicator": rng.choice(["FULLTIME", junk(2)]), "period": junk(2), "gender": rng.choice(["T", junk(2)])}),
         lambda: plan.evaluate([row() for _ in range(rng.randrange(1, 3))], entity="2380", period="2023"),
         lambda: attain._native.Plan.from_files(junk()),
     ]
