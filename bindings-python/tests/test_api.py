@@ -187,7 +187,7 @@ def test_evaluate_many(plan: attain.Plan) -> None:
     assert statuses(reports[1])[0] == EXPECTED_GOALS
     single = plan.evaluate(period="2023", genders=["T"])
     assert reports[1].to_dict() == single.to_dict()
-    with pytest.raises(attain.QueryError, match="period `soon` does not start with a year"):
+    with pytest.raises(attain.QueryError, match=r"`periods\[0\]`: period `soon` is not a year"):
         plan.evaluate_many(None, ["2380"], ["soon"])
 
 

@@ -326,7 +326,7 @@ def test_the_runner_reports_a_wrong_call_result() -> None:
     }
     diffs = differences(case)
     assert diffs[:3] == [
-        "result status: expected 'attained', got 'partly'",
+        "result status: expected 'attained', got 'not_attained'",
         "result target: expected 71.0, got 70.0",
         "result nope: missing (expected 1)",
     ]

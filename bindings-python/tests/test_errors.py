@@ -160,9 +160,9 @@ def test_query_errors(plan: attain.Plan) -> None:
     with pytest.raises(attain.QueryError) as info:
         nowhere.evaluate([])
     assert info.value.kind == "query" and info.value.message is not None and "no entity given" in info.value.message
-    with pytest.raises(attain.QueryError, match="entity `9999` has no values"):
+    with pytest.raises(attain.QueryError, match="entity `9999` does not appear in the data"):
         plan.evaluate(entity="9999")
-    with pytest.raises(attain.QueryError, match="does not start with a year"):
+    with pytest.raises(attain.QueryError, match="period `T1` is not a year"):
         plan.evaluate(period="T1")
     with pytest.raises(attain.QueryError, match="gender `X` is not T, K or M"):
         plan.evaluate(genders=["X"])

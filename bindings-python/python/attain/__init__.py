@@ -126,12 +126,10 @@ def observations(data: Data, assignments: Optional[Iterable[Mapping[str, Any]]] 
     if isinstance(data, Observations):
         obs = data
     elif isinstance(data, (str, os.PathLike)):
-        error = ArgumentError(
-            "query error: `data`: a string or a path is never read as a file or as CSV: "
+        raise _argument_error(
+            "`data`: a string or a path is never read as a file or as CSV: "
             "use Observations.load(path) for a file, Observations.from_csv(text) or Observations.from_json(text) for text"
         )
-        error.kind, error.message = "query", str(error)[len("query error: ") :]
-        raise error
     elif _is_frame(data):
         obs = Observations.from_columns(_frame_columns(data))
     elif isinstance(data, Mapping):
@@ -165,9 +163,18 @@ def _request(**fields: Any) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-def _ids(x: Any) -> Any:
-    """A list of ids as core reads it; a string is not one (Python would iterate its letters)."""
-    return x if isinstance(x, str) or not isinstance(x, Iterable) else list(x)
+def _argument_error(message: str) -> ArgumentError:
+    """An :class:`ArgumentError` raised by the facade, with the attributes core's carry."""
+    error = ArgumentError(f"query error: {message}")
+    error.kind, error.message = "query", message
+    return error
+
+
+def _ids(x: Any, name: str) -> Any:
+    """A list of ids as core reads it. A string is not one: Python would iterate its letters."""
+    if isinstance(x, str):
+        raise _argument_error(f"`{name}`: expected a list of ids, got a string")
+    return x if not isinstance(x, Iterable) else list(x)
 
 
 def _history(history: Any) -> Any:
@@ -621,7 +628,7 @@ class Plan:
         ``timeout`` (seconds) stops the whole batch, as Ctrl-C does; the error is
         ``AttainInterruptedError`` (``KeyboardInterrupt`` for Ctrl-C), never a partial list.
         """
-        request = {"entities": _ids(entities), "periods": _ids(periods)}
+        request = {"entities": _ids(entities, "entities"), "periods": _ids(periods, "periods")}
         natives = self._native.evaluate_many(_native_data(data), request, timeout)
         return [Report(n) for n in natives]
 
@@ -731,7 +738,7 @@ class Plan:
             requests = [_inputs(r, {}) for r in rows] if isinstance(rows, Iterable) and not isinstance(rows, (str, Mapping)) else rows
             return Assessments(**self._native.assess_rows(indicator, requests))
         per_row = _column(history)
-        histories = [_history(h) for h in per_row] if isinstance(per_row, (list, tuple)) else per_row
+        histories = [[] if h is None else _history(h) for h in per_row] if isinstance(per_row, (list, tuple)) else per_row
         columns = self._native.assess_many(
             indicator,
             _column(value, numbers=True),
