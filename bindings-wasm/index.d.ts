@@ -17,8 +17,13 @@ export type Role = 'indicator' | 'key_figure';
 export type AssignmentStatus = 'done' | 'on_track' | 'at_risk' | 'not_done' | 'not_started';
 /** The kind of an error. */
 export type ErrorType = 'plan' | 'rule' | 'data' | 'query' | 'test' | 'io';
-/** An entity or period id; integers are read as their decimal text. */
+/** An id in host rows (indicator, entity, period); integers are read as their decimal text. */
 export type Id = string | number;
+/**
+ * A period: `2023`, `"2023"`, `"2023-T2"` (tertial), `"2023-Q1"` (quarter) or `"2023-05"` (month);
+ * a whole number is that year. Anything else (`"2024-13"`, `2023.5`) is a query error naming it.
+ */
+export type PeriodInput = string | number;
 
 // ------------------------------------------------------------------ errors
 
@@ -200,30 +205,52 @@ export interface Required {
   message: string;
 }
 
-/** What `Plan.assess` judges: inputs given directly instead of data. */
+/**
+ * What `Plan.assess` judges: inputs given directly instead of data (core's `AssessRequest`).
+ * Unknown fields are refused; every number must be finite; `null` is the same as not given.
+ */
 export interface AssessInputs {
-  value: number | null;
-  period: Id;
-  /** As given; the indicator's own target is `plan.targetFor(indicator, period)`. */
+  /** The value judged; none gives `no_data` without running the rule. */
+  value?: number | null;
+  /** Default: the plan's period. */
+  period?: PeriodInput | null;
+  /** Default: the indicator's own target for the period (as `plan.targetFor`). */
   target?: number | null;
   /** Default: the last history value. */
   previous?: number | null;
-  /** Earlier values, oldest first. */
-  history?: { period: Id; value: number }[];
+  /** Earlier values, oldest first, each period once, all before `period`. */
+  history?: { period: PeriodInput; value: number }[] | null;
   national?: number | null;
-  /** Peer statistics; from `values` when the others are not given. */
-  peers?: { mean?: number | null; median?: number | null; min?: number | null; max?: number | null; count?: number; values?: number[] } | null;
+  /** Peer statistics; a statistic stated wins over the one derived from `values`. */
+  peers?: {
+    values?: number[] | null;
+    mean?: number | null;
+    median?: number | null;
+    min?: number | null;
+    max?: number | null;
+    count?: number | null;
+    /** Whether `mean` is the group's own published row. */
+    published?: boolean | null;
+  } | null;
   /** 0 (worst) to 1 (best). */
   percentile?: number | null;
   women?: number | null;
   men?: number | null;
 }
 
-/** A rule's verdict on given inputs. */
+/** A rule's verdict on given inputs, and the inputs it rests on after core filled them in. */
 export interface Assessment {
+  /** A level id of the scale, or `no_data`. */
   status: string;
   label: string;
   reason: string;
+  score: number | null;
+  /** The period judged. */
+  period: string;
+  /** The target used: given, or the indicator's own for the period. */
+  target: number | null;
+  /** The previous value used: given, or the last of the history. */
+  previous: number | null;
 }
 
 /** The outcome of one rule test case. */
@@ -319,29 +346,24 @@ export interface AssignmentUpdate {
 }
 
 /**
- * What to evaluate: `null`/`undefined` for the plan's own `data/` folder, `Observations`,
- * host rows, rows with follow-ups, or CSV text (JSON text when it starts with `[` or `{`).
+ * What to evaluate: `null`/`undefined` for the plan's own `data/` folder (read once, kept with
+ * the plan), or `Observations` made by `Observations.fromRows`, `fromCsv` or `fromJson`. A
+ * string is never read as data: the constructors say whether it is CSV or JSON.
  */
-export type DataInput =
-  | Observations
-  | RowInput[]
-  | { observations?: RowInput[]; assignments?: AssignmentUpdateInput[] }
-  | string
-  | null
-  | undefined;
+export type DataInput = Observations | null | undefined;
 
 /** Which report: every field optional (the plan's entity; its period or the latest with data). */
 export interface Query {
-  entity?: Id | null;
-  period?: Id | null;
-  /** Genders to evaluate; total is always evaluated. Default: all three. */
-  genders?: GenderInput[] | null;
+  entity?: string | null;
+  period?: PeriodInput | null;
+  /** Genders to evaluate (one or a list); total is always evaluated. Default: all three. */
+  genders?: GenderInput[] | GenderInput | null;
 }
 
 /** Which indicator result: as `Query`, with one gender (default `T`). */
 export interface IndicatorQuery {
-  entity?: Id | null;
-  period?: Id | null;
+  entity?: string | null;
+  period?: PeriodInput | null;
   gender?: GenderInput | null;
 }
 
@@ -356,6 +378,8 @@ export interface OutlineGoal {
   parent: string | null;
   indicators: string[];
   key_figures: string[];
+  /** Aggregation rule. */
+  rule: string;
 }
 
 export interface OutlineIndicator {
@@ -369,7 +393,7 @@ export interface OutlineIndicator {
   targets: Record<string, number>;
 }
 
-/** What a page needs to list a plan. */
+/** Core's outline of a plan: what a page needs to list it. */
 export interface PlanOutline {
   id: string;
   title: string;
@@ -380,6 +404,16 @@ export interface PlanOutline {
   entities: Record<string, string>;
   goals: OutlineGoal[];
   indicators: OutlineIndicator[];
+  assignments: OutlineAssignment[];
+}
+
+export interface OutlineAssignment {
+  id: string;
+  /** The goal it serves. */
+  goal: string;
+  text: string;
+  /** Empty means all boards. */
+  boards: string[];
 }
 
 // ------------------------------------------------------------------ classes and functions
@@ -416,15 +450,17 @@ export class Plan {
   /** Evaluates for one entity and period. A failing rule gives status `error`; the rest completes. */
   evaluate(data?: DataInput, query?: Query | null): Report;
   /** Every entity for every period (totals only), entity by entity. */
-  evaluateMany(data: DataInput, entities: Id[], periods: Id[]): Report[];
+  evaluateMany(data: DataInput, entities: string[], periods: PeriodInput[]): Report[];
   /** Everything one indicator's rule saw and returned, and the goals it feeds. */
   explain(data: DataInput, indicator: string, query?: IndicatorQuery | null): Explanation;
   /** The nearest value that moves an indicator to the next better level. */
   required(data: DataInput, indicator: string, query?: IndicatorQuery | null): Required;
   /** One indicator's rule on inputs given directly instead of data: what if the value were 72? */
   assess(indicator: string, inputs: AssessInputs): Assessment;
+  /** `assess` for many rows of one indicator, in order; an error names its 1-based `row`. */
+  assessMany(indicator: string, rows: AssessInputs[]): Assessment[];
   /** The indicator's target for a period (explicit, else on the line between targets); null outside. */
-  targetFor(indicator: string, period: string): number | null;
+  targetFor(indicator: string, period: PeriodInput): number | null;
   /** The observations in the plan's `data/` folder. */
   data(): Observations;
   outline(): PlanOutline;

@@ -166,6 +166,9 @@ class Plan {
   assess(indicator, inputs) {
     return call(() => innerOf(this, Plan).assess(arg(indicator), arg(inputs)));
   }
+  assessMany(indicator, rows) {
+    return call(() => innerOf(this, Plan).assessMany(arg(indicator), arg(rows)));
+  }
   targetFor(indicator, period) {
     return call(() => innerOf(this, Plan).targetFor(arg(indicator), arg(period)));
   }

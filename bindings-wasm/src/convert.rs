@@ -1,14 +1,18 @@
 //! Every conversion between JS values and core's types lives here.
 //!
-//! JS to core: plan files, host rows, assignment follow-ups, queries, genders, reports given
-//! back. Core to JS: anything serde can serialise becomes plain objects, arrays, strings,
-//! numbers and `null` (never `Map`s), in exactly core's JSON shape.
+//! JS to core: plan files, host rows, assignment follow-ups, reports given back, and every
+//! request (queries, what-if inputs, check options) as a serde value tree that core's request
+//! types read ([`request`]: core decides every default and check). Core to JS: anything serde
+//! can serialise becomes plain objects, arrays, strings, numbers and `null` (never `Map`s), in
+//! exactly core's JSON shape.
 
 use crate::error::{JsResult, bad_row, from_core, invalid};
-use attain_core::{ErrorKind, Gender, Inputs, Observation, PeerStats, PeriodValue, PlanFiles, Query, Report};
+use attain_core::{ErrorKind, Gender, Observation, PlanFiles, Report};
 use js_sys::{Array, Reflect};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
+use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Fields a host row may have: those of core's `Observation`.
@@ -297,75 +301,21 @@ pub fn assignments(data: &JsValue) -> JsResult<Value> {
     Ok(serde_json::json!({ "assignments": out }))
 }
 
-/// A query id (entity, period): a string or an integer.
-fn query_id(v: &JsValue, field: &str) -> JsResult<Option<String>> {
-    if is_absent(v) {
-        return Ok(None);
-    }
-    if let Some(s) = v.as_string() {
-        return Ok(Some(s));
-    }
-    match v.as_f64() {
-        Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => Ok(Some(format!("{}", x as i64))),
-        _ => Err(invalid(ErrorKind::Query, format!("`{field}` must be a string, got {}", type_name(v)))),
-    }
-}
-
-/// A required id argument (entity, period): a string or an integer.
+/// A required id argument (entity, period of `setValue`): a string or an integer.
 pub fn id(v: &JsValue, arg: &str) -> JsResult<String> {
     if v.is_string() {
         return text(v, arg, ErrorKind::Query);
     }
-    query_id(v, arg)?.ok_or_else(|| invalid(ErrorKind::Query, format!("`{arg}` must be a string, got {}", type_name(v))))
+    match v.as_f64() {
+        Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => Ok(format!("{}", x as i64)),
+        _ => Err(invalid(ErrorKind::Query, format!("`{arg}` must be a string, got {}", type_name(v)))),
+    }
 }
 
 /// A gender code (`T`, `K`, `M`, or core's other spellings).
 pub fn gender(v: &JsValue, field: &str) -> JsResult<Gender> {
     let s = v.as_string().ok_or_else(|| invalid(ErrorKind::Query, format!("`{field}` must be a string, got {}", type_name(v))))?;
     Gender::parse(&s).ok_or_else(|| invalid(ErrorKind::Query, format!("gender `{s}` is not T, K or M")))
-}
-
-/// `{entity, period, genders}` for a report, or `{entity, period, gender}` for one indicator
-/// (`single`); every field is optional.
-pub fn query(options: &JsValue, single: bool) -> JsResult<(Query, Gender)> {
-    if is_absent(options) {
-        return Ok((Query::default(), Gender::T));
-    }
-    if !is_plain_object(options) {
-        return Err(invalid(ErrorKind::Query, format!("the query must be an object like {{entity, period}}, got {}", type_name(options))));
-    }
-    let allowed: &[&str] = if single { &["entity", "period", "gender"] } else { &["entity", "period", "genders"] };
-    if let Some(k) = keys(options).into_iter().find(|k| !allowed.contains(&k.as_str())) {
-        return Err(invalid(ErrorKind::Query, format!("unknown query field `{k}` (expected {})", allowed.join(", "))));
-    }
-    let genders = match get(options, "genders") {
-        v if is_absent(&v) => None,
-        v if Array::is_array(&v) => {
-            let mut out = with_room(array_length(&v, "genders", ErrorKind::Query)?);
-            each_item(&v, "genders", ErrorKind::Query, |_, g| push(&mut out, gender(&g, "genders")?, "genders"))?;
-            Some(out)
-        }
-        v => return Err(invalid(ErrorKind::Query, format!("`genders` must be an array like [\"T\", \"K\"], got {}", type_name(&v)))),
-    };
-    let one = match get(options, "gender") {
-        v if is_absent(&v) => Gender::T,
-        v => gender(&v, "gender")?,
-    };
-    let q = Query { entity: query_id(&get(options, "entity"), "entity")?, period: query_id(&get(options, "period"), "period")?, genders };
-    Ok((q, one))
-}
-
-/// A list of entity or period ids.
-pub fn ids(v: &JsValue, field: &str) -> JsResult<Vec<String>> {
-    if !Array::is_array(v) {
-        return Err(invalid(ErrorKind::Query, format!("`{field}` must be an array of strings, got {}", type_name(v))));
-    }
-    let mut out = with_room(array_length(v, field, ErrorKind::Query)?);
-    each_item(v, field, ErrorKind::Query, |_, x| {
-        let id = query_id(&x, field)?.ok_or_else(|| invalid(ErrorKind::Query, format!("`{field}` holds an empty item")))?;
-        push(&mut out, id, field)
-    })?;
-    Ok(out)
 }
 
 /// A report given back: the object `evaluate` returned, or its JSON text.
@@ -383,140 +333,60 @@ pub fn report(v: JsValue) -> JsResult<Report> {
     Report::from_json(&text).map_err(|e| from_core(&e))
 }
 
-/// `{cases, seed}` for `check`.
-pub fn check_options(v: &JsValue) -> JsResult<attain_core::CheckOptions> {
-    let mut options = attain_core::CheckOptions::default();
+/// How deep a request may nest: a cyclic object is an error, not a recursion that overflows.
+const MAX_DEPTH: usize = 32;
+
+/// A JS request argument read into core's request type `T` (`AssessRequest`, `EvaluateRequest`,
+/// ...) by `attain_core::decode`, whose errors name `what` and the path inside it. Every
+/// default and check is core's; this only carries the value across.
+pub fn request<T: DeserializeOwned>(what: &str, v: &JsValue) -> JsResult<T> {
+    let tree = tree(v, what, 0)?;
+    crate::error::js(attain_core::decode(what, serde_value::ValueDeserializer::<serde_json::Error>::new(tree)))
+}
+
+/// The value tree of `v`. Not serde-wasm-bindgen's deserializer: it reads only the fields a
+/// struct declares (so `deny_unknown_fields` never fires and `{valeu: 60}` would pass), its
+/// property reads let a throwing getter unwind through wasm, and it walks a sparse array's whole
+/// length. Here every read is caught, arrays and texts are capped ([`MAX_ITEMS`], [`MAX_TEXT`])
+/// and NaN stays a number for core to refuse. A property that is `null` or `undefined` is left
+/// out: not given.
+pub fn tree(v: &JsValue, path: &str, depth: usize) -> JsResult<serde_value::Value> {
+    use serde_value::Value as V;
     if is_absent(v) {
-        return Ok(options);
+        return Ok(V::Unit);
     }
-    if !is_plain_object(v) {
-        return Err(invalid(ErrorKind::Query, format!("check options must be an object like {{cases, seed}}, got {}", type_name(v))));
+    if let Some(b) = v.as_bool() {
+        return Ok(V::Bool(b));
     }
-    let whole = |field: &str| -> JsResult<Option<u64>> {
-        match get(v, field) {
-            x if is_absent(&x) => Ok(None),
-            x => match x.as_f64() {
-                Some(n) if n.fract() == 0.0 && (0.0..9.0e15).contains(&n) => Ok(Some(n as u64)),
-                _ => Err(invalid(ErrorKind::Query, format!("`{field}` must be a whole number ≥ 0, got {}", shown(&x)))),
-            },
+    if let Some(x) = v.as_f64() {
+        // A whole number is an integer, so that `2023` reads as a period and `5` as a count.
+        return Ok(if x.fract() == 0.0 && x.abs() < 9.0e15 { V::I64(x as i64) } else { V::F64(x) });
+    }
+    if v.is_string() {
+        return text(v, path, ErrorKind::Query).map(V::String);
+    }
+    if depth >= MAX_DEPTH {
+        return Err(invalid(ErrorKind::Query, format!("`{path}` nests more than {MAX_DEPTH} levels deep")));
+    }
+    if Array::is_array(v) {
+        let mut out = with_room(array_length(v, path, ErrorKind::Query)?);
+        each_item(v, path, ErrorKind::Query, |i, item| {
+            let x = tree(&item, &format!("{path}[{i}]"), depth + 1)?;
+            push(&mut out, x, path)
+        })?;
+        return Ok(V::Seq(out));
+    }
+    if is_plain_object(v) {
+        let mut out = BTreeMap::new();
+        for key in keys(v) {
+            let item =
+                Reflect::get(v, &JsValue::from_str(&key)).map_err(|_| invalid(ErrorKind::Query, format!("cannot read `{path}.{key}`")))?;
+            if !is_absent(&item) {
+                let x = tree(&item, &format!("{path}.{key}"), depth + 1)?;
+                out.insert(V::String(key), x);
+            }
         }
-    };
-    if let Some(k) = keys(v).into_iter().find(|k| k != "cases" && k != "seed") {
-        return Err(invalid(ErrorKind::Query, format!("unknown check option `{k}` (expected cases, seed)")));
+        return Ok(V::Map(out));
     }
-    if let Some(c) = whole("cases")? {
-        options.cases = usize::try_from(c).unwrap_or(usize::MAX);
-    }
-    if let Some(s) = whole("seed")? {
-        options.seed = s;
-    }
-    Ok(options)
-}
-
-/// Fields of `assess`'s inputs.
-const INPUT_FIELDS: &[&str] = &["value", "period", "target", "previous", "history", "national", "peers", "percentile", "women", "men"];
-const PEER_FIELDS: &[&str] = &["mean", "median", "min", "max", "count", "values"];
-
-/// A number field: absent or `null` is `None`, a finite number is itself, anything else an error
-/// naming the field.
-fn finite(obj: &JsValue, field: &str, path: &str) -> JsResult<Option<f64>> {
-    match get(obj, field) {
-        v if is_absent(&v) => Ok(None),
-        v => match v.as_f64() {
-            Some(x) if x.is_finite() => Ok(Some(x)),
-            // JSON would show NaN and ±Infinity as null: name them as JS does.
-            Some(x) => Err(invalid(
-                ErrorKind::Query,
-                format!(
-                    "`{path}{field}` must be a finite number or null, got {}",
-                    if x.is_nan() {
-                        "NaN"
-                    } else if x > 0.0 {
-                        "Infinity"
-                    } else {
-                        "-Infinity"
-                    }
-                ),
-            )),
-            None => Err(invalid(ErrorKind::Query, format!("`{path}{field}` must be a finite number or null, got {}", shown(&v)))),
-        },
-    }
-}
-
-fn known_fields(obj: &JsValue, allowed: &[&str], what: &str) -> JsResult<()> {
-    if !is_plain_object(obj) {
-        return Err(invalid(ErrorKind::Query, format!("{what} must be an object, got {}", type_name(obj))));
-    }
-    match keys(obj).into_iter().find(|k| !allowed.contains(&k.as_str())) {
-        Some(k) => Err(invalid(ErrorKind::Query, format!("unknown field `{k}` in {what} (expected {})", allowed.join(", ")))),
-        None => Ok(()),
-    }
-}
-
-/// `assess`'s inputs: `{value, period, target?, previous?, history?, national?, peers?,
-/// percentile?, women?, men?}`, taken as given (`previous` defaults to the last history value).
-pub fn inputs(v: &JsValue) -> JsResult<Inputs> {
-    known_fields(v, INPUT_FIELDS, "the inputs")?;
-    let period = query_id(&get(v, "period"), "period")?.ok_or_else(|| invalid(ErrorKind::Query, "the inputs need a `period`"))?;
-    let history = match get(v, "history") {
-        h if is_absent(&h) => Vec::new(),
-        h if Array::is_array(&h) => {
-            let mut out = with_room(array_length(&h, "history", ErrorKind::Query)?);
-            each_item(&h, "history", ErrorKind::Query, |i, item| {
-                let what = format!("history[{i}]");
-                known_fields(&item, &["period", "value"], &what)?;
-                let period = query_id(&get(&item, "period"), &format!("{what}.period"))?
-                    .ok_or_else(|| invalid(ErrorKind::Query, format!("`{what}` needs a `period`")))?;
-                let value = finite(&item, "value", &format!("{what}."))?
-                    .ok_or_else(|| invalid(ErrorKind::Query, format!("`{what}` needs a `value`")))?;
-                push(&mut out, PeriodValue { period, value }, "history")
-            })?;
-            out
-        }
-        h => return Err(invalid(ErrorKind::Query, format!("`history` must be an array of {{period, value}}, got {}", type_name(&h)))),
-    };
-    let peers = match get(v, "peers") {
-        p if is_absent(&p) => None,
-        p => {
-            known_fields(&p, PEER_FIELDS, "`peers`")?;
-            let values = match get(&p, "values") {
-                x if is_absent(&x) => Vec::new(),
-                x if Array::is_array(&x) => {
-                    let mut out = with_room(array_length(&x, "peers.values", ErrorKind::Query)?);
-                    each_item(&x, "peers.values", ErrorKind::Query, |i, n| match n.as_f64() {
-                        Some(f) if f.is_finite() => push(&mut out, f, "peers.values"),
-                        _ => Err(invalid(ErrorKind::Query, format!("`peers.values[{i}]` must be a finite number, got {}", shown(&n)))),
-                    })?;
-                    out
-                }
-                x => return Err(invalid(ErrorKind::Query, format!("`peers.values` must be an array of numbers, got {}", type_name(&x)))),
-            };
-            let (mean, median) = (finite(&p, "mean", "peers.")?, finite(&p, "median", "peers.")?);
-            let (min, max) = (finite(&p, "min", "peers.")?, finite(&p, "max", "peers.")?);
-            let count = match finite(&p, "count", "peers.")? {
-                Some(c) if c < 0.0 || c.fract() != 0.0 || c > f64::from(u32::MAX) => {
-                    return Err(invalid(ErrorKind::Query, format!("`peers.count` must be a whole number from 0 to {}, got {c}", u32::MAX)));
-                }
-                // Whole and within u32: the cast is exact.
-                c => c.map(|c| c as u32 as usize),
-            };
-            Some(PeerStats::from_values(values).with_stated(mean, median, min, max, count))
-        }
-    };
-    let percentile = finite(v, "percentile", "")?;
-    if let Some(p) = percentile.filter(|p| !(0.0..=1.0).contains(p)) {
-        return Err(invalid(ErrorKind::Query, format!("`percentile` must be between 0 and 1, got {p}")));
-    }
-    Ok(Inputs {
-        value: finite(v, "value", "")?,
-        target: finite(v, "target", "")?,
-        previous: finite(v, "previous", "")?.or_else(|| history.last().map(|h| h.value)),
-        history,
-        national: finite(v, "national", "")?,
-        peers,
-        percentile,
-        women: finite(v, "women", "")?,
-        men: finite(v, "men", "")?,
-        period,
-    })
+    Err(invalid(ErrorKind::Query, format!("`{path}` must be a number, a string, an array or an object, got {}", type_name(v))))
 }

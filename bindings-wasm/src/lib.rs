@@ -11,14 +11,16 @@
 mod convert;
 mod error;
 
-use attain_core::{ErrorKind, Format, Observations, Plan};
-use convert::{is_absent, to_js};
+use attain_core::{AssessRequest, CheckRequest, DataArg, ErrorKind, EvaluateRequest, Format, IndicatorRequest, Observations, Period, Plan};
+use convert::{is_absent, request, to_js};
 use error::{JsResult, invalid, js};
 use js_sys::Reflect;
 use serde::Serialize;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::ops::Deref;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::thread::LocalKey;
 use wasm_bindgen::prelude::*;
 
@@ -215,43 +217,52 @@ impl JsObservations {
     }
 }
 
-/// The data argument of `evaluate` and friends: `null`/`undefined` (the plan's bundled data),
-/// an `Observations`, an array of host rows, `{observations, assignments}`, or CSV text (JSON
-/// text when it starts with `[` or `{`).
-fn data(plan: &Plan, arg: &JsValue) -> JsResult<Rc<Observations>> {
+/// The observations a call runs on: the plan's own (read once, kept in the plan) or given.
+enum Data {
+    Plan(Arc<Observations>),
+    Given(Rc<Observations>),
+}
+
+impl Deref for Data {
+    type Target = Observations;
+    fn deref(&self) -> &Observations {
+        match self {
+            Data::Plan(d) => d,
+            Data::Given(d) => d,
+        }
+    }
+}
+
+/// The data argument of `evaluate` and friends, by core's rule (`DataArg`): `null`/`undefined`
+/// is the plan's own `data/` folder, an `Observations` is itself, a string is core's error
+/// (`Observations.fromCsv`, `fromJson` and `fromRows` say what the text or rows are).
+fn data(plan: &Plan, arg: &JsValue) -> JsResult<Data> {
     if is_absent(arg) {
-        return js(plan.bundled_data()).map(Rc::new);
+        return js(plan.data_for(DataArg::Absent)).map(Data::Plan);
     }
-    if let Some(text) = arg.as_string() {
-        let head = text.trim_start();
-        let parsed = if head.starts_with('[') || head.starts_with('{') {
-            Observations::from_json(&text, "data.json")
-        } else {
-            Observations::from_csv(&text, "data.csv")
-        };
-        return js(parsed).map(Rc::new);
+    if arg.is_string() {
+        return js(plan.data_for(DataArg::Text)).map(Data::Plan);
     }
-    if js_sys::Array::is_array(arg) {
-        return js(Observations::from_rows(convert::rows(arg)?)).map(Rc::new);
+    match handle_of(arg, HANDLE, ErrorKind::Data, "these observations were") {
+        Some(h) => JsObservations::by_handle(h?).map(Data::Given),
+        None => Err(invalid(
+            ErrorKind::Data,
+            format!("`data` must be an Observations or null (the plan's own data), got {}", convert::type_name(arg)),
+        )),
     }
-    if arg.is_object() {
-        // An `Observations` (its getter throws once freed) ...
-        if let Some(h) = handle_of(arg, HANDLE, ErrorKind::Data, "these observations were") {
-            return JsObservations::by_handle(h?);
-        }
-        // ... or {observations, assignments}.
-        let keys = convert::keys(arg);
-        if !keys.is_empty() && keys.iter().all(|k| k == "observations" || k == "assignments") {
-            let rows = convert::get(arg, "observations");
-            let rows = if is_absent(&rows) { js_sys::Array::new().into() } else { rows };
-            let obs = JsObservations::from_rows(rows, convert::get(arg, "assignments"))?;
-            return obs.get();
-        }
+}
+
+/// The request of `explain` and `required`: the indicator given apart, with the query's fields.
+fn indicator_request(indicator: &JsValue, query: &JsValue) -> JsResult<IndicatorRequest> {
+    let indicator = convert::text(indicator, "indicator", ErrorKind::Query)?;
+    let mut tree = convert::tree(query, "query", 0)?;
+    if tree == serde_value::Value::Unit {
+        tree = serde_value::Value::Map(std::collections::BTreeMap::new());
     }
-    Err(invalid(
-        ErrorKind::Data,
-        "data must be null (the plan's own data), an Observations, an array of rows, {observations, assignments} or CSV text",
-    ))
+    if let serde_value::Value::Map(m) = &mut tree {
+        m.insert(serde_value::Value::String("indicator".into()), serde_value::Value::String(indicator));
+    }
+    js(attain_core::decode("query", serde_value::ValueDeserializer::<serde_json::Error>::new(tree)))
 }
 
 // ------------------------------------------------------------------ plan
@@ -286,40 +297,6 @@ impl Drop for JsPlan {
     }
 }
 
-/// What a page needs to list the plan: ids, titles, links and each indicator's rule.
-#[derive(Serialize)]
-struct Outline<'a> {
-    id: &'a str,
-    title: &'a str,
-    description: Option<&'a str>,
-    entity: Option<&'a str>,
-    period: Option<&'a str>,
-    language: attain_core::Language,
-    entities: &'a BTreeMap<String, String>,
-    goals: Vec<OutlineGoal<'a>>,
-    indicators: Vec<OutlineIndicator<'a>>,
-}
-
-#[derive(Serialize)]
-struct OutlineGoal<'a> {
-    id: &'a str,
-    title: &'a str,
-    parent: Option<&'a str>,
-    indicators: Vec<&'a str>,
-    key_figures: &'a [String],
-}
-
-#[derive(Serialize)]
-struct OutlineIndicator<'a> {
-    id: &'a str,
-    title: &'a str,
-    unit: &'a str,
-    direction: attain_core::Direction,
-    gender: bool,
-    rule: &'a str,
-    targets: &'a BTreeMap<String, f64>,
-}
-
 #[wasm_bindgen(js_class = Plan)]
 impl JsPlan {
     /// Builds a plan from `{path: text}`: `plan.toml`, its scripts and optionally `data/`.
@@ -333,8 +310,8 @@ impl JsPlan {
     pub fn evaluate(&self, data_arg: JsValue, query: JsValue) -> JsResult<JsValue> {
         let plan = self.get()?;
         let obs = data(&plan, &data_arg)?;
-        let (q, _) = convert::query(&query, false)?;
-        to_js(&js(plan.evaluate(&obs, &q))?)
+        let query: Option<EvaluateRequest> = request("query", &query)?;
+        to_js(&js(plan.evaluate(&obs, &query.unwrap_or_default().query()))?)
     }
 
     /// Evaluates every entity for every period (totals only), entity by entity.
@@ -342,8 +319,9 @@ impl JsPlan {
     pub fn evaluate_many(&self, data_arg: JsValue, entities: JsValue, periods: JsValue) -> JsResult<JsValue> {
         let plan = self.get()?;
         let obs = data(&plan, &data_arg)?;
-        let entities = convert::ids(&entities, "entities")?;
-        let periods = convert::ids(&periods, "periods")?;
+        let entities: Vec<String> = request("entities", &entities)?;
+        let periods: Vec<Period> = request("periods", &periods)?;
+        let periods: Vec<String> = periods.iter().map(|p| p.as_str().to_string()).collect();
         to_js(&js(plan.evaluate_many(&obs, &entities, &periods))?)
     }
 
@@ -351,87 +329,61 @@ impl JsPlan {
     /// (`{entity, period, gender}`, all optional).
     pub fn explain(&self, data_arg: JsValue, indicator: JsValue, query: JsValue) -> JsResult<JsValue> {
         let plan = self.get()?;
+        let request = indicator_request(&indicator, &query)?;
         let obs = data(&plan, &data_arg)?;
-        let indicator = convert::text(&indicator, "indicator", ErrorKind::Query)?;
-        let (q, gender) = convert::query(&query, true)?;
-        to_js(&js(plan.explain(&obs, &q, &indicator, gender))?)
+        let (q, gender) = request.query();
+        to_js(&js(plan.explain(&obs, &q, &request.indicator, gender))?)
     }
 
     /// The nearest value that moves an indicator to the next better level.
     pub fn required(&self, data_arg: JsValue, indicator: JsValue, query: JsValue) -> JsResult<JsValue> {
         let plan = self.get()?;
+        let request = indicator_request(&indicator, &query)?;
         let obs = data(&plan, &data_arg)?;
-        let indicator = convert::text(&indicator, "indicator", ErrorKind::Query)?;
-        let (q, gender) = convert::query(&query, true)?;
-        to_js(&js(plan.required(&obs, &q, &indicator, gender))?)
+        let (q, gender) = request.query();
+        to_js(&js(plan.required(&obs, &q, &request.indicator, gender))?)
     }
 
-    /// One indicator's rule on inputs given directly instead of data (what-if):
-    /// `{value, period, target?, previous?, history?, national?, peers?, percentile?, women?, men?}`
-    /// gives `{status, label, reason}`. The inputs are taken as given, as in core and Python: the
-    /// indicator's own target is `targetFor(indicator, period)`.
+    /// One indicator's rule on inputs given directly instead of data (what-if): core's
+    /// `AssessRequest` (`{value, period?, target?, previous?, history?, national?, peers?,
+    /// percentile?, women?, men?}`) gives core's `Assessment` (status, label, reason, score, and
+    /// the period, target and previous used: core fills in what is not given).
     pub fn assess(&self, indicator: JsValue, inputs: JsValue) -> JsResult<JsValue> {
         let plan = self.get()?;
         let indicator = convert::text(&indicator, "indicator", ErrorKind::Query)?;
-        let inputs = convert::inputs(&inputs)?;
-        let a = js(plan.assess(&indicator, &inputs))?;
-        to_js(&serde_json::json!({ "status": a.status, "label": a.label, "reason": a.reason }))
+        let inputs: AssessRequest = request("inputs", &inputs)?;
+        to_js(&js(plan.assess(&indicator, &inputs))?)
+    }
+
+    /// `assess` for many rows of one indicator; an error names its 1-based row.
+    #[wasm_bindgen(js_name = assessMany)]
+    pub fn assess_many(&self, indicator: JsValue, rows: JsValue) -> JsResult<JsValue> {
+        let plan = self.get()?;
+        let indicator = convert::text(&indicator, "indicator", ErrorKind::Query)?;
+        let rows: Vec<AssessRequest> = request("rows", &rows)?;
+        to_js(&js(plan.assess_many(&indicator, &rows))?)
     }
 
     /// The indicator's target for a period: explicit, else on the line between the targets
-    /// around it; `null` outside them.
+    /// around it; `null` outside them (core's `assess` without a value: the target it would use).
     #[wasm_bindgen(js_name = targetFor)]
     pub fn target_for(&self, indicator: JsValue, period: JsValue) -> JsResult<JsValue> {
         let plan = self.get()?;
         let indicator = convert::text(&indicator, "indicator", ErrorKind::Query)?;
-        let period = convert::id(&period, "period")?;
-        let ind =
-            plan.indicator(&indicator).ok_or_else(|| invalid(ErrorKind::Query, format!("the plan has no indicator `{indicator}`")))?;
-        Ok(ind.target_for(&period).map_or(JsValue::NULL, JsValue::from_f64))
+        let period: Period = request("period", &period)?;
+        let a = js(plan.assess(&indicator, &AssessRequest { period: Some(period), ..AssessRequest::default() }))?;
+        Ok(a.target.map_or(JsValue::NULL, JsValue::from_f64))
     }
 
     /// The observations in the plan's `data/` folder.
     pub fn data(&self) -> JsResult<JsObservations> {
-        js(self.get()?.bundled_data()).map(JsObservations::new)
+        js(self.get()?.data()).map(|d| JsObservations::new((*d).clone()))
     }
 
-    /// Id, title, entity, period, goals and indicators (with each one's rule).
+    /// Core's outline: id, title, entity, period, goals, indicators (with each one's rule and
+    /// targets) and assignments.
     pub fn outline(&self) -> JsResult<JsValue> {
-        let plan = self.get()?;
-        let p = &*plan;
-        to_js(&Outline {
-            id: &p.id,
-            title: &p.title,
-            description: p.description.as_deref(),
-            entity: p.entity.as_deref(),
-            period: p.period.as_deref(),
-            language: p.language,
-            entities: &p.entities,
-            goals: p
-                .goals
-                .iter()
-                .map(|g| OutlineGoal {
-                    id: &g.id,
-                    title: &g.title,
-                    parent: g.parent.as_deref(),
-                    indicators: g.indicators.iter().map(|l| l.id.as_str()).collect(),
-                    key_figures: &g.key_figures,
-                })
-                .collect(),
-            indicators: p
-                .indicators
-                .iter()
-                .map(|i| OutlineIndicator {
-                    id: &i.id,
-                    title: &i.title,
-                    unit: &i.unit,
-                    direction: i.direction,
-                    gender: i.gender,
-                    rule: i.rule_id(),
-                    targets: &i.targets,
-                })
-                .collect(),
-        })
+        to_js(&self.get()?.outline())
     }
 
     /// The plan's files as loaded (`{path: text}`).
@@ -457,11 +409,8 @@ pub fn render_html(report: JsValue) -> JsResult<String> {
 /// A report in one of core's formats: `html`, `md`, `csv`, `json` or `table`.
 #[wasm_bindgen(js_name = render)]
 pub fn render(report: JsValue, format: JsValue) -> JsResult<String> {
-    let format = convert::text(&format, "format", ErrorKind::Query)?;
-    let Some(f) = Format::parse(&format) else {
-        return Err(invalid(ErrorKind::Query, format!("unknown format `{format}` (use html, md, csv, json or table)")));
-    };
-    Ok(attain_core::render(&convert::report(report)?, f))
+    let format: Format = js(convert::text(&format, "format", ErrorKind::Query)?.parse())?;
+    Ok(attain_core::render(&convert::report(report)?, format))
 }
 
 /// Runs every `*.test.toml` in `{path: text}`, with the plan when `plan.toml` is among them.
@@ -475,8 +424,8 @@ pub fn run_rule_tests(files: JsValue) -> JsResult<JsValue> {
 #[wasm_bindgen(js_name = check)]
 pub fn check(plan: JsValue, options: JsValue) -> JsResult<JsValue> {
     let plan = JsPlan::of_arg(&plan, "plan")?;
-    let options = convert::check_options(&options)?;
-    to_js(&js(attain_core::check(&plan, &options))?)
+    let options: Option<CheckRequest> = request("options", &options)?;
+    to_js(&js(attain_core::check(&plan, &options.unwrap_or_default().options()))?)
 }
 
 /// This binding's version and the report schema tag (`attain-report/1`).

@@ -136,35 +136,49 @@ test('the report is plain objects in exactly core JSON shape', () => {
   assert.deepEqual(JSON.parse(JSON.stringify(report)), report);
 });
 
-test('rows may be host rows, CSV text, Observations or {observations, assignments}', () => {
+test('the data is Observations from host rows, CSV or JSON, or none; a string is never data', () => {
   const plan = Plan.fromFiles({ 'plan.toml': PLAN_TOML, 'rules/ten.rhai': TEN });
-  assert.deepEqual(statuses(plan.evaluate(ROWS)), EXPECTED);
-  assert.deepEqual(statuses(plan.evaluate(CSV)), EXPECTED);
   assert.deepEqual(statuses(plan.evaluate(Observations.fromCsv(CSV))), EXPECTED);
   assert.deepEqual(statuses(plan.evaluate(Observations.fromRows(ROWS))), EXPECTED);
-  assert.deepEqual(statuses(plan.evaluate({ observations: ROWS })), EXPECTED);
-  assert.deepEqual(statuses(plan.evaluate(JSON.stringify(ROWS))), EXPECTED);
+  assert.deepEqual(statuses(plan.evaluate(Observations.fromJson(JSON.stringify(ROWS)))), EXPECTED);
+  for (const text of [CSV, JSON.stringify(ROWS), 'data.csv']) {
+    const e = thrown(() => plan.evaluate(text));
+    assert.equal(e.type, 'query');
+    assert.match(e.message, /^`data` is a string, which is never read as a path or as CSV/);
+  }
+  for (const [arg, type] of [[ROWS, 'array'], [{ observations: ROWS }, 'object'], [42, 'number']]) {
+    const e = thrown(() => plan.evaluate(arg));
+    assert.equal(e.type, 'data');
+    assert.equal(e.message, `\`data\` must be an Observations or null (the plan's own data), got ${type}`);
+  }
   // Integers are ids too, gender defaults to T, a missing value is a gap.
-  const numeric = plan.evaluate([{ indicator: 'C', entity: 1, period: 2022, value: 9 }, { indicator: 'D', entity: '1', period: '2022' }]);
+  const numeric = plan.evaluate(
+    Observations.fromRows([{ indicator: 'C', entity: 1, period: 2022, value: 9 }, { indicator: 'D', entity: '1', period: '2022' }]),
+  );
   assert.equal(statuses(numeric)['C/T'], 'not_attained');
   assert.equal(statuses(numeric)['D/T'], 'no_data');
 });
 
-test('the query chooses entity, period and genders; numbers are ids', () => {
+test('the query chooses entity, period and genders; a period may be a whole number', () => {
   const plan = Plan.fromFiles(FILES);
   const nation = plan.evaluate(null, { entity: '0000', period: 2022 });
   assert.equal(nation.entity, '0000');
   assert.equal(nation.entity_name, 'Nation');
   assert.equal(nation.period, '2022');
-  const totals = plan.evaluate(null, { entity: 1, genders: ['T'] });
+  const totals = plan.evaluate(null, { entity: '1', genders: ['T'] });
+  assert.deepEqual(statuses(plan.evaluate(null, { entity: '1', genders: 'T' })), statuses(totals), 'one gender or a list');
   assert.deepEqual(
     totals.indicators.map((r) => r.gender),
     ['T', 'T', 'T', 'T'],
   );
   const e = thrown(() => plan.evaluate(null, { entity: '1', perod: '2022' }));
   assert.equal(e.type, 'query');
-  assert.match(e.message, /unknown query field `perod`/);
-  assert.equal(thrown(() => plan.evaluate(null, { genders: ['X'] })).type, 'query');
+  assert.equal(e.message, '`query.perod`: unknown field `perod`, expected one of `entity`, `period`, `genders`');
+  assert.equal(thrown(() => plan.evaluate(null, { genders: ['X'] })).message, '`query.genders`: gender `X` is not T, K or M');
+  const month = thrown(() => plan.evaluate(null, { period: '2024-13' }));
+  assert.equal(month.type, 'query');
+  assert.match(month.message, /^`query.period`: period `2024-13` is not a year/);
+  assert.equal(thrown(() => plan.evaluate(null, { entity: 1 })).message, '`query.entity`: invalid type: integer `1`, expected a string');
 });
 
 test('evaluateMany gives one report per entity and period', () => {
@@ -240,32 +254,57 @@ test('assess judges inputs given directly, agreeing with evaluate', () => {
     });
     assert.deepEqual([a.status, a.reason], [r.status, r.reason], r.id);
   }
-  // Inputs are taken as given: B's own target (100 in 2022) comes from targetFor.
+  // Core fills in what is not given: B's own target (100 in 2022), previous from the history.
   assert.equal(plan.targetFor('B', '2022'), 100);
+  assert.equal(plan.targetFor('B', 2022), 100);
   assert.equal(plan.targetFor('B', '2030'), null);
-  assert.equal(plan.assess('B', { value: 95, period: '2022', target: plan.targetFor('B', '2022') }).status, 'attained');
-  assert.equal(plan.assess('B', { value: 95, period: '2022' }).status, 'no_data');
-  assert.match(thrown(() => plan.targetFor('NOPE', '2022')).message, /no indicator `NOPE`/);
+  const b = plan.assess('B', { value: 95, period: '2022', history: [{ period: 2021, value: 90 }] });
+  assert.deepEqual(
+    { ...b, reason: undefined },
+    { status: b.status, label: b.label, reason: undefined, score: b.score, period: '2022', target: 100, previous: 90 },
+  );
+  assert.equal(plan.assess('B', { value: 95, period: '2022', target: 100 }).status, b.status, 'the same target given');
+  assert.equal(plan.assess('B', { period: '2022' }).status, 'no_data');
+  // The period defaults to the plan's (2022).
+  assert.deepEqual(plan.assess('B', { value: 95 }), plan.assess('B', { value: 95, period: 2022 }));
+  assert.equal(thrown(() => plan.targetFor('NOPE', '2022')).message, 'the plan has no indicator `NOPE`');
   const peers = plan.assess('A', { value: 70, period: 2022, national: 75, peers: { values: [60, 80] } });
   assert.equal(peers.status, 'not_attained', peers.reason);
-  assert.deepEqual(Object.keys(peers).sort(), ['label', 'reason', 'status']);
+  assert.deepEqual(Object.keys(peers), ['status', 'label', 'reason', 'score', 'period', 'target', 'previous']);
+  assert.equal(peers.period, '2022');
+});
+
+test('assessMany judges rows of one indicator in order, naming a refused row', () => {
+  const plan = Plan.fromFiles(FILES);
+  const rows = [{ value: 95, period: '2022' }, { period: 2022 }, { value: 95, period: '2022', target: 90 }];
+  const many = plan.assessMany('B', rows);
+  assert.deepEqual(many, rows.map((r) => plan.assess('B', r)));
+  assert.deepEqual(many.map((a) => a.target), [100, 100, 90]);
+  assert.equal(many[1].status, 'no_data');
+  assert.deepEqual(plan.assessMany('B', []), []);
+  const e = thrown(() => plan.assessMany('B', [rows[0], { value: 1, period: '2022', percentile: 2 }]));
+  assert.equal(e.type, 'query');
+  assert.equal(e.row, 2);
+  assert.match(e.message, /^`percentile` is 2/);
+  assert.match(thrown(() => plan.assessMany('B', [{ valeu: 1 }])).message, /^`rows\[0\]\.valeu`: unknown field `valeu`, expected one of /);
+  assert.equal(thrown(() => plan.assessMany('NOPE', rows)).message, 'the plan has no indicator `NOPE`');
 });
 
 test('assess refuses bad inputs with a query error naming the field', () => {
   const plan = Plan.fromFiles(FILES);
   const cases = [
     [['NOPE', { value: 1, period: '2022' }], /no indicator `NOPE`/],
-    [['A', { value: 1 }], /need a `period`/],
-    [['A', { value: NaN, period: '2022' }], /`value` must be a finite number or null, got NaN/],
-    [['A', { value: 1, period: '2022', national: Infinity }], /`national` must be a finite number/],
-    [['A', { value: '1', period: '2022' }], /`value` must be a finite number/],
-    [['A', { value: 1, period: '2022', percentile: 2 }], /between 0 and 1/],
-    [['A', { value: 1, period: '2022', colour: 'red' }], /unknown field `colour`/],
-    [['A', { value: 1, period: '2022', history: [{ period: '2021' }] }], /`history\[0\]` needs a `value`/],
-    [['A', { value: 1, period: '2022', history: {} }], /`history` must be an array/],
-    [['A', { value: 1, period: '2022', peers: { values: [1, 'x'] } }], /`peers.values\[1\]` must be a finite number/],
-    [['A', { value: 1, period: '2022', peers: { count: -1 } }], /`peers.count` must be a whole number/],
-    [['A', null], /the inputs must be an object/],
+    [['A', { value: NaN, period: '2022' }], /^`value` is NaN, not a finite number$/],
+    [['A', { value: 1, period: '2022', national: Infinity }], /^`national` is inf, not a finite number$/],
+    [['A', { value: '1', period: '2022' }], /^`inputs.value`: invalid type: string "1", expected /],
+    [['A', { value: 1, period: '2022', percentile: 2 }], /^`percentile` is 2: it is a position from 0/],
+    [['A', { value: 1, period: '2022', colour: 'red' }], /^`inputs.colour`: unknown field `colour`, expected one of `value`, `period`/],
+    [['A', { value: 1, period: '2022', history: [{ period: '2021' }] }], /^`inputs.history\[0\]`: missing field `value`$/],
+    [['A', { value: 1, period: '2022', history: {} }], /^`inputs.history`: invalid type: map, expected a sequence$/],
+    [['A', { value: 1, period: '2022', peers: { values: [1, 'x'] } }], /^`inputs.peers.values\[1\]`: invalid type: string "x", expected f64$/],
+    [['A', { value: 1, period: '2022', peers: { count: -1 } }], /^`inputs.peers.count`: invalid value: integer `-1`, expected usize$/],
+    [['A', { value: 1, period: '2023-13' }], /^`inputs.period`: period `2023-13` is not a year/],
+    [['A', null], /^`inputs`: invalid type: null, expected struct AssessRequest$/],
   ];
   for (const [args, message] of cases) {
     const e = thrown(() => plan.assess(...args));
@@ -328,7 +367,7 @@ test('a bad plan.toml throws an Error with type, file, line and column', () => {
 
 test('bad CSV throws a data error with file, line and row', () => {
   const plan = Plan.fromFiles(FILES);
-  const e = thrown(() => plan.evaluate('indicator,entity,period,value\nA,1,2022,80\nB,1,2022,many\n'));
+  const e = thrown(() => Observations.fromCsv('indicator,entity,period,value\nA,1,2022,80\nB,1,2022,many\n'));
   assert.equal(e.type, 'data');
   assert.equal(e.message, 'value `many` is not a number (nor empty, `-`, `..` or `.`)');
   assert.equal(e.file, 'data.csv');
@@ -354,7 +393,7 @@ test('bad host rows name the row and no file', () => {
     [[null], 1, /a row must be an object/],
   ];
   for (const [rows, row, message] of cases) {
-    const e = thrown(() => plan.evaluate(rows));
+    const e = thrown(() => Observations.fromRows(rows));
     assert.equal(e.type, 'data', e.message);
     assert.equal(e.row, row, e.message);
     assert.equal(e.file, null, e.message);

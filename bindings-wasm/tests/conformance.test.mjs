@@ -1,12 +1,14 @@
 // Runs every language-neutral vector in tests/conformance/*.toml (format: its README.md)
 // through the wasm binding, with the same expectations as core's runner
-// (core/tests/conformance.rs). A case with `skip.js` is reported as skipped with the reason.
+// (core/tests/conformance.rs), calls other than `evaluate` included (`call`, compared by
+// `expect_result` as a subset and `expect_text`). A case with `skip.js` is reported as skipped
+// with the reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
-import { Observations, Plan, REPO, readPlanDir } from './helpers.mjs';
+import { Observations, Plan, REPO, check as checkPlan, readPlanDir } from './helpers.mjs';
 
 const BINDING = 'js';
 const FOLDER = path.join(REPO, 'tests/conformance');
@@ -14,11 +16,25 @@ const FOLDER = path.join(REPO, 'tests/conformance');
 const CASE_KEYS = new Set([
   'name', 'description', 'files', 'plan', 'observations', 'csv', 'data', 'assignments', 'query',
   'expect_indicators', 'expect_goals', 'expect_reasons', 'expect_error', 'skip',
+  'call', 'expect_result', 'expect_text',
 ]);
-const ROW_KEYS = new Set(['indicator', 'entity', 'period', 'gender', 'value', 'missing', 'count']);
+// Core's row vocabulary (OBSERVATION_FIELDS): each field and its alias.
+const ROW_KEYS = new Set([
+  'indicator', 'kpi', 'entity', 'municipality', 'period', 'year', 'gender', 'value', 'missing', 'status', 'count', 'source', 'note',
+]);
 const QUERY_KEYS = new Set(['entity', 'period']);
 const ERROR_KEYS = new Set(['type', 'message', 'file', 'line', 'column', 'row']);
-const SKIP_KEYS = new Set(['rust', 'python', 'js']);
+const SKIP_KEYS = new Set(['rust', 'cli', 'python', 'js']);
+/** Each call's fields besides `op` (tests/conformance/README.md). */
+const CALL_KEYS = {
+  assess: ['indicator', 'inputs'],
+  assess_many: ['indicator', 'rows'],
+  explain: ['indicator', 'entity', 'period', 'gender'],
+  required: ['indicator', 'entity', 'period', 'gender'],
+  check: ['cases', 'seed'],
+  outline: [],
+  rows: [],
+};
 
 function strict(obj, allowed, where) {
   for (const key of Object.keys(obj ?? {})) {
@@ -39,6 +55,11 @@ export function parseCases(text, file) {
     strict(c.query, QUERY_KEYS, `${where}, query`);
     strict(c.expect_error, ERROR_KEYS, `${where}, expect_error`);
     strict(c.skip, SKIP_KEYS, `${where}, skip`);
+    if (c.call !== undefined) {
+      const keys = CALL_KEYS[c.call.op];
+      if (!keys) throw new Error(`${where}: unknown op \`${c.call.op}\``);
+      strict(c.call, new Set(['op', ...keys]), `${where}, call`);
+    }
     if (('files' in c) === ('plan' in c)) throw new Error(`${where} needs exactly one of \`files\` and \`plan\``);
     if (c.data !== undefined && c.data !== 'plan') throw new Error(`${where}: data = \`${c.data}\`; the only value is "plan"`);
   }
@@ -58,15 +79,72 @@ function observations(c, plan) {
   return data;
 }
 
-/** Evaluates one case: `{report}` or `{error}`. */
+/** The case's observations, or null (the plan's own data) when it gives none. */
+function given(c, plan) {
+  const none = !c.observations?.length && c.csv === undefined && c.data === undefined && !c.assignments?.length;
+  return none ? null : observations(c, plan);
+}
+
+/** Makes a case's call: its result as plain JS values. */
+function call(c, plan) {
+  const { op, indicator, ...rest } = c.call;
+  switch (op) {
+    case 'assess':
+      return plan.assess(indicator, rest.inputs);
+    case 'assess_many':
+      return plan.assessMany(indicator, rest.rows);
+    case 'explain':
+      return plan.explain(given(c, plan), indicator, rest);
+    case 'required':
+      return plan.required(given(c, plan), indicator, rest);
+    case 'check':
+      return checkPlan(plan, rest);
+    case 'outline':
+      return plan.outline();
+    case 'rows': {
+      // Written back as host rows and read again: the same rows.
+      const rows = observations(c, plan).rows();
+      assert.deepEqual(Observations.fromRows(rows).rows(), rows, 'rows read back differ');
+      return rows;
+    }
+    default:
+      throw new Error(`unknown op \`${op}\``);
+  }
+}
+
+/** Runs one case: `{report}`, `{result}` (a call) or `{error}`. */
 export function run(c) {
   try {
     const plan = loadPlan(c);
+    if (c.call) return { result: call(c, plan) };
     const data = observations(c, plan);
     return { report: plan.evaluate(data, { entity: c.query?.entity, period: c.query?.period }) };
   } catch (error) {
     return { error };
   }
+}
+
+/** `want` is a subset of `got`: objects by the keys given, arrays item by item, numbers within 1e-9. */
+function subset(want, got, path, diffs) {
+  const at = (k) => (path === '' ? String(k) : `${path}.${k}`);
+  if (Array.isArray(want) && Array.isArray(got) && want.length === got.length) {
+    want.forEach((w, i) => subset(w, got[i], at(i), diffs));
+  } else if (want !== null && typeof want === 'object' && !Array.isArray(want) && got !== null && typeof got === 'object' && !Array.isArray(got)) {
+    for (const [k, w] of Object.entries(want)) {
+      if (!(k in got)) diffs.push(`result ${at(k)}: missing (expected ${JSON.stringify(w)})`);
+      else subset(w, got[k], at(k), diffs);
+    }
+  } else if (typeof want === 'number' && typeof got === 'number') {
+    if (!(Math.abs(want - got) <= 1e-9)) diffs.push(`result ${path}: expected ${want}, got ${got}`);
+  } else if (want !== got) {
+    diffs.push(`result ${path}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+  }
+}
+
+/** The text at a dotted path (`reason`, `0.reason`, `result.reason`). */
+function textAt(v, path) {
+  const t = path.split('.').reduce((x, key) => (x === null || typeof x !== 'object' ? undefined : x[/^\d+$/.test(key) ? Number(key) : key]), v);
+  return typeof t === 'string' ? t : undefined;
 }
 
 function indicatorKey(key) {
@@ -75,7 +153,7 @@ function indicatorKey(key) {
 }
 
 /** What differs between the case's expectations and the outcome; empty when it passes. */
-export function check(c, { report, error }) {
+export function check(c, { report, result, error }) {
   const diffs = [];
   const want = c.expect_error;
   if (want) {
@@ -94,6 +172,15 @@ export function check(c, { report, error }) {
     return diffs;
   }
   if (error) return [`unexpected error: ${error.type ?? ''} ${error.file ?? ''}:${error.line ?? ''} ${error.message}`];
+  if (c.call) {
+    if (c.expect_result !== undefined) subset(c.expect_result, result, '', diffs);
+    for (const [path, text] of Object.entries(c.expect_text ?? {})) {
+      const t = textAt(result, path);
+      if (t === undefined) diffs.push(`result ${path}: no text there in ${JSON.stringify(result)}`);
+      else if (!t.includes(text)) diffs.push(`result ${path}: expected it to contain \`${text}\`, got \`${t}\``);
+    }
+    return diffs;
+  }
   const indicator = (key) => {
     const [id, gender] = indicatorKey(key);
     return report.indicators.find((r) => r.id === id && r.gender === gender);
@@ -125,7 +212,8 @@ test('the vectors are well formed: unique names, each expects something', () => 
   for (const [file, c] of cases) {
     assert.ok(!names.has(c.name), `case name \`${c.name}\` is used twice (second in ${file})`);
     names.add(c.name);
-    const expectsResults = ['expect_indicators', 'expect_goals'].some((k) => Object.keys(c[k] ?? {}).length > 0);
+    const expectsResults = ['expect_indicators', 'expect_goals', 'expect_text'].some((k) => Object.keys(c[k] ?? {}).length > 0)
+      || c.expect_result !== undefined;
     assert.ok(c.expect_error || expectsResults, `case \`${c.name}\` in ${file} expects nothing, so it cannot fail`);
     const expectsAny = expectsResults || Object.keys(c.expect_reasons ?? {}).length > 0;
     assert.ok(!(c.expect_error && expectsAny), `case \`${c.name}\` in ${file} expects both an error and results`);
@@ -171,8 +259,29 @@ rule = "reference"
   assert.match(diffs[1], /no such text/);
   const wrongError = { ...c, expect_indicators: undefined, expect_reasons: undefined, expect_error: { type: 'plan' } };
   assert.deepEqual(check(wrongError, run(wrongError)), ['expected a plan error, but it succeeded']);
+  const [call] = parseCases(
+    `
+[[case]]
+name = "a call wrong on purpose"
+plan = "plans/what-if"
+call = { op = "assess_many", indicator = "I", rows = [{ value = 60, period = "2023" }] }
+expect_result = [{ status = "attained", target = 71.0 }]
+expect_text = { "0.reason" = "no such text", "0.nothing" = "x" }
+`,
+    'inline.toml',
+  );
+  assert.deepEqual(check(call, run(call)), [
+    'result 0.status: expected "attained", got "not_attained"',
+    'result 0.target: expected 71, got 70',
+    `result 0.reason: expected it to contain \`no such text\`, got \`${run(call).result[0].reason}\``,
+    `result 0.nothing: no text there in ${JSON.stringify(run(call).result)}`,
+  ]);
+  const short = { ...call, expect_result: [], expect_text: {} };
+  assert.deepEqual(check(short, run(short)), ['result : expected [], got ' + JSON.stringify(run(call).result)]);
 });
 
 test('the format is strict: an unknown field in a case is an error', () => {
   assert.throws(() => parseCases('[[case]]\nname = "x"\nfiles = {}\nexpect_goal = { a = "attained" }\n', 'x.toml'), /expect_goal/);
+  assert.throws(() => parseCases('[[case]]\nname = "x"\nfiles = {}\ncall = { op = "asess" }\n', 'x.toml'), /unknown op `asess`/);
+  assert.throws(() => parseCases('[[case]]\nname = "x"\nfiles = {}\ncall = { op = "outline", x = 1 }\n', 'x.toml'), /call: unknown field `x`/);
 });

@@ -59,35 +59,46 @@ const obs = () => Observations.fromCsv('indicator,entity,period,value\nA,1,2022,
 // Each case: a name, the call with the hostile value `v`, and for a type name the expected
 // [type, message] (a RegExp or a string the message must equal), or null where that type is valid.
 const mustBe = (type, arg, what) => (t) => [type, `\`${arg}\` must be ${what}, got ${t}`];
+/** How serde names each hostile value's type (core's request types); symbols and bigints are not carried at all. */
+const SERDE = { number: 'integer `0`', null: 'null', undefined: 'null', object: 'map', array: 'sequence' };
+const notRequest = (arg, expected) => (t) =>
+  SERDE[t] === undefined
+    ? ['query', `\`${arg}\` must be a number, a string, an array or an object, got ${t}`]
+    : ['query', `\`${arg}\`: invalid type: ${SERDE[t]}, expected ${expected}`];
 const accept = (valid, expect) => (t) => (valid.includes(t) ? null : expect(t));
+// (the indicator, given apart, is added to the query: an array is then too short a struct)
+const indicatorQuery = (t) =>
+  t === 'array' ? ['query', '`query`: invalid length 0, expected struct IndicatorRequest with 4 elements'] : notRequest('query', 'struct IndicatorRequest')(t);
 const CASES = [
   ['Plan.fromFiles(files)', (v) => Plan.fromFiles(v),
     accept([], (t) => (t === 'object' ? ['plan', /plan\.toml/] : ['plan', `plan files must be an object of path to text, got ${t}`]))],
   ['Plan.fromFiles({plan.toml: text})', (v) => Plan.fromFiles({ 'plan.toml': v }),
     (t) => ['plan', `the text of \`plan.toml\` must be a string, got ${t}`]],
   ['plan.evaluate(data)', (v) => PLAN.evaluate(v),
-    accept(['null', 'undefined', 'array'], () => ['data', /^data must be null \(the plan's own data\), an Observations/])],
+    accept(['null', 'undefined'], (t) => ['data', `\`data\` must be an Observations or null (the plan's own data), got ${t}`])],
+  // (serde reads a struct from an array too, field by field: `[]` is the empty query)
   ['plan.evaluate(null, query)', (v) => PLAN.evaluate(null, v),
-    accept(['null', 'undefined', 'object'], (t) => ['query', `the query must be an object like {entity, period}, got ${t}`])],
+    accept(['null', 'undefined', 'object', 'array'], notRequest('query', 'struct EvaluateRequest'))],
   ['plan.evaluateMany(null, entities)', (v) => PLAN.evaluateMany(null, v, ['2023']),
-    accept(['array'], mustBe('query', 'entities', 'an array of strings'))],
+    accept(['array'], notRequest('entities', 'a sequence'))],
   ['plan.evaluateMany(null, [], periods)', (v) => PLAN.evaluateMany(null, ['2380'], v),
-    accept(['array'], mustBe('query', 'periods', 'an array of strings'))],
+    accept(['array'], notRequest('periods', 'a sequence'))],
   ['plan.explain(null, indicator)', (v) => PLAN.explain(null, v), mustBe('query', 'indicator', 'a string')],
   ['plan.explain(null, id, query)', (v) => PLAN.explain(null, IND, v),
-    accept(['null', 'undefined', 'object'], (t) => ['query', `the query must be an object like {entity, period}, got ${t}`])],
+    accept(['null', 'undefined', 'object'], indicatorQuery)],
   ['plan.required(null, indicator)', (v) => PLAN.required(null, v), mustBe('query', 'indicator', 'a string')],
   ['plan.required(null, id, query)', (v) => PLAN.required(null, IND, v),
-    accept(['null', 'undefined', 'object'], (t) => ['query', `the query must be an object like {entity, period}, got ${t}`])],
+    accept(['null', 'undefined', 'object'], indicatorQuery)],
   ['plan.assess(indicator)', (v) => PLAN.assess(v, { value: 1, period: '2023' }), mustBe('query', 'indicator', 'a string')],
-  ['plan.assess(id, inputs)', (v) => PLAN.assess(IND, v),
-    (t) => (t === 'object' ? ['query', 'the inputs need a `period`'] : ['query', `the inputs must be an object, got ${t}`])],
+  ['plan.assess(id, inputs)', (v) => PLAN.assess(IND, v), accept(['object', 'array'], notRequest('inputs', 'struct AssessRequest'))],
   ['plan.assess(id, {history})', (v) => PLAN.assess(IND, { value: 1, period: '2023', history: v }),
-    accept(['null', 'undefined', 'array'], (t) => ['query', `\`history\` must be an array of {period, value}, got ${t}`])],
+    accept(['null', 'undefined', 'array'], notRequest('inputs.history', 'a sequence'))],
   ['plan.assess(id, {peers: {values}})', (v) => PLAN.assess(IND, { value: 1, period: '2023', peers: { values: v } }),
-    accept(['null', 'undefined', 'array'], (t) => ['query', `\`peers.values\` must be an array of numbers, got ${t}`])],
+    accept(['null', 'undefined', 'array'], notRequest('inputs.peers.values', 'a sequence'))],
+  ['plan.assessMany(indicator)', (v) => PLAN.assessMany(v, []), mustBe('query', 'indicator', 'a string')],
+  ['plan.assessMany(id, rows)', (v) => PLAN.assessMany(IND, v), accept(['array'], notRequest('rows', 'a sequence'))],
   ['plan.targetFor(indicator)', (v) => PLAN.targetFor(v, '2023'), mustBe('query', 'indicator', 'a string')],
-  ['plan.targetFor(id, period)', (v) => PLAN.targetFor(IND, v), accept(['number'], mustBe('query', 'period', 'a string'))],
+  ['plan.targetFor(id, period)', (v) => PLAN.targetFor(IND, v), (t) => ['query', /^`period`/]],
   ['Observations.fromRows(rows)', (v) => Observations.fromRows(v), accept(['array'], mustBe('data', 'rows', 'an array'))],
   ['Observations.fromRows([], assignments)', (v) => Observations.fromRows([], v),
     accept(['null', 'undefined', 'array'], mustBe('data', 'assignments', 'an array'))],
@@ -113,13 +124,13 @@ const CASES = [
     accept(['object'], (t) => ['plan', `plan files must be an object of path to text, got ${t}`])],
   ['check(plan)', (v) => check(v, { cases: 1 }), mustBe('plan', 'plan', 'a Plan')],
   ['check(plan, options)', (v) => check(PLAN, v), // (the valid ones run 200 cases: skipped)
-    (t) => (['null', 'undefined', 'object'].includes(t) ? undefined : ['query', `check options must be an object like {cases, seed}, got ${t}`])],
+    (t) => (['null', 'undefined', 'object', 'array'].includes(t) ? undefined : notRequest('options', 'struct CheckRequest')(t))],
   ['check(plan, {cases})', (v) => check(PLAN, { cases: v }),
-    (t) => (['null', 'undefined', 'number'].includes(t) ? (t === 'number' ? null : undefined) : ['query', /^`cases` must be a whole number ≥ 0, got /])],
+    (t) => (['null', 'undefined', 'number'].includes(t) ? (t === 'number' ? null : undefined) : notRequest('options.cases', 'usize')(t))],
 ];
 
 // Methods called on something that is not their object (`this`).
-const PLAN_METHODS = ['evaluate', 'evaluateMany', 'explain', 'required', 'assess', 'targetFor', 'data', 'outline', 'files'];
+const PLAN_METHODS = ['evaluate', 'evaluateMany', 'explain', 'required', 'assess', 'assessMany', 'targetFor', 'data', 'outline', 'files'];
 const OBS_METHODS = ['merge', 'setValue', 'clone', 'rows', 'assignments'];
 for (const m of PLAN_METHODS) {
   CASES.push([`Plan.prototype.${m} on this`, (v) => Plan.prototype[m].call(v), (t) => ['plan', `\`this\` must be a Plan, got ${t}`]]);
@@ -181,13 +192,16 @@ test('huge arrays and texts are errors naming the argument, not allocations that
   const cases = [
     [() => Observations.fromRows(huge), 'data', `\`rows\` has 268435456 items, more than the limit of ${limit}`],
     [() => Observations.fromRows([], huge), 'data', `\`assignments\` has 268435456 items, more than the limit of ${limit}`],
-    [() => PLAN.evaluate(huge), 'data', `\`rows\` has 268435456 items, more than the limit of ${limit}`],
     [() => PLAN.evaluateMany(null, huge, ['2023']), 'query', `\`entities\` has 268435456 items, more than the limit of ${limit}`],
     [() => PLAN.evaluateMany(null, ['2380'], new Array(2 ** 32 - 1)), 'query', `\`periods\` has 4294967295 items, more than the limit of ${limit}`],
-    [() => PLAN.evaluate(null, { genders: huge }), 'query', `\`genders\` has 268435456 items, more than the limit of ${limit}`],
-    [() => PLAN.assess(IND, { value: 1, period: '2023', history: huge }), 'query', `\`history\` has 268435456 items, more than the limit of ${limit}`],
+    [() => PLAN.evaluate(null, { genders: huge }), 'query', `\`query.genders\` has 268435456 items, more than the limit of ${limit}`],
+    [() => PLAN.assess(IND, { value: 1, period: '2023', history: huge }), 'query',
+      `\`inputs.history\` has 268435456 items, more than the limit of ${limit}`],
     [() => PLAN.assess(IND, { value: 1, period: '2023', peers: { values: huge } }), 'query',
-      `\`peers.values\` has 268435456 items, more than the limit of ${limit}`],
+      `\`inputs.peers.values\` has 268435456 items, more than the limit of ${limit}`],
+    [() => PLAN.assessMany(IND, huge), 'query', `\`rows\` has 268435456 items, more than the limit of ${limit}`],
+    [() => PLAN.assess(IND, { value: 1, period: 'x'.repeat(64 * 2 ** 20 + 1) }), 'query',
+      '`inputs.period` has 67108865 characters, more than the limit of 67108864'],
   ];
   for (const [call, type, message] of cases) {
     const e = attainError(call, message);
@@ -224,7 +238,19 @@ test('a getter that throws, a Proxy or a cyclic report is an error, not an unwin
   const c = attainError(() => renderHtml(cyclic), 'cyclic');
   assert.equal(c.type, 'data');
   assert.equal(c.message, 'not an attain report: `report` must be a report object or its JSON text, got object');
-  assert.equal(attainError(() => PLAN.evaluate(null, { entity: 10n }), 'bigint entity').message, '`entity` must be a string, got bigint');
+  assert.equal(
+    attainError(() => PLAN.evaluate(null, { entity: 10n }), 'bigint entity').message,
+    '`query.entity` must be a number, a string, an array or an object, got bigint',
+  );
+  // Requests are read with the same guarded reads: a throwing getter, a cycle.
+  const getter = attainError(() => PLAN.assess(IND, { get value() { throw new Error('boom'); } }), 'throwing getter in inputs');
+  assert.equal(getter.type, 'query');
+  assert.equal(getter.message, 'cannot read `inputs.value`');
+  const loop = { period: '2023' };
+  loop.self = loop;
+  const deep = attainError(() => PLAN.evaluate(null, loop), 'cyclic query');
+  assert.equal(deep.message, `\`query${'.self'.repeat(32)}\` nests more than 32 levels deep`);
+  assert.equal(__attainInternal.generation, LOADED, 'nothing trapped');
 });
 
 test('freed objects are named errors', () => {
@@ -285,6 +311,7 @@ test('junk: thousands of random arguments each give a result or a named error, n
     () => PLAN.explain(junk(), pick([IND, junk()]), junk()),
     () => PLAN.required(pick([null, junk()]), pick([IND, junk()]), junk()),
     () => PLAN.assess(pick([IND, junk()]), junk()),
+    () => PLAN.assessMany(pick([IND, junk()]), pick([[junk(), junk()], junk()])),
     () => PLAN.assess(IND, { value: pick([1, 50, junk()]), period: pick(['2023', junk()]), target: pick([undefined, 10, junk()]) }),
     () => PLAN.targetFor(pick([IND, junk()]), junk()),
     () => Plan.fromFiles(junk()),

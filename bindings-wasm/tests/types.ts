@@ -8,6 +8,8 @@ import init, {
   renderHtml,
   runRuleTests,
   version,
+  type AssessInputs,
+  type Assessment,
   type AttainError,
   type CheckReport,
   type Explanation,
@@ -25,9 +27,14 @@ export async function use(files: Record<string, string>): Promise<string> {
   const plan: Plan = Plan.fromFiles(files);
   const report: Report = plan.evaluate(null, { entity: '2380', period: 2023, genders: ['T', 'K'] });
   const bundled: Report = plan.evaluate();
-  const fromCsv: Report = plan.evaluate('indicator,entity,period,value\nA,1,2022,5\n');
-  const fromRows: Report = plan.evaluate([{ indicator: 'A', entity: 1, period: '2022', value: 5, gender: 'K' }]);
-  const withFollowUps = plan.evaluate({ observations: [], assignments: [{ assignment: 'A1', period: '2023', status: 'done' }] });
+  const fromCsv: Report = plan.evaluate(Observations.fromCsv('indicator,entity,period,value\nA,1,2022,5\n'));
+  const fromRows: Report = plan.evaluate(Observations.fromRows([{ indicator: 'A', entity: 1, period: '2022', value: 5, gender: 'K' }]));
+  const withFollowUps = plan.evaluate(Observations.fromRows([], [{ assignment: 'A1', period: '2023', status: 'done' }]));
+  const inputs: AssessInputs = { value: 60, period: 2023, history: [{ period: '2022', value: 55 }] };
+  const what: Assessment = plan.assess('A', inputs);
+  const used: number | null = what.target ?? what.previous ?? what.score;
+  const judged: string = what.period;
+  const batch: Assessment[] = plan.assessMany('A', [inputs, { value: 75 }]);
 
   const goal: GoalResult | undefined = report.goals[0];
   const status: string | undefined = goal?.status;
@@ -71,8 +78,10 @@ export async function use(files: Record<string, string>): Promise<string> {
   const wrong: number = report.goals[0]!.status;
   // @ts-expect-error unknown query fields are refused
   plan.evaluate(null, { entity: '1', perod: '2022' });
-  // @ts-expect-error a gender list, not one gender
-  plan.evaluate(null, { genders: 'T' });
+  // @ts-expect-error a string is never data: say what it is with Observations.fromCsv or fromJson
+  plan.evaluate('indicator,entity,period,value\n');
+  // @ts-expect-error unknown what-if inputs are refused
+  plan.assess('A', { valeu: 60 });
   // @ts-expect-error a value is a number or null
   data.setValue('A', '1', '2022', 'T', '5');
   // @ts-expect-error report fields are snake_case, as in core's JSON
@@ -80,5 +89,6 @@ export async function use(files: Record<string, string>): Promise<string> {
   // @ts-expect-error the constructor is private: use Plan.fromFiles
   new Plan();
 
-  return [fromCsv, fromRows, withFollowUps, status, median, best, errorLine, n, gender, many, why, nextValue, failedCase, checked, html, rules, v, wrong].join();
+  const assignments: string[] = outline.assignments.map((a) => a.goal);
+  return [used, judged, batch, assignments, fromCsv, fromRows, withFollowUps, status, median, best, errorLine, n, gender, many, why, nextValue, failedCase, checked, html, rules, v, wrong].join();
 }

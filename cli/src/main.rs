@@ -57,6 +57,9 @@ enum Command {
         /// Seed of the input generator
         #[arg(long, default_value_t = 2023)]
         seed: u64,
+        /// Print core's check report as JSON
+        #[arg(long)]
+        json: bool,
     },
     /// Show every input an indicator's rule saw, its status and reason, and the goals it feeds
     Explain {
@@ -74,6 +77,11 @@ enum Command {
     },
     /// Judge an indicator on values given here instead of data: what if the value were 72?
     Assess(AssessArgs),
+    /// Print the plan's structure as JSON: goals, indicators with their rules and targets, assignments
+    Outline {
+        /// Plan folder (holding plan.toml)
+        plan: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -84,8 +92,8 @@ struct AssessArgs {
     #[arg(long)]
     indicator: String,
     /// The value to judge
-    #[arg(long, allow_negative_numbers = true)]
-    value: f64,
+    #[arg(long, allow_negative_numbers = true, required_unless_present = "inputs")]
+    value: Option<f64>,
     /// Period judged; default: the plan's period
     #[arg(long)]
     period: Option<String>,
@@ -104,6 +112,12 @@ struct AssessArgs {
     /// Position among all municipalities, 0 (worst) to 1 (best)
     #[arg(long)]
     percentile: Option<f64>,
+    /// Every input at once, as JSON (core's AssessRequest: value, period, target, previous,
+    /// history, national, peers, percentile, women, men), instead of the flags above:
+    /// `{"value": 60, "period": "2023", "history": [{"period": "2022", "value": 55}]}`;
+    /// a list of them judges each in turn
+    #[arg(long, conflicts_with_all = ["value", "period", "target", "history", "national", "peers", "percentile"])]
+    inputs: Option<String>,
     /// Print JSON
     #[arg(long)]
     json: bool,
@@ -155,14 +169,33 @@ enum TestFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let json = wants_json(&cli.command);
     let mut out = Out::default();
     let result = run(cli.command, &mut out).and_then(|code| out.write_to_stdout().map(|()| code));
     match result {
         Ok(code) => code,
         Err(e) => {
             warn(format_args!("error: {e}"));
+            if json {
+                // The command's JSON output is core's serialised error.
+                let mut stdout = std::io::stdout().lock();
+                let _ = writeln!(stdout, "{}", e.to_json()).and_then(|()| stdout.flush());
+            }
             ExitCode::from(2)
         }
+    }
+}
+
+/// Whether the command was asked for JSON (`--json`, `--format json`): its error is then
+/// printed as JSON on standard output too.
+fn wants_json(command: &Command) -> bool {
+    match command {
+        Command::Report { format, .. } => matches!(format, OutFormat::Json),
+        Command::Test { format, .. } => matches!(format, TestFormat::Json),
+        Command::Check { json, .. } => *json,
+        Command::Explain { one, .. } | Command::Required { one, .. } => one.json,
+        Command::Assess(a) => a.json,
+        Command::Outline { .. } => true,
     }
 }
 
@@ -278,8 +311,24 @@ fn history(text: &str) -> Result<Vec<HistoryPoint>, Error> {
 
 fn assess(a: &AssessArgs, o: &mut Out) -> Result<ExitCode, Error> {
     let plan = Plan::load(&a.plan)?;
+    if let Some(text) = &a.inputs {
+        if !text.trim_start().starts_with('[') {
+            let request: AssessRequest = attain_core::decode_json("inputs", text)?;
+            return print_assessment(&plan, &a.indicator, &request, a.json, o);
+        }
+        let rows: Vec<AssessRequest> = attain_core::decode_json("inputs", text)?;
+        let results = plan.assess_many(&a.indicator, &rows)?;
+        if a.json {
+            o.raw(&json!(&results));
+        } else {
+            for r in &results {
+                o.line(format_args!("{} ({}): {}", r.label, r.status, r.reason));
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let request = AssessRequest {
-        value: Some(a.value),
+        value: a.value,
         period: a.period.as_deref().map(Period::parse).transpose()?,
         target: a.target,
         history: a.history.as_deref().map(history).transpose()?.unwrap_or_default(),
@@ -288,8 +337,12 @@ fn assess(a: &AssessArgs, o: &mut Out) -> Result<ExitCode, Error> {
         percentile: a.percentile,
         ..AssessRequest::default()
     };
-    let result = plan.assess(&a.indicator, &request)?;
-    if a.json {
+    print_assessment(&plan, &a.indicator, &request, a.json, o)
+}
+
+fn print_assessment(plan: &Plan, indicator: &str, request: &AssessRequest, json: bool, o: &mut Out) -> Result<ExitCode, Error> {
+    let result = plan.assess(indicator, request)?;
+    if json {
         o.raw(&json!(&result));
     } else {
         o.line(format_args!("{} ({}): {}", result.label, result.status, result.reason));
@@ -344,9 +397,14 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
             }
             Ok(if report.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Command::Check { plan, cases, seed } => {
+        Command::Check { plan, cases, seed, json } => {
             let plan = Plan::load(&plan)?;
             let report = attain_core::check(&plan, &CheckOptions { cases, seed })?;
+            let code = if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
+            if json {
+                o.raw(&json!(&report));
+                return Ok(code);
+            }
             for f in &report.failures {
                 o.line(format_args!("FAIL  `{}` (rule `{}`) {}: {}", f.indicator, f.rule, f.property, f.message));
             }
@@ -357,7 +415,7 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
                 report.evaluations,
                 report.failures.len()
             ));
-            Ok(if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(code)
         }
         Command::Explain { target, one: OneIndicator { indicator, gender: g, json } } => {
             let (plan, data, query) = load(&target)?;
@@ -392,6 +450,10 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Assess(args) => assess(&args, o),
+        Command::Outline { plan } => {
+            o.raw(&json!(&Plan::load(&plan)?.outline()));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Required { target, one: OneIndicator { indicator, gender: g, json } } => {
             let (plan, data, query) = load(&target)?;
             let r = plan.required(&data, &query, &indicator, gender(&g)?)?;

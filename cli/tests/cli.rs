@@ -391,3 +391,64 @@ fn assess_refuses_bad_arguments_with_exit_2() {
         assert!(text(&out.stderr).contains(message), "{args:?}: {}", text(&out.stderr));
     }
 }
+
+#[test]
+fn assess_inputs_json_reaches_core_and_conflicts_with_the_flags() {
+    let dir = good_plan();
+    let plan = dir.path().to_str().unwrap();
+    let out = attain(&["assess", plan, "--indicator", "WAIT", "--inputs", r#"{"value": 19, "period": 2022}"#]);
+    assert_exit(&out, 0);
+    assert_eq!(text(&out.stdout).trim(), "Attained (attained): 19 reaches the target 20");
+    let out = attain(&[
+        "assess",
+        plan,
+        "--indicator",
+        "WAIT",
+        "--json",
+        "--inputs",
+        r#"[{"value": 19, "period": "2022"}, {"value": 25, "period": "2022"}]"#,
+    ]);
+    assert_exit(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["status"], "attained", "{v}");
+    assert_eq!(v[1]["status"], "not_attained", "{v}");
+    let out = attain(&["assess", plan, "--indicator", "WAIT", "--value", "1", "--inputs", r#"{"value": 19}"#]);
+    assert_exit(&out, 2);
+    assert!(text(&out.stderr).contains("cannot be used with"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn a_json_command_prints_its_error_as_core_json_on_stdout() {
+    let dir = good_plan();
+    let plan = dir.path().to_str().unwrap();
+    let out = attain(&["assess", plan, "--indicator", "WAIT", "--json", "--inputs", r#"{"valeu": 19}"#]);
+    assert_exit(&out, 2);
+    assert!(
+        text(&out.stderr).starts_with("error: query error: `inputs.valeu`: unknown field `valeu`, expected one of `value`"),
+        "{}",
+        text(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["type"], "query", "{v}");
+    assert!(v["message"].as_str().unwrap().starts_with("`inputs.valeu`: unknown field `valeu`"), "{v}");
+    // Without --json, standard output stays empty.
+    let out = attain(&["assess", plan, "--indicator", "WAIT", "--inputs", r#"{"valeu": 19}"#]);
+    assert_exit(&out, 2);
+    assert_eq!(text(&out.stdout), "");
+}
+
+#[test]
+fn check_json_and_outline_print_core_types() {
+    let dir = good_plan();
+    let plan = dir.path().to_str().unwrap();
+    let out = attain(&["check", plan, "--cases", "10", "--seed", "1", "--json"]);
+    assert_exit(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["indicators"], 2, "{v}");
+    assert_eq!(v["failures"], serde_json::json!([]), "{v}");
+    let out = attain(&["outline", plan]);
+    assert_exit(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["id"], "cli", "{v}");
+    assert_eq!(v["indicators"][1]["id"], "WAIT", "{v}");
+}

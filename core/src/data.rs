@@ -14,8 +14,44 @@ pub const MAX_ROWS: usize = 20_000_000;
 const MISSING_MARKERS: &[(&str, &str)] =
     &[("-", "bortfall"), ("..", "sekretess"), (".", "ej tillämplig"), ("---", "saknas"), ("NA", "saknas")];
 
+/// The one vocabulary of an observation row, the same in a CSV header, a JSON row and a host
+/// row: each field with its alias (Kolada's names, and `status`, CSV's older name for
+/// `missing`). A row gives a field by one of its names, never both. `note` is a comment for
+/// people: accepted and not kept.
+pub const OBSERVATION_FIELDS: [(&str, Option<&str>); 9] = [
+    ("indicator", Some("kpi")),
+    ("entity", Some("municipality")),
+    ("period", Some("year")),
+    ("gender", None),
+    ("value", None),
+    ("missing", Some("status")),
+    ("count", None),
+    ("source", None),
+    ("note", None),
+];
+
+/// The fields of an assignment follow-up, the same in CSV, JSON and host rows.
+pub const ASSIGNMENT_FIELDS: [&str; 4] = ["assignment", "period", "status", "comment"];
+
+/// The field list as errors show it: `indicator (or kpi), …`.
+fn expected_fields() -> String {
+    let names: Vec<String> = OBSERVATION_FIELDS
+        .iter()
+        .map(|(name, alias)| match alias {
+            Some(a) => format!("{name} (or {a})"),
+            None => (*name).to_string(),
+        })
+        .collect();
+    names.join(", ")
+}
+
 /// One value of one indicator for one entity, period and gender.
+///
+/// Serialised, it is a host row (`{"indicator", "entity", "period", "gender", "value"}`, and
+/// `missing`, `count`, `source` when set); deserialised, it reads the one row vocabulary
+/// ([`OBSERVATION_FIELDS`], aliases included) with the checks of every reader.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Strict")]
 pub struct Observation {
     /// Indicator id.
     pub indicator: String,
@@ -39,7 +75,16 @@ pub struct Observation {
 }
 
 /// A follow-up of an assignment.
+///
+/// ```
+/// use attain_core::{AssignmentStatus, AssignmentUpdate, Observations};
+/// let u = AssignmentUpdate::new("A1", "2023-T2", AssignmentStatus::Done).with_comment("klart");
+/// let data = Observations::default().with_assignments(vec![u.clone()])?;
+/// assert_eq!(data.assignment_updates(), &[u]);
+/// # Ok::<(), attain_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Strict")]
 pub struct AssignmentUpdate {
     /// Assignment id.
     pub assignment: String,
@@ -180,8 +225,201 @@ fn check_finite(v: Option<f64>) -> Result<Option<f64>, String> {
     }
 }
 
+/// The canonical name of a field of an observation row given by its name or alias
+/// (`kpi` → `indicator`, `status` → `missing`), or `None` for a name not in the vocabulary.
+///
+/// ```
+/// assert_eq!(attain_core::observation_field("municipality"), Some("entity"));
+/// assert_eq!(attain_core::observation_field("colour"), None);
+/// ```
+pub fn observation_field(name: &str) -> Option<&'static str> {
+    OBSERVATION_FIELDS.iter().find(|(n, a)| *n == name || *a == Some(name)).map(|(n, _)| *n)
+}
+
+/// One observation row given as a map of field → value, in the one vocabulary: ids as strings
+/// or whole numbers, `value` a number, a numeric string or a Kolada marker, `null` as absent.
+fn row_from_map(m: &serde_json::Map<String, Value>) -> Result<Observation, String> {
+    // Each field as given: the name the row used, and its value (`null` is as absent).
+    let mut given: [(&str, Option<&Value>); OBSERVATION_FIELDS.len()] = OBSERVATION_FIELDS.map(|(n, _)| (n, None));
+    for (k, v) in m {
+        let Some(i) = OBSERVATION_FIELDS.iter().position(|(n, a)| n == k || *a == Some(k.as_str())) else {
+            return Err(format!("unknown field `{k}` (expected {})", expected_fields()));
+        };
+        if v.is_null() {
+            continue;
+        }
+        if given[i].1.is_some() {
+            let (name, alias) = OBSERVATION_FIELDS[i];
+            return Err(format!("the row has both `{name}` and `{}`; give one", alias.unwrap_or(name)));
+        }
+        given[i] = (k.as_str(), Some(v));
+    }
+    let [indicator, entity, period, gender, value, missing, count, source, note] = given;
+    let id = |(key, v): (&str, Option<&Value>), name: &str| json_id(v, key)?.ok_or_else(|| format!("the row has no `{name}`"));
+    let gender = match gender.1 {
+        None => Gender::T,
+        Some(Value::String(s)) => Gender::parse(s).ok_or_else(|| format!("gender `{s}` is not T, K or M"))?,
+        Some(other) => return Err(format!("gender must be a string, got {other}")),
+    };
+    let (value, marker) = json_value(value.1)?;
+    json_text(note.1, note.0)?;
+    Ok(Observation {
+        indicator: id(indicator, "indicator")?,
+        entity: id(entity, "entity")?,
+        period: id(period, "period")?,
+        gender,
+        value,
+        // A reason given wins over Kolada's marker in the value.
+        missing: json_text(missing.1, missing.0)?.filter(|s| !s.trim().is_empty()).or(marker),
+        count: json_count(count.1)?,
+        source: json_text(source.1, source.0)?,
+    })
+}
+
+/// One assignment follow-up given as a map of field → value.
+fn assignment_from_map(m: &serde_json::Map<String, Value>) -> Result<AssignmentUpdate, String> {
+    if let Some(k) = m.keys().find(|k| !ASSIGNMENT_FIELDS.contains(&k.as_str())) {
+        return Err(format!("unknown field `{k}` in an assignment follow-up (expected {})", ASSIGNMENT_FIELDS.join(", ")));
+    }
+    let id = |name: &str| json_id(m.get(name), name)?.ok_or_else(|| format!("the follow-up has no `{name}`"));
+    let status = json_text(m.get("status"), "status")?.ok_or_else(|| "the follow-up has no `status`".to_string())?;
+    Ok(AssignmentUpdate {
+        assignment: id("assignment")?,
+        period: id("period")?,
+        status: assignment_status(&status)?,
+        comment: json_text(m.get("comment"), "comment")?.unwrap_or_default(),
+    })
+}
+
+fn assignment_status(s: &str) -> Result<AssignmentStatus, String> {
+    AssignmentStatus::parse(s).ok_or_else(|| format!("status `{s}` is not one of done, on_track, at_risk, not_done, not_started"))
+}
+
+impl TryFrom<Strict> for Observation {
+    type Error = String;
+    fn try_from(Strict(v): Strict) -> Result<Observation, String> {
+        let Value::Object(m) = v else { return Err(format!("a row must be an object, got {}", json_type(&v))) };
+        let mut o = row_from_map(&m)?;
+        normalize(&mut o)?;
+        Ok(o)
+    }
+}
+
+impl TryFrom<Strict> for AssignmentUpdate {
+    type Error = String;
+    fn try_from(Strict(v): Strict) -> Result<AssignmentUpdate, String> {
+        let Value::Object(m) = v else { return Err(format!("a follow-up must be an object, got {}", json_type(&v))) };
+        let mut u = assignment_from_map(&m)?;
+        normalize_assignment(&mut u)?;
+        Ok(u)
+    }
+}
+
+impl AssignmentUpdate {
+    /// A follow-up without a comment.
+    pub fn new(assignment: impl Into<String>, period: impl Into<String>, status: AssignmentStatus) -> AssignmentUpdate {
+        AssignmentUpdate { assignment: assignment.into(), period: period.into(), status, comment: String::new() }
+    }
+
+    /// The same follow-up with a comment.
+    #[must_use]
+    pub fn with_comment(mut self, comment: impl Into<String>) -> AssignmentUpdate {
+        self.comment = comment.into();
+        self
+    }
+
+    /// A follow-up whose status is given as text (`on_track`), as a host passes it.
+    ///
+    /// # Errors
+    /// A data error for a status that is not one of done, on_track, at_risk, not_done, not_started.
+    pub fn from_text(assignment: &str, period: &str, status: &str, comment: &str) -> Result<AssignmentUpdate> {
+        Ok(AssignmentUpdate::new(assignment, period, assignment_status(status).map_err(Error::data)?).with_comment(comment))
+    }
+}
+
+/// Trims a text field in place (every reader trims, so that what CSV reads back is what was given).
+fn trim_in_place(s: &mut String) {
+    let t = s.trim();
+    if t.len() != s.len() {
+        *s = t.to_string();
+    }
+}
+
+/// An id as every reader takes it: trimmed and not empty.
+fn check_id(s: &mut String, name: &str) -> Result<(), String> {
+    trim_in_place(s);
+    if s.is_empty() {
+        return Err(format!("`{name}` must not be empty"));
+    }
+    Ok(())
+}
+
+/// An optional text trimmed, and `None` when empty.
+fn normalize_text(t: &mut Option<String>) {
+    if let Some(s) = t {
+        trim_in_place(s);
+    }
+    if t.as_deref() == Some("") {
+        *t = None;
+    }
+}
+
+/// One row as every reader keeps it: ids checked and trimmed, a finite value, and a reason
+/// for a missing value only when the value is missing.
+fn normalize(o: &mut Observation) -> Result<(), String> {
+    if o.indicator.trim().is_empty() || o.entity.trim().is_empty() || o.period.trim().is_empty() {
+        return Err("indicator, entity and period must not be empty".into());
+    }
+    check_id(&mut o.indicator, "indicator")?;
+    check_id(&mut o.entity, "entity")?;
+    check_id(&mut o.period, "period")?;
+    check_finite(o.value)?;
+    normalize_text(&mut o.missing);
+    if o.value.is_some() {
+        o.missing = None;
+    }
+    normalize_text(&mut o.source);
+    Ok(())
+}
+
+/// One follow-up as every reader keeps it.
+fn normalize_assignment(u: &mut AssignmentUpdate) -> Result<(), String> {
+    if u.assignment.trim().is_empty() || u.period.trim().is_empty() {
+        return Err("assignment and period must not be empty".into());
+    }
+    check_id(&mut u.assignment, "assignment")?;
+    check_id(&mut u.period, "period")?;
+    trim_in_place(&mut u.comment);
+    Ok(())
+}
+
+/// Appends one CSV cell, quoted when it must be.
+fn csv_cell(out: &mut String, cell: &str) {
+    if cell.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&cell.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(cell);
+    }
+}
+
+/// Appends one CSV record.
+fn csv_record<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
+    for (i, c) in cells.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        csv_cell(out, c);
+    }
+    out.push('\n');
+}
+
 impl Observations {
-    /// Observations from rows already in memory (bindings pass host rows here).
+    /// Observations from typed rows already in memory. Each row is kept as every reader keeps
+    /// it: ids and texts trimmed, an empty `missing` or `source` as `None`, and a `missing`
+    /// reason only for a gap. Host rows still to be read (dicts, JS objects):
+    /// [`Observations::from_values`].
     ///
     /// # Errors
     /// A data error naming the row (1-based) of a non-finite value, an empty id or a duplicate.
@@ -192,6 +430,129 @@ impl Observations {
         }
         obs.check_duplicates()?;
         Ok(obs)
+    }
+
+    /// Observations from host rows, each a map of field → value in the one row vocabulary
+    /// ([`OBSERVATION_FIELDS`]: `indicator` or `kpi`, `entity` or `municipality`, `period` or
+    /// `year`, `gender`, `value`, `missing` or `status`, `count`, `source`, `note`): what a
+    /// binding passes for a list of dicts or objects. Ids may be strings or whole numbers; a
+    /// value a number, `null` (a gap) or a Kolada marker (`..`).
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// let data = attain_core::Observations::from_values(&[
+    ///     json!({"kpi": "N1", "municipality": 2380, "year": 2022, "value": 72.5}),
+    ///     json!({"indicator": "N1", "entity": "2380", "period": "2023", "value": null, "missing": "bortfall"}),
+    /// ])?;
+    /// assert_eq!(data.rows()[0].entity, "2380");
+    /// assert_eq!(data.rows()[1].missing.as_deref(), Some("bortfall"));
+    /// # Ok::<(), attain_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A data error naming the 1-based row (and no file): an unknown field, a field given by
+    /// both its names (`indicator` and `kpi`), a missing id, a wrong type, a value that is not
+    /// finite, or a duplicate.
+    pub fn from_values(rows: &[Value]) -> Result<Observations> {
+        let mut obs = Observations::from_source(None);
+        obs.read_json_rows(rows, None)?;
+        obs.check_duplicates()?;
+        Ok(obs)
+    }
+
+    /// Assignment follow-ups from host rows, each a map with `assignment`, `period`, `status`
+    /// and optionally `comment`.
+    ///
+    /// # Errors
+    /// A data error naming the 1-based row: an unknown field, a missing field, an unknown status.
+    pub fn from_assignment_values(rows: &[Value]) -> Result<Observations> {
+        let mut obs = Observations::default();
+        obs.read_json_assignments(rows, None)?;
+        Ok(obs)
+    }
+
+    /// Adds one assignment follow-up.
+    ///
+    /// # Errors
+    /// A data error for an empty assignment or period, or one holding a line break.
+    pub fn add_assignment(&mut self, mut update: AssignmentUpdate) -> Result<()> {
+        normalize_assignment(&mut update).map_err(Error::data)?;
+        self.assignments.push(update);
+        Ok(())
+    }
+
+    /// These observations with the follow-ups added.
+    ///
+    /// # Errors
+    /// A data error naming the 1-based follow-up, as [`Observations::add_assignment`] gives.
+    pub fn with_assignments(mut self, updates: Vec<AssignmentUpdate>) -> Result<Observations> {
+        for (i, u) in updates.into_iter().enumerate() {
+            self.add_assignment(u).map_err(|e| e.at_row(i + 1))?;
+        }
+        Ok(self)
+    }
+
+    /// The rows as tidy CSV, every column of the vocabulary that a row can hold:
+    /// `indicator,entity,period,gender,value,missing,count,source`. [`Observations::from_csv`]
+    /// reads it back to equal rows (follow-ups: [`Observations::assignments_to_csv`]).
+    ///
+    /// # Errors
+    /// A data error naming the row whose indicator, entity or period holds a line break: the
+    /// CSV reader refuses one in an id cell (it is taken for a misplaced quote), so core does
+    /// not write what it would not read back; JSON ([`Observations::to_json`]) holds any id.
+    pub fn to_csv(&self) -> Result<String> {
+        let mut out = String::new();
+        csv_record(&mut out, ["indicator", "entity", "period", "gender", "value", "missing", "count", "source"]);
+        for (i, r) in self.rows.iter().enumerate() {
+            for (name, id) in [("indicator", &r.indicator), ("entity", &r.entity), ("period", &r.period)] {
+                if id.contains(['\n', '\r']) {
+                    return Err(Error::data(format!(
+                        "the `{name}` `{}` holds a line break, which a CSV id cell cannot hold; write JSON",
+                        id.escape_debug()
+                    ))
+                    .at_row(i + 1));
+                }
+            }
+            let value = r.value.map(|v| v.to_string()).unwrap_or_default();
+            let count = r.count.map(|c| c.to_string()).unwrap_or_default();
+            csv_record(
+                &mut out,
+                [
+                    r.indicator.as_str(),
+                    &r.entity,
+                    &r.period,
+                    r.gender.code(),
+                    &value,
+                    r.missing.as_deref().unwrap_or(""),
+                    &count,
+                    r.source.as_deref().unwrap_or(""),
+                ],
+            );
+        }
+        Ok(out)
+    }
+
+    /// The follow-ups as CSV: `assignment,period,status,comment`, read back by
+    /// [`Observations::from_csv`].
+    pub fn assignments_to_csv(&self) -> String {
+        let mut out = String::new();
+        csv_record(&mut out, ASSIGNMENT_FIELDS);
+        for u in &self.assignments {
+            csv_record(&mut out, [u.assignment.as_str(), &u.period, u.status.id(), &u.comment]);
+        }
+        out
+    }
+
+    /// Rows and follow-ups as JSON, `{"observations": [...], "assignments": [...]}` with the
+    /// rows as [`Observations::rows`] serialises them; [`Observations::from_json`] reads it back.
+    pub fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            observations: &'a [Observation],
+            assignments: &'a [AssignmentUpdate],
+        }
+        // Every value is finite and every key a string: serialising cannot fail.
+        serde_json::to_string(&Doc { observations: &self.rows, assignments: &self.assignments }).unwrap_or_default()
     }
 
     /// Reads CSV or JSON, chosen by the file name's extension (`.json` or anything else as CSV).
@@ -213,7 +574,8 @@ impl Observations {
     }
 
     /// Reads tidy CSV: `indicator,entity,period,gender,value` (Kolada's `kpi`, `municipality`
-    /// and `year` accepted), optional `status`, `count`, `source`; or assignment follow-ups:
+    /// and `year` accepted), optional `missing` (or `status`), `count`, `source`, `note`: the
+    /// vocabulary of [`OBSERVATION_FIELDS`]; or assignment follow-ups:
     /// `assignment,period,status,comment`.
     ///
     /// # Errors
@@ -240,14 +602,8 @@ impl Observations {
         }
         let find = |names: &[&str]| cols.iter().position(|c| names.contains(&c.as_str()));
         for (i, c) in cols.iter().enumerate() {
-            const KNOWN: &[&str] =
-                &["indicator", "kpi", "entity", "municipality", "period", "year", "gender", "value", "status", "count", "source", "note"];
-            if !KNOWN.contains(&c.as_str()) {
-                return Err(Error::data(format!(
-                    "unknown column `{c}` (expected indicator, entity, period, gender, value; optional status, count, source, note)"
-                ))
-                .in_file(file)
-                .at(1, i + 1));
+            if observation_field(c).is_none() {
+                return Err(Error::data(format!("unknown column `{c}` (expected {})", expected_fields())).in_file(file).at(1, i + 1));
             }
         }
         check_repeated_columns(&cols, file)?;
@@ -259,7 +615,7 @@ impl Observations {
         let c_per = need(&["period", "year"], "period")?;
         let c_val = need(&["value"], "value")?;
         let c_gen = find(&["gender"]);
-        let c_status = find(&["status"]);
+        let c_missing = find(&["missing", "status"]);
         let c_count = find(&["count"]);
         let c_src = find(&["source"]);
         for (row, record) in reader.records().enumerate() {
@@ -278,7 +634,8 @@ impl Observations {
                 None => Gender::T,
             };
             let (value, mut missing) = parse_value(cell(c_val)).map_err(|m| at(m, c_val))?;
-            if let Some(c) = c_status {
+            if let Some(c) = c_missing {
+                // A reason given wins over Kolada's marker in the value.
                 if value.is_none() && !cell(c).is_empty() {
                     missing = Some(cell(c).to_string());
                 }
@@ -306,9 +663,10 @@ impl Observations {
     fn read_assignment_csv(&mut self, reader: &mut csv::Reader<&[u8]>, cols: &[String], file: &str) -> Result<()> {
         let find = |n: &str| cols.iter().position(|c| c == n);
         for (i, c) in cols.iter().enumerate() {
-            if !["assignment", "period", "status", "comment"].contains(&c.as_str()) {
+            if !ASSIGNMENT_FIELDS.contains(&c.as_str()) {
                 return Err(Error::data(format!(
-                    "unknown column `{c}` in assignment follow-ups (expected assignment, period, status, comment)"
+                    "unknown column `{c}` in assignment follow-ups (expected {})",
+                    ASSIGNMENT_FIELDS.join(", ")
                 ))
                 .in_file(file)
                 .at(1, i + 1));
@@ -324,21 +682,15 @@ impl Observations {
             let record = record.map_err(|e| csv_error(e, file))?;
             let line = record.position().map_or(row + 1, |p| p.line() as usize);
             let cell = |c: usize| record.get(c).unwrap_or("").trim();
-            let status = AssignmentStatus::parse(cell(cs)).ok_or_else(|| {
-                Error::data(format!("status `{}` is not one of done, on_track, at_risk, not_done, not_started", cell(cs)))
-                    .in_file(file)
-                    .at(line, cs + 1)
-                    .at_row(row)
-            })?;
-            if cell(ca).is_empty() || cell(cp).is_empty() {
-                return Err(Error::data("assignment and period must not be empty").in_file(file).at(line, 1).at_row(row));
-            }
-            self.assignments.push(AssignmentUpdate {
+            let status = assignment_status(cell(cs)).map_err(|m| Error::data(m).in_file(file).at(line, cs + 1).at_row(row))?;
+            let mut u = AssignmentUpdate {
                 assignment: cell(ca).to_string(),
                 period: cell(cp).to_string(),
                 status,
                 comment: cc.map(|c| cell(c).to_string()).unwrap_or_default(),
-            });
+            };
+            normalize_assignment(&mut u).map_err(|m| Error::data(m).in_file(file).at(line, 1).at_row(row))?;
+            self.assignments.push(u);
         }
         Ok(())
     }
@@ -368,7 +720,7 @@ impl Observations {
     pub fn from_json_value(v: &Value, file: &str) -> Result<Observations> {
         let mut obs = Observations::from_source(Some(file));
         match v {
-            Value::Array(rows) => obs.read_json_rows(rows, file)?,
+            Value::Array(rows) => obs.read_json_rows(rows, Some(file))?,
             Value::Object(map) if map.contains_key("values") => {
                 let Some(Value::Array(values)) = map.get("values") else {
                     return Err(Error::data("`values` must be an array").in_file(file));
@@ -386,12 +738,8 @@ impl Observations {
                     Some(Value::Array(rows)) => Ok(rows.as_slice()),
                     Some(other) => Err(Error::data(format!("`{key}` must be an array of rows, got {}", json_type(other))).in_file(file)),
                 };
-                obs.read_json_rows(array("observations")?, file)?;
-                for (i, r) in array("assignments")?.iter().enumerate() {
-                    let u: AssignmentUpdate = serde_json::from_value(r.clone())
-                        .map_err(|e| Error::data(format!("bad assignment follow-up: {e}")).in_file(file).at_row(i + 1))?;
-                    obs.assignments.push(u);
-                }
+                obs.read_json_rows(array("observations")?, Some(file))?;
+                obs.read_json_assignments(array("assignments")?, Some(file))?;
             }
             _ => {
                 return Err(Error::data(
@@ -404,48 +752,35 @@ impl Observations {
         Ok(obs)
     }
 
-    fn read_json_rows(&mut self, rows: &[Value], file: &str) -> Result<()> {
+    fn read_json_rows(&mut self, rows: &[Value], file: Option<&str>) -> Result<()> {
         for (i, r) in rows.iter().enumerate() {
-            let row = i + 1;
-            let err = |m: String| Error::data(m).in_file(file).at_row(row);
-            let Value::Object(m) = r else { return Err(err("a row must be an object".into())) };
-            for k in m.keys() {
-                if !["indicator", "kpi", "entity", "municipality", "period", "year", "gender", "value", "status", "count", "source", "note"]
-                    .contains(&k.as_str())
-                {
-                    return Err(err(format!("unknown field `{k}`")));
-                }
-            }
-            let id = |names: [&str; 2]| -> Result<String> {
-                let [name, alias] = names;
-                let found: Vec<(&str, String)> = names
-                    .iter()
-                    .filter_map(|n| json_id(m.get(*n), n).map_err(err).transpose().map(|r| r.map(|s| (*n, s))))
-                    .collect::<Result<_>>()?;
-                match found.as_slice() {
-                    [] => Err(err(format!("the row has no `{name}`"))),
-                    [(_, s)] => Ok(s.clone()),
-                    _ => Err(err(format!("the row has both `{name}` and `{alias}`; give one"))),
+            let err = |m: String| {
+                let e = Error::data(m).at_row(i + 1);
+                match file {
+                    Some(f) => e.in_file(f),
+                    None => e,
                 }
             };
-            let gender = match m.get("gender") {
-                None | Some(Value::Null) => Gender::T,
-                Some(Value::String(s)) => Gender::parse(s).ok_or_else(|| err(format!("gender `{s}` is not T, K or M")))?,
-                Some(other) => return Err(err(format!("gender must be a string, got {other}"))),
-            };
-            let (value, missing) = json_value(m.get("value")).map_err(err)?;
-            let status = json_text(m.get("status"), "status").map_err(err)?.filter(|s| !s.is_empty());
-            let o = Observation {
-                indicator: id(["indicator", "kpi"])?,
-                entity: id(["entity", "municipality"])?,
-                period: id(["period", "year"])?,
-                gender,
-                value,
-                missing: missing.or(status),
-                count: json_count(m.get("count")).map_err(err)?,
-                source: json_text(m.get("source"), "source").map_err(err)?,
-            };
+            let Value::Object(m) = r else { return Err(err(format!("a row must be an object, got {}", json_type(r)))) };
+            let o = row_from_map(m).map_err(err)?;
             self.push_checked(o).map_err(err)?;
+        }
+        Ok(())
+    }
+
+    fn read_json_assignments(&mut self, rows: &[Value], file: Option<&str>) -> Result<()> {
+        for (i, r) in rows.iter().enumerate() {
+            let err = |m: String| {
+                let e = Error::data(m).at_row(i + 1);
+                match file {
+                    Some(f) => e.in_file(f),
+                    None => e,
+                }
+            };
+            let Value::Object(m) = r else { return Err(err(format!("a follow-up must be an object, got {}", json_type(r)))) };
+            let mut u = assignment_from_map(m).map_err(err)?;
+            normalize_assignment(&mut u).map_err(err)?;
+            self.assignments.push(u);
         }
         Ok(())
     }
@@ -524,11 +859,8 @@ impl Observations {
         Observations { sources: vec![Source { start: 0, file: file.map(Arc::from), items: None }], ..Observations::default() }
     }
 
-    fn push_checked(&mut self, o: Observation) -> Result<(), String> {
-        if o.indicator.is_empty() || o.entity.is_empty() || o.period.is_empty() {
-            return Err("indicator, entity and period must not be empty".into());
-        }
-        check_finite(o.value)?;
+    fn push_checked(&mut self, mut o: Observation) -> Result<(), String> {
+        normalize(&mut o)?;
         if self.rows.len() >= MAX_ROWS {
             return Err(format!("more than {MAX_ROWS} rows"));
         }
@@ -782,12 +1114,7 @@ fn unclosed_quote(text: &str) -> Option<(usize, usize)> {
 /// silently lose one of them.
 fn check_repeated_columns(cols: &[String], file: &str) -> Result<()> {
     fn canonical(c: &str) -> &str {
-        match c {
-            "kpi" => "indicator",
-            "municipality" => "entity",
-            "year" => "period",
-            other => other,
-        }
+        observation_field(c).unwrap_or(c)
     }
     for (i, c) in cols.iter().enumerate() {
         if let Some(first) = cols[..i].iter().position(|p| canonical(p) == canonical(c)) {
@@ -831,7 +1158,7 @@ fn json_id(v: Option<&Value>, name: &str) -> Result<Option<String>, String> {
     }
 }
 
-/// An optional text field (`status`, `source`).
+/// An optional text field (`missing`, `source`, `note`).
 fn json_text(v: Option<&Value>, name: &str) -> Result<Option<String>, String> {
     match v {
         None | Some(Value::Null) => Ok(None),

@@ -29,7 +29,11 @@ use std::sync::Arc;
 pub fn decode<'de, T: Deserialize<'de>, D: Deserializer<'de>>(what: &str, deserializer: D) -> Result<T> {
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();
-        let place = if path == "." || path.is_empty() { format!("`{what}`") } else { format!("`{what}.{path}`") };
+        let place = match path.as_str() {
+            "." | "" => format!("`{what}`"),
+            p if p.starts_with('[') => format!("`{what}{p}`"),
+            p => format!("`{what}.{p}`"),
+        };
         Error::query(format!("{place}: {}", e.inner()))
     })
 }

@@ -20,7 +20,7 @@ mod rules;
 mod testing;
 
 pub use budget::{MeteredAllocator, Stop};
-pub use data::{AssignmentUpdate, MAX_ROWS, Observation, Observations};
+pub use data::{ASSIGNMENT_FIELDS, AssignmentUpdate, MAX_ROWS, OBSERVATION_FIELDS, Observation, Observations, observation_field};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use eval::Query;
 pub use files::{MAX_FILE_BYTES, PlanFiles, read_text};

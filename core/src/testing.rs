@@ -121,18 +121,27 @@ struct PlanCase {
     expect_reasons_contain: BTreeMap<String, String>,
 }
 
-/// An observation as a plan case writes it: the fields of [`Observation`], none other.
+/// An observation as a plan case writes it: the row vocabulary of every reader
+/// ([`crate::OBSERVATION_FIELDS`], aliases included; gender defaults to T), none other. Kept
+/// as its own type so that an error stands at the key it is about.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ObservationInput {
+    #[serde(alias = "kpi")]
     indicator: String,
+    #[serde(alias = "municipality")]
     entity: String,
+    #[serde(alias = "year")]
     period: String,
-    gender: Gender,
+    gender: Option<Gender>,
     value: Option<Finite>,
+    #[serde(alias = "status")]
     missing: Option<String>,
     count: Option<u32>,
     source: Option<String>,
+    /// A comment for people: accepted and not kept.
+    #[allow(dead_code)]
+    note: Option<String>,
 }
 
 impl From<&ObservationInput> for Observation {
@@ -141,7 +150,7 @@ impl From<&ObservationInput> for Observation {
             indicator: o.indicator.clone(),
             entity: o.entity.clone(),
             period: o.period.clone(),
-            gender: o.gender,
+            gender: o.gender.unwrap_or(Gender::T),
             value: o.value.map(|v| v.0),
             missing: o.missing.clone(),
             count: o.count,
@@ -546,9 +555,8 @@ fn run_plan_case(plan: &Plan, c: &PlanCase, file: &str, line: usize) -> Result<V
     let rows = c.observations.iter().map(Observation::from).collect();
     data.merge_checked(Observations::from_rows(rows).map_err(|e| e.in_file(file))?).map_err(|e| e.in_file(file))?;
     let mut extra = Observations::default();
-    for a in &c.assignments {
-        let a = AssignmentUpdate::from(a);
-        extra.merge(Observations::from_json_value(&serde_json::json!({"assignments": [a]}), file)?);
+    for (i, a) in c.assignments.iter().enumerate() {
+        extra.add_assignment(AssignmentUpdate::from(a)).map_err(|e| e.in_file(file).at_row(i + 1))?;
     }
     data.merge(extra);
     let query = Query { entity: c.entity.clone(), period: c.period.clone(), genders: None };

@@ -147,3 +147,9 @@ fn assess_many_names_the_row_that_fails() {
     let e = p.assess_many("S", &rows).unwrap_err();
     assert_eq!((e.kind(), e.row()), (ErrorKind::Rule, Some(3)), "{e}");
 }
+
+#[test]
+fn a_list_request_names_the_row_inside_it() {
+    let e = decode_json::<Vec<AssessRequest>>("rows", r#"[{"value": 1}, {"valeu": 1}]"#).unwrap_err();
+    assert!(e.message().starts_with("`rows[1].valeu`: unknown field `valeu`"), "{e}");
+}

@@ -3,8 +3,7 @@
 
 use crate::common::repo_root;
 use attain_core::{
-    AssessRequest, CheckRequest, DataArg, Error, Gender, IndicatorRequest, Observation, Observations, Plan, PlanFiles, Query, Report,
-    decode,
+    AssessRequest, CheckRequest, DataArg, Error, Gender, IndicatorRequest, Observations, Plan, PlanFiles, Query, Report, decode,
 };
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,8 +26,9 @@ struct Case {
     description: Option<String>,
     files: Option<BTreeMap<String, String>>,
     plan: Option<String>,
+    /// Host rows, in core's row vocabulary (read by `Observations::from_values`).
     #[serde(default)]
-    observations: Vec<Row>,
+    observations: Vec<serde_json::Value>,
     csv: Option<String>,
     data: Option<String>,
     #[serde(default)]
@@ -53,20 +53,8 @@ struct Case {
 
 /// What a case's call gave: a report, or any other result as JSON.
 enum Outcome {
-    Report(Report),
+    Report(Box<Report>),
     Value(serde_json::Value),
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Row {
-    indicator: String,
-    entity: String,
-    period: String,
-    gender: Option<String>,
-    value: Option<f64>,
-    missing: Option<String>,
-    count: Option<u32>,
 }
 
 #[derive(Deserialize, Default)]
@@ -120,21 +108,7 @@ fn load_plan(case: &Case) -> Result<Plan, Error> {
 }
 
 fn observations(case: &Case, plan: &Plan) -> Result<Observations, Error> {
-    let rows: Vec<Observation> = case
-        .observations
-        .iter()
-        .map(|r| Observation {
-            indicator: r.indicator.clone(),
-            entity: r.entity.clone(),
-            period: r.period.clone(),
-            gender: r.gender.as_deref().map_or(Gender::T, |g| Gender::parse(g).unwrap_or_else(|| panic!("gender `{g}`"))),
-            value: r.value,
-            missing: r.missing.clone(),
-            count: r.count,
-            source: None,
-        })
-        .collect();
-    let mut data = Observations::from_rows(rows)?;
+    let mut data = Observations::from_values(&case.observations)?;
     if let Some(text) = &case.csv {
         data.merge_checked(Observations::from_csv(text, "observations.csv")?)?;
     }
@@ -144,10 +118,26 @@ fn observations(case: &Case, plan: &Plan) -> Result<Observations, Error> {
         Some(other) => panic!("case `{}`: data = `{other}`; the only value is \"plan\"", case.name),
     }
     if !case.assignments.is_empty() {
-        let json = serde_json::json!({ "assignments": case.assignments });
-        data.merge(Observations::from_json_value(&json, "assignments.json")?);
+        data.merge(Observations::from_assignment_values(&case.assignments)?);
     }
     Ok(data)
+}
+
+/// The rows written back every way core writes them (host rows, CSV, JSON) and read again
+/// are the same rows, and so are the follow-ups.
+fn round_trip(name: &str, data: &Observations) -> Result<(), Error> {
+    let host: Vec<serde_json::Value> = data.rows().iter().map(|r| serde_json::to_value(r).expect("a row serialises")).collect();
+    let back = [
+        ("host rows", Observations::from_values(&host)?),
+        ("CSV", Observations::from_csv(&data.to_csv()?, "rows.csv")?),
+        ("JSON", Observations::from_json(&data.to_json(), "rows.json")?),
+    ];
+    for (how, again) in back {
+        assert_eq!(again.rows(), data.rows(), "case `{name}`: the rows written as {how} and read again differ");
+    }
+    let follow_ups = Observations::from_csv(&data.assignments_to_csv(), "follow-ups.csv")?;
+    assert_eq!(follow_ups.assignment_updates(), data.assignment_updates(), "case `{name}`: the follow-ups written as CSV differ");
+    Ok(())
 }
 
 fn run(case: &Case) -> Result<Outcome, Error> {
@@ -155,7 +145,7 @@ fn run(case: &Case) -> Result<Outcome, Error> {
     let Some(call) = &case.call else {
         let data = observations(case, &plan)?;
         let query = Query { entity: case.query.entity.clone(), period: case.query.period.clone(), genders: None };
-        return plan.evaluate(&data, &query).map(Outcome::Report);
+        return plan.evaluate(&data, &query).map(|r| Outcome::Report(Box::new(r)));
     };
     let mut args = call.clone();
     let op =
@@ -194,6 +184,11 @@ fn run(case: &Case) -> Result<Outcome, Error> {
             json(&attain_core::check(&plan, &request.options())?)
         }
         "outline" => json(&plan.outline()),
+        "rows" => {
+            let data = observations(case, &plan)?;
+            round_trip(&case.name, &data)?;
+            json(&data.rows())
+        }
         other => panic!("case `{}`: unknown op `{other}`", case.name),
     };
     assert!(args.is_empty(), "case `{}`: {op} does not take {:?}", case.name, args.keys().collect::<Vec<_>>());

@@ -20,3 +20,4 @@ mod properties;
 mod required;
 mod robustness;
 mod sandbox;
+mod vocabulary;
