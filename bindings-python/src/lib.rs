@@ -191,7 +191,7 @@ impl PyPlan {
     /// `assess` over rows given as columns: each argument one value for every row or a
     /// sequence with one per row. A dict of lists, one per field of the assessment.
     #[pyo3(signature = (
-        indicator, value, period, target=None, previous=None, history=None, national=None, peers=None,
+        indicator, value=None, period=None, target=None, previous=None, history=None, national=None, peers=None,
         percentile=None, women=None, men=None,
     ))]
     #[allow(clippy::too_many_arguments)]

@@ -698,8 +698,8 @@ class Plan:
                 (also a ``TypeError``).
             RuleError: the rule failed on these inputs (a script error, a sandbox limit).
         """
-        fields = dict(value=value, period=period, target=target, previous=previous, history=history, national=national)
-        fields.update(peers=peers, percentile=percentile, women=women, men=men)
+        fields: dict[str, Any] = dict(value=value, period=period, target=target, previous=previous, history=history)
+        fields.update(national=national, peers=peers, percentile=percentile, women=women, men=men)
         return Assessment(**self._native.assess(indicator, _inputs(inputs, fields)))
 
     def assess_many(
