@@ -28,8 +28,16 @@ export type PeriodInput = string | number;
 // ------------------------------------------------------------------ errors
 
 /** The one serialised error shape of every binding (also inside reports, as `error`). */
+/**
+ * Core's stable code of an error, `kind.condition` (`plan.duplicate_id`, `rule.limit.operations`):
+ * the same condition has the same code in every host. The catalogue is in docs/guide.md.
+ */
+export type ErrorCode = `${ErrorType | 'internal'}.${string}`;
+
 export interface AttainErrorInfo {
   type: ErrorType;
+  /** The stable code; its first segment is `type`. */
+  code: ErrorCode;
   /** Lowercase, no final period, user input in backticks; no location in the text. */
   message: string;
   /** File relative to the plan folder, or as given (`data.csv`). */
@@ -49,7 +57,7 @@ export interface AttainError extends Error, Omit<AttainErrorInfo, 'type'> {
   /**
    * Core's kind, or `internal` (Node entry): the WebAssembly instance trapped (a bug, or memory
    * ran out) and was loaded afresh; plans and observations made before are invalid, and using
-   * one throws `internal` too.
+   * one throws `internal` too (codes `internal.trap`, `internal.restarted`).
    */
   type: ErrorType | 'internal';
 }

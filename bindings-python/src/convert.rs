@@ -6,7 +6,7 @@
 //! (reports, explanations, test reports) becomes plain dicts, lists, strings and numbers.
 
 use crate::errors::ConvertError;
-use attain_core::{AssessRequest, Assessment, Gender, HistoryPoint, Observation, PeersRequest, Period, PlanFiles};
+use attain_core::{AssessRequest, Assessment, Code, Gender, HistoryPoint, Observation, PeersRequest, Period, PlanFiles};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString};
 use serde::Serialize;
@@ -61,9 +61,8 @@ pub fn to_python<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Boun
 
 /// A plan given as a mapping of relative path to text.
 pub fn plan_files(files: &Bound<'_, PyAny>) -> PyResult<PlanFiles> {
-    let dict = files
-        .cast::<PyDict>()
-        .map_err(|_| ConvertError { kind: "plan", ..ConvertError::data("plan files must be a dict of path to text") })?;
+    let dict =
+        files.cast::<PyDict>().map_err(|_| ConvertError::new(Code::PlanInvalidArgument, "plan files must be a dict of path to text"))?;
     let mut out = PlanFiles::new();
     for (k, v) in dict.iter() {
         let path = k.cast::<PyString>().map_err(|_| plan_error(format!("a plan file path must be a string, got {}", type_name(&k))))?;
@@ -75,7 +74,7 @@ pub fn plan_files(files: &Bound<'_, PyAny>) -> PyResult<PlanFiles> {
 }
 
 fn plan_error(message: String) -> ConvertError {
-    ConvertError { kind: "plan", ..ConvertError::data(message) }
+    ConvertError::new(Code::PlanInvalidArgument, message)
 }
 
 pub fn type_name(v: &Bound<'_, PyAny>) -> String {
@@ -92,7 +91,7 @@ fn id_cell(v: &Bound<'_, PyAny>, field: &str, row: usize) -> PyResult<String> {
         return Ok(v.str()?.to_cow()?.into_owned());
     }
     if v.is_none() || v.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan()) {
-        return Err(ConvertError::data(format!("`{field}` is missing")).at_row(row).into());
+        return Err(ConvertError::new(Code::DataMissingField, format!("`{field}` is missing")).at_row(row).into());
     }
     Err(ConvertError::data(format!("`{field}` must be a string, got {} `{}`", type_name(v), v.str()?.to_cow()?)).at_row(row).into())
 }
@@ -128,7 +127,7 @@ fn gender_cell(v: &Bound<'_, PyAny>, row: usize) -> PyResult<Gender> {
     }
     let s = v.cast::<PyString>().map_err(|_| ConvertError::data(format!("`gender` must be a string, got {}", type_name(v))).at_row(row))?;
     let s = s.to_cow()?;
-    Gender::parse(&s).ok_or_else(|| ConvertError::data(format!("gender `{s}` is not T, K or M")).at_row(row).into())
+    Gender::parse(&s).ok_or_else(|| ConvertError::new(Code::DataInvalidGender, format!("gender `{s}` is not T, K or M")).at_row(row).into())
 }
 
 fn opt_text(v: &Bound<'_, PyAny>, field: &str, row: usize) -> PyResult<Option<String>> {
@@ -189,10 +188,16 @@ pub fn rows(data: &Bound<'_, PyAny>) -> PyResult<Vec<Observation>> {
                 "missing" => o.missing = opt_text(&v, "missing", row)?,
                 "count" => o.count = count_cell(&v, row)?,
                 "source" => o.source = opt_text(&v, "source", row)?,
-                other => return Err(ConvertError::data(format!("unknown field `{other}` (expected {ROW_FIELDS})")).at_row(row).into()),
+                other => {
+                    return Err(ConvertError::new(Code::DataUnknownField, format!("unknown field `{other}` (expected {ROW_FIELDS})"))
+                        .at_row(row)
+                        .into());
+                }
             }
         }
-        let need = |v: Option<String>, what: &str| v.ok_or_else(|| ConvertError::data(format!("the row has no `{what}`")).at_row(row));
+        let need = |v: Option<String>, what: &str| {
+            v.ok_or_else(|| ConvertError::new(Code::DataMissingField, format!("the row has no `{what}`")).at_row(row))
+        };
         o.indicator = need(indicator, "indicator")?;
         o.entity = need(entity, "entity")?;
         o.period = need(period, "period")?;
@@ -207,11 +212,11 @@ pub fn columns<'py>(cols: &Bound<'py, PyDict>) -> PyResult<Vec<Observation>> {
     for (k, _) in cols.iter() {
         let name = k.str()?.to_cow()?.into_owned();
         if !["indicator", "entity", "period", "gender", "value", "missing", "count", "source"].contains(&name.as_str()) {
-            return Err(ConvertError::data(format!("unknown column `{name}` (expected {ROW_FIELDS})")).into());
+            return Err(ConvertError::new(Code::DataUnknownColumn, format!("unknown column `{name}` (expected {ROW_FIELDS})")).into());
         }
     }
     let need = |what: &str| -> PyResult<Vec<Bound<'py, PyAny>>> {
-        column(cols, what)?.ok_or_else(|| ConvertError::data(format!("the table has no `{what}` column")).into())
+        column(cols, what)?.ok_or_else(|| ConvertError::new(Code::DataMissingColumn, format!("the table has no `{what}` column")).into())
     };
     let indicator = need("indicator")?;
     let entity = need("entity")?;
@@ -322,7 +327,7 @@ pub fn decode<T: DeserializeOwned>(what: &str, v: &Bound<'_, PyAny>) -> attain_c
 /// since the dict itself is not an argument the caller wrote.
 pub fn decode_kwargs<T: DeserializeOwned>(v: &Bound<'_, PyAny>) -> attain_core::Result<T> {
     decode("", v).map_err(|e| match e.message().strip_prefix("`.") {
-        Some(rest) => attain_core::Error::new(e.kind(), format!("`{rest}")),
+        Some(rest) => attain_core::Error::new(e.code(), format!("`{rest}")),
         None => e,
     })
 }
@@ -406,7 +411,7 @@ fn is_text(v: &Bound<'_, PyAny>) -> bool {
 /// row. A cell is read by core's `decode`; its error names the argument and the 1-based row.
 fn cells<T: DeserializeOwned>(v: &Bound<'_, PyAny>, arg: &'static str, per_row: bool) -> PyResult<Column<T>> {
     let cell = |v: &Bound<'_, PyAny>, row: Option<usize>| -> PyResult<T> {
-        decode(arg, v).map_err(|e| ConvertError { kind: e.kind().as_str(), message: e.message().to_string(), row }.into())
+        decode(arg, v).map_err(|e| ConvertError { code: e.code(), message: e.message().to_string(), row }.into())
     };
     if !per_row {
         return Ok(Column::All(cell(v, None)?));
@@ -498,7 +503,8 @@ impl AssessColumns {
     pub fn requests(mut self) -> PyResult<Vec<AssessRequest>> {
         let n = self.rows()?;
         let mut out = Vec::new();
-        out.try_reserve_exact(n).map_err(|_| ConvertError::query(format!("out of memory for the requests of {n} rows")))?;
+        out.try_reserve_exact(n)
+            .map_err(|_| ConvertError::new(Code::QueryLimitRows, format!("out of memory for the requests of {n} rows")))?;
         for i in 0..n {
             let mut r = AssessRequest::default();
             self.value.fill(i, &mut r.value);

@@ -1,10 +1,10 @@
 //! Every error that reaches Python goes through this file: the exception tree, the mapping of
 //! core's [`Error`] onto it, errors of the conversions themselves, and panics.
 //!
-//! Each exception carries `kind`, `message`, `file`, `line`, `column` and `row` as attributes
-//! (`None` when unknown); `str(e)` is core's display form (`plan.toml:3:5: plan error: …`).
+//! Each exception carries `kind`, `code` (core's stable code, always a string: `plan.duplicate_id`),
+//! `message`, `file`, `line`, `column` and `row` as attributes (`None` when unknown); `str(e)` is core's display form (`plan.toml:3:5: plan error: …`).
 
-use attain_core::{Error, ErrorKind, Stop};
+use attain_core::{Code, Error, Stop};
 use pyo3::exceptions::{PyException, PyOSError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -31,10 +31,10 @@ pyo3::create_exception!(
 const FIELDS: [&str; 6] = ["kind", "message", "file", "line", "column", "row"];
 
 /// An error found while converting Python values, before core is called.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ConvertError {
-    /// Core's kind name: `data`, `query`, `plan`.
-    pub kind: &'static str,
+    /// Core's code; its kind names the exception class.
+    pub code: Code,
     /// Lowercase message, user input in backticks.
     pub message: String,
     /// 1-based data row, when the error is in one.
@@ -44,11 +44,15 @@ pub struct ConvertError {
 impl ConvertError {
     /// An error in the data given from Python.
     pub fn data(message: impl Into<String>) -> Self {
-        ConvertError { kind: "data", message: message.into(), row: None }
+        ConvertError::new(Code::DataInvalidArgument, message)
     }
     /// An error in a query argument.
     pub fn query(message: impl Into<String>) -> Self {
-        ConvertError { kind: "query", message: message.into(), row: None }
+        ConvertError::new(Code::QueryInvalidArgument, message)
+    }
+    /// An error with core's code for its condition.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        ConvertError { code, message: message.into(), row: None }
     }
     /// The same error, at a 1-based data row.
     pub fn at_row(mut self, row: usize) -> Self {
@@ -60,21 +64,19 @@ impl ConvertError {
 impl From<ConvertError> for PyErr {
     fn from(e: ConvertError) -> PyErr {
         Python::attach(|py| {
+            let kind = e.code.kind().as_str();
             let display = match e.row {
-                Some(row) => format!("row {row}: {} error: {}", e.kind, e.message),
-                None => format!("{} error: {}", e.kind, e.message),
+                Some(row) => format!("row {row}: {kind} error: {}", e.message),
+                None => format!("{kind} error: {}", e.message),
             };
-            raise(py, e.kind, &display, &e.message, None, None, None, e.row)
+            raise(py, e.code.as_str(), &display, &e.message, None, None, None, e.row)
         })
     }
 }
 
 /// Maps a core error onto the exception tree.
 pub fn to_py(err: Error) -> PyErr {
-    Python::attach(|py| {
-        let kind = err.kind().as_str();
-        raise(py, kind, &err.to_string(), err.message(), err.file(), err.line(), err.column(), err.row())
-    })
+    Python::attach(|py| raise(py, err.code().as_str(), &err.to_string(), err.message(), err.file(), err.line(), err.column(), err.row()))
 }
 
 /// `AttainIOError(AttainError, OSError)` and `ArgumentError(QueryError, TypeError)`: classes of
@@ -103,11 +105,12 @@ fn argument_error(py: Python<'_>) -> PyResult<&Py<PyType>> {
     })
 }
 
-/// Whether a query error is core's `decode` refusing an argument's type or shape: `` `arg`: ``
-/// (or `` `arg.path`: ``) then serde's or pythonize's wording of a wrong type, an unknown or a
-/// missing field. A value of the right type that core refuses (`period `2024-13` is not …`)
-/// stays a plain query error.
-fn names_an_argument(message: &str) -> bool {
+/// Whether a query error refuses an argument's type or shape: core's codes for a wrong type, an
+/// unknown or a missing field, or, where core's `decode` could not tell (pythonize's own wording,
+/// coded `query.invalid_argument`), `` `arg`: `` then a wording of a wrong type. A value of the
+/// right type that core refuses (`period `2024-13` is not …`) stays a plain query error.
+fn names_an_argument(code: &str, message: &str) -> bool {
+    const TYPE_CODES: [&str; 3] = ["query.unknown_field", "query.missing_field", "query.invalid_type"];
     const TYPE_ERRORS: [&str; 9] = [
         "invalid type",
         "invalid length",
@@ -120,17 +123,19 @@ fn names_an_argument(message: &str) -> bool {
         "TypeError",
     ];
     let after = message.strip_prefix('`').and_then(|rest| rest.find("`: ").map(|end| &rest[end + 3..]));
-    after.is_some_and(|text| TYPE_ERRORS.iter().any(|t| text.starts_with(t)))
+    TYPE_CODES.contains(&code)
+        || (code == "query.invalid_argument" && after.is_some_and(|text| TYPE_ERRORS.iter().any(|t| text.starts_with(t))))
 }
 
-/// The exception class for a kind name (and, for a query error, its message).
-fn class_for<'py>(py: Python<'py>, kind: &str, message: &str) -> Bound<'py, PyType> {
+/// The exception class for a code (its kind, and for a query error which one).
+fn class_for<'py>(py: Python<'py>, code: &str, message: &str) -> Bound<'py, PyType> {
     let made = |class: PyResult<&Py<PyType>>, fallback: Bound<'py, PyType>| class.map_or(fallback, |c| c.bind(py).clone());
+    let kind = code.split('.').next().unwrap_or(code);
     match kind {
         "plan" => py.get_type::<PlanError>(),
         "rule" => py.get_type::<RuleError>(),
         "data" => py.get_type::<DataError>(),
-        "query" if names_an_argument(message) => made(argument_error(py), py.get_type::<QueryError>()),
+        "query" if names_an_argument(code, message) => made(argument_error(py), py.get_type::<QueryError>()),
         "query" => py.get_type::<QueryError>(),
         "test" => py.get_type::<RuleTestError>(),
         "io" => made(io_error(py), py.get_type::<AttainError>()),
@@ -142,7 +147,7 @@ fn class_for<'py>(py: Python<'py>, kind: &str, message: &str) -> Bound<'py, PyTy
 #[allow(clippy::too_many_arguments)]
 fn raise(
     py: Python<'_>,
-    kind: &str,
+    code: &str,
     display: &str,
     message: &str,
     file: Option<&str>,
@@ -150,10 +155,12 @@ fn raise(
     column: Option<usize>,
     row: Option<usize>,
 ) -> PyErr {
-    let err = PyErr::from_type(class_for(py, kind, message), display.to_string());
+    let kind = code.split('.').next().unwrap_or(code);
+    let err = PyErr::from_type(class_for(py, code, message), display.to_string());
     let value = err.value(py);
     let set = || -> PyResult<()> {
         value.setattr("kind", kind)?;
+        value.setattr("code", code)?;
         value.setattr("message", message)?;
         value.setattr("file", file)?;
         value.setattr("line", line)?;
@@ -201,7 +208,7 @@ where
             let _ = tx.send(catch_unwind(AssertUnwindSafe(|| worker_stop.run(f))));
         });
         if let Err(e) = spawned {
-            return Err(to_py(Error::new(ErrorKind::Io, format!("cannot start a thread for the call: {e}"))));
+            return Err(to_py(Error::new(Code::IoThread, format!("cannot start a thread for the call: {e}"))));
         }
         let mut pending: Option<PyErr> = None;
         loop {
@@ -248,7 +255,7 @@ fn panic_to_py(py: Python<'_>, payload: &(dyn Any + Send)) -> PyErr {
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown cause".to_string());
     let message = format!("a bug in attain, please report it: {what}");
-    raise(py, "internal", &format!("internal error: {message}"), &message, None, None, None, None)
+    raise(py, Code::InternalPanic.as_str(), &format!("internal error: {message}"), &message, None, None, None, None)
 }
 
 /// Adds the exception tree to the module, with every attribute defaulting to `None` on the
@@ -259,6 +266,9 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     for field in FIELDS {
         base.setattr(field, py.None())?;
     }
+    // Never None: attain sets the code of every exception it raises; one raised from Python
+    // code has the empty string.
+    base.setattr("code", "")?;
     m.add("AttainError", base)?;
     m.add("PlanError", py.get_type::<PlanError>())?;
     m.add("RuleError", py.get_type::<RuleError>())?;

@@ -39,7 +39,7 @@ CASE_FIELDS = {
     "expect_text",
 }
 QUERY_FIELDS = {"entity", "period"}
-ERROR_FIELDS = {"type", "message", "file", "line", "column", "row"}
+ERROR_FIELDS = {"type", "code", "message", "file", "line", "column", "row"}
 SKIP_KEYS = {"rust", "cli", "python", "js"}
 CALLS = {"assess", "assess_many", "explain", "required", "check", "outline", "rows"}
 
@@ -73,6 +73,8 @@ def format_problems(file: str, case: dict[str, Any]) -> list[str]:
     problems += [f"{where}: unknown skip key `{k}`" for k in sorted(set(case.get("skip", {})) - SKIP_KEYS)]
     if "expect_error" in case and "type" not in case["expect_error"]:
         problems.append(f"{where}: expect_error has no type")
+    if "expect_error" in case and "code" not in case["expect_error"]:
+        problems.append(f"{where}: expect_error has no code")
     if case.get("data", "plan") != "plan":
         problems.append(f"{where}: data = `{case['data']}`; the only value is \"plan\"")
     results = any(case.get(k) for k in ("expect_indicators", "expect_goals", "expect_reasons", "expect_result", "expect_text"))
@@ -203,6 +205,8 @@ def differences(case: dict[str, Any]) -> list[str]:
         diffs = []
         if e.kind != want_error["type"]:
             diffs.append(f"error type: expected {want_error['type']}, got {e.kind} ({e})")
+        if e.code != want_error["code"]:
+            diffs.append(f"error code: expected {want_error['code']}, got {e.code} ({e})")
         if "message" in want_error and want_error["message"] not in (e.message or ""):
             diffs.append(f"error message: expected it to contain `{want_error['message']}`, got `{e.message}`")
         for field in ("file", "line", "column", "row"):
@@ -295,7 +299,7 @@ def test_the_runner_reports_a_wrong_expectation() -> None:
     assert len(diffs) == 2, diffs
     assert "expected not_attained, got attained" in diffs[0]
     assert "no such text" in diffs[1]
-    wrong_error = dict(case, expect_error={"type": "plan", "line": 1})
+    wrong_error = dict(case, expect_error={"type": "plan", "code": "plan.empty", "line": 1})
     for k in ("expect_indicators", "expect_reasons"):
         del wrong_error[k]
     assert differences(wrong_error) == ["expected a plan error, but it succeeded"]
@@ -311,6 +315,8 @@ def test_the_runner_refuses_malformed_cases() -> None:
         "x.toml: case `wrong on purpose`: call op `asess` is not one of "
         "['assess', 'assess_many', 'check', 'explain', 'outline', 'required', 'rows']"
     ]
+    no_code = dict(nothing, expect_error={"type": "plan"})
+    assert format_problems("x.toml", no_code) == ["x.toml: case `wrong on purpose`: expect_error has no code"]
 
 
 WHAT_IF = FOLDER / "plans" / "what-if"
@@ -342,3 +348,10 @@ def test_the_runner_compares_lists_by_length_and_item() -> None:
     diffs = []
     subset({"x": [1.0, "s"]}, {"x": [1.0 + 1e-12, "t"], "y": 2}, "", diffs)
     assert diffs == ["result x.1: expected 's', got 't'"]
+
+
+def test_the_runner_reports_a_wrong_error_code() -> None:
+    case = {"name": "wrong code", "files": {"plan.toml": ""}, "expect_error": {"type": "plan", "code": "plan.duplicate_id"}}
+    diffs = differences(case)
+    assert len(diffs) == 1, diffs
+    assert diffs[0].startswith("error code: expected plan.duplicate_id, got plan.empty"), diffs

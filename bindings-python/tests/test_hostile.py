@@ -90,6 +90,7 @@ def test_ids_and_genders_are_checked_by_core(plan: attain.Plan) -> None:
         plan.evaluate_many(None, "2380", ["2023"])
     assert isinstance(info.value, TypeError)
     assert info.value.message == "`entities`: expected a list of ids, got a string"
+    assert info.value.code == "query.invalid_type"
     with pytest.raises(attain.ArgumentError) as info:
         native.evaluate_many(None, {"entities": ["2380", 2380], "periods": ["2023"]})
     assert info.value.message == "`entities[1]`: unexpected type: 'int' object is not an instance of 'str'"

@@ -4,7 +4,7 @@
 // The module is built with `panic = "abort"`, so a panic, a failed allocation or a stack
 // overflow traps the instance (`WebAssembly.RuntimeError`, or a `RangeError` for the stack) and
 // leaves it in an unknown state. Every call goes through `call`: such an error becomes an
-// `AttainError` of type `internal`, and a fresh instance is made, so that the next call works.
+// `AttainError` of type `internal` (code `internal.trap`), and a fresh instance is made, so that the next call works.
 // Plans and observations made by the old instance are then invalid: using one is an `internal`
 // error that says to make it again.
 
@@ -28,10 +28,11 @@ function load() {
 }
 load();
 
-function attainError(type, message) {
+/** An error made here, with core's code (its first segment is the type). */
+function attainError(code, message) {
   const e = new Error(message);
   e.name = 'AttainError';
-  Object.assign(e, { type, file: null, line: null, column: null, row: null });
+  Object.assign(e, { type: code.split('.')[0], code, file: null, line: null, column: null, row: null });
   return e;
 }
 
@@ -73,7 +74,7 @@ function call(fn) {
       restarted = false;
     }
     throw attainError(
-      'internal',
+      'internal.trap',
       restarted
         ? `internal error in attain (${e.message}): the module was restarted, and plans and observations made before must be made again`
         : `internal error in attain (${e.message}), and the module could not be restarted`,
@@ -106,17 +107,20 @@ function typeName(v) {
 function innerOf(o, Class) {
   const slot = SLOTS.get(o);
   if (!slot || !(o instanceof Class)) {
-    const kind = Class === Plan ? 'plan' : 'data';
-    throw attainError(kind, `\`this\` must be ${Class === Plan ? 'a Plan' : 'an Observations'}, got ${typeName(o)}`);
+    const code = Class === Plan ? 'plan.invalid_argument' : 'data.invalid_argument';
+    throw attainError(code, `\`this\` must be ${Class === Plan ? 'a Plan' : 'an Observations'}, got ${typeName(o)}`);
   }
   if (slot.generation !== generation) {
     throw attainError(
-      'internal',
+      'internal.restarted',
       `${what[Class.name]} ${Class === Plan ? 'was' : 'were'} made before attain restarted after an internal error: make ${Class === Plan ? 'it' : 'them'} again`,
     );
   }
   if (slot.inner === null) {
-    throw attainError(Class === Plan ? 'plan' : 'data', `${what[Class.name]} ${Class === Plan ? 'was' : 'were'} freed`);
+    throw attainError(
+      Class === Plan ? 'plan.invalid_argument' : 'data.invalid_argument',
+      `${what[Class.name]} ${Class === Plan ? 'was' : 'were'} freed`,
+    );
   }
   return slot.inner;
 }

@@ -6,19 +6,14 @@
 //! can serialise becomes plain objects, arrays, strings, numbers and `null` (never `Map`s), in
 //! exactly core's JSON shape.
 
-use crate::error::{JsResult, bad_row, from_core, invalid};
-use attain_core::{ErrorKind, Gender, Observation, PlanFiles, Report};
+use crate::error::{JsResult, from_core, invalid};
+use attain_core::Code;
+use attain_core::{ErrorKind, Gender, PlanFiles, Report};
 use js_sys::{Array, Reflect};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
-
-/// Fields a host row may have: those of core's `Observation`.
-const ROW_FIELDS: &[&str] = &["indicator", "entity", "period", "gender", "value", "missing", "count", "source"];
-/// Fields of an assignment follow-up.
-const FOLLOW_UP_FIELDS: &[&str] = &["assignment", "period", "status", "comment"];
 
 /// The most items an array argument may hold (rows, follow-ups, ids, history, peer values):
 /// 16,777,216. A longer array is an error naming the argument, not an allocation that traps.
@@ -185,120 +180,17 @@ pub fn plan_files(files: &JsValue) -> JsResult<PlanFiles> {
     Ok(out)
 }
 
-/// An id cell (indicator, entity, period): a string, or an integer (`2380`, `2022`).
-fn id_cell(v: &JsValue, field: &str, row: usize) -> JsResult<String> {
-    if let Some(s) = v.as_string() {
-        return Ok(s.trim().to_string());
-    }
-    match v.as_f64() {
-        Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => Ok(format!("{}", x as i64)),
-        _ if is_absent(v) => Err(bad_row(row, format!("the row has no `{field}`"))),
-        _ => Err(bad_row(row, format!("`{field}` must be a string, got {} `{}`", type_name(v), shown(v)))),
-    }
-}
-
-/// A value as an error shows it: a primitive as JSON (a string cut at 60 characters), an
-/// array or object by its type only, so that a huge value never makes a huge message.
-fn shown(v: &JsValue) -> String {
-    if let Some(s) = v.dyn_ref::<js_sys::JsString>() {
-        let cut = s.length() > 60;
-        let head: JsValue = if cut { s.slice(0, 60).into() } else { v.clone() };
-        let text = js_sys::JSON::stringify(&head).ok().and_then(|s| s.as_string()).unwrap_or_default();
-        return if cut { format!("{text}…") } else { text };
-    }
-    if v.is_object() || v.is_function() {
-        return type_name(v);
-    }
-    if v.is_bigint() || v.is_symbol() || v.is_undefined() {
-        return type_name(v);
-    }
-    js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string()).unwrap_or_else(|| type_name(v))
-}
-
-/// A value: a number or `null`/absent (a gap). NaN and infinities reach core, which refuses them.
-fn value_cell(v: &JsValue, row: usize) -> JsResult<Option<f64>> {
-    if is_absent(v) {
-        return Ok(None);
-    }
-    v.as_f64().map(Some).ok_or_else(|| bad_row(row, format!("`value` must be a number or null, got {} {}", type_name(v), shown(v))))
-}
-
-fn gender_cell(v: &JsValue, row: usize) -> JsResult<Gender> {
-    if is_absent(v) {
-        return Ok(Gender::T);
-    }
-    let s = v.as_string().ok_or_else(|| bad_row(row, format!("`gender` must be a string, got {}", type_name(v))))?;
-    Gender::parse(&s).ok_or_else(|| bad_row(row, format!("gender `{s}` is not T, K or M")))
-}
-
-fn opt_text(v: &JsValue, field: &str, row: usize) -> JsResult<Option<String>> {
-    if is_absent(v) {
-        return Ok(None);
-    }
-    let s = v.as_string().ok_or_else(|| bad_row(row, format!("`{field}` must be a string, got {}", type_name(v))))?;
-    Ok(Some(s).filter(|s| !s.is_empty()))
-}
-
-fn count_cell(v: &JsValue, row: usize) -> JsResult<Option<u32>> {
-    if is_absent(v) {
-        return Ok(None);
-    }
-    match v.as_f64() {
-        Some(x) if x.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&x) => Ok(Some(x as u32)),
-        _ => Err(bad_row(row, format!("`count` must be a whole number ≥ 0, got {}", shown(v)))),
-    }
-}
-
-/// Host rows: an array of objects with the fields of core's `Observation`.
-pub fn rows(data: &JsValue) -> JsResult<Vec<Observation>> {
-    let mut out = with_room(array_length(data, "rows", ErrorKind::Data)?);
-    each_item(data, "rows", ErrorKind::Data, |i, item| {
-        let row = i + 1;
-        if !is_plain_object(&item) {
-            return Err(bad_row(row, format!("a row must be an object, got {}", type_name(&item))));
-        }
-        if let Some(k) = keys(&item).into_iter().find(|k| !ROW_FIELDS.contains(&k.as_str())) {
-            return Err(bad_row(row, format!("unknown field `{k}` (expected {})", ROW_FIELDS.join(", "))));
-        }
-        let o = Observation {
-            indicator: id_cell(&get(&item, "indicator"), "indicator", row)?,
-            entity: id_cell(&get(&item, "entity"), "entity", row)?,
-            period: id_cell(&get(&item, "period"), "period", row)?,
-            gender: gender_cell(&get(&item, "gender"), row)?,
-            value: value_cell(&get(&item, "value"), row)?,
-            missing: opt_text(&get(&item, "missing"), "missing", row)?,
-            count: count_cell(&get(&item, "count"), row)?,
-            source: opt_text(&get(&item, "source"), "source", row)?,
-        };
-        push(&mut out, o, "rows")
-    })?;
+/// Host rows or follow-ups: an array whose items become value trees for core's own reader
+/// ([`attain_core::Observations::from_host_rows`]), under the same caps as every argument.
+pub fn items(v: &JsValue, arg: &str) -> JsResult<Vec<serde_value::Value>> {
+    let mut out = with_room(array_length(v, arg, ErrorKind::Data)?);
+    each_item(v, arg, ErrorKind::Data, |i, item| push(&mut out, tree(&item, &format!("{arg}[{i}]"), 0)?, arg))?;
     Ok(out)
 }
 
-/// Assignment follow-ups (`{assignment, period, status, comment}`) in the JSON shape core reads
-/// (`{"assignments": [...]}`), so that core validates the status.
-pub fn assignments(data: &JsValue) -> JsResult<Value> {
-    let mut out = with_room(array_length(data, "assignments", ErrorKind::Data)?);
-    each_item(data, "assignments", ErrorKind::Data, |i, item| {
-        let row = i + 1;
-        if !is_plain_object(&item) {
-            return Err(bad_row(row, format!("a follow-up must be an object, got {}", type_name(&item))));
-        }
-        let mut map = serde_json::Map::new();
-        for key in keys(&item) {
-            if !FOLLOW_UP_FIELDS.contains(&key.as_str()) {
-                return Err(bad_row(
-                    row,
-                    format!("unknown field `{key}` in an assignment follow-up (expected {})", FOLLOW_UP_FIELDS.join(", ")),
-                ));
-            }
-            let v = get(&item, &key);
-            let text = if key == "period" { id_cell(&v, &key, row)? } else { opt_text(&v, &key, row)?.unwrap_or_default() };
-            map.insert(key, Value::String(text));
-        }
-        push(&mut out, Value::Object(map), "assignments")
-    })?;
-    Ok(serde_json::json!({ "assignments": out }))
+/// A value tree as a serde deserializer.
+pub fn de(tree: serde_value::Value) -> serde_value::ValueDeserializer<serde_json::Error> {
+    serde_value::ValueDeserializer::new(tree)
 }
 
 /// A required id argument (entity, period of `setValue`): a string or an integer.
@@ -315,7 +207,7 @@ pub fn id(v: &JsValue, arg: &str) -> JsResult<String> {
 /// A gender code (`T`, `K`, `M`, or core's other spellings).
 pub fn gender(v: &JsValue, field: &str) -> JsResult<Gender> {
     let s = v.as_string().ok_or_else(|| invalid(ErrorKind::Query, format!("`{field}` must be a string, got {}", type_name(v))))?;
-    Gender::parse(&s).ok_or_else(|| invalid(ErrorKind::Query, format!("gender `{s}` is not T, K or M")))
+    Gender::parse(&s).ok_or_else(|| crate::error::coded(Code::QueryInvalidGender, format!("gender `{s}` is not T, K or M")))
 }
 
 /// A report given back: the object `evaluate` returned, or its JSON text.

@@ -2,9 +2,10 @@
 //!
 //! `message` is core's message (lowercase, no location); `name` is `AttainError`; the fields
 //! of core's one serialised error shape are properties: `type` (`plan`, `rule`, `data`,
-//! `query`, `test`, `io`), `file`, `line`, `column` and `row` (`null` when unknown).
+//! `query`, `test`, `io`), `code` (core's stable code, `plan.duplicate_id`), `file`, `line`,
+//! `column` and `row` (`null` when unknown).
 
-use attain_core::{Error, ErrorKind};
+use attain_core::{Code, Error, ErrorKind};
 use wasm_bindgen::JsValue;
 
 /// The result of an exported function or of a conversion.
@@ -19,12 +20,13 @@ struct Place<'a> {
     row: Option<usize>,
 }
 
-fn build(kind: ErrorKind, message: &str, place: Place<'_>) -> JsValue {
+fn build(code: Code, message: &str, place: Place<'_>) -> JsValue {
     let err = js_sys::Error::new(message);
     err.set_name("AttainError");
     let number = |n: Option<usize>| n.map_or(JsValue::NULL, |n| JsValue::from_f64(n as f64));
     let fields = [
-        ("type", JsValue::from_str(kind.as_str())),
+        ("type", JsValue::from_str(code.kind().as_str())),
+        ("code", JsValue::from_str(code.as_str())),
         ("file", place.file.map_or(JsValue::NULL, JsValue::from_str)),
         ("line", number(place.line)),
         ("column", number(place.column)),
@@ -39,7 +41,7 @@ fn build(kind: ErrorKind, message: &str, place: Place<'_>) -> JsValue {
 
 /// A core error as a JS `Error` with the structured fields as properties.
 pub fn from_core(e: &Error) -> JsValue {
-    build(e.kind(), e.message(), Place { file: e.file(), line: e.line(), column: e.column(), row: e.row() })
+    build(e.code(), e.message(), Place { file: e.file(), line: e.line(), column: e.column(), row: e.row() })
 }
 
 /// Core's result as a binding result.
@@ -47,13 +49,12 @@ pub fn js<T>(result: attain_core::Result<T>) -> JsResult<T> {
     result.map_err(|e| from_core(&e))
 }
 
-/// A JS argument of the wrong shape, in core's kinds.
+/// A JS argument of the wrong shape, in core's kinds (code `KIND.invalid_argument`).
 pub fn invalid(kind: ErrorKind, message: impl AsRef<str>) -> JsValue {
-    build(kind, message.as_ref(), Place::default())
+    build(Code::invalid_argument(kind), message.as_ref(), Place::default())
 }
 
-/// A bad host row or follow-up (`row` is 1-based). Host rows have no file, as with core's
-/// `Observations::from_rows`.
-pub fn bad_row(row: usize, message: impl AsRef<str>) -> JsValue {
-    build(ErrorKind::Data, message.as_ref(), Place { row: Some(row), ..Place::default() })
+/// An error with core's code for its condition, without a place.
+pub fn coded(code: Code, message: impl AsRef<str>) -> JsValue {
+    build(code, message.as_ref(), Place::default())
 }

@@ -146,13 +146,12 @@ impl JsObservations {
     /// and, optionally, assignment follow-ups (`{assignment, period, status, comment?}`).
     #[wasm_bindgen(js_name = fromRows)]
     pub fn from_rows(rows: JsValue, assignments: JsValue) -> JsResult<JsObservations> {
-        let rows = convert::rows(&rows)?;
-        let follow_ups = if is_absent(&assignments) { None } else { Some(convert::assignments(&assignments)?) };
-        let mut obs = js(Observations::from_rows(rows))?;
-        if let Some(a) = follow_ups {
-            js(Observations::from_json_value(&a, "<assignments>").and_then(|a| obs.merge_checked(a)))?;
+        let obs = js(Observations::from_host_rows(convert::items(&rows, "rows")?.into_iter().map(convert::de)))?;
+        if is_absent(&assignments) {
+            return Ok(JsObservations::new(obs));
         }
-        Ok(JsObservations::new(obs))
+        let follow_ups = convert::items(&assignments, "assignments")?;
+        Ok(JsObservations::new(js(obs.with_host_assignments(follow_ups.into_iter().map(convert::de)))?))
     }
 
     /// From CSV text (tidy rows or assignment follow-ups); `file` names it in errors.

@@ -23,7 +23,7 @@ const ROW_KEYS = new Set([
   'indicator', 'kpi', 'entity', 'municipality', 'period', 'year', 'gender', 'value', 'missing', 'status', 'count', 'source', 'note',
 ]);
 const QUERY_KEYS = new Set(['entity', 'period']);
-const ERROR_KEYS = new Set(['type', 'message', 'file', 'line', 'column', 'row']);
+const ERROR_KEYS = new Set(['type', 'code', 'message', 'file', 'line', 'column', 'row']);
 const SKIP_KEYS = new Set(['rust', 'cli', 'python', 'js']);
 /** Each call's fields besides `op` (tests/conformance/README.md). */
 const CALL_KEYS = {
@@ -54,6 +54,7 @@ export function parseCases(text, file) {
     for (const row of c.observations ?? []) strict(row, ROW_KEYS, `${where}, observations`);
     strict(c.query, QUERY_KEYS, `${where}, query`);
     strict(c.expect_error, ERROR_KEYS, `${where}, expect_error`);
+    if (c.expect_error && typeof c.expect_error.code !== 'string') throw new Error(`${where}: expect_error has no code`);
     strict(c.skip, SKIP_KEYS, `${where}, skip`);
     if (c.call !== undefined) {
       const keys = CALL_KEYS[c.call.op];
@@ -161,6 +162,7 @@ export function check(c, { report, result, error }) {
     if (error.name !== 'AttainError') return [`expected an AttainError, got ${error.stack ?? error}`];
     const where = `(${error.type} error at ${error.file}:${error.line}:${error.column} row ${error.row}: ${error.message})`;
     if (error.type !== want.type) diffs.push(`error type: expected ${want.type}, got ${error.type} ${where}`);
+    if (error.code !== want.code) diffs.push(`error code: expected ${want.code}, got ${error.code} ${where}`);
     if (want.message !== undefined && !error.message.includes(want.message)) {
       diffs.push(`error message: expected it to contain \`${want.message}\`, got \`${error.message}\``);
     }
@@ -257,7 +259,7 @@ rule = "reference"
   assert.equal(diffs.length, 2, diffs.join('\n'));
   assert.match(diffs[0], /expected not_attained, got attained/);
   assert.match(diffs[1], /no such text/);
-  const wrongError = { ...c, expect_indicators: undefined, expect_reasons: undefined, expect_error: { type: 'plan' } };
+  const wrongError = { ...c, expect_indicators: undefined, expect_reasons: undefined, expect_error: { type: 'plan', code: 'plan.empty' } };
   assert.deepEqual(check(wrongError, run(wrongError)), ['expected a plan error, but it succeeded']);
   const [call] = parseCases(
     `
@@ -278,6 +280,14 @@ expect_text = { "0.reason" = "no such text", "0.nothing" = "x" }
   ]);
   const short = { ...call, expect_result: [], expect_text: {} };
   assert.deepEqual(check(short, run(short)), ['result : expected [], got ' + JSON.stringify(run(call).result)]);
+});
+
+test('a wrong error code is reported, and an expected error without a code is refused', () => {
+  const [c] = parseCases('[[case]]\nname = "x"\nfiles = { "plan.toml" = "" }\nexpect_error = { type = "plan", code = "plan.duplicate_id" }\n', 'x.toml');
+  const diffs = check(c, run(c));
+  assert.equal(diffs.length, 1, diffs.join('\n'));
+  assert.match(diffs[0], /^error code: expected plan\.duplicate_id, got plan\.empty/);
+  assert.throws(() => parseCases('[[case]]\nname = "x"\nfiles = {}\nexpect_error = { type = "plan" }\n', 'x.toml'), /no code/);
 });
 
 test('the format is strict: an unknown field in a case is an error', () => {

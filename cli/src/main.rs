@@ -1,6 +1,8 @@
 //! `attain`: reports, rule tests and checks for goal plans. A thin shell over attain-core.
 
-use attain_core::{AssessRequest, CheckOptions, Error, Format, Gender, HistoryPoint, Observations, PeersRequest, Period, Plan, Query};
+use attain_core::{
+    AssessRequest, CheckOptions, Code, Error, Format, Gender, HistoryPoint, Observations, PeersRequest, Period, Plan, Query,
+};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::fmt::Display;
 use std::io::{IsTerminal, Write};
@@ -177,7 +179,7 @@ fn main() -> ExitCode {
         Err(e) => {
             warn(format_args!("error: {e}"));
             if json {
-                // The command's JSON output is core's serialised error.
+                // The command's JSON output is core's serialised error, code included.
                 let mut stdout = std::io::stdout().lock();
                 let _ = writeln!(stdout, "{}", e.to_json()).and_then(|()| stdout.flush());
             }
@@ -262,7 +264,7 @@ fn write_error(place: &str, e: &std::io::Error) -> Error {
             chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or(text)
         }
     };
-    Error::new(attain_core::ErrorKind::Io, format!("cannot write {place}: {why}"))
+    Error::new(Code::IoWrite, format!("cannot write {place}: {why}"))
 }
 
 fn load(target: &Target) -> Result<(Plan, Observations, Query), Error> {
@@ -278,7 +280,7 @@ fn load(target: &Target) -> Result<(Plan, Observations, Query), Error> {
 }
 
 fn gender(s: &str) -> Result<Gender, Error> {
-    Gender::parse(s).ok_or_else(|| Error::new(attain_core::ErrorKind::Query, format!("gender `{s}` is not T, K or M")))
+    Gender::parse(s).ok_or_else(|| Error::new(Code::QueryInvalidGender, format!("gender `{s}` is not T, K or M")))
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), Error> {
@@ -294,7 +296,7 @@ fn write_file(path: &Path, text: &str) -> Result<(), Error> {
 }
 
 fn bad_argument(message: String) -> Error {
-    Error::new(attain_core::ErrorKind::Query, message)
+    Error::new(Code::QueryInvalidArgument, message)
 }
 
 /// `2021=60,2022=65` as history (core checks the order, the periods and the values).

@@ -392,6 +392,32 @@ fn assess_refuses_bad_arguments_with_exit_2() {
     }
 }
 
+// ---------------------------------------------------------------- errors as JSON
+
+/// With `--json` (or `--format json`) a failing command prints core's serialised error, its
+/// stable code included, on standard output; standard error keeps the human line.
+#[test]
+fn a_failing_json_command_prints_the_error_as_json_with_its_code() {
+    let dir = good_plan();
+    let plan = dir.path().display().to_string();
+    let out = attain(&["explain", &plan, "--indicator", "NOPE", "--json"]);
+    assert_exit(&out, 2);
+    let json: serde_json::Value = serde_json::from_str(&text(&out.stdout)).expect("stdout is JSON");
+    assert_eq!(json["type"], "query");
+    assert_eq!(json["code"], "query.unknown_indicator");
+    assert_eq!(json["message"], "the plan has no indicator `NOPE`");
+    assert_eq!(text(&out.stderr), "error: query error: the plan has no indicator `NOPE`\n");
+    let bad = TempDir::new(&[("plan.toml", "[plan\n")]);
+    let out = attain(&["report", &bad.path().display().to_string(), "--format", "json"]);
+    assert_exit(&out, 2);
+    let json: serde_json::Value = serde_json::from_str(&text(&out.stdout)).expect("stdout is JSON");
+    assert_eq!((json["code"].as_str(), json["file"].as_str(), json["line"].as_u64()), (Some("plan.syntax"), Some("plan.toml"), Some(1)));
+    // Without JSON asked for, standard output stays empty.
+    let out = attain(&["explain", &plan, "--indicator", "NOPE"]);
+    assert_exit(&out, 2);
+    assert_eq!(text(&out.stdout), "");
+}
+
 #[test]
 fn assess_inputs_json_reaches_core_and_conflicts_with_the_flags() {
     let dir = good_plan();
@@ -430,6 +456,7 @@ fn a_json_command_prints_its_error_as_core_json_on_stdout() {
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["type"], "query", "{v}");
+    assert_eq!(v["code"], "query.unknown_field", "{v}");
     assert!(v["message"].as_str().unwrap().starts_with("`inputs.valeu`: unknown field `valeu`"), "{v}");
     // Without --json, standard output stays empty.
     let out = attain(&["assess", plan, "--indicator", "WAIT", "--inputs", r#"{"valeu": 19}"#]);

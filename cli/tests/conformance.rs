@@ -68,7 +68,8 @@ struct CaseQuery {
 struct ExpectError {
     #[serde(rename = "type")]
     kind: String,
-    code: Option<String>,
+    /// The stable code: every expected error names one (tests/conformance/README.md).
+    code: String,
     message: Option<String>,
     file: Option<String>,
     line: Option<usize>,
@@ -422,10 +423,8 @@ fn check_error(want: &ExpectError, e: &J, diffs: &mut Vec<String>) {
     if text("type") != Some(want.kind.as_str()) {
         diffs.push(format!("error type: expected {}, got {:?} ({e})", want.kind, text("type")));
     }
-    if let Some(code) = &want.code {
-        if text("code") != Some(code.as_str()) {
-            diffs.push(format!("error code: expected {code}, got {:?} ({e})", text("code")));
-        }
+    if text("code") != Some(want.code.as_str()) {
+        diffs.push(format!("error code: expected {}, got {:?} ({e})", want.code, text("code")));
     }
     if let Some(m) = &want.message {
         if !text("message").unwrap_or_default().contains(m.as_str()) {
@@ -589,16 +588,17 @@ fn a_wrong_error_expectation_is_reported() {
 [[case]]
 name = "wrong error on purpose"
 observations = [{{ indicator = "I", entity = "1", period = "2022", value = 5 }}, {{ indicator = "I", entity = "1", period = "2022", value = 4 }}]
-expect_error = {{ type = "plan", message = "no such text", row = 1 }}
+expect_error = {{ type = "plan", code = "plan.duplicate_id", message = "no such text", row = 1 }}
 {WRONG_PLAN}"#
     );
     let file: CaseFile = toml::from_str(&text).unwrap();
     let case = &file.case[0];
     let diffs = check(case, run(case));
-    assert_eq!(diffs.len(), 3, "{diffs:?}");
+    assert_eq!(diffs.len(), 4, "{diffs:?}");
     assert!(diffs[0].starts_with("error type: expected plan, got Some(\"data\")"), "{diffs:?}");
-    assert!(diffs[1].starts_with("error message: expected it to contain `no such text`, got Some(\"duplicate value"), "{diffs:?}");
-    assert!(diffs[2].starts_with("error row: expected Some(1), got Some(2)"), "{diffs:?}");
+    assert!(diffs[1].starts_with("error code: expected plan.duplicate_id, got Some(\"data.duplicate_row\")"), "{diffs:?}");
+    assert!(diffs[2].starts_with("error message: expected it to contain `no such text`, got Some(\"duplicate value"), "{diffs:?}");
+    assert!(diffs[3].starts_with("error row: expected Some(1), got Some(2)"), "{diffs:?}");
 }
 
 /// A call the CLI has no command for is a failure, not a silent pass: it needs a `cli` skip.

@@ -43,6 +43,16 @@ impl Exceeded {
         }
     }
 
+    /// The code of a rule stopped for this reason.
+    pub(crate) fn code(self) -> crate::Code {
+        match self {
+            Exceeded::Operations => crate::Code::RuleLimitOperations,
+            Exceeded::Memory => crate::Code::RuleLimitMemory,
+            Exceeded::Time => crate::Code::RuleLimitTime,
+            Exceeded::Stopped | Exceeded::TimedOut => crate::Code::RuleInterrupted,
+        }
+    }
+
     pub(crate) fn from_token(token: &str) -> Option<Exceeded> {
         [Exceeded::Operations, Exceeded::Memory, Exceeded::Time, Exceeded::Stopped, Exceeded::TimedOut]
             .into_iter()
@@ -196,7 +206,10 @@ impl Stop {
     pub fn with_timeout_secs(seconds: f64) -> crate::Result<Stop> {
         match Duration::try_from_secs_f64(seconds) {
             Ok(d) => Ok(Stop::with_timeout(d)),
-            Err(_) => Err(crate::Error::query(format!("timeout `{seconds}` must be a finite number of seconds, 0 or more"))),
+            Err(_) => Err(crate::Error::new(
+                crate::Code::QueryInvalidTimeout,
+                format!("timeout `{seconds}` must be a finite number of seconds, 0 or more"),
+            )),
         }
     }
 
@@ -239,9 +252,9 @@ impl Stop {
         match self.check(true) {
             Some(Exceeded::TimedOut) => {
                 let secs = self.inner.timeout.map_or(0.0, |t| t.as_secs_f64());
-                Some(crate::Error::interrupted(format!("stopped: the timeout of {secs} s was reached")))
+                Some(crate::Error::new(crate::Code::InterruptedTimeout, format!("stopped: the timeout of {secs} s was reached")))
             }
-            Some(_) => Some(crate::Error::interrupted("stopped: cancelled".to_string())),
+            Some(_) => Some(crate::Error::new(crate::Code::InterruptedCancelled, "stopped: cancelled".to_string())),
             None => None,
         }
     }

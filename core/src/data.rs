@@ -1,6 +1,6 @@
 //! Observations: one tidy row per value, read from CSV, Kolada API JSON or JSON rows.
 
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::model::{AssignmentStatus, Gender};
 use ahash::AHashMap;
 use serde::{Deserialize, Serialize};
@@ -202,7 +202,7 @@ impl Place<'_> {
 }
 
 /// Parses a value cell: a number, empty, or one of Kolada's missing markers.
-fn parse_value(cell: &str) -> Result<(Option<f64>, Option<String>), String> {
+fn parse_value(cell: &str) -> Result<(Option<f64>, Option<String>)> {
     let t = cell.trim();
     if t.is_empty() {
         return Ok((None, None));
@@ -213,14 +213,14 @@ fn parse_value(cell: &str) -> Result<(Option<f64>, Option<String>), String> {
     let normalized = t.replace(',', ".").replace(['\u{a0}', ' '], "");
     match normalized.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok((Some(v), None)),
-        Ok(_) => Err(format!("value `{t}` is not a finite number")),
-        Err(_) => Err(format!("value `{t}` is not a number (nor empty, `-`, `..` or `.`)")),
+        Ok(_) => Err(Error::new(Code::DataNotFinite, format!("value `{t}` is not a finite number"))),
+        Err(_) => Err(Error::new(Code::DataInvalidValue, format!("value `{t}` is not a number (nor empty, `-`, `..` or `.`)"))),
     }
 }
 
-fn check_finite(v: Option<f64>) -> Result<Option<f64>, String> {
+fn check_finite(v: Option<f64>) -> Result<Option<f64>> {
     match v {
-        Some(x) if !x.is_finite() => Err(format!("value `{x}` is not a finite number")),
+        Some(x) if !x.is_finite() => Err(Error::new(Code::DataNotFinite, format!("value `{x}` is not a finite number"))),
         other => Ok(other),
     }
 }
@@ -238,28 +238,33 @@ pub fn observation_field(name: &str) -> Option<&'static str> {
 
 /// One observation row given as a map of field → value, in the one vocabulary: ids as strings
 /// or whole numbers, `value` a number, a numeric string or a Kolada marker, `null` as absent.
-fn row_from_map(m: &serde_json::Map<String, Value>) -> Result<Observation, String> {
+fn row_from_map(m: &serde_json::Map<String, Value>) -> Result<Observation> {
     // Each field as given: the name the row used, and its value (`null` is as absent).
     let mut given: [(&str, Option<&Value>); OBSERVATION_FIELDS.len()] = OBSERVATION_FIELDS.map(|(n, _)| (n, None));
     for (k, v) in m {
         let Some(i) = OBSERVATION_FIELDS.iter().position(|(n, a)| n == k || *a == Some(k.as_str())) else {
-            return Err(format!("unknown field `{k}` (expected {})", expected_fields()));
+            return Err(Error::new(Code::DataUnknownField, format!("unknown field `{k}` (expected {})", expected_fields())));
         };
         if v.is_null() {
             continue;
         }
         if given[i].1.is_some() {
             let (name, alias) = OBSERVATION_FIELDS[i];
-            return Err(format!("the row has both `{name}` and `{}`; give one", alias.unwrap_or(name)));
+            return Err(Error::new(
+                Code::DataDuplicateField,
+                format!("the row has both `{name}` and `{}`; give one", alias.unwrap_or(name)),
+            ));
         }
         given[i] = (k.as_str(), Some(v));
     }
     let [indicator, entity, period, gender, value, missing, count, source, note] = given;
-    let id = |(key, v): (&str, Option<&Value>), name: &str| json_id(v, key)?.ok_or_else(|| format!("the row has no `{name}`"));
+    let id = |(key, v): (&str, Option<&Value>), name: &str| {
+        json_id(v, key)?.ok_or_else(|| Error::new(Code::DataMissingField, format!("the row has no `{name}`")))
+    };
     let gender = match gender.1 {
         None => Gender::T,
-        Some(Value::String(s)) => Gender::parse(s).ok_or_else(|| format!("gender `{s}` is not T, K or M"))?,
-        Some(other) => return Err(format!("gender must be a string, got {other}")),
+        Some(Value::String(s)) => Gender::parse(s).ok_or_else(|| gender_error(s))?,
+        Some(other) => return Err(Error::new(Code::DataInvalidType, format!("gender must be a string, got {other}"))),
     };
     let (value, marker) = json_value(value.1)?;
     json_text(note.1, note.0)?;
@@ -277,12 +282,18 @@ fn row_from_map(m: &serde_json::Map<String, Value>) -> Result<Observation, Strin
 }
 
 /// One assignment follow-up given as a map of field → value.
-fn assignment_from_map(m: &serde_json::Map<String, Value>) -> Result<AssignmentUpdate, String> {
+fn assignment_from_map(m: &serde_json::Map<String, Value>) -> Result<AssignmentUpdate> {
     if let Some(k) = m.keys().find(|k| !ASSIGNMENT_FIELDS.contains(&k.as_str())) {
-        return Err(format!("unknown field `{k}` in an assignment follow-up (expected {})", ASSIGNMENT_FIELDS.join(", ")));
+        return Err(Error::new(
+            Code::DataUnknownField,
+            format!("unknown field `{k}` in an assignment follow-up (expected {})", ASSIGNMENT_FIELDS.join(", ")),
+        ));
     }
-    let id = |name: &str| json_id(m.get(name), name)?.ok_or_else(|| format!("the follow-up has no `{name}`"));
-    let status = json_text(m.get("status"), "status")?.ok_or_else(|| "the follow-up has no `status`".to_string())?;
+    let id = |name: &str| {
+        json_id(m.get(name), name)?.ok_or_else(|| Error::new(Code::DataMissingField, format!("the follow-up has no `{name}`")))
+    };
+    let status =
+        json_text(m.get("status"), "status")?.ok_or_else(|| Error::new(Code::DataMissingField, "the follow-up has no `status`"))?;
     Ok(AssignmentUpdate {
         assignment: id("assignment")?,
         period: id("period")?,
@@ -291,16 +302,18 @@ fn assignment_from_map(m: &serde_json::Map<String, Value>) -> Result<AssignmentU
     })
 }
 
-fn assignment_status(s: &str) -> Result<AssignmentStatus, String> {
-    AssignmentStatus::parse(s).ok_or_else(|| format!("status `{s}` is not one of done, on_track, at_risk, not_done, not_started"))
+fn assignment_status(s: &str) -> Result<AssignmentStatus> {
+    AssignmentStatus::parse(s).ok_or_else(|| {
+        Error::new(Code::DataInvalidStatus, format!("status `{s}` is not one of done, on_track, at_risk, not_done, not_started"))
+    })
 }
 
 impl TryFrom<Strict> for Observation {
     type Error = String;
     fn try_from(Strict(v): Strict) -> Result<Observation, String> {
         let Value::Object(m) = v else { return Err(format!("a row must be an object, got {}", json_type(&v))) };
-        let mut o = row_from_map(&m)?;
-        normalize(&mut o)?;
+        let mut o = row_from_map(&m).map_err(|e| e.message().to_string())?;
+        normalize(&mut o).map_err(|e| e.message().to_string())?;
         Ok(o)
     }
 }
@@ -309,8 +322,8 @@ impl TryFrom<Strict> for AssignmentUpdate {
     type Error = String;
     fn try_from(Strict(v): Strict) -> Result<AssignmentUpdate, String> {
         let Value::Object(m) = v else { return Err(format!("a follow-up must be an object, got {}", json_type(&v))) };
-        let mut u = assignment_from_map(&m)?;
-        normalize_assignment(&mut u)?;
+        let mut u = assignment_from_map(&m).map_err(|e| e.message().to_string())?;
+        normalize_assignment(&mut u).map_err(|e| e.message().to_string())?;
         Ok(u)
     }
 }
@@ -333,7 +346,7 @@ impl AssignmentUpdate {
     /// # Errors
     /// A data error for a status that is not one of done, on_track, at_risk, not_done, not_started.
     pub fn from_text(assignment: &str, period: &str, status: &str, comment: &str) -> Result<AssignmentUpdate> {
-        Ok(AssignmentUpdate::new(assignment, period, assignment_status(status).map_err(Error::data)?).with_comment(comment))
+        Ok(AssignmentUpdate::new(assignment, period, assignment_status(status)?).with_comment(comment))
     }
 }
 
@@ -346,10 +359,10 @@ fn trim_in_place(s: &mut String) {
 }
 
 /// An id as every reader takes it: trimmed and not empty.
-fn check_id(s: &mut String, name: &str) -> Result<(), String> {
+fn check_id(s: &mut String, name: &str) -> Result<()> {
     trim_in_place(s);
     if s.is_empty() {
-        return Err(format!("`{name}` must not be empty"));
+        return Err(Error::new(Code::DataEmptyId, format!("`{name}` must not be empty")));
     }
     Ok(())
 }
@@ -366,9 +379,9 @@ fn normalize_text(t: &mut Option<String>) {
 
 /// One row as every reader keeps it: ids checked and trimmed, a finite value, and a reason
 /// for a missing value only when the value is missing.
-fn normalize(o: &mut Observation) -> Result<(), String> {
+fn normalize(o: &mut Observation) -> Result<()> {
     if o.indicator.trim().is_empty() || o.entity.trim().is_empty() || o.period.trim().is_empty() {
-        return Err("indicator, entity and period must not be empty".into());
+        return Err(Error::new(Code::DataEmptyId, "indicator, entity and period must not be empty"));
     }
     check_id(&mut o.indicator, "indicator")?;
     check_id(&mut o.entity, "entity")?;
@@ -383,9 +396,9 @@ fn normalize(o: &mut Observation) -> Result<(), String> {
 }
 
 /// One follow-up as every reader keeps it.
-fn normalize_assignment(u: &mut AssignmentUpdate) -> Result<(), String> {
+fn normalize_assignment(u: &mut AssignmentUpdate) -> Result<()> {
     if u.assignment.trim().is_empty() || u.period.trim().is_empty() {
-        return Err("assignment and period must not be empty".into());
+        return Err(Error::new(Code::DataEmptyId, "assignment and period must not be empty"));
     }
     check_id(&mut u.assignment, "assignment")?;
     check_id(&mut u.period, "period")?;
@@ -426,7 +439,7 @@ impl Observations {
     pub fn from_rows(rows: Vec<Observation>) -> Result<Observations> {
         let mut obs = Observations::from_source(None);
         for (i, r) in rows.into_iter().enumerate() {
-            obs.push_checked(r).map_err(|m| Error::data(m).at_row(i + 1))?;
+            obs.push_checked(r).map_err(|e| e.at_row(i + 1))?;
         }
         obs.check_duplicates()?;
         Ok(obs)
@@ -460,6 +473,27 @@ impl Observations {
         Ok(obs)
     }
 
+    /// As [`Observations::from_values`], each row read by its own serde deserializer (a Python
+    /// dict through pythonize, a JS object through a value tree), so that a host converts nothing
+    /// itself: the one vocabulary and its checks, errors naming the 1-based row.
+    ///
+    /// # Errors
+    /// As [`Observations::from_values`].
+    pub fn from_host_rows<'de, D: serde::Deserializer<'de>>(rows: impl IntoIterator<Item = D>) -> Result<Observations> {
+        Observations::from_values(&host_values(rows)?)
+    }
+
+    /// These observations with follow-ups from host rows, each read by its own serde deserializer
+    /// (`assignment`, `period`, `status`, optionally `comment`).
+    ///
+    /// # Errors
+    /// A data error naming the 1-based follow-up: an unknown field, a missing field, an unknown
+    /// status.
+    pub fn with_host_assignments<'de, D: serde::Deserializer<'de>>(self, rows: impl IntoIterator<Item = D>) -> Result<Observations> {
+        let updates = Observations::from_assignment_values(&host_values(rows)?)?.assignments;
+        self.with_assignments(updates)
+    }
+
     /// Assignment follow-ups from host rows, each a map with `assignment`, `period`, `status`
     /// and optionally `comment`.
     ///
@@ -476,7 +510,7 @@ impl Observations {
     /// # Errors
     /// A data error for an empty assignment or period, or one holding a line break.
     pub fn add_assignment(&mut self, mut update: AssignmentUpdate) -> Result<()> {
-        normalize_assignment(&mut update).map_err(Error::data)?;
+        normalize_assignment(&mut update)?;
         self.assignments.push(update);
         Ok(())
     }
@@ -506,10 +540,10 @@ impl Observations {
         for (i, r) in self.rows.iter().enumerate() {
             for (name, id) in [("indicator", &r.indicator), ("entity", &r.entity), ("period", &r.period)] {
                 if id.contains(['\n', '\r']) {
-                    return Err(Error::data(format!(
-                        "the `{name}` `{}` holds a line break, which a CSV id cell cannot hold; write JSON",
-                        id.escape_debug()
-                    ))
+                    return Err(Error::new(
+                        Code::DataInvalidValue,
+                        format!("the `{name}` `{}` holds a line break, which a CSV id cell cannot hold; write JSON", id.escape_debug()),
+                    )
                     .at_row(i + 1));
                 }
             }
@@ -585,12 +619,15 @@ impl Observations {
     pub fn from_csv(text: &str, file: &str) -> Result<Observations> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if text.trim().is_empty() {
-            return Err(Error::data("the file is empty (it needs at least a header row)").in_file(file).at(1, 1));
+            return Err(Error::new(Code::DataEmpty, "the file is empty (it needs at least a header row)").in_file(file).at(1, 1));
         }
         if let Some((line, column)) = unclosed_quote(text) {
-            return Err(Error::data("a quote opened here is never closed, so the rest of the file would be one cell")
-                .in_file(file)
-                .at(line, column));
+            return Err(Error::new(
+                Code::DataMalformedCsv,
+                "a quote opened here is never closed, so the rest of the file would be one cell",
+            )
+            .in_file(file)
+            .at(line, column));
         }
         let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::Headers).from_reader(text.as_bytes());
         let headers = reader.headers().map_err(|e| csv_error(e, file))?.clone();
@@ -603,12 +640,15 @@ impl Observations {
         let find = |names: &[&str]| cols.iter().position(|c| names.contains(&c.as_str()));
         for (i, c) in cols.iter().enumerate() {
             if observation_field(c).is_none() {
-                return Err(Error::data(format!("unknown column `{c}` (expected {})", expected_fields())).in_file(file).at(1, i + 1));
+                return Err(Error::new(Code::DataUnknownColumn, format!("unknown column `{c}` (expected {})", expected_fields()))
+                    .in_file(file)
+                    .at(1, i + 1));
             }
         }
         check_repeated_columns(&cols, file)?;
         let need = |names: &[&str], what: &str| {
-            find(names).ok_or_else(|| Error::data(format!("the header has no `{what}` column")).in_file(file).at(1, 1))
+            find(names)
+                .ok_or_else(|| Error::new(Code::DataMissingColumn, format!("the header has no `{what}` column")).in_file(file).at(1, 1))
         };
         let c_ind = need(&["indicator", "kpi"], "indicator")?;
         let c_ent = need(&["entity", "municipality"], "entity")?;
@@ -622,18 +662,24 @@ impl Observations {
             let row = row + 1;
             let record = record.map_err(|e| csv_error(e, file))?;
             let line = record.position().map_or(row + 1, |p| p.line() as usize);
-            let at = |m: String, col: usize| Error::data(m).in_file(file).at(line, col + 1).at_row(row);
+            let at = |e: Error, col: usize| e.in_file(file).at(line, col + 1).at_row(row);
             let cell = |c: usize| record.get(c).unwrap_or("").trim();
             for (c, name) in [(c_ind, "indicator"), (c_ent, "entity"), (c_per, "period")] {
                 if cell(c).contains(['\n', '\r']) {
-                    return Err(at(format!("the `{name}` cell holds a line break (is a quote in this row misplaced?)"), c));
+                    return Err(at(
+                        Error::new(
+                            Code::DataMalformedCsv,
+                            format!("the `{name}` cell holds a line break (is a quote in this row misplaced?)"),
+                        ),
+                        c,
+                    ));
                 }
             }
             let gender = match c_gen {
-                Some(c) => Gender::parse(cell(c)).ok_or_else(|| at(format!("gender `{}` is not T, K or M", cell(c)), c))?,
+                Some(c) => Gender::parse(cell(c)).ok_or_else(|| at(gender_error(cell(c)), c))?,
                 None => Gender::T,
             };
-            let (value, mut missing) = parse_value(cell(c_val)).map_err(|m| at(m, c_val))?;
+            let (value, mut missing) = parse_value(cell(c_val)).map_err(|e| at(e, c_val))?;
             if let Some(c) = c_missing {
                 // A reason given wins over Kolada's marker in the value.
                 if value.is_none() && !cell(c).is_empty() {
@@ -654,7 +700,7 @@ impl Observations {
                 count,
                 source: c_src.map(|c| cell(c).to_string()).filter(|s| !s.is_empty()),
             };
-            obs.push_checked(o).map_err(|m| at(m, 0))?;
+            obs.push_checked(o).map_err(|e| at(e, 0))?;
         }
         obs.check_duplicates()?;
         Ok(obs)
@@ -664,17 +710,19 @@ impl Observations {
         let find = |n: &str| cols.iter().position(|c| c == n);
         for (i, c) in cols.iter().enumerate() {
             if !ASSIGNMENT_FIELDS.contains(&c.as_str()) {
-                return Err(Error::data(format!(
-                    "unknown column `{c}` in assignment follow-ups (expected {})",
-                    ASSIGNMENT_FIELDS.join(", ")
-                ))
+                return Err(Error::new(
+                    Code::DataUnknownColumn,
+                    format!("unknown column `{c}` in assignment follow-ups (expected {})", ASSIGNMENT_FIELDS.join(", ")),
+                )
                 .in_file(file)
                 .at(1, i + 1));
             }
         }
         check_repeated_columns(cols, file)?;
         let (Some(ca), Some(cp), Some(cs)) = (find("assignment"), find("period"), find("status")) else {
-            return Err(Error::data("assignment follow-ups need the columns assignment, period and status").in_file(file).at(1, 1));
+            return Err(Error::new(Code::DataMissingColumn, "assignment follow-ups need the columns assignment, period and status")
+                .in_file(file)
+                .at(1, 1));
         };
         let cc = find("comment");
         for (row, record) in reader.records().enumerate() {
@@ -682,14 +730,14 @@ impl Observations {
             let record = record.map_err(|e| csv_error(e, file))?;
             let line = record.position().map_or(row + 1, |p| p.line() as usize);
             let cell = |c: usize| record.get(c).unwrap_or("").trim();
-            let status = assignment_status(cell(cs)).map_err(|m| Error::data(m).in_file(file).at(line, cs + 1).at_row(row))?;
+            let status = assignment_status(cell(cs)).map_err(|e| e.in_file(file).at(line, cs + 1).at_row(row))?;
             let mut u = AssignmentUpdate {
                 assignment: cell(ca).to_string(),
                 period: cell(cp).to_string(),
                 status,
                 comment: cc.map(|c| cell(c).to_string()).unwrap_or_default(),
             };
-            normalize_assignment(&mut u).map_err(|m| Error::data(m).in_file(file).at(line, 1).at_row(row))?;
+            normalize_assignment(&mut u).map_err(|e| e.in_file(file).at(line, 1).at_row(row))?;
             self.assignments.push(u);
         }
         Ok(())
@@ -706,10 +754,10 @@ impl Observations {
     pub fn from_json(text: &str, file: &str) -> Result<Observations> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if text.trim().is_empty() {
-            return Err(Error::data("the file is empty").in_file(file).at(1, 1));
+            return Err(Error::new(Code::DataEmpty, "the file is empty").in_file(file).at(1, 1));
         }
-        let Strict(v) =
-            serde_json::from_str(text).map_err(|e| Error::data(format!("malformed JSON: {e}")).in_file(file).at(e.line(), e.column()))?;
+        let Strict(v) = serde_json::from_str(text)
+            .map_err(|e| Error::new(Code::DataMalformedJson, format!("malformed JSON: {e}")).in_file(file).at(e.line(), e.column()))?;
         Self::from_json_value(&v, file)
     }
 
@@ -723,26 +771,34 @@ impl Observations {
             Value::Array(rows) => obs.read_json_rows(rows, Some(file))?,
             Value::Object(map) if map.contains_key("values") => {
                 let Some(Value::Array(values)) = map.get("values") else {
-                    return Err(Error::data("`values` must be an array").in_file(file));
+                    return Err(Error::new(Code::DataInvalidType, "`values` must be an array").in_file(file));
                 };
                 obs.read_kolada(values, file)?;
             }
             Value::Object(map) if map.contains_key("observations") || map.contains_key("assignments") => {
                 for key in map.keys() {
                     if key != "observations" && key != "assignments" {
-                        return Err(Error::data(format!("unknown key `{key}` (expected observations, assignments)")).in_file(file));
+                        return Err(Error::new(
+                            Code::DataUnknownField,
+                            format!("unknown key `{key}` (expected observations, assignments)"),
+                        )
+                        .in_file(file));
                     }
                 }
                 let array = |key: &str| match map.get(key) {
                     None => Ok(&[][..]),
                     Some(Value::Array(rows)) => Ok(rows.as_slice()),
-                    Some(other) => Err(Error::data(format!("`{key}` must be an array of rows, got {}", json_type(other))).in_file(file)),
+                    Some(other) => {
+                        Err(Error::new(Code::DataInvalidType, format!("`{key}` must be an array of rows, got {}", json_type(other)))
+                            .in_file(file))
+                    }
                 };
                 obs.read_json_rows(array("observations")?, Some(file))?;
                 obs.read_json_assignments(array("assignments")?, Some(file))?;
             }
             _ => {
-                return Err(Error::data(
+                return Err(Error::new(
+                    Code::DataInvalidType,
                     "expected a Kolada response (`{\"values\": [...]}`), an array of rows, or `{\"observations\": [...]}`",
                 )
                 .in_file(file));
@@ -754,14 +810,16 @@ impl Observations {
 
     fn read_json_rows(&mut self, rows: &[Value], file: Option<&str>) -> Result<()> {
         for (i, r) in rows.iter().enumerate() {
-            let err = |m: String| {
-                let e = Error::data(m).at_row(i + 1);
+            let err = |e: Error| {
+                let e = e.at_row(i + 1);
                 match file {
                     Some(f) => e.in_file(f),
                     None => e,
                 }
             };
-            let Value::Object(m) = r else { return Err(err(format!("a row must be an object, got {}", json_type(r)))) };
+            let Value::Object(m) = r else {
+                return Err(err(Error::new(Code::DataInvalidType, format!("a row must be an object, got {}", json_type(r)))));
+            };
             let o = row_from_map(m).map_err(err)?;
             self.push_checked(o).map_err(err)?;
         }
@@ -770,14 +828,16 @@ impl Observations {
 
     fn read_json_assignments(&mut self, rows: &[Value], file: Option<&str>) -> Result<()> {
         for (i, r) in rows.iter().enumerate() {
-            let err = |m: String| {
-                let e = Error::data(m).at_row(i + 1);
+            let err = |e: Error| {
+                let e = e.at_row(i + 1);
                 match file {
                     Some(f) => e.in_file(f),
                     None => e,
                 }
             };
-            let Value::Object(m) = r else { return Err(err(format!("a follow-up must be an object, got {}", json_type(r)))) };
+            let Value::Object(m) = r else {
+                return Err(err(Error::new(Code::DataInvalidType, format!("a follow-up must be an object, got {}", json_type(r)))));
+            };
             let mut u = assignment_from_map(m).map_err(err)?;
             normalize_assignment(&mut u).map_err(err)?;
             self.assignments.push(u);
@@ -790,10 +850,12 @@ impl Observations {
         for (i, item) in values.iter().enumerate() {
             let row = i + 1;
             items.push(self.rows.len());
-            let err = |m: String| Error::data(format!("item {row}: {m}")).in_file(file).at_row(row);
-            let Value::Object(m) = item else { return Err(err("a Kolada value must be an object".into())) };
+            let err = |e: Error| e.prefixed(&format!("item {row}: ")).in_file(file).at_row(row);
+            let Value::Object(m) = item else { return Err(err(Error::new(Code::DataInvalidType, "a Kolada value must be an object"))) };
             let text = |k: &str| -> Result<String> {
-                json_id(m.get(k), k).map_err(err)?.ok_or_else(|| err(format!("the Kolada value has no `{k}`")))
+                json_id(m.get(k), k)
+                    .map_err(err)?
+                    .ok_or_else(|| err(Error::new(Code::DataMissingField, format!("the Kolada value has no `{k}`"))))
             };
             let (kpi, mun, period) = (text("kpi")?, text("municipality")?, text("period")?);
             let item_deleted = deleted(m).map_err(err)?;
@@ -801,7 +863,7 @@ impl Observations {
                 Some(Value::Array(vals)) => vals.as_slice(),
                 // A withdrawn item may come without its values: one gap with the reason.
                 None | Some(Value::Null) if item_deleted => &[][..],
-                _ => return Err(err("the Kolada value has no `values` array".into())),
+                _ => return Err(err(Error::new(Code::DataMissingField, "the Kolada value has no `values` array"))),
             };
             if vals.is_empty() && item_deleted {
                 self.push_checked(Observation {
@@ -818,12 +880,14 @@ impl Observations {
                 continue;
             }
             for (j, v) in vals.iter().enumerate() {
-                let err = |m: String| Error::data(format!("item {row}, value {}: {m}", j + 1)).in_file(file).at_row(row);
-                let Value::Object(g) = v else { return Err(err("each entry of `values` must be an object".into())) };
+                let err = |e: Error| e.prefixed(&format!("item {row}, value {}: ", j + 1)).in_file(file).at_row(row);
+                let Value::Object(g) = v else {
+                    return Err(err(Error::new(Code::DataInvalidType, "each entry of `values` must be an object")));
+                };
                 let gender = match g.get("gender") {
                     None | Some(Value::Null) => Gender::T,
-                    Some(Value::String(s)) => Gender::parse(s).ok_or_else(|| err(format!("gender `{s}` is not T, K or M")))?,
-                    Some(other) => return Err(err(format!("gender must be a string, got {other}"))),
+                    Some(Value::String(s)) => Gender::parse(s).ok_or_else(|| err(gender_error(s)))?,
+                    Some(other) => return Err(err(Error::new(Code::DataInvalidType, format!("gender must be a string, got {other}")))),
                 };
                 let (value, mut missing) = json_value(g.get("value")).map_err(err)?;
                 let status = json_text(g.get("status"), "status").map_err(err)?.filter(|s| !s.is_empty());
@@ -859,10 +923,10 @@ impl Observations {
         Observations { sources: vec![Source { start: 0, file: file.map(Arc::from), items: None }], ..Observations::default() }
     }
 
-    fn push_checked(&mut self, mut o: Observation) -> Result<(), String> {
+    fn push_checked(&mut self, mut o: Observation) -> Result<()> {
         normalize(&mut o)?;
         if self.rows.len() >= MAX_ROWS {
-            return Err(format!("more than {MAX_ROWS} rows"));
+            return Err(Error::new(Code::DataLimitRows, format!("more than {MAX_ROWS} rows")));
         }
         self.index = OnceLock::new();
         self.rows.push(o);
@@ -903,10 +967,13 @@ impl Observations {
                     (false, Some(f)) => format!("in `{f}` {}", then.describe()),
                     (false, None) => format!("at {} of the rows given before", then.describe()),
                 };
-                let e = Error::data(format!(
-                    "duplicate value for `{}`, entity `{}`, period `{}`, gender {}{here} (first {there})",
-                    r.indicator, r.entity, r.period, r.gender
-                ))
+                let e = Error::new(
+                    Code::DataDuplicateRow,
+                    format!(
+                        "duplicate value for `{}`, entity `{}`, period `{}`, gender {}{here} (first {there})",
+                        r.indicator, r.entity, r.period, r.gender
+                    ),
+                )
                 .at_row(now.row);
                 return Err(match now.file {
                     Some(f) => e.in_file(f),
@@ -974,7 +1041,7 @@ impl Observations {
 
     /// Sets one value (adding the row when absent): the what-if edit of a report page.
     pub fn set_value(&mut self, indicator: &str, entity: &str, period: &str, gender: Gender, value: Option<f64>) -> Result<()> {
-        check_finite(value).map_err(Error::data)?;
+        check_finite(value)?;
         self.index = OnceLock::new();
         if let Some(r) =
             self.rows.iter_mut().find(|r| r.indicator == indicator && r.entity == entity && r.period == period && r.gender == gender)
@@ -1049,15 +1116,15 @@ impl Observations {
     }
 }
 
-fn json_value(v: Option<&Value>) -> Result<(Option<f64>, Option<String>), String> {
+fn json_value(v: Option<&Value>) -> Result<(Option<f64>, Option<String>)> {
     match v {
         None | Some(Value::Null) => Ok((None, None)),
         Some(Value::Number(n)) => {
-            let x = n.as_f64().ok_or_else(|| format!("value `{n}` is not a finite number"))?;
+            let x = n.as_f64().ok_or_else(|| Error::new(Code::DataNotFinite, format!("value `{n}` is not a finite number")))?;
             check_finite(Some(x)).map(|v| (v, None))
         }
         Some(Value::String(s)) => parse_value(s),
-        Some(other) => Err(format!("value must be a number or null, got {other}")),
+        Some(other) => Err(Error::new(Code::DataInvalidType, format!("value must be a number or null, got {other}"))),
     }
 }
 
@@ -1119,16 +1186,23 @@ fn check_repeated_columns(cols: &[String], file: &str) -> Result<()> {
     for (i, c) in cols.iter().enumerate() {
         if let Some(first) = cols[..i].iter().position(|p| canonical(p) == canonical(c)) {
             let same = if cols[first] == *c { String::new() } else { format!(" (`{}`)", cols[first]) };
-            return Err(Error::data(format!("column `{c}` repeats column {}{same}; give each column once", first + 1))
-                .in_file(file)
-                .at(1, i + 1));
+            return Err(Error::new(
+                Code::DataDuplicateColumn,
+                format!("column `{c}` repeats column {}{same}; give each column once", first + 1),
+            )
+            .in_file(file)
+            .at(1, i + 1));
         }
     }
     Ok(())
 }
 
-fn count_error(shown: impl std::fmt::Display) -> String {
-    format!("count `{shown}` is not a whole number from 0 to {}", u32::MAX)
+fn count_error(shown: impl std::fmt::Display) -> Error {
+    Error::new(Code::DataInvalidCount, format!("count `{shown}` is not a whole number from 0 to {}", u32::MAX))
+}
+
+fn gender_error(shown: &str) -> Error {
+    Error::new(Code::DataInvalidGender, format!("gender `{shown}` is not T, K or M"))
 }
 
 /// The JSON type of a value, for messages.
@@ -1144,7 +1218,7 @@ fn json_type(v: &Value) -> &'static str {
 }
 
 /// An id (indicator, entity, period) given as a string or a whole number; `2023.0` is `2023`.
-fn json_id(v: Option<&Value>, name: &str) -> Result<Option<String>, String> {
+fn json_id(v: Option<&Value>, name: &str) -> Result<Option<String>> {
     match v {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -1152,23 +1226,23 @@ fn json_id(v: Option<&Value>, name: &str) -> Result<Option<String>, String> {
         Some(Value::Number(n)) => match n.as_f64() {
             // Exactly representable whole numbers only: beyond 2^53 the digits are not the ones written.
             Some(x) if x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_992.0 => Ok(Some(format!("{x:.0}"))),
-            _ => Err(format!("`{name}` `{n}` is not a whole number; write it as a string")),
+            _ => Err(Error::new(Code::DataInvalidValue, format!("`{name}` `{n}` is not a whole number; write it as a string"))),
         },
-        Some(other) => Err(format!("`{name}` must be a string, got {other}")),
+        Some(other) => Err(Error::new(Code::DataInvalidType, format!("`{name}` must be a string, got {other}"))),
     }
 }
 
 /// An optional text field (`missing`, `source`, `note`).
-fn json_text(v: Option<&Value>, name: &str) -> Result<Option<String>, String> {
+fn json_text(v: Option<&Value>, name: &str) -> Result<Option<String>> {
     match v {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(format!("`{name}` must be a string, got {other}")),
+        Some(other) => Err(Error::new(Code::DataInvalidType, format!("`{name}` must be a string, got {other}"))),
     }
 }
 
 /// Kolada's `count`: a whole number that fits, never wrapped.
-fn json_count(v: Option<&Value>) -> Result<Option<u32>, String> {
+fn json_count(v: Option<&Value>) -> Result<Option<u32>> {
     match v {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => {
@@ -1178,12 +1252,12 @@ fn json_count(v: Option<&Value>) -> Result<Option<u32>, String> {
         }
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(Value::String(s)) => s.trim().parse::<u32>().map(Some).map_err(|_| count_error(s)),
-        Some(other) => Err(format!("`count` must be a whole number, got {other}")),
+        Some(other) => Err(Error::new(Code::DataInvalidType, format!("`count` must be a whole number, got {other}"))),
     }
 }
 
 /// Kolada's deletion mark (`isdeleted`, or `is_deleted` as 0/1) on an item or a value.
-fn deleted(m: &serde_json::Map<String, Value>) -> Result<bool, String> {
+fn deleted(m: &serde_json::Map<String, Value>) -> Result<bool> {
     let mut any = false;
     for key in ["isdeleted", "is_deleted"] {
         any |= match m.get(key) {
@@ -1191,10 +1265,28 @@ fn deleted(m: &serde_json::Map<String, Value>) -> Result<bool, String> {
             Some(Value::Bool(b)) => *b,
             Some(Value::Number(n)) if n.as_u64() == Some(0) => false,
             Some(Value::Number(n)) if n.as_u64() == Some(1) => true,
-            Some(other) => return Err(format!("`{key}` must be true or false, got {other}")),
+            Some(other) => return Err(Error::new(Code::DataInvalidType, format!("`{key}` must be true or false, got {other}"))),
         };
     }
     Ok(any)
+}
+
+/// Host rows as JSON values, each read by its own deserializer with [`Strict`]'s checks (each
+/// key once, finite numbers); errors name the 1-based row.
+fn host_values<'de, D: serde::Deserializer<'de>>(rows: impl IntoIterator<Item = D>) -> Result<Vec<Value>> {
+    let mut out = Vec::new();
+    for (i, d) in rows.into_iter().enumerate() {
+        let value = Strict::deserialize(d).map_err(|e| {
+            let m = e.to_string();
+            let codes =
+                [Code::DataUnknownField, Code::DataMissingField, Code::DataInvalidType, Code::DataInvalidValue, Code::DataInvalidValue];
+            let code = if m.contains("not a finite number") { Code::DataNotFinite } else { crate::error::serde_code(&m, codes) };
+            Error::new(code, m).at_row(i + 1)
+        })?;
+        out.try_reserve(1).map_err(|_| Error::new(Code::DataInvalidValue, "out of memory for the rows").at_row(i + 1))?;
+        out.push(value.0);
+    }
+    Ok(out)
 }
 
 /// A JSON value whose objects name each key once. serde_json keeps the last of two equal keys,
@@ -1258,12 +1350,14 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
 
 fn csv_error(e: csv::Error, file: &str) -> Error {
     let pos = e.position().cloned();
-    let msg = match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!("the row has {len} fields but the header has {expected_len}"),
-        csv::ErrorKind::Utf8 { .. } => "the file is not UTF-8 text".to_string(),
-        _ => format!("malformed CSV: {e}"),
+    let (code, msg) = match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            (Code::DataFieldCount, format!("the row has {len} fields but the header has {expected_len}"))
+        }
+        csv::ErrorKind::Utf8 { .. } => (Code::DataNotUtf8, "the file is not UTF-8 text".to_string()),
+        _ => (Code::DataMalformedCsv, format!("malformed CSV: {e}")),
     };
-    let err = Error::data(msg).in_file(file);
+    let err = Error::new(code, msg).in_file(file);
     match pos {
         Some(p) => err.at(p.line() as usize, 1).at_row((p.record() as usize).max(1)),
         None => err,

@@ -1,7 +1,7 @@
 //! Evaluation: for an entity and a period, every indicator's status, then every goal's.
 
 use crate::data::{Index, Observations};
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::host::{AssessRequest, Assessment, Period};
 use crate::model::{Gender, Language, PeerStats, PeriodValue, period_year};
 use crate::plan::{Indicator, Plan};
@@ -91,7 +91,7 @@ impl Plan {
         let ind = self.find_indicator(indicator)?;
         let mut out = Vec::new();
         out.try_reserve_exact(requests.len())
-            .map_err(|_| Error::query(format!("out of memory for the results of {} rows", requests.len())))?;
+            .map_err(|_| Error::new(Code::QueryLimitRows, format!("out of memory for the results of {} rows", requests.len())))?;
         for (i, r) in requests.iter().enumerate() {
             let at_row = |e: Error| if e.row().is_none() { e.at_row(i + 1) } else { e };
             out.push(r.resolve(self, ind).and_then(|inputs| self.assess_resolved(ind, inputs)).map_err(at_row)?);
@@ -124,20 +124,20 @@ impl Plan {
     pub(crate) fn resolve_query(&self, index: &Index, query: &Query) -> Result<(String, String)> {
         let entity = match query.entity.as_ref().or(self.entity.as_ref()) {
             Some(e) => e.clone(),
-            None => return Err(Error::query("no entity given and the plan sets none ([plan] entity)")),
+            None => return Err(Error::new(Code::QueryNoEntity, "no entity given and the plan sets none ([plan] entity)")),
         };
         let periods = index.entity_periods.get(&entity);
         if periods.is_none() && !self.indicators.is_empty() {
-            return Err(Error::query(format!("entity `{entity}` does not appear in the data")));
+            return Err(Error::new(Code::QueryUnknownEntity, format!("entity `{entity}` does not appear in the data")));
         }
         let period = match query.period.as_ref().or(self.period.as_ref()) {
             Some(p) => Period::parse(p)?.as_str().to_string(),
-            None => periods
-                .and_then(|p| p.last().cloned())
-                .ok_or_else(|| Error::query(format!("entity `{entity}` has no values in the data, so there is no latest period")))?,
+            None => periods.and_then(|p| p.last().cloned()).ok_or_else(|| {
+                Error::new(Code::QueryNoData, format!("entity `{entity}` has no values in the data, so there is no latest period"))
+            })?,
         };
         if period_year(&period).is_none() {
-            return Err(Error::query(format!("period `{period}` does not start with a year")));
+            return Err(Error::new(Code::QueryInvalidPeriod, format!("period `{period}` does not start with a year")));
         }
         Ok((entity, period))
     }
@@ -325,8 +325,11 @@ impl Plan {
             return Ok(v);
         }
         let ids: Vec<&str> = self.scale.levels.iter().map(|l| l.id.as_str()).collect();
-        Err(Error::rule(format!("rule `{rule}` returned status `{}`, which is not on the scale ({}, no_data)", v.status, ids.join(", ")))
-            .in_file(rules::rule_file(rule)))
+        Err(Error::new(
+            Code::RuleUnknownStatus,
+            format!("rule `{rule}` returned status `{}`, which is not on the scale ({}, no_data)", v.status, ids.join(", ")),
+        )
+        .in_file(rules::rule_file(rule)))
     }
 
     /// The value and references an indicator rule sees for one entity, period and gender.

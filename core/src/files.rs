@@ -1,7 +1,7 @@
 //! Plans are read through a map of relative path to text, so the browser (no files)
 //! and the command line (a folder) load plans the same way.
 
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
@@ -40,9 +40,10 @@ pub(crate) fn is_plan_file(name: &str) -> bool {
 /// is read as that file. Hidden entries, `node_modules` and `target` are skipped.
 pub(crate) fn read_dir(dir: &Path) -> Result<PlanFiles> {
     if !dir.is_dir() {
-        return Err(Error::io(format!("`{}` is not a folder", dir.display())));
+        let code = if dir.exists() { Code::IoNotAFolder } else { Code::IoNotFound };
+        return Err(Error::new(code, format!("`{}` is not a folder", dir.display())));
     }
-    let root = std::fs::canonicalize(dir).map_err(|e| Error::io(format!("cannot read folder `{}`: {e}", dir.display())))?;
+    let root = std::fs::canonicalize(dir).map_err(|e| io_error(&e, format!("cannot read folder `{}`: {e}", dir.display())))?;
     let mut folder = Folder { root, limits: FOLDER_LIMITS, bytes: 0, files: PlanFiles::new() };
     folder.walk(dir, "", 0)?;
     Ok(folder.files)
@@ -61,14 +62,19 @@ impl Folder {
     fn keep(&mut self, key: String, text: String) -> Result<()> {
         self.bytes += text.len() as u64;
         if self.files.len() >= self.limits.files {
-            return Err(Error::io(format!(
-                "the plan folder holds more than {} files to read; the limit keeps a stray folder from being read whole",
-                self.limits.files
-            ))
+            return Err(Error::new(
+                Code::IoLimit,
+                format!(
+                    "the plan folder holds more than {} files to read; the limit keeps a stray folder from being read whole",
+                    self.limits.files
+                ),
+            )
             .in_file(key));
         }
         if self.bytes > self.limits.bytes {
-            return Err(Error::io(format!("the plan folder's files together exceed {} MiB", self.limits.bytes >> 20)).in_file(key));
+            return Err(
+                Error::new(Code::IoLimit, format!("the plan folder's files together exceed {} MiB", self.limits.bytes >> 20)).in_file(key)
+            );
         }
         self.files.insert(key, text);
         Ok(())
@@ -78,9 +84,9 @@ impl Folder {
     fn walk(&mut self, dir: &Path, prefix: &str, depth: usize) -> Result<()> {
         let folder = if prefix.is_empty() { ".".to_string() } else { prefix.trim_end_matches('/').to_string() };
         if depth > MAX_DEPTH {
-            return Err(Error::io(format!("folders are nested more than {MAX_DEPTH} deep")).in_file(folder));
+            return Err(Error::new(Code::IoLimit, format!("folders are nested more than {MAX_DEPTH} deep")).in_file(folder));
         }
-        let cannot = |e: std::io::Error| Error::io(format!("cannot read the folder: {e}")).in_file(folder.clone());
+        let cannot = |e: std::io::Error| io_error(&e, format!("cannot read the folder: {e}")).in_file(folder.clone());
         let mut entries = Vec::new();
         for entry in std::fs::read_dir(dir).map_err(cannot)? {
             entries.push(entry.map_err(cannot)?);
@@ -91,7 +97,7 @@ impl Folder {
             let Some(name) = os_name.to_str() else {
                 if entry.file_type().is_ok_and(|t| t.is_dir()) || is_plan_file(&os_name.to_string_lossy()) {
                     let key = format!("{prefix}{}", os_name.to_string_lossy());
-                    return Err(Error::io("the name is not UTF-8 text; rename it").in_file(key));
+                    return Err(Error::new(Code::IoNotUtf8, "the name is not UTF-8 text; rename it").in_file(key));
                 }
                 continue;
             };
@@ -102,15 +108,18 @@ impl Folder {
             let path = entry.path();
             // Not `metadata`: that follows links, and a link must not lead the walk out of the plan.
             let kind =
-                std::fs::symlink_metadata(&path).map_err(|e| Error::io(format!("cannot read: {e}")).in_file(key.clone()))?.file_type();
+                std::fs::symlink_metadata(&path).map_err(|e| io_error(&e, format!("cannot read: {e}")).in_file(key.clone()))?.file_type();
             if kind.is_dir() {
                 self.walk(&path, &format!("{key}/"), depth + 1)?;
             } else if kind.is_symlink() {
                 let target = std::fs::canonicalize(&path).ok();
                 let meta = target.as_deref().and_then(|t| std::fs::metadata(t).ok());
                 if meta.as_ref().is_some_and(std::fs::Metadata::is_dir) {
-                    return Err(Error::io("a link to a folder, which the plan reader does not follow; put the folder itself in the plan")
-                        .in_file(key));
+                    return Err(Error::new(
+                        Code::IoLink,
+                        "a link to a folder, which the plan reader does not follow; put the folder itself in the plan",
+                    )
+                    .in_file(key));
                 }
                 if !is_plan_file(name) {
                     continue;
@@ -122,11 +131,13 @@ impl Folder {
                     }
                     (Some(t), Some(_)) if t.starts_with(&self.root) => return Err(not_regular(key)),
                     (Some(_), Some(_)) => {
-                        return Err(
-                            Error::io("a link that leads outside the plan folder, which the plan reader does not follow").in_file(key)
-                        );
+                        return Err(Error::new(
+                            Code::IoLink,
+                            "a link that leads outside the plan folder, which the plan reader does not follow",
+                        )
+                        .in_file(key));
                     }
-                    _ => return Err(Error::io("a link that leads nowhere (its target does not exist)").in_file(key)),
+                    _ => return Err(Error::new(Code::IoLink, "a link that leads nowhere (its target does not exist)").in_file(key)),
                 }
             } else if is_plan_file(name) {
                 if !kind.is_file() {
@@ -140,8 +151,15 @@ impl Folder {
     }
 }
 
+/// An error of the operating system while reading: `io.not_found` when the path does not
+/// exist, else `io.read`.
+pub(crate) fn io_error(e: &std::io::Error, message: String) -> Error {
+    let code = if e.kind() == std::io::ErrorKind::NotFound { Code::IoNotFound } else { Code::IoRead };
+    Error::new(code, message)
+}
+
 fn not_regular(key: String) -> Error {
-    Error::io("not a regular file (a pipe, socket or device), which the plan reader does not open").in_file(key)
+    Error::new(Code::IoNotAFile, "not a regular file (a pipe, socket or device), which the plan reader does not open").in_file(key)
 }
 
 /// Reads one UTF-8 text file of at most [`MAX_FILE_BYTES`], without a UTF-8 byte-order mark.
@@ -152,20 +170,22 @@ fn not_regular(key: String) -> Error {
 /// byte that is not).
 pub fn read_text(path: &Path) -> Result<String> {
     let shown = path.display().to_string();
-    let io = |m: String| Error::io(m).in_file(shown.clone());
-    let meta = std::fs::metadata(path).map_err(|e| io(format!("cannot read the file: {e}")))?;
+    let io = |code: Code, m: String| Error::new(code, m).in_file(shown.clone());
+    let read = |e: std::io::Error| io_error(&e, format!("cannot read the file: {e}")).in_file(shown.clone());
+    let meta = std::fs::metadata(path).map_err(read)?;
     if !meta.is_file() {
-        return Err(io("not a regular file (a folder, pipe, socket or device)".into()));
+        return Err(io(Code::IoNotAFile, "not a regular file (a folder, pipe, socket or device)".into()));
     }
-    let too_big =
-        |len: u64| io(format!("the file ({} MiB) is larger than the limit of {} MiB", len.div_ceil(1 << 20), MAX_FILE_BYTES >> 20));
+    let too_big = |len: u64| {
+        io(Code::IoLimit, format!("the file ({} MiB) is larger than the limit of {} MiB", len.div_ceil(1 << 20), MAX_FILE_BYTES >> 20))
+    };
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_big(meta.len()));
     }
-    let file = std::fs::File::open(path).map_err(|e| io(format!("cannot read the file: {e}")))?;
+    let file = std::fs::File::open(path).map_err(read)?;
     let mut bytes = Vec::new();
     // The size may change after `metadata`: never read more than the limit and one byte.
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| io(format!("cannot read the file: {e}")))?;
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(read)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_big(bytes.len() as u64));
     }
@@ -180,14 +200,21 @@ pub(crate) fn decode(bytes: Vec<u8>) -> Result<String> {
         Err(e) => {
             let bytes = e.as_bytes();
             if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-                return Err(Error::io("the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8").at(1, 1));
+                return Err(Error::new(
+                    Code::IoNotUtf8,
+                    "the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8",
+                )
+                .at(1, 1));
             }
             let valid = e.utf8_error().valid_up_to();
             let before = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
             let (line, column) = crate::error::line_column(before, before.len());
             let byte = bytes.get(valid).copied().unwrap_or_default();
-            Err(Error::io(format!("the file is not UTF-8 text (byte 0x{byte:02x} at line {line}, column {column}); save it as UTF-8"))
-                .at(line, column))
+            Err(Error::new(
+                Code::IoNotUtf8,
+                format!("the file is not UTF-8 text (byte 0x{byte:02x} at line {line}, column {column}); save it as UTF-8"),
+            )
+            .at(line, column))
         }
     }
 }
@@ -245,11 +272,11 @@ mod tests {
     fn folder_with(limits: FolderLimits, files: &[(&str, &str)]) -> Result<PlanFiles> {
         let dir = std::env::temp_dir().join(format!("attain-folder-limits-{}-{}", std::process::id(), limits.files));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(e.to_string()))?;
+        std::fs::create_dir_all(&dir).map_err(|e| io_error(&e, e.to_string()))?;
         for (name, text) in files {
-            std::fs::write(dir.join(name), text).map_err(|e| Error::io(e.to_string()))?;
+            std::fs::write(dir.join(name), text).map_err(|e| io_error(&e, e.to_string()))?;
         }
-        let root = std::fs::canonicalize(&dir).map_err(|e| Error::io(e.to_string()))?;
+        let root = std::fs::canonicalize(&dir).map_err(|e| io_error(&e, e.to_string()))?;
         let mut folder = Folder { root, limits, bytes: 0, files: PlanFiles::new() };
         let read = folder.walk(&dir, "", 0).map(|()| folder.files);
         let _ = std::fs::remove_dir_all(&dir);

@@ -7,7 +7,7 @@
 //! cedar-policy keeps its host boundary the same way (`cedar-policy/src/ffi/`).
 
 use crate::data::Observations;
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::eval::Query;
 use crate::model::{Gender, Language, PeerStats, PeriodValue, period_year};
 use crate::plan::{Direction, Plan};
@@ -34,7 +34,24 @@ pub fn decode<'de, T: Deserialize<'de>, D: Deserializer<'de>>(what: &str, deseri
             p if p.starts_with('[') => format!("`{what}{p}`"),
             p => format!("`{what}.{p}`"),
         };
-        Error::query(format!("{place}: {}", e.inner()))
+        let inner = e.inner().to_string();
+        let message = format!("{place}: {inner}");
+        // A period's own error comes back through serde as text only (see `Period`'s visitor).
+        let code = if inner.starts_with("period ") && inner.contains("is not a year") {
+            Code::QueryInvalidPeriod
+        } else {
+            crate::error::serde_code(
+                &message,
+                [
+                    Code::QueryUnknownField,
+                    Code::QueryMissingField,
+                    Code::QueryInvalidType,
+                    Code::QueryInvalidValue,
+                    Code::QueryInvalidArgument,
+                ],
+            )
+        };
+        Error::new(code, message)
     })
 }
 
@@ -45,7 +62,7 @@ pub fn decode<'de, T: Deserialize<'de>, D: Deserializer<'de>>(what: &str, deseri
 pub fn decode_json<T: DeserializeOwned>(what: &str, text: &str) -> Result<T> {
     let mut d = serde_json::Deserializer::from_str(text);
     let value = decode(what, &mut d)?;
-    d.end().map_err(|e| Error::query(format!("`{what}`: {e}")))?;
+    d.end().map_err(|e| Error::new(Code::QueryInvalidArgument, format!("`{what}`: {e}")))?;
     Ok(value)
 }
 
@@ -78,9 +95,10 @@ impl Period {
         if valid {
             Ok(Period(text.to_string()))
         } else {
-            Err(Error::query(format!(
-                "period `{text}` is not a year (`2023`), a tertial (`2023-T2`), a quarter (`2023-Q1`) or a month (`2023-05`)"
-            )))
+            Err(Error::new(
+                Code::QueryInvalidPeriod,
+                format!("period `{text}` is not a year (`2023`), a tertial (`2023-T2`), a quarter (`2023-Q1`) or a month (`2023-05`)"),
+            ))
         }
     }
 
@@ -276,7 +294,8 @@ impl Plan {
         match data {
             DataArg::Absent => self.data(),
             DataArg::Given(d) => Ok(Arc::new(d.clone())),
-            DataArg::Text => Err(Error::query(
+            DataArg::Text => Err(Error::new(
+                Code::QueryInvalidArgument,
                 "`data` is a string, which is never read as a path or as CSV: make observations from a file, from CSV or JSON text, or from rows",
             )),
         }
@@ -392,7 +411,7 @@ pub struct Assessment {
 impl AssessRequest {
     /// Every number given is finite: NaN and the infinities are refused, naming the input.
     fn check_finite(&self) -> Result<()> {
-        let refuse = |name: String, x: f64| Err(Error::query(format!("`{name}` is {x}, not a finite number")));
+        let refuse = |name: String, x: f64| Err(Error::new(Code::QueryNotFinite, format!("`{name}` is {x}, not a finite number")));
         let single = [
             ("value", self.value),
             ("target", self.target),
@@ -428,23 +447,28 @@ impl AssessRequest {
         let period = match (&self.period, &plan.period) {
             (Some(p), _) => p.0.clone(),
             (None, Some(p)) => p.clone(),
-            (None, None) => return Err(Error::query("`period` is not given and the plan sets none ([plan] period)")),
+            (None, None) => {
+                return Err(Error::new(Code::QueryInvalidPeriod, "`period` is not given and the plan sets none ([plan] period)"));
+            }
         };
         if let Some(p) = self.percentile
             && !(0.0..=1.0).contains(&p)
         {
-            return Err(Error::query(format!("`percentile` is {p}: it is a position from 0 (worst) to 1 (best)")));
+            return Err(Error::new(Code::QueryInvalidValue, format!("`percentile` is {p}: it is a position from 0 (worst) to 1 (best)")));
         }
         for pair in self.history.windows(2) {
             if pair[0].period >= pair[1].period {
                 let why = if pair[0].period == pair[1].period { "twice" } else { "after a later one: history is oldest first" };
-                return Err(Error::query(format!("`history`: period `{}` comes {why}", pair[1].period)));
+                return Err(Error::new(Code::QueryInvalidHistory, format!("`history`: period `{}` comes {why}", pair[1].period)));
             }
         }
         if let Some(last) = self.history.last()
             && last.period.0 >= period
         {
-            return Err(Error::query(format!("`history`: period `{}` is not before the period judged (`{period}`)", last.period)));
+            return Err(Error::new(
+                Code::QueryInvalidHistory,
+                format!("`history`: period `{}` is not before the period judged (`{period}`)", last.period),
+            ));
         }
         let history: Vec<PeriodValue> = self.history.iter().map(|h| PeriodValue { period: h.period.0.clone(), value: h.value }).collect();
         Ok(crate::rules::Inputs {
@@ -495,7 +519,8 @@ impl std::str::FromStr for Format {
 
     /// `table`, `json`, `md` (or `markdown`), `csv`, `html`.
     fn from_str(s: &str) -> Result<Format> {
-        Format::parse(s).ok_or_else(|| Error::query(format!("format `{s}` is not one of table, json, md, csv, html")))
+        Format::parse(s)
+            .ok_or_else(|| Error::new(Code::QueryInvalidFormat, format!("format `{s}` is not one of table, json, md, csv, html")))
     }
 }
 

@@ -21,7 +21,7 @@ mod testing;
 
 pub use budget::{MeteredAllocator, Stop};
 pub use data::{ASSIGNMENT_FIELDS, AssignmentUpdate, MAX_ROWS, OBSERVATION_FIELDS, Observation, Observations, observation_field};
-pub use error::{Error, ErrorKind, Location, Result};
+pub use error::{Code, Error, ErrorKind, Location, Result};
 pub use eval::Query;
 pub use files::{MAX_FILE_BYTES, PlanFiles, read_text};
 pub use host::{

@@ -1,6 +1,6 @@
 //! Loading and validating a plan: plan.toml plus its scripts.
 
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::files::{self, PlanFiles};
 use crate::model::{Language, period_year};
 use crate::rules::{self, CompiledRule, RuleEngine};
@@ -523,8 +523,8 @@ pub struct Plan {
     pub(crate) bundled: Arc<std::sync::OnceLock<Result<Arc<crate::Observations>>>>,
 }
 
-fn spanned_err(text: &str, span: std::ops::Range<usize>, msg: String) -> Error {
-    Error::plan(msg).in_file(PLAN_FILE).at_offset(text, span.start)
+fn spanned_err(text: &str, span: std::ops::Range<usize>, code: Code, msg: String) -> Error {
+    Error::new(code, msg).in_file(PLAN_FILE).at_offset(text, span.start)
 }
 
 impl Plan {
@@ -545,13 +545,18 @@ impl Plan {
     /// script or a param the rule does not read; a rule error for a script that does not compile.
     pub fn from_files(files: PlanFiles) -> Result<Plan> {
         let files = Arc::new(files::without_boms(files));
-        let text = files.get(PLAN_FILE).ok_or_else(|| Error::plan("the plan has no `plan.toml`").in_file(PLAN_FILE))?;
+        let text =
+            files.get(PLAN_FILE).ok_or_else(|| Error::new(Code::PlanMissingFile, "the plan has no `plan.toml`").in_file(PLAN_FILE))?;
         if text.trim().is_empty() {
-            return Err(Error::plan("`plan.toml` is empty").in_file(PLAN_FILE).at(1, 1));
+            return Err(Error::new(Code::PlanEmpty, "`plan.toml` is empty").in_file(PLAN_FILE).at(1, 1));
         }
         let raw: RawPlan = toml::from_str(text).map_err(|e| {
             let msg = e.message().trim().replace('\n', "; ");
-            let err = Error::plan(msg).in_file(PLAN_FILE);
+            let code = crate::error::serde_code(
+                &msg,
+                [Code::PlanUnknownField, Code::PlanMissingField, Code::PlanInvalidType, Code::PlanInvalidValue, Code::PlanSyntax],
+            );
+            let err = Error::new(code, msg).in_file(PLAN_FILE);
             match e.span() {
                 Some(span) => err.at_offset(text, span.start),
                 None => err,
@@ -614,8 +619,11 @@ fn compile_named(engine: &RuleEngine, files: &PlanFiles, name: &str, indicator_r
         return engine.compile(name, src, &format!("std/{name}.rhai"));
     }
     if name.ends_with(".rhai") {
-        let path = files::join("", name).ok_or_else(|| Error::plan(format!("script path `{name}` leaves the plan folder")))?;
-        let src = files.get(&path).ok_or_else(|| Error::plan(format!("script `{name}` does not exist in the plan folder")))?;
+        let path = files::join("", name)
+            .ok_or_else(|| Error::new(Code::PlanScriptPath, format!("script path `{name}` leaves the plan folder")))?;
+        let src = files
+            .get(&path)
+            .ok_or_else(|| Error::new(Code::PlanMissingScript, format!("script `{name}` does not exist in the plan folder")))?;
         return engine.compile(&path, src, &path);
     }
     let names: Vec<&str> = if indicator_rule {
@@ -623,11 +631,14 @@ fn compile_named(engine: &RuleEngine, files: &PlanFiles, name: &str, indicator_r
     } else {
         rules::STD_AGGREGATIONS.iter().map(|(n, _)| *n).collect()
     };
-    Err(Error::plan(format!(
-        "`{name}` is not a std {} ({}) nor a script path ending in `.rhai`",
-        if indicator_rule { "rule" } else { "aggregation" },
-        names.join(", ")
-    )))
+    Err(Error::new(
+        Code::PlanUnknownRule,
+        format!(
+            "`{name}` is not a std {} ({}) nor a script path ending in `.rhai`",
+            if indicator_rule { "rule" } else { "aggregation" },
+            names.join(", ")
+        ),
+    ))
 }
 
 /// Each rule compiled once per plan, however many indicators or goals name it.
@@ -650,7 +661,9 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
     let language = match raw.plan.language.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
         None | Some(("en", _)) => Language::En,
         Some(("sv", _)) => Language::Sv,
-        Some((other, span)) => return Err(spanned_err(text, span, format!("unknown language `{other}` (use `sv` or `en`)"))),
+        Some((other, span)) => {
+            return Err(spanned_err(text, span, Code::PlanInvalidValue, format!("unknown language `{other}` (use `sv` or `en`)")));
+        }
     };
     let periods = match raw.plan.periods.as_ref() {
         None => "year".to_string(),
@@ -659,6 +672,7 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
             return Err(spanned_err(
                 text,
                 p.span(),
+                Code::PlanInvalidValue,
                 format!("unknown period kind `{}` (use year, tertial, quarter or month)", p.get_ref()),
             ));
         }
@@ -671,18 +685,28 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
         let span = s.span();
         let s = s.into_inner();
         if s.levels.is_empty() {
-            return Err(spanned_err(text, span, "the scale has no levels".into()));
+            return Err(spanned_err(text, span, Code::PlanInvalidValue, "the scale has no levels".into()));
         }
         let n = s.levels.len();
         let mut seen = BTreeSet::new();
         scale.levels = Vec::new();
         for (i, l) in s.levels.into_iter().enumerate() {
             if !seen.insert(l.id.clone()) || l.id == "no_data" || l.id == "error" {
-                return Err(spanned_err(text, span, format!("scale level `{}` is defined twice or uses a reserved id", l.id)));
+                return Err(spanned_err(
+                    text,
+                    span,
+                    Code::PlanDuplicateId,
+                    format!("scale level `{}` is defined twice or uses a reserved id", l.id),
+                ));
             }
             let score = l.score.unwrap_or(if n == 1 { 1.0 } else { 1.0 - i as f64 / (n - 1) as f64 });
             if !score.is_finite() || !(0.0..=1.0).contains(&score) {
-                return Err(spanned_err(text, span, format!("scale level `{}` has score {score}; scores are between 0 and 1", l.id)));
+                return Err(spanned_err(
+                    text,
+                    span,
+                    Code::PlanInvalidValue,
+                    format!("scale level `{}` has score {score}; scores are between 0 and 1", l.id),
+                ));
             }
             scale.levels.push(Level { id: l.id, label: l.label, color: l.color.unwrap_or_else(|| "#607d8b".into()), score: Some(score) });
         }
@@ -699,10 +723,14 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
     if let Some(p) = &raw.comparison.peers {
         match p.get_ref() {
             RawPeers::Group(id) => {
-                let (_, members) = comparison
-                    .groups
-                    .get(id)
-                    .ok_or_else(|| spanned_err(text, p.span(), format!("peer group `{id}` is not defined in [comparison.groups]")))?;
+                let (_, members) = comparison.groups.get(id).ok_or_else(|| {
+                    spanned_err(
+                        text,
+                        p.span(),
+                        Code::PlanUnknownReference,
+                        format!("peer group `{id}` is not defined in [comparison.groups]"),
+                    )
+                })?;
                 comparison.peers = members.clone();
                 comparison.peer_group = Some(id.clone());
             }
@@ -718,15 +746,22 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
     for ri in raw.indicators {
         let id = ri.id.get_ref().clone();
         if id.trim().is_empty() {
-            return Err(spanned_err(text, ri.id.span(), "indicator id is empty".into()));
+            return Err(spanned_err(text, ri.id.span(), Code::PlanInvalidValue, "indicator id is empty".into()));
         }
         if indicator_index.insert(id.clone(), indicators.len()).is_some() {
-            return Err(spanned_err(text, ri.id.span(), format!("indicator `{id}` is defined twice")));
+            return Err(spanned_err(text, ri.id.span(), Code::PlanDuplicateId, format!("indicator `{id}` is defined twice")));
         }
         let direction = match ri.direction.as_ref().map(|d| (d.get_ref().as_str(), d.span())) {
             None | Some(("higher", _)) => Direction::Higher,
             Some(("lower", _)) => Direction::Lower,
-            Some((other, span)) => return Err(spanned_err(text, span, format!("direction `{other}` is neither `higher` nor `lower`"))),
+            Some((other, span)) => {
+                return Err(spanned_err(
+                    text,
+                    span,
+                    Code::PlanInvalidValue,
+                    format!("direction `{other}` is neither `higher` nor `lower`"),
+                ));
+            }
         };
         let (rule_name, rule_span) = match &ri.rule {
             Some(r) => (r.get_ref().clone(), r.span()),
@@ -740,16 +775,21 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
             }
             None => (toml::Table::new(), rule_span.clone()),
         };
-        check_params(&rule, &params_toml).map_err(|m| spanned_err(text, params_span, m))?;
+        check_params(&rule, &params_toml).map_err(|m| spanned_err(text, params_span, Code::PlanUnknownParam, m))?;
         let mut targets = BTreeMap::new();
         if let Some(t) = ri.targets {
             let span = t.span();
             for (period, v) in t.into_inner() {
                 if period_year(&period).is_none() {
-                    return Err(spanned_err(text, span, format!("target period `{period}` does not start with a year")));
+                    return Err(spanned_err(
+                        text,
+                        span,
+                        Code::PlanInvalidValue,
+                        format!("target period `{period}` does not start with a year"),
+                    ));
                 }
                 if !v.is_finite() {
-                    return Err(spanned_err(text, span, format!("target for `{period}` is not a finite number")));
+                    return Err(spanned_err(text, span, Code::PlanInvalidValue, format!("target for `{period}` is not a finite number")));
                 }
                 targets.insert(period, v);
             }
@@ -764,7 +804,12 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
             None => None,
             Some(d) if *d.get_ref() <= MAX_DECIMALS => Some(d.into_inner()),
             Some(d) => {
-                return Err(spanned_err(text, d.span(), format!("decimals `{}` is more than {MAX_DECIMALS}", d.get_ref())));
+                return Err(spanned_err(
+                    text,
+                    d.span(),
+                    Code::PlanInvalidValue,
+                    format!("decimals `{}` is more than {MAX_DECIMALS}", d.get_ref()),
+                ));
             }
         };
         let params = rules::params_to_dynamic(&params_toml).into_shared();
@@ -793,7 +838,7 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
     let mut goal_ids: HashMap<String, usize> = HashMap::new();
     for (i, g) in raw.goals.iter().enumerate() {
         if goal_ids.insert(g.id.get_ref().clone(), i).is_some() {
-            return Err(spanned_err(text, g.id.span(), format!("goal `{}` is defined twice", g.id.get_ref())));
+            return Err(spanned_err(text, g.id.span(), Code::PlanDuplicateId, format!("goal `{}` is defined twice", g.id.get_ref())));
         }
     }
     // Where each goal's id stands, for cycle errors found after the goals are built (turned into
@@ -807,6 +852,7 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
                 return Err(spanned_err(
                     text,
                     p.span(),
+                    Code::PlanUnknownReference,
                     format!("goal `{}` has parent `{}`, which is not a goal", g.id.get_ref(), p.get_ref()),
                 ));
             }
@@ -819,17 +865,28 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
                 RawIndicatorRef::Weighted(w) => (w.id.clone(), w.weight.unwrap_or(1.0)),
             };
             if !indicator_index.contains_key(&id) {
-                return Err(spanned_err(text, r.span(), format!("goal `{}` links indicator `{id}`, which is not defined", g.id.get_ref())));
+                return Err(spanned_err(
+                    text,
+                    r.span(),
+                    Code::PlanUnknownReference,
+                    format!("goal `{}` links indicator `{id}`, which is not defined", g.id.get_ref()),
+                ));
             }
             if !(weight.is_finite() && weight > 0.0 && weight <= MAX_WEIGHT) {
                 return Err(spanned_err(
                     text,
                     r.span(),
+                    Code::PlanInvalidValue,
                     format!("weight of `{id}` is `{}`; a weight is a number above 0 and at most {MAX_WEIGHT}", toml_number(weight)),
                 ));
             }
             if !seen.insert(id.clone()) {
-                return Err(spanned_err(text, r.span(), format!("goal `{}` links indicator `{id}` twice", g.id.get_ref())));
+                return Err(spanned_err(
+                    text,
+                    r.span(),
+                    Code::PlanDuplicateLink,
+                    format!("goal `{}` links indicator `{id}` twice", g.id.get_ref()),
+                ));
             }
             links.push(GoalIndicator { id, weight });
         }
@@ -838,6 +895,7 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
                 return Err(spanned_err(
                     text,
                     k.span(),
+                    Code::PlanUnknownReference,
                     format!("goal `{}` lists key figure `{}`, which is not defined", g.id.get_ref(), k.get_ref()),
                 ));
             }
@@ -854,7 +912,7 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
             }
             None => (toml::Table::new(), agg_span),
         };
-        check_params(&aggregate, &params_toml).map_err(|m| spanned_err(text, params_span, m))?;
+        check_params(&aggregate, &params_toml).map_err(|m| spanned_err(text, params_span, Code::PlanUnknownParam, m))?;
         let params_toml_dynamic = rules::params_to_dynamic(&params_toml);
         goals.push(Goal {
             id: g.id.into_inner(),
@@ -879,12 +937,13 @@ fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<Plan> {
     let mut seen = BTreeSet::new();
     for a in raw.assignments {
         if !seen.insert(a.id.get_ref().clone()) {
-            return Err(spanned_err(text, a.id.span(), format!("assignment `{}` is defined twice", a.id.get_ref())));
+            return Err(spanned_err(text, a.id.span(), Code::PlanDuplicateId, format!("assignment `{}` is defined twice", a.id.get_ref())));
         }
         if !goal_ids.contains_key(a.goal.get_ref()) {
             return Err(spanned_err(
                 text,
                 a.goal.span(),
+                Code::PlanUnknownReference,
                 format!("assignment `{}` names goal `{}`, which is not defined", a.id.get_ref(), a.goal.get_ref()),
             ));
         }
@@ -939,7 +998,7 @@ fn children_first(goals: &[Goal], ids: &HashMap<String, usize>, text: &str, span
             if on_path[j] {
                 let names: Vec<String> = path.iter().map(|&k| format!("`{}`", goals[k].id)).collect();
                 let (line, col) = crate::error::line_column(text, spans[i]);
-                return Err(Error::plan(format!("goal parents form a cycle: {} → `{}`", names.join(" → "), goals[j].id))
+                return Err(Error::new(Code::PlanCycle, format!("goal parents form a cycle: {} → `{}`", names.join(" → "), goals[j].id))
                     .in_file(PLAN_FILE)
                     .at(line.max(1), col.max(1)));
             }
@@ -974,5 +1033,5 @@ fn check_params(rule: &CompiledRule, params: &toml::Table) -> Result<(), String>
 /// An error from compiling a referenced script keeps the script's own position; an error about
 /// the reference itself is placed at the reference in plan.toml.
 fn relocate(e: Error, text: &str, span: std::ops::Range<usize>) -> Error {
-    if e.file().is_some() { e } else { spanned_err(text, span, e.message().to_string()) }
+    if e.file().is_some() { e } else { spanned_err(text, span, e.code(), e.message().to_string()) }
 }

@@ -1,6 +1,6 @@
 //! The report: one stable JSON shape (schema/report.schema.json) every binding returns.
 
-use crate::error::Error;
+use crate::error::{Code, Error};
 use crate::model::{Gender, Language, PeerStats, PeriodValue};
 use crate::plan::{Direction, Scale};
 use serde::{Deserialize, Serialize};
@@ -199,7 +199,8 @@ impl Report {
     /// # Errors
     /// A data error for JSON that is not a report.
     pub fn from_json(text: &str) -> Result<Report, Error> {
-        serde_json::from_str(text).map_err(|e| Error::data(format!("not an attain report: {e}")).at(e.line(), e.column()))
+        serde_json::from_str(text)
+            .map_err(|e| Error::new(Code::DataNotAReport, format!("not an attain report: {e}")).at(e.line(), e.column()))
     }
 }
 

@@ -4,7 +4,7 @@
 //! No Rhai type leaves this module except inside [`CompiledRule`], which is opaque.
 
 use crate::budget::{self, Exceeded};
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::files::{self, PlanFiles};
 use crate::model::{Language, PeerStats, PeriodValue};
 use rhai::packages::{BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage, MoreStringPackage, Package};
@@ -410,16 +410,15 @@ impl RuleEngine {
     /// Compiles a std rule (by name) or a plan script (by path, found in `files`).
     pub(crate) fn compile(&self, id: &str, source: &str, file_for_errors: &str) -> Result<CompiledRule> {
         if source.len() > limits::MAX_SCRIPT_SIZE {
-            return Err(Error::rule(format!(
-                "script is {} bytes, more than the limit of {} for one script",
-                source.len(),
-                limits::MAX_SCRIPT_SIZE
-            ))
+            return Err(Error::new(
+                Code::RuleLimitScript,
+                format!("script is {} bytes, more than the limit of {} for one script", source.len(), limits::MAX_SCRIPT_SIZE),
+            )
             .in_file(file_for_errors));
         }
         let mut ast = self.engine.compile(source).map_err(|e| {
             let (line, col) = (e.1.line().unwrap_or(0), e.1.position().unwrap_or(0));
-            Error::rule(format!("script does not compile: {}", e.0)).in_file(file_for_errors).at(line, col.max(1))
+            Error::new(Code::RuleCompile, format!("script does not compile: {}", e.0)).in_file(file_for_errors).at(line, col.max(1))
         })?;
         // The source is the script's path, so `import` resolves relative to the importing script.
         ast.set_source(file_for_errors);
@@ -493,20 +492,26 @@ impl RuleEngine {
             if x.is_finite() && (0.0..=1.0).contains(&x) {
                 return Ok(Verdict { status: String::new(), reason: None, score: Some(x) });
             }
-            return Err(Error::rule(format!("rule `{}` returned the number {x}, but a score must be between 0 and 1", rule.id))
-                .in_file(rule.file()));
+            return Err(Error::new(
+                Code::RuleInvalidResult,
+                format!("rule `{}` returned the number {x}, but a score must be between 0 and 1", rule.id),
+            )
+            .in_file(rule.file()));
         }
         // Show the value, but not all of it: a script can return a map or string of any size.
         let mut shown: String = out.to_string().chars().take(80).collect();
         if shown.len() < out.to_string().len() {
             shown.push('…');
         }
-        Err(Error::rule(format!(
+        Err(Error::new(
+            Code::RuleInvalidResult,
+            format!(
             "rule `{}` returned {} (`{}`); it must return attained(), partly(), not_attained(), no_data(), status(\"id\") or a score in 0..1",
             rule.id,
             out.type_name(),
             shown
-        ))
+        ),
+        )
         .in_file(rule.file()))
     }
 }
@@ -530,41 +535,54 @@ fn runtime_error(rule: &str, e: &EvalAltResult) -> Error {
     while let EvalAltResult::ErrorInModule(_, inner, _) | EvalAltResult::ErrorInFunctionCall(_, _, inner, _) = cause {
         cause = inner;
     }
-    let message = match cause {
+    let (code, message) = match cause {
         EvalAltResult::ErrorTerminated(token, _) => match token.read_lock::<ImmutableString>().and_then(|t| Exceeded::from_token(&t)) {
-            Some(Exceeded::Operations) => operations_message(rule),
-            Some(Exceeded::Memory) => {
-                format!("rule `{rule}` stopped: it held more than the limit of {} MiB of memory", limits::MAX_MEMORY >> 20)
-            }
-            Some(Exceeded::Time) => {
-                format!("rule `{rule}` stopped: it ran longer than the limit of {} s", limits::MAX_TIME.as_secs_f64())
-            }
-            Some(Exceeded::Stopped) => format!("rule `{rule}` stopped: cancelled"),
-            Some(Exceeded::TimedOut) => format!("rule `{rule}` stopped: the call's timeout was reached"),
-            None => format!("rule `{rule}` failed: {}", strip_position(e)),
+            Some(why) => (
+                why.code(),
+                match why {
+                    Exceeded::Operations => operations_message(rule),
+                    Exceeded::Memory => {
+                        format!("rule `{rule}` stopped: it held more than the limit of {} MiB of memory", limits::MAX_MEMORY >> 20)
+                    }
+                    Exceeded::Time => {
+                        format!("rule `{rule}` stopped: it ran longer than the limit of {} s", limits::MAX_TIME.as_secs_f64())
+                    }
+                    Exceeded::Stopped => format!("rule `{rule}` stopped: cancelled"),
+                    Exceeded::TimedOut => format!("rule `{rule}` stopped: the call's timeout was reached"),
+                },
+            ),
+            None => (Code::RuleRuntime, format!("rule `{rule}` failed: {}", strip_position(e))),
         },
-        EvalAltResult::ErrorTooManyOperations(_) => operations_message(rule),
-        EvalAltResult::ErrorTooManyVariables(_) => {
-            format!("rule `{rule}` stopped: more than the limit of {} variables in scope", limits::MAX_VARIABLES)
-        }
-        EvalAltResult::ErrorDataTooLarge(what, _) => format!(
-            "rule `{rule}` stopped: {} grew beyond its limit (strings {} characters, arrays {} elements, maps {} entries)",
-            what.to_lowercase(),
-            limits::MAX_STRING_SIZE,
-            limits::MAX_ARRAY_SIZE,
-            limits::MAX_MAP_SIZE
+        EvalAltResult::ErrorTooManyOperations(_) => (Code::RuleLimitOperations, operations_message(rule)),
+        EvalAltResult::ErrorTooManyVariables(_) => (
+            Code::RuleLimitVariables,
+            format!("rule `{rule}` stopped: more than the limit of {} variables in scope", limits::MAX_VARIABLES),
         ),
-        EvalAltResult::ErrorStackOverflow(_) => {
-            format!("rule `{rule}` stopped: calls nested deeper than the limit of {} levels", limits::MAX_CALL_LEVELS)
-        }
-        EvalAltResult::ErrorTooManyModules(_) => format!(
-            "rule `{rule}` stopped: it imports more than {} modules, or its imports nest deeper (an import cycle?)",
-            limits::MAX_MODULES
+        EvalAltResult::ErrorDataTooLarge(what, _) => (
+            Code::RuleLimitSize,
+            format!(
+                "rule `{rule}` stopped: {} grew beyond its limit (strings {} characters, arrays {} elements, maps {} entries)",
+                what.to_lowercase(),
+                limits::MAX_STRING_SIZE,
+                limits::MAX_ARRAY_SIZE,
+                limits::MAX_MAP_SIZE
+            ),
         ),
-        _ => format!("rule `{rule}` failed: {}", strip_position(e)),
+        EvalAltResult::ErrorStackOverflow(_) => (
+            Code::RuleLimitDepth,
+            format!("rule `{rule}` stopped: calls nested deeper than the limit of {} levels", limits::MAX_CALL_LEVELS),
+        ),
+        EvalAltResult::ErrorTooManyModules(_) => (
+            Code::RuleLimitModules,
+            format!(
+                "rule `{rule}` stopped: it imports more than {} modules, or its imports nest deeper (an import cycle?)",
+                limits::MAX_MODULES
+            ),
+        ),
+        _ => (Code::RuleRuntime, format!("rule `{rule}` failed: {}", strip_position(e))),
     };
     let pos = e.position();
-    let err = Error::rule(message).in_file(file);
+    let err = Error::new(code, message).in_file(file);
     match (pos.line(), pos.position()) {
         (Some(l), c) => err.at(l, c.unwrap_or(1).max(1)),
         _ => err,

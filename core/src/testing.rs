@@ -2,7 +2,7 @@
 
 use crate::data::{AssignmentUpdate, Observation, Observations};
 use crate::error::line_column;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Code, Error, Result};
 use crate::eval::{Gathered, Query};
 use crate::files::{self, PlanFiles};
 use crate::model::{AssignmentStatus, Gender, Language, PeerStats, PeriodValue};
@@ -221,7 +221,7 @@ pub fn run_rule_tests(path: impl AsRef<Path>) -> Result<TestReport> {
     let mut tests = Vec::new();
     collect_tests(path, &mut tests)?;
     if tests.is_empty() {
-        return Err(Error::new(ErrorKind::Test, format!("no `*.test.toml` files under `{}`", path.display())));
+        return Err(Error::new(Code::TestNoFiles, format!("no `*.test.toml` files under `{}`", path.display())));
     }
     let mut report = TestReport::default();
     let mut plans: BTreeMap<std::path::PathBuf, Plan> = BTreeMap::new();
@@ -264,7 +264,7 @@ pub fn run_rule_tests_in(files: &PlanFiles) -> Result<TestReport> {
         run_file(&plan, text, path, &mut report, &mut reached)?;
     }
     if !any {
-        return Err(Error::new(ErrorKind::Test, "no `*.test.toml` files given"));
+        return Err(Error::new(Code::TestNoFiles, "no `*.test.toml` files given"));
     }
     finish(report, reached)
 }
@@ -286,7 +286,7 @@ fn collect_tests(path: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
         out.push(path.to_path_buf());
         return Ok(());
     }
-    let entries = std::fs::read_dir(path).map_err(|e| Error::io(format!("cannot read `{}`: {e}", path.display())))?;
+    let entries = std::fs::read_dir(path).map_err(|e| files::io_error(&e, format!("cannot read `{}`: {e}", path.display())))?;
     // The entry's own type, not its target's: a linked folder is not walked (a link to `.` or
     // `/` would walk forever or the whole disk); a linked file is read when it is a regular file;
     // a FIFO or device named `*.test.toml` is never opened.
@@ -300,7 +300,9 @@ fn collect_tests(path: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
         if kind.is_dir() {
             collect_tests(&p, out)?;
         } else if kind.is_symlink() && p.is_dir() {
-            return Err(Error::io("a link to a folder, which the test runner does not follow").in_file(p.display().to_string()));
+            return Err(
+                Error::new(Code::IoLink, "a link to a folder, which the test runner does not follow").in_file(p.display().to_string())
+            );
         } else if name.ends_with(".test.toml") && (kind.is_file() || (kind.is_symlink() && p.is_file())) {
             out.push(p);
         }
@@ -325,7 +327,12 @@ fn run_file(
     reached: &mut BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)>,
 ) -> Result<()> {
     let tf: TestFile = toml::from_str(text).map_err(|e| {
-        let err = Error::new(ErrorKind::Test, e.message().trim().replace('\n', "; ")).in_file(file);
+        let msg = e.message().trim().replace('\n', "; ");
+        let code = crate::error::serde_code(
+            &msg,
+            [Code::TestUnknownField, Code::TestMissingField, Code::TestInvalidType, Code::TestInvalidValue, Code::TestSyntax],
+        );
+        let err = Error::new(code, msg).in_file(file);
         match e.span() {
             Some(s) => err.at_offset(text, s.start),
             None => err,
@@ -339,7 +346,9 @@ fn run_file(
     // the file for every case made a large test file quadratic).
     let line_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
     let line_of = |span: std::ops::Range<usize>| line_starts.partition_point(|&start| start <= span.start).max(1);
-    let dup = |name: &str, line: usize| Error::new(ErrorKind::Test, format!("case name `{name}` is used twice")).in_file(file).at(line, 1);
+    let dup = |name: &str, line: usize| {
+        Error::new(Code::TestDuplicateCase, format!("case name `{name}` is used twice")).in_file(file).at(line, 1)
+    };
     for c in &tf.case {
         let line = line_of(c.span());
         let c = c.get_ref();
@@ -393,15 +402,19 @@ fn run_file(
 /// case that can never pass (or a part silently left without a score).
 fn check_statuses(plan: &Plan, tf: &TestFile, text: &str, file: &str) -> Result<()> {
     let known: Vec<&str> = plan.scale.levels.iter().map(|l| l.id.as_str()).chain(["no_data", "error"]).collect();
-    let at = |span: std::ops::Range<usize>, msg: String| {
+    let at = |span: std::ops::Range<usize>, code: Code, msg: String| {
         let (line, column) = line_column(text, span.start);
-        Error::new(ErrorKind::Test, msg).in_file(file).at(line, column)
+        Error::new(code, msg).in_file(file).at(line, column)
     };
     let check = |s: &Spanned<String>| -> Result<()> {
         if known.contains(&s.get_ref().as_str()) {
             Ok(())
         } else {
-            Err(at(s.span(), format!("unknown status `{}` (the scale's statuses are {})", s.get_ref(), known.join(", "))))
+            Err(at(
+                s.span(),
+                Code::TestUnknownStatus,
+                format!("unknown status `{}` (the scale's statuses are {})", s.get_ref(), known.join(", ")),
+            ))
         }
     };
     for c in &tf.case {
@@ -415,7 +428,11 @@ fn check_statuses(plan: &Plan, tf: &TestFile, text: &str, file: &str) -> Result<
             if let Some(w) = &item.weight {
                 let x = w.get_ref().0;
                 if !(x > 0.0 && x <= MAX_WEIGHT) {
-                    return Err(at(w.span(), format!("weight `{}` is not above 0 and at most {MAX_WEIGHT}", toml_number(x))));
+                    return Err(at(
+                        w.span(),
+                        Code::TestInvalidValue,
+                        format!("weight `{}` is not above 0 and at most {MAX_WEIGHT}", toml_number(x)),
+                    ));
                 }
             }
         }
@@ -464,7 +481,7 @@ fn compile_aggregation(plan: &Plan, name: &str) -> Result<rules::CompiledRule> {
         return plan.engine.compile(name, rules::std_source(name).unwrap_or_default(), &format!("std/{name}.rhai"));
     }
     let src = plan.files.get(name).ok_or_else(|| {
-        Error::new(ErrorKind::Test, format!("aggregation `{name}` is neither a std aggregation nor a script in the plan"))
+        Error::new(Code::TestUnknownAggregation, format!("aggregation `{name}` is neither a std aggregation nor a script in the plan"))
     })?;
     plan.engine.compile(name, src, name)
 }
@@ -473,7 +490,7 @@ fn run_rule_case(plan: &Plan, rule: &rules::CompiledRule, c: &RuleCase) -> Resul
     let higher = match c.direction.as_deref() {
         None | Some("higher") => true,
         Some("lower") => false,
-        Some(other) => return Err(Error::new(ErrorKind::Test, format!("direction `{other}` is neither `higher` nor `lower`"))),
+        Some(other) => return Err(Error::new(Code::TestInvalidValue, format!("direction `{other}` is neither `higher` nor `lower`"))),
     };
     let f = |x: Option<Finite>| x.map(|x| x.0);
     let mut history: Vec<PeriodValue> = c.history.iter().map(|h| PeriodValue { period: h.period.clone(), value: h.value.0 }).collect();
@@ -547,9 +564,12 @@ fn run_plan_case(plan: &Plan, c: &PlanCase, file: &str, line: usize) -> Result<V
         Some("plan") => plan.bundled_data()?,
         None => Observations::default(),
         Some(other) => {
-            return Err(Error::new(ErrorKind::Test, format!("data = `{other}`: the only value is \"plan\" (the plan's data folder)"))
-                .in_file(file)
-                .at(line, 1));
+            return Err(Error::new(
+                Code::TestInvalidValue,
+                format!("data = `{other}`: the only value is \"plan\" (the plan's data folder)"),
+            )
+            .in_file(file)
+            .at(line, 1));
         }
     };
     let rows = c.observations.iter().map(Observation::from).collect();
@@ -575,7 +595,7 @@ fn run_plan_case(plan: &Plan, c: &PlanCase, file: &str, line: usize) -> Result<V
         push(format!("goal {id}"), expect.get_ref(), c.expect_reasons_contain.get(id).map(String::as_str), got);
     }
     if c.expect_goals.is_empty() && c.expect_indicators.is_empty() {
-        return Err(Error::new(ErrorKind::Test, format!("plan case `{}` expects nothing", c.name)).in_file(file).at(line, 1));
+        return Err(Error::new(Code::TestExpectsNothing, format!("plan case `{}` expects nothing", c.name)).in_file(file).at(line, 1));
     }
     Ok(out)
 }
@@ -651,7 +671,7 @@ impl Rng {
 /// A data error when the plan's bundled data cannot be read.
 pub fn check(plan: &Plan, options: &CheckOptions) -> Result<CheckReport> {
     if options.cases > MAX_CHECK_CASES {
-        return Err(Error::query(format!("`cases` must be at most {MAX_CHECK_CASES}, got {}", options.cases)));
+        return Err(Error::new(Code::QueryLimitCases, format!("`cases` must be at most {MAX_CHECK_CASES}, got {}", options.cases)));
     }
     let data = plan.bundled_data()?;
     let mut report = CheckReport::default();
@@ -787,7 +807,7 @@ pub struct Required {
 
 impl Plan {
     pub(crate) fn find_indicator(&self, id: &str) -> Result<&Indicator> {
-        self.indicator(id).ok_or_else(|| Error::query(format!("the plan has no indicator `{id}`")))
+        self.indicator(id).ok_or_else(|| Error::new(Code::QueryUnknownIndicator, format!("the plan has no indicator `{id}`")))
     }
 
     /// Explains one indicator: every input, the status and reason, and the goal results it feeds.
@@ -797,10 +817,12 @@ impl Plan {
     pub fn explain(&self, data: &Observations, query: &Query, indicator: &str, gender: Gender) -> Result<Explanation> {
         let ind = self.find_indicator(indicator)?;
         let report = self.evaluate(data, &Query { genders: Some(Gender::ALL.to_vec()), ..query.clone() })?;
-        let result = report
-            .indicator(indicator, gender)
-            .cloned()
-            .ok_or_else(|| Error::query(format!("indicator `{indicator}` is not split by gender, so there is no result for {gender}")))?;
+        let result = report.indicator(indicator, gender).cloned().ok_or_else(|| {
+            Error::new(
+                Code::QueryInvalidGender,
+                format!("indicator `{indicator}` is not split by gender, so there is no result for {gender}"),
+            )
+        })?;
         let goals = report.goals.iter().filter(|g| result.goals.contains(&g.id)).cloned().collect();
         let source = if rules::is_std_rule(&ind.rule.id) {
             rules::std_source(&ind.rule.id).unwrap_or_default().to_string()

@@ -51,7 +51,9 @@ struct Case {
     expect_text: BTreeMap<String, String>,
 }
 
-/// What a case's call gave: a report, or any other result as JSON.
+/// What a case's call gave: a report, or any other result as JSON (one per case, never
+/// stored in bulk, so its size does not matter).
+#[allow(clippy::large_enum_variant)]
 enum Outcome {
     Report(Box<Report>),
     Value(serde_json::Value),
@@ -69,6 +71,8 @@ struct CaseQuery {
 struct ExpectError {
     #[serde(rename = "type")]
     kind: String,
+    /// The stable code (`plan.duplicate_id`): every expected error names one.
+    code: String,
     message: Option<String>,
     file: Option<String>,
     line: Option<usize>,
@@ -267,6 +271,9 @@ fn check(case: &Case, outcome: Result<Outcome, Error>) -> Vec<String> {
                 if got != want.kind {
                     diffs.push(format!("error type: expected {}, got {got} ({e})", want.kind));
                 }
+                if e.code().as_str() != want.code {
+                    diffs.push(format!("error code: expected {}, got {} ({e})", want.code, e.code()));
+                }
                 if let Some(m) = &want.message {
                     if !e.message().contains(m.as_str()) {
                         diffs.push(format!("error message: expected it to contain `{m}`, got `{}`", e.message()));
@@ -411,4 +418,28 @@ rule = "reference"
     assert_eq!(diffs.len(), 2, "{diffs:?}");
     assert!(diffs[0].contains("expected not_attained, got attained"), "{diffs:?}");
     assert!(diffs[1].contains("no such text"), "{diffs:?}");
+}
+
+/// An error of the right type but another code is a failure: vectors match codes.
+#[test]
+fn a_wrong_error_code_is_reported() {
+    let text = r#"
+[[case]]
+name = "wrong code on purpose"
+expect_error = { type = "plan", code = "plan.duplicate_id" }
+files = { "plan.toml" = "" }
+"#;
+    let file: CaseFile = toml::from_str(text).unwrap();
+    let case = &file.case[0];
+    let diffs = check(case, run(case));
+    assert_eq!(diffs.len(), 1, "{diffs:?}");
+    assert!(diffs[0].starts_with("error code: expected plan.duplicate_id, got plan.empty"), "{diffs:?}");
+}
+
+/// Every expected error names its code: a vector without one is refused.
+#[test]
+fn an_expected_error_without_a_code_is_refused() {
+    let text = "[[case]]\nname = \"x\"\nfiles = {}\nexpect_error = { type = \"plan\" }\n";
+    let err = toml::from_str::<CaseFile>(text).err().expect("missing code refused");
+    assert!(err.to_string().contains("missing field `code`"), "{err}");
 }

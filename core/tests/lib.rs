@@ -12,6 +12,7 @@ mod assess;
 mod bad_input;
 mod common;
 mod conformance;
+mod error_codes;
 mod hostile_data;
 mod hostile_plan;
 mod hostile_render;

@@ -166,7 +166,7 @@ def _request(**fields: Any) -> dict[str, Any]:
 def _argument_error(message: str) -> ArgumentError:
     """An :class:`ArgumentError` raised by the facade, with the attributes core's carry."""
     error = ArgumentError(f"query error: {message}")
-    error.kind, error.message = "query", message
+    error.kind, error.code, error.message = "query", "query.invalid_type", message
     return error
 
 

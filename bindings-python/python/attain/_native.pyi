@@ -37,6 +37,8 @@ class AttainError(Exception):
     """Base of every error raised by attain."""
 
     kind: Optional[str]
+    code: str
+    """Core's stable code, ``kind.condition`` (``plan.duplicate_id``); see docs/guide.md."""
     message: Optional[str]
     file: Optional[str]
     line: Optional[int]
