@@ -4,12 +4,12 @@
 //! `cargo run --release -p attain-python --example assess_rows -- PLAN_DIR INDICATOR ROWS_FILE [REPEATS]`
 //!
 //! ROWS_FILE holds the rows as little-endian f64 pairs (value, national); the period is 2023.
-//! One `Inputs` is reused, two fields set per row, as the binding does. Prints one JSON line:
+//! One `AssessRequest` is reused, two fields set per row. Prints one JSON line:
 //! nanoseconds per row of each repetition, and per status the rows that got it (a check that
 //! both sides judged the same rows alike).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use attain_core::{Inputs, Plan};
+use attain_core::{AssessRequest, Period, Plan};
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::Instant;
@@ -24,7 +24,7 @@ fn main() {
     let bytes = std::fs::read(rows_file).expect("the rows file reads");
     let floats: Vec<f64> = bytes.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().unwrap())).collect();
     let rows: Vec<(f64, f64)> = floats.chunks_exact(2).map(|p| (p[0], p[1])).collect();
-    let mut inputs = Inputs { period: "2023".into(), ..Inputs::default() };
+    let mut inputs = AssessRequest { period: Some(Period::parse("2023").unwrap()), ..AssessRequest::default() };
 
     let mut ns_per_row = Vec::with_capacity(repeats);
     let mut reason_bytes = 0usize;

@@ -1,14 +1,16 @@
 //! Every conversion between Python values and core's types lives here.
 //!
 //! Python to core: plan files, host rows (dicts), columns (a pandas DataFrame, one list per
-//! column), assignment follow-ups, genders. Core to Python: anything serde can serialise
+//! column), assignment follow-ups, and every request (through serde: `pythonize` reads the
+//! Python value and core's `decode` names the argument in its error). Core to Python: anything serde can serialise
 //! (reports, explanations, test reports) becomes plain dicts, lists, strings and numbers.
 
 use crate::errors::ConvertError;
-use attain_core::{Code, Gender, Observation, PeerStats, PeriodValue, PlanFiles};
+use attain_core::{AssessRequest, Assessment, Code, Gender, HistoryPoint, Observation, PeersRequest, Period, PlanFiles};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// Fields a host row may have: those of core's `Observation`.
@@ -51,25 +53,6 @@ pub fn push<T>(out: &mut Vec<T>, item: T, arg: &str) -> Result<(), ConvertError>
     Ok(())
 }
 
-/// A sequence of strings (entity or period ids, genders): not a `str` itself; never trusting
-/// its `len()`.
-pub fn strings(v: &Bound<'_, PyAny>, arg: &str) -> PyResult<Vec<String>> {
-    let not_a_list = || ConvertError::query(format!("`{arg}` must be a list of strings, got {}", type_name(v)));
-    if is_text(v) || v.is_instance_of::<PyDict>() {
-        return Err(not_a_list().into());
-    }
-    let items = v.try_iter().map_err(|_| not_a_list())?;
-    let mut out = room(v, arg)?;
-    for (i, item) in items.enumerate() {
-        let item = item?;
-        let s = item
-            .cast::<PyString>()
-            .map_err(|_| ConvertError::query(format!("`{arg}` must be a list of strings, but item {} is {}", i + 1, type_name(&item))))?;
-        push(&mut out, s.to_cow()?.into_owned(), arg)?;
-    }
-    Ok(out)
-}
-
 /// Any serialisable core value (a report, an explanation, a test report) as plain Python
 /// objects: dicts in the order of the JSON shape, lists, str, int, float, bool, None.
 pub fn to_python<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
@@ -94,22 +77,7 @@ fn plan_error(message: String) -> ConvertError {
     ConvertError::new(Code::PlanInvalidArgument, message)
 }
 
-/// A gender code (`T`, `K`, `M`, or core's other spellings).
-pub fn gender(s: &str) -> Result<Gender, ConvertError> {
-    Gender::parse(s).ok_or_else(|| ConvertError::new(Code::QueryInvalidGender, format!("gender `{s}` is not T, K or M")))
-}
-
-/// A list of gender codes.
-pub fn genders(list: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<Gender>>> {
-    let Some(list) = list.filter(|l| !l.is_none()) else { return Ok(None) };
-    let mut out = Vec::new();
-    for s in strings(list, "genders")? {
-        out.push(gender(&s)?);
-    }
-    Ok(Some(out))
-}
-
-fn type_name(v: &Bound<'_, PyAny>) -> String {
+pub fn type_name(v: &Bound<'_, PyAny>) -> String {
     v.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".into())
 }
 
@@ -347,209 +315,63 @@ pub fn assignments(data: &Bound<'_, PyAny>) -> PyResult<Value> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The inputs of `Plan.assess` and `Plan.assess_many`: numbers, a period, a history, peer
-// statistics, each given directly; in `assess_many` each argument is one value for every row
-// or a sequence with one value per row.
+// Requests: read by core's `decode` through pythonize; core checks and defaults them.
 
-/// Where a cell is, for errors: the argument, and in `assess_many` the 1-based row.
-#[derive(Debug, Clone, Copy)]
-pub struct At {
-    /// The keyword argument.
-    pub arg: &'static str,
-    /// 1-based row of `assess_many`; `None` for `assess` or for one value given for every row.
-    pub row: Option<usize>,
+/// A Python value as a core request type; a value of the wrong shape is core's query error
+/// naming `what` and the path inside it.
+pub fn decode<T: DeserializeOwned>(what: &str, v: &Bound<'_, PyAny>) -> attain_core::Result<T> {
+    attain_core::decode(what, &mut pythonize::Depythonizer::from_object(v))
 }
 
-impl At {
-    /// A data error naming the argument (and the row): `` `arg` `` then `what`.
-    fn error(self, what: impl std::fmt::Display) -> PyErr {
-        let e = ConvertError::data(format!("`{}` {what}", self.arg));
-        match self.row {
-            Some(row) => e.at_row(row),
-            None => e,
+/// A request from a dict of keyword arguments: an error names the keyword (`` `period`: ``),
+/// since the dict itself is not an argument the caller wrote.
+pub fn decode_kwargs<T: DeserializeOwned>(v: &Bound<'_, PyAny>) -> attain_core::Result<T> {
+    decode("", v).map_err(|e| match e.message().strip_prefix("`.") {
+        Some(rest) => attain_core::Error::new(e.code(), format!("`{rest}")),
+        None => e,
+    })
+}
+
+/// The assessments of `assess_many` as a dict of lists (status, label, reason, score,
+/// period, target, previous), each distinct status, label and period one string object.
+pub fn assessments<'py>(py: Python<'py>, rows: Vec<Assessment>) -> PyResult<Bound<'py, PyDict>> {
+    let mut seen: Vec<(String, Bound<'py, PyString>)> = Vec::new();
+    let mut text = |s: String| -> Bound<'py, PyString> {
+        if let Some((_, t)) = seen.iter().find(|(k, _)| *k == s) {
+            return t.clone();
         }
-        .into()
-    }
-}
-
-/// A value as an error message shows it: its type and repr, cut at 60 characters.
-fn shown(v: &Bound<'_, PyAny>) -> String {
-    let repr = v.repr().and_then(|r| r.to_cow().map(|c| c.into_owned())).unwrap_or_default();
-    let mut cut: String = repr.chars().take(60).collect();
-    if cut.len() < repr.len() {
-        cut.push('…');
-    }
-    format!("{} {cut}", type_name(v))
-}
-
-fn is_text(v: &Bound<'_, PyAny>) -> bool {
-    v.is_instance_of::<PyString>() || v.is_instance_of::<PyBytes>()
-}
-
-/// A number or `None`; on error, what is wrong after the name (`is NaN, …`).
-fn float_of(v: &Bound<'_, PyAny>) -> Result<Option<f64>, String> {
-    if v.is_none() {
-        return Ok(None);
-    }
-    let x = if let Ok(f) = v.cast::<PyFloat>() {
-        f.value()
-    } else if v.is_instance_of::<PyBool>() || is_text(v) {
-        return Err(format!("must be a number or None, got {}", shown(v)));
-    } else {
-        v.extract::<f64>().map_err(|_| format!("must be a number or None, got {}", shown(v)))?
+        let t = PyString::new(py, &s);
+        if seen.len() < 64 {
+            seen.push((s, t.clone()));
+        }
+        t
     };
-    if x.is_finite() { Ok(Some(x)) } else { Err(not_finite(x)) }
-}
-
-/// What is wrong with a NaN or an infinity, after the name.
-fn not_finite(x: f64) -> String {
-    let what = if x.is_nan() {
-        "NaN"
-    } else if x > 0.0 {
-        "inf"
-    } else {
-        "-inf"
-    };
-    format!("is {what}, not a finite number (None is the missing value)")
-}
-
-/// A number or `None`. NaN and infinities are errors: `None` is the missing value.
-pub fn number(v: &Bound<'_, PyAny>, at: At) -> PyResult<Option<f64>> {
-    float_of(v).map_err(|m| at.error(m))
-}
-
-/// A period, or on error what is wrong after the name.
-fn period_of(v: &Bound<'_, PyAny>) -> Result<String, String> {
-    if let Ok(s) = v.cast::<PyString>() {
-        let s = s.to_cow().map_err(|e| e.to_string())?;
-        let s = s.trim();
-        return if s.is_empty() { Err("is missing (an empty string)".into()) } else { Ok(s.to_string()) };
+    let n = rows.len();
+    let (mut status, mut label, mut reason, mut period) = (room_for(n), room_for(n), room_for(n), room_for(n));
+    let (mut score, mut target, mut previous) = (room_for(n), room_for(n), room_for(n));
+    for a in rows {
+        status.push(text(a.status));
+        label.push(text(a.label));
+        period.push(text(a.period));
+        reason.push(a.reason);
+        score.push(a.score);
+        target.push(a.target);
+        previous.push(a.previous);
     }
-    if v.is_instance_of::<PyInt>() && !v.is_instance_of::<PyBool>() {
-        return v.str().and_then(|s| s.to_cow().map(|c| c.into_owned())).map_err(|e| e.to_string());
-    }
-    if v.is_none() || v.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan()) {
-        return Err("is missing".into());
-    }
-    Err(format!("must be a string such as \"2023\" or \"2023-T1\", or an integer year, got {}", shown(v)))
-}
-
-/// A period: a string (`2023`, `2023-T1`) or an integer year.
-pub fn period(v: &Bound<'_, PyAny>, at: At) -> PyResult<String> {
-    period_of(v).map_err(|m| at.error(m))
-}
-
-/// Earlier values, oldest first: `None`, or a sequence of `(period, value)` pairs or dicts
-/// with `period` and `value`.
-pub fn history(v: &Bound<'_, PyAny>, at: At) -> PyResult<Vec<PeriodValue>> {
-    if v.is_none() {
-        return Ok(Vec::new());
-    }
-    let not_a_history = || at.error(format!("must be a list of (period, value) pairs or dicts, or None, got {}", shown(v)));
-    if is_text(v) || v.is_instance_of::<PyDict>() {
-        return Err(not_a_history());
-    }
-    let entries = v.try_iter().map_err(|_| not_a_history())?;
-    let mut out = room(v, at.arg)?;
-    for (j, e) in entries.enumerate() {
-        let (e, entry) = (e?, j + 1);
-        let (p, x) = if let Ok(d) = e.cast::<PyDict>() {
-            for k in d.keys() {
-                let key = k.cast::<PyString>().ok().and_then(|s| s.to_cow().ok().map(|c| c.into_owned()));
-                if !matches!(key.as_deref(), Some("period" | "value")) {
-                    let key = key.map_or_else(|| shown(&k), |k| format!("`{k}`"));
-                    return Err(at.error(format_args!("entry {entry} has an unknown key {key} (expected period and value)")));
-                }
-            }
-            (d.get_item("period")?, d.get_item("value")?)
-        } else if (e.is_instance_of::<PyTuple>() || e.is_instance_of::<PyList>()) && e.len()? == 2 {
-            (Some(e.get_item(0)?), Some(e.get_item(1)?))
-        } else {
-            return Err(
-                at.error(format_args!("entry {entry} must be a (period, value) pair or a dict with period and value, got {}", shown(&e)))
-            );
-        };
-        let p = match p {
-            Some(p) => period_of(&p).map_err(|m| at.error(format_args!("entry {entry}: the period {m}")))?,
-            None => return Err(at.error(format_args!("entry {entry} has no period"))),
-        };
-        let x = match x {
-            Some(x) => float_of(&x).map_err(|m| at.error(format_args!("entry {entry}: the value {m}")))?,
-            None => None,
-        };
-        let Some(value) = x else {
-            return Err(at.error(format_args!("entry {entry} has no value (leave a missing period out of the history)")));
-        };
-        push(&mut out, PeriodValue { period: p, value }, at.arg).map_err(|e| ConvertError { row: at.row, ..e })?;
-    }
+    let out = PyDict::new(py);
+    out.set_item("status", PyList::new(py, status)?)?;
+    out.set_item("label", PyList::new(py, label)?)?;
+    out.set_item("reason", PyList::new(py, reason)?)?;
+    out.set_item("score", PyList::new(py, score)?)?;
+    out.set_item("period", PyList::new(py, period)?)?;
+    out.set_item("target", PyList::new(py, target)?)?;
+    out.set_item("previous", PyList::new(py, previous)?)?;
     Ok(out)
 }
 
-const PEER_FIELDS: &str = "mean, median, min, max, count, values, published";
-
-/// Peer statistics: `None`, or a dict with any of mean, median, min, max, count, values and
-/// published. Given `values`, the statistics not given are derived from them (core's
-/// `PeerStats::from_values`), as in rule tests.
-pub fn peers(v: &Bound<'_, PyAny>, at: At) -> PyResult<Option<PeerStats>> {
-    if v.is_none() {
-        return Ok(None);
-    }
-    let d = v.cast::<PyDict>().map_err(|_| at.error(format!("must be a dict ({PEER_FIELDS}) or None, got {}", shown(v))))?;
-    let (mut mean, mut median, mut min, mut max, mut count, mut values, mut published) = (None, None, None, None, None, Vec::new(), false);
-    let field = |arg: &'static str| At { arg, row: at.row };
-    for (k, x) in d.iter() {
-        let key = k.cast::<PyString>().ok().and_then(|s| s.to_cow().ok().map(|c| c.into_owned()));
-        match key.as_deref().unwrap_or("") {
-            "mean" => mean = number(&x, field("peers.mean"))?,
-            "median" => median = number(&x, field("peers.median"))?,
-            "min" => min = number(&x, field("peers.min"))?,
-            "max" => max = number(&x, field("peers.max"))?,
-            "count" if x.is_none() => {}
-            "count" => {
-                let n = if x.is_instance_of::<PyBool>() {
-                    None
-                } else if let Ok(f) = x.cast::<PyFloat>() {
-                    let f = f.value();
-                    // Whole and below 2^53: exact as an integer.
-                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                    (f.fract() == 0.0 && (0.0..=9.0e15).contains(&f)).then_some(f as usize)
-                } else {
-                    x.extract::<usize>().ok()
-                };
-                count = Some(n.ok_or_else(|| field("peers.count").error(format_args!("must be a whole number ≥ 0, got {}", shown(&x))))?);
-            }
-            "values" if x.is_none() => {}
-            "values" => {
-                let at = field("peers.values");
-                let not_a_list = || at.error(format_args!("must be a list of numbers, got {}", shown(&x)));
-                if is_text(&x) || x.is_instance_of::<PyDict>() {
-                    return Err(not_a_list());
-                }
-                let ys = x.try_iter().map_err(|_| not_a_list())?;
-                values = room(&x, "peers.values")?;
-                for (j, y) in ys.enumerate() {
-                    match float_of(&y?) {
-                        Ok(Some(y)) => push(&mut values, y, "peers.values")?,
-                        Ok(None) => return Err(at.error(format_args!("entry {} is None (leave members without a value out)", j + 1))),
-                        Err(m) => return Err(at.error(format_args!("entry {} {m}", j + 1))),
-                    }
-                }
-            }
-            "published" => {
-                published = x
-                    .extract::<bool>()
-                    .map_err(|_| field("peers.published").error(format_args!("must be True or False, got {}", shown(&x))))?;
-            }
-            _ => {
-                let key = key.map_or_else(|| shown(&k), |k| format!("`{k}`"));
-                return Err(at.error(format_args!("has an unknown key {key} (expected {PEER_FIELDS})")));
-            }
-        }
-    }
-    let mut s = PeerStats::from_values(values).with_stated(mean, median, min, max, count);
-    s.published = published;
-    Ok(Some(s))
-}
+// ---------------------------------------------------------------------------------------------
+// `Plan.assess_many`: each argument is one value for every row or a sequence with one value per
+// row (a list, a tuple, packed floats from numpy or pandas); the columns become core's requests.
 
 /// One argument of `assess_many`: one value for every row, or one per row.
 pub enum Column<T> {
@@ -568,15 +390,10 @@ impl<T: Clone + Default> Column<T> {
         }
     }
 
-    /// Puts row `i`'s value into `slot`: moved out of a sequence, or a single value cloned in
-    /// at row 0 and left there.
+    /// Puts row `i`'s value into `slot`: moved out of a sequence, or the single value cloned.
     pub fn fill(&mut self, i: usize, slot: &mut T) {
         match self {
-            Column::All(x) => {
-                if i == 0 {
-                    slot.clone_from(x);
-                }
-            }
+            Column::All(x) => slot.clone_from(x),
             Column::Rows(v) => {
                 if let Some(x) = v.get_mut(i) {
                     *slot = std::mem::take(x);
@@ -586,99 +403,77 @@ impl<T: Clone + Default> Column<T> {
     }
 }
 
-/// An argument of `assess_many`: `single` (one value for every row, read by `cell`), else a
-/// sequence of cells. `what` says what it may be, for the error when it is neither.
-fn arg_column<'py, T>(
-    v: &Bound<'py, PyAny>,
-    arg: &'static str,
-    what: &str,
-    single: bool,
-    cell: impl Fn(&Bound<'py, PyAny>, At) -> PyResult<T>,
-) -> PyResult<Column<T>> {
-    if single {
-        return Ok(Column::All(cell(v, At { arg, row: None })?));
-    }
-    let each = |items: &mut dyn Iterator<Item = PyResult<Bound<'py, PyAny>>>, mut out: Vec<T>| -> PyResult<Column<T>> {
-        for (i, item) in items.enumerate() {
-            push(&mut out, cell(&item?, At { arg, row: Some(i + 1) })?, arg)?;
-        }
-        Ok(Column::Rows(out))
+fn is_text(v: &Bound<'_, PyAny>) -> bool {
+    v.is_instance_of::<PyString>() || v.is_instance_of::<PyBytes>()
+}
+
+/// An argument of `assess_many`: a sequence of cells when `per_row`, else one cell for every
+/// row. A cell is read by core's `decode`; its error names the argument and the 1-based row.
+fn cells<T: DeserializeOwned>(v: &Bound<'_, PyAny>, arg: &'static str, per_row: bool) -> PyResult<Column<T>> {
+    let cell = |v: &Bound<'_, PyAny>, row: Option<usize>| -> PyResult<T> {
+        decode(arg, v).map_err(|e| ConvertError { code: e.code(), message: e.message().to_string(), row }.into())
     };
-    if let Ok(list) = v.cast::<PyList>() {
-        return each(&mut list.iter().map(Ok), room(v, arg)?);
+    if !per_row {
+        return Ok(Column::All(cell(v, None)?));
     }
-    if let Ok(tuple) = v.cast::<PyTuple>() {
-        return each(&mut tuple.iter().map(Ok), room(v, arg)?);
+    let mut out = room(v, arg)?;
+    for (i, item) in v.try_iter()?.enumerate() {
+        push(&mut out, cell(&item?, Some(i + 1))?, arg)?;
     }
-    let neither = || At { arg, row: None }.error(format_args!("must be {what}, got {}", shown(v)));
-    if is_text(v) || v.is_instance_of::<PyDict>() {
-        return Err(neither());
-    }
-    match v.try_iter() {
-        Ok(mut it) => each(&mut it, room(v, arg)?),
-        Err(_) => Err(neither()),
+    Ok(Column::Rows(out))
+}
+
+/// Whether an argument is a sequence of cells rather than one cell: iterable, not text, not a dict.
+fn is_sequence(v: &Bound<'_, PyAny>) -> bool {
+    !v.is_none() && !is_text(v) && !v.is_instance_of::<PyDict>() && v.try_iter().is_ok()
+}
+
+/// A period or peers argument of `assess_many`: one for every row (`None` when not given), or a sequence.
+pub fn arg_column<T: DeserializeOwned + Default>(v: Option<&Bound<'_, PyAny>>, arg: &'static str) -> PyResult<Column<T>> {
+    match v {
+        Some(v) => cells(v, arg, is_sequence(v)),
+        None => Ok(Column::All(T::default())),
     }
 }
 
-/// A numeric argument of `assess_many`: a number or None for every row, or a sequence.
+/// A numeric argument of `assess_many`: packed floats, a number or None for every row, or a sequence.
 pub fn number_column(v: Option<&Bound<'_, PyAny>>, arg: &'static str) -> PyResult<Column<Option<f64>>> {
-    let Some(v) = v else { return Ok(Column::All(None)) };
-    if let Ok(packed) = v.cast::<crate::Floats>() {
-        let values = &packed.get().values;
-        let mut out = room_for(values.len());
-        for (i, &x) in values.iter().enumerate() {
-            if !x.is_finite() {
-                return Err(At { arg, row: Some(i + 1) }.error(not_finite(x)));
-            }
-            push(&mut out, Some(x), arg)?;
-        }
-        return Ok(Column::Rows(out));
+    match v {
+        Some(v) => match v.cast::<crate::Floats>() {
+            Ok(packed) => Ok(Column::Rows(packed.get().values.iter().map(|&x| Some(x)).collect())),
+            Err(_) => cells(v, arg, is_sequence(v)),
+        },
+        None => Ok(Column::All(None)),
     }
-    let single = v.is_none() || v.is_instance_of::<PyFloat>() || v.is_instance_of::<PyInt>() || v.try_iter().is_err();
-    arg_column(v, arg, "a number or None, or a sequence of them", single && !is_text(v) && !v.is_instance_of::<PyDict>(), number)
-}
-
-/// The period argument of `assess_many`: one period for every row, or a sequence.
-pub fn period_column(v: &Bound<'_, PyAny>) -> PyResult<Column<String>> {
-    let single = v.is_none() || v.is_instance_of::<PyString>() || v.is_instance_of::<PyInt>();
-    arg_column(v, "period", "a period (a string or an integer year), or a sequence of them", single, period)
 }
 
 /// The history argument of `assess_many`: None (no history in any row), or a sequence with
 /// one history per row.
-pub fn history_column(v: Option<&Bound<'_, PyAny>>) -> PyResult<Column<Vec<PeriodValue>>> {
+pub fn history_column(v: Option<&Bound<'_, PyAny>>) -> PyResult<Column<Vec<HistoryPoint>>> {
     match v {
-        Some(v) => arg_column(v, "history", "None or a sequence with one history per row", v.is_none(), history),
-        None => Ok(Column::All(Vec::new())),
-    }
-}
-
-/// The peers argument of `assess_many`: a dict or None for every row, or a sequence.
-pub fn peers_column(v: Option<&Bound<'_, PyAny>>) -> PyResult<Column<Option<PeerStats>>> {
-    match v {
-        Some(v) => arg_column(v, "peers", "a dict or None, or a sequence of them", v.is_none() || v.is_instance_of::<PyDict>(), peers),
-        None => Ok(Column::All(None)),
+        Some(v) if !v.is_none() => cells(v, "history", true),
+        _ => Ok(Column::All(Vec::new())),
     }
 }
 
 /// Every argument of `assess_many`, converted.
 pub struct AssessColumns {
     pub value: Column<Option<f64>>,
+    pub period: Column<Option<Period>>,
     pub target: Column<Option<f64>>,
     pub previous: Column<Option<f64>>,
-    pub history: Column<Vec<PeriodValue>>,
+    pub history: Column<Vec<HistoryPoint>>,
     pub national: Column<Option<f64>>,
-    pub peers: Column<Option<PeerStats>>,
+    pub peers: Column<Option<PeersRequest>>,
     pub percentile: Column<Option<f64>>,
     pub women: Column<Option<f64>>,
     pub men: Column<Option<f64>>,
-    pub period: Column<String>,
 }
 
 impl AssessColumns {
     /// The number of rows: the common length of the sequences given (1 when every argument is
     /// a single value). Sequences of different lengths are an error naming each length.
-    pub fn rows(&self) -> Result<usize, ConvertError> {
+    fn rows(&self) -> Result<usize, ConvertError> {
         let lengths: Vec<(&str, usize)> = [
             ("value", self.value.len()),
             ("period", self.period.len()),
@@ -699,8 +494,31 @@ impl AssessColumns {
             Some(&(_, n)) if lengths.iter().all(|&(_, m)| m == n) => Ok(n),
             Some(_) => {
                 let each: Vec<String> = lengths.iter().map(|(name, n)| format!("`{name}` has {n}")).collect();
-                Err(ConvertError::data(format!("the sequences have different lengths: {}", each.join(", "))))
+                Err(ConvertError::query(format!("the sequences have different lengths: {}", each.join(", "))))
             }
         }
+    }
+
+    /// One core request per row.
+    pub fn requests(mut self) -> PyResult<Vec<AssessRequest>> {
+        let n = self.rows()?;
+        let mut out = Vec::new();
+        out.try_reserve_exact(n)
+            .map_err(|_| ConvertError::new(Code::QueryLimitRows, format!("out of memory for the requests of {n} rows")))?;
+        for i in 0..n {
+            let mut r = AssessRequest::default();
+            self.value.fill(i, &mut r.value);
+            self.period.fill(i, &mut r.period);
+            self.target.fill(i, &mut r.target);
+            self.previous.fill(i, &mut r.previous);
+            self.history.fill(i, &mut r.history);
+            self.national.fill(i, &mut r.national);
+            self.peers.fill(i, &mut r.peers);
+            self.percentile.fill(i, &mut r.percentile);
+            self.women.fill(i, &mut r.women);
+            self.men.fill(i, &mut r.men);
+            out.push(r);
+        }
+        Ok(out)
     }
 }

@@ -5,9 +5,10 @@
 //! `message`, `file`, `line`, `column` and `row` as attributes (`None` when unknown); `str(e)` is core's display form (`plan.toml:3:5: plan error: …`).
 
 use attain_core::{Code, Error, Stop};
-use pyo3::exceptions::PyException;
+use pyo3::exceptions::{PyException, PyOSError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::PyType;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyTuple, PyType};
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
@@ -19,7 +20,6 @@ pyo3::create_exception!(attain, RuleError, AttainError, "A Rhai rule script does
 pyo3::create_exception!(attain, DataError, AttainError, "Observations (CSV, JSON, rows, a DataFrame) are invalid.");
 pyo3::create_exception!(attain, QueryError, AttainError, "A query names something the plan or the data does not have.");
 pyo3::create_exception!(attain, RuleTestError, AttainError, "A rule test file (`*.test.toml`) is invalid.");
-pyo3::create_exception!(attain, AttainIOError, AttainError, "A file or folder could not be read.");
 pyo3::create_exception!(
     attain,
     AttainInterruptedError,
@@ -79,15 +79,66 @@ pub fn to_py(err: Error) -> PyErr {
     Python::attach(|py| raise(py, err.code().as_str(), &err.to_string(), err.message(), err.file(), err.line(), err.column(), err.row()))
 }
 
-/// The exception class for a kind name.
-fn class_for<'py>(py: Python<'py>, kind: &str) -> Bound<'py, PyType> {
+/// `AttainIOError(AttainError, OSError)` and `ArgumentError(QueryError, TypeError)`: classes of
+/// two bases, which `create_exception!` cannot make; made once, in `register`.
+static IO_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static ARGUMENT_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+fn two_bases(py: Python<'_>, name: &str, doc: &str, a: Bound<'_, PyType>, b: Bound<'_, PyType>) -> PyResult<Py<PyType>> {
+    let body = PyDict::new(py);
+    body.set_item("__doc__", doc)?;
+    body.set_item("__module__", "attain")?;
+    let class = py.get_type::<PyType>().call1((name, PyTuple::new(py, [a, b])?, body))?;
+    Ok(class.cast_into::<PyType>()?.unbind())
+}
+
+fn io_error(py: Python<'_>) -> PyResult<&Py<PyType>> {
+    IO_ERROR.get_or_try_init(py, || {
+        two_bases(py, "AttainIOError", "A file or folder could not be read.", py.get_type::<AttainError>(), py.get_type::<PyOSError>())
+    })
+}
+
+fn argument_error(py: Python<'_>) -> PyResult<&Py<PyType>> {
+    ARGUMENT_ERROR.get_or_try_init(py, || {
+        let doc = "An argument of the wrong type or shape; the message starts with its name.";
+        two_bases(py, "ArgumentError", doc, py.get_type::<QueryError>(), py.get_type::<PyTypeError>())
+    })
+}
+
+/// Whether a query error refuses an argument's type or shape: core's codes for a wrong type, an
+/// unknown or a missing field, or, where core's `decode` could not tell (pythonize's own wording,
+/// coded `query.invalid_argument`), `` `arg`: `` then a wording of a wrong type. A value of the
+/// right type that core refuses (`period `2024-13` is not …`) stays a plain query error.
+fn names_an_argument(code: &str, message: &str) -> bool {
+    const TYPE_CODES: [&str; 3] = ["query.unknown_field", "query.missing_field", "query.invalid_type"];
+    const TYPE_ERRORS: [&str; 9] = [
+        "invalid type",
+        "invalid length",
+        "unknown field",
+        "missing field",
+        "duplicate field",
+        "unexpected type",
+        "unsupported type",
+        "data did not match any variant",
+        "TypeError",
+    ];
+    let after = message.strip_prefix('`').and_then(|rest| rest.find("`: ").map(|end| &rest[end + 3..]));
+    TYPE_CODES.contains(&code)
+        || (code == "query.invalid_argument" && after.is_some_and(|text| TYPE_ERRORS.iter().any(|t| text.starts_with(t))))
+}
+
+/// The exception class for a code (its kind, and for a query error which one).
+fn class_for<'py>(py: Python<'py>, code: &str, message: &str) -> Bound<'py, PyType> {
+    let made = |class: PyResult<&Py<PyType>>, fallback: Bound<'py, PyType>| class.map_or(fallback, |c| c.bind(py).clone());
+    let kind = code.split('.').next().unwrap_or(code);
     match kind {
         "plan" => py.get_type::<PlanError>(),
         "rule" => py.get_type::<RuleError>(),
         "data" => py.get_type::<DataError>(),
+        "query" if names_an_argument(code, message) => made(argument_error(py), py.get_type::<QueryError>()),
         "query" => py.get_type::<QueryError>(),
         "test" => py.get_type::<RuleTestError>(),
-        "io" => py.get_type::<AttainIOError>(),
+        "io" => made(io_error(py), py.get_type::<AttainError>()),
         "interrupted" => py.get_type::<AttainInterruptedError>(),
         _ => py.get_type::<AttainError>(),
     }
@@ -105,7 +156,7 @@ fn raise(
     row: Option<usize>,
 ) -> PyErr {
     let kind = code.split('.').next().unwrap_or(code);
-    let err = PyErr::from_type(class_for(py, kind), display.to_string());
+    let err = PyErr::from_type(class_for(py, code, message), display.to_string());
     let value = err.value(py);
     let set = || -> PyResult<()> {
         value.setattr("kind", kind)?;
@@ -189,22 +240,6 @@ where
     })
 }
 
-/// Runs a core call over rows with the GIL released; its error is core's for the 1-based row
-/// given (`row` set, `row N: ` in front of the text), and a panic becomes an exception.
-pub fn run_rows<T, F>(py: Python<'_>, f: F) -> PyResult<T>
-where
-    F: FnOnce() -> Result<T, (usize, Error)> + Send,
-    T: Send,
-{
-    match py.detach(|| catch_unwind(AssertUnwindSafe(f))) {
-        Ok(Ok(v)) => Ok(v),
-        Ok(Err((row, e))) => Err(Python::attach(|py| {
-            raise(py, e.code().as_str(), &format!("row {row}: {e}"), e.message(), e.file(), e.line(), e.column(), Some(row))
-        })),
-        Err(payload) => Err(panic_to_py(py, payload.as_ref())),
-    }
-}
-
 /// Runs a conversion (with the GIL held), turning a panic into an exception.
 pub fn guard<T>(py: Python<'_>, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
     match catch_unwind(AssertUnwindSafe(f)) {
@@ -240,7 +275,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DataError", py.get_type::<DataError>())?;
     m.add("QueryError", py.get_type::<QueryError>())?;
     m.add("RuleTestError", py.get_type::<RuleTestError>())?;
-    m.add("AttainIOError", py.get_type::<AttainIOError>())?;
+    m.add("AttainIOError", io_error(py)?.bind(py))?;
+    m.add("ArgumentError", argument_error(py)?.bind(py))?;
     m.add("AttainInterruptedError", py.get_type::<AttainInterruptedError>())?;
     Ok(())
 }

@@ -7,13 +7,16 @@
 mod convert;
 mod errors;
 
-use attain_core::{Assessment, CheckOptions, Error, Format, Indicator, Inputs, Language, Observations, Plan, Query, Report};
-use convert::{AssessColumns, At};
-use errors::{ConvertError, guard, run, run_rows, run_stoppable};
+use attain_core::{
+    AssessRequest, CheckRequest, DataArg, EvaluateManyRequest, EvaluateRequest, Format, IndicatorRequest, Language, Observations, Period,
+    Plan, Report,
+};
+use convert::{AssessColumns, decode};
+use errors::{ConvertError, guard, run, run_stoppable};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyDict, PyString};
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 // The sandbox bounds the memory a rule holds by counting allocations here.
 #[global_allocator]
@@ -24,36 +27,46 @@ static ALLOCATOR: attain_core::MeteredAllocator<mimalloc::MiMalloc> = attain_cor
 #[pyclass(module = "attain._native", name = "Plan", frozen)]
 struct PyPlan {
     inner: Arc<Plan>,
-    /// The plan's own data folder, read once on first use.
-    bundled: OnceLock<attain_core::Result<Arc<Observations>>>,
+}
+
+/// The data argument of a call, as core's [`DataArg`] classifies it.
+enum Data {
+    Absent,
+    Given(Arc<Observations>),
+    Text,
+}
+
+/// `None`, `Observations` or a string (which core refuses); anything else is a wrong type.
+fn data_arg(data: Option<&Bound<'_, PyAny>>) -> PyResult<Data> {
+    match data {
+        None => Ok(Data::Absent),
+        Some(d) if d.is_none() => Ok(Data::Absent),
+        Some(d) if d.is_instance_of::<PyString>() => Ok(Data::Text),
+        Some(d) => match d.cast::<PyObservations>() {
+            Ok(obs) => Ok(Data::Given(obs.get().inner.clone())),
+            Err(_) => Err(ConvertError::query(format!("`data`: expected observations, got {}", convert::type_name(d))).into()),
+        },
+    }
 }
 
 impl PyPlan {
-    /// The indicator with this id, or core's query error.
-    fn known(&self, id: &str) -> PyResult<&Indicator> {
-        self.inner
-            .indicator(id)
-            .ok_or_else(|| ConvertError::new(attain_core::Code::QueryUnknownIndicator, format!("the plan has no indicator `{id}`")).into())
+    fn new(plan: Plan) -> Self {
+        PyPlan { inner: Arc::new(plan) }
     }
 
-    fn new(plan: Plan) -> Self {
-        PyPlan { inner: Arc::new(plan), bundled: OnceLock::new() }
-    }
-    /// The given observations, or the plan's own data folder.
-    fn data_or_bundled(&self, data: Option<Arc<Observations>>) -> attain_core::Result<Arc<Observations>> {
+    /// The observations a call runs on: given ones as they are (no copy), else core's rule.
+    fn observations(&self, data: &Data) -> attain_core::Result<Arc<Observations>> {
         match data {
-            Some(d) => Ok(d),
-            None => self.bundled.get_or_init(|| self.inner.bundled_data().map(Arc::new)).clone(),
+            Data::Given(d) => Ok(d.clone()),
+            Data::Absent => self.inner.data_for(DataArg::Absent),
+            Data::Text => self.inner.data_for(DataArg::Text),
         }
     }
 }
 
-fn query(entity: Option<String>, period: Option<String>, genders: Option<&Bound<'_, PyAny>>) -> PyResult<Query> {
-    Ok(Query { entity, period, genders: convert::genders(genders)? })
-}
-
-fn observations(data: Option<Bound<'_, PyObservations>>) -> Option<Arc<Observations>> {
-    data.map(|d| d.get().inner.clone())
+/// A request read from a dict of keyword arguments.
+fn kwargs<T: serde::de::DeserializeOwned>(py: Python<'_>, v: &Bound<'_, PyAny>) -> PyResult<T> {
+    guard(py, || convert::decode_kwargs(v).map_err(errors::to_py))
 }
 
 #[pymethods]
@@ -122,89 +135,63 @@ impl PyPlan {
         self.inner.indicators.iter().map(|i| i.id.clone()).collect()
     }
 
-    /// The observations in the plan's own `data/` folder.
-    fn data(&self, py: Python<'_>) -> PyResult<PyObservations> {
-        run(py, || self.data_or_bundled(None)).map(|inner| PyObservations { inner })
+    /// The plan's structure: goals, indicators with rules and targets, assignments.
+    fn outline<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::to_python(py, &self.inner.outline())
     }
 
-    /// Evaluates the plan for one entity and period.
-    #[pyo3(signature = (data=None, entity=None, period=None, genders=None, timeout=None))]
+    /// The observations in the plan's own `data/` folder (read once, kept with the plan).
+    fn data(&self, py: Python<'_>) -> PyResult<PyObservations> {
+        run(py, || self.inner.data()).map(|inner| PyObservations { inner })
+    }
+
+    /// Evaluates the plan for one entity and period; `request` holds entity, period, genders.
+    #[pyo3(signature = (data, request, timeout=None))]
     fn evaluate(
         &self,
         py: Python<'_>,
-        data: Option<Bound<'_, PyObservations>>,
-        entity: Option<String>,
-        period: Option<String>,
-        genders: Option<&Bound<'_, PyAny>>,
+        data: Option<&Bound<'_, PyAny>>,
+        request: &Bound<'_, PyAny>,
         timeout: Option<f64>,
     ) -> PyResult<PyReport> {
-        let (data, query) = (observations(data), guard(py, || query(entity, period, genders))?);
-        run_stoppable(py, timeout, || self.inner.evaluate(&*self.data_or_bundled(data)?, &query)).map(|inner| PyReport { inner })
+        let (data, request) = (data_arg(data)?, kwargs::<EvaluateRequest>(py, request)?);
+        run_stoppable(py, timeout, || self.inner.evaluate(&*self.observations(&data)?, &request.query())).map(|inner| PyReport { inner })
     }
 
-    /// Evaluates every pair of entity and period, in parallel.
-    #[pyo3(signature = (data, entities, periods, timeout=None))]
+    /// Evaluates every pair of entity and period, in parallel; `request` holds entities, periods.
+    #[pyo3(signature = (data, request, timeout=None))]
     fn evaluate_many(
         &self,
         py: Python<'_>,
-        data: Option<Bound<'_, PyObservations>>,
-        entities: &Bound<'_, PyAny>,
-        periods: &Bound<'_, PyAny>,
+        data: Option<&Bound<'_, PyAny>>,
+        request: &Bound<'_, PyAny>,
         timeout: Option<f64>,
     ) -> PyResult<Vec<PyReport>> {
-        let data = observations(data);
-        let entities = guard(py, || convert::strings(entities, "entities"))?;
-        let periods = guard(py, || convert::strings(periods, "periods"))?;
-        let reports = run_stoppable(py, timeout, || self.inner.evaluate_many(&*self.data_or_bundled(data)?, &entities, &periods))?;
+        let (data, request) = (data_arg(data)?, kwargs::<EvaluateManyRequest>(py, request)?);
+        let periods: Vec<String> = request.periods.iter().map(|p| p.as_str().to_string()).collect();
+        let reports = run_stoppable(py, timeout, || self.inner.evaluate_many(&*self.observations(&data)?, &request.entities, &periods))?;
         Ok(reports.into_iter().map(|inner| PyReport { inner }).collect())
     }
 
-    /// What an indicator's rule says of inputs given directly: `(status, label, reason)`.
-    #[pyo3(signature = (
-        indicator, value, period, target=None, previous=None, history=None, national=None, peers=None,
-        percentile=None, women=None, men=None,
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    fn assess(
-        &self,
-        py: Python<'_>,
-        indicator: &str,
-        value: &Bound<'_, PyAny>,
-        period: &Bound<'_, PyAny>,
-        target: Option<&Bound<'_, PyAny>>,
-        previous: Option<&Bound<'_, PyAny>>,
-        history: Option<&Bound<'_, PyAny>>,
-        national: Option<&Bound<'_, PyAny>>,
-        peers: Option<&Bound<'_, PyAny>>,
-        percentile: Option<&Bound<'_, PyAny>>,
-        women: Option<&Bound<'_, PyAny>>,
-        men: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<(String, String, String)> {
-        self.known(indicator)?;
-        let at = |arg| At { arg, row: None };
-        let number = |v: Option<&Bound<'_, PyAny>>, arg| v.map_or(Ok(None), |v| convert::number(v, at(arg)));
-        let inputs = guard(py, || {
-            Ok(Inputs {
-                value: convert::number(value, at("value"))?,
-                target: number(target, "target")?,
-                previous: number(previous, "previous")?,
-                history: history.map_or(Ok(Vec::new()), |h| convert::history(h, at("history")))?,
-                national: number(national, "national")?,
-                peers: peers.map_or(Ok(None), |p| convert::peers(p, at("peers")))?,
-                percentile: number(percentile, "percentile")?,
-                women: number(women, "women")?,
-                men: number(men, "men")?,
-                period: convert::period(period, at("period"))?,
-            })
-        })?;
-        let a = run(py, || self.inner.assess(indicator, &inputs))?;
-        Ok((a.status, a.label, a.reason))
+    /// What an indicator's rule says of inputs given directly (`request`: core's assess
+    /// request as a dict): the assessment as a dict.
+    fn assess<'py>(&self, py: Python<'py>, indicator: &str, request: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let request = kwargs::<AssessRequest>(py, request)?;
+        let a = run(py, || self.inner.assess(indicator, &request))?;
+        convert::to_python(py, &a)
+    }
+
+    /// `assess` of a list of requests (dicts): a dict of lists, one per field of the assessment.
+    fn assess_rows<'py>(&self, py: Python<'py>, indicator: &str, rows: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
+        let rows = guard(py, || decode::<Vec<AssessRequest>>("rows", rows).map_err(errors::to_py))?;
+        let out = run(py, || self.inner.assess_many(indicator, &rows))?;
+        convert::assessments(py, out)
     }
 
     /// `assess` over rows given as columns: each argument one value for every row or a
-    /// sequence with one per row. Returns the lists `(statuses, labels, reasons)`.
+    /// sequence with one per row. A dict of lists, one per field of the assessment.
     #[pyo3(signature = (
-        indicator, value, period, target=None, previous=None, history=None, national=None, peers=None,
+        indicator, value=None, period=None, target=None, previous=None, history=None, national=None, peers=None,
         percentile=None, women=None, men=None,
     ))]
     #[allow(clippy::too_many_arguments)]
@@ -212,8 +199,8 @@ impl PyPlan {
         &self,
         py: Python<'py>,
         indicator: &str,
-        value: &Bound<'py, PyAny>,
-        period: &Bound<'py, PyAny>,
+        value: Option<&Bound<'py, PyAny>>,
+        period: Option<&Bound<'py, PyAny>>,
         target: Option<&Bound<'py, PyAny>>,
         previous: Option<&Bound<'py, PyAny>>,
         history: Option<&Bound<'py, PyAny>>,
@@ -222,130 +209,56 @@ impl PyPlan {
         percentile: Option<&Bound<'py, PyAny>>,
         women: Option<&Bound<'py, PyAny>>,
         men: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyList>, Bound<'py, PyList>)> {
-        self.known(indicator)?;
-        let columns = guard(py, || {
-            Ok(AssessColumns {
-                value: convert::number_column(Some(value), "value")?,
-                period: convert::period_column(period)?,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let requests = guard(py, || {
+            AssessColumns {
+                value: convert::number_column(value, "value")?,
+                period: convert::arg_column(period, "period")?,
                 target: convert::number_column(target, "target")?,
                 previous: convert::number_column(previous, "previous")?,
                 history: convert::history_column(history)?,
                 national: convert::number_column(national, "national")?,
-                peers: convert::peers_column(peers)?,
+                peers: convert::arg_column(peers, "peers")?,
                 percentile: convert::number_column(percentile, "percentile")?,
                 women: convert::number_column(women, "women")?,
                 men: convert::number_column(men, "men")?,
-            })
+            }
+            .requests()
         })?;
-        let rows = columns.rows()?;
-        let plan = &*self.inner;
-        let out = run_rows(py, move || assess_rows(plan, indicator, columns, rows))?;
-        guard(py, || out.into_python(py))
+        let out = run(py, || self.inner.assess_many(indicator, &requests))?;
+        convert::assessments(py, out)
     }
 
-    /// An indicator's own target for a period: explicit, else on the straight line between
-    /// the two nearest targets; `None` without one.
-    fn target_for(&self, indicator: &str, period: &Bound<'_, PyAny>) -> PyResult<Option<f64>> {
-        let ind = self.known(indicator)?;
-        Ok(ind.target_for(&convert::period(period, At { arg: "period", row: None })?))
+    /// An indicator's own target for a period (core's lookup, as `assess` uses it).
+    fn target_for(&self, py: Python<'_>, indicator: &str, period: &Bound<'_, PyAny>) -> PyResult<Option<f64>> {
+        let period = guard(py, || decode::<Period>("period", period).map_err(errors::to_py))?;
+        let request = AssessRequest { period: Some(period), ..AssessRequest::default() };
+        run(py, || self.inner.assess(indicator, &request)).map(|a| a.target)
     }
 
-    /// Every input of one indicator, its status and reason, and the goals it feeds.
-    #[pyo3(signature = (data, indicator, entity=None, period=None, gender="T"))]
-    fn explain<'py>(
-        &self,
-        py: Python<'py>,
-        data: Option<Bound<'py, PyObservations>>,
-        indicator: String,
-        entity: Option<String>,
-        period: Option<String>,
-        gender: &str,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let (data, query, gender) = (observations(data), query(entity, period, None)?, convert::gender(gender)?);
-        let out = run(py, || self.inner.explain(&*self.data_or_bundled(data)?, &query, &indicator, gender))?;
+    /// Every input of one indicator, its status and reason, and the goals it feeds;
+    /// `request` holds indicator, entity, period, gender.
+    #[pyo3(signature = (data, request))]
+    fn explain<'py>(&self, py: Python<'py>, data: Option<&Bound<'py, PyAny>>, request: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let (data, request) = (data_arg(data)?, kwargs::<IndicatorRequest>(py, request)?);
+        let (query, gender) = request.query();
+        let out = run(py, || self.inner.explain(&*self.observations(&data)?, &query, &request.indicator, gender))?;
         convert::to_python(py, &out)
     }
 
-    /// The nearest value that moves an indicator to the next better level.
-    #[pyo3(signature = (data, indicator, entity=None, period=None, gender="T"))]
-    fn required<'py>(
-        &self,
-        py: Python<'py>,
-        data: Option<Bound<'py, PyObservations>>,
-        indicator: String,
-        entity: Option<String>,
-        period: Option<String>,
-        gender: &str,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let (data, query, gender) = (observations(data), query(entity, period, None)?, convert::gender(gender)?);
-        let out = run(py, || self.inner.required(&*self.data_or_bundled(data)?, &query, &indicator, gender))?;
+    /// The nearest value that moves an indicator to the next better level; `request` as in
+    /// `explain`.
+    #[pyo3(signature = (data, request))]
+    fn required<'py>(&self, py: Python<'py>, data: Option<&Bound<'py, PyAny>>, request: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let (data, request) = (data_arg(data)?, kwargs::<IndicatorRequest>(py, request)?);
+        let (query, gender) = request.query();
+        let out = run(py, || self.inner.required(&*self.observations(&data)?, &query, &request.indicator, gender))?;
         convert::to_python(py, &out)
     }
 
     fn __repr__(&self) -> String {
         format!("<attain.Plan {:?}: {} goals, {} indicators>", self.inner.id, self.inner.goals.len(), self.inner.indicators.len())
     }
-}
-
-/// The assessments of `assess_many`: each distinct status and label once, and per row the
-/// index of its status and the end of its reason in one text (so that each row's strings are
-/// freed at once, and the memory reused by the next row).
-struct Assessed {
-    levels: Vec<(String, String)>,
-    level: Vec<u32>,
-    reasons: String,
-    ends: Vec<usize>,
-}
-
-impl Assessed {
-    /// Three Python lists: statuses, labels (each distinct string one object) and reasons.
-    fn into_python<'py>(self, py: Python<'py>) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyList>, Bound<'py, PyList>)> {
-        let statuses: Vec<Bound<'_, PyString>> = self.levels.iter().map(|(s, _)| PyString::new(py, s)).collect();
-        let labels: Vec<Bound<'_, PyString>> = self.levels.iter().map(|(_, l)| PyString::new(py, l)).collect();
-        // Every index was made by `assess_rows` from these vectors; `get` keeps it total anyway.
-        let empty = PyString::new(py, "");
-        let at = |list: &[Bound<'py, PyString>], k: u32| usize::try_from(k).ok().and_then(|k| list.get(k)).unwrap_or(&empty).clone();
-        let status = PyList::new(py, self.level.iter().map(|&k| at(&statuses, k)))?;
-        let label = PyList::new(py, self.level.iter().map(|&k| at(&labels, k)))?;
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        let reason = PyList::new(py, starts.zip(&self.ends).map(|(a, &b)| PyString::new(py, self.reasons.get(a..b).unwrap_or(""))))?;
-        Ok((status, label, reason))
-    }
-}
-
-/// `Plan::assess` on every row, one `Inputs` reused: a single value is set once, a row's
-/// values are moved in. Stops at the first row whose rule fails (1-based).
-fn assess_rows(plan: &Plan, indicator: &str, mut c: AssessColumns, rows: usize) -> Result<Assessed, (usize, Error)> {
-    let mut out = Assessed { levels: Vec::new(), level: Vec::new(), reasons: String::new(), ends: Vec::new() };
-    let out_of_memory = || (1, Error::new(attain_core::Code::QueryLimitRows, format!("out of memory for the results of {rows} rows")));
-    out.level.try_reserve_exact(rows).map_err(|_| out_of_memory())?;
-    out.ends.try_reserve_exact(rows).map_err(|_| out_of_memory())?;
-    let mut inputs = Inputs::default();
-    for i in 0..rows {
-        c.value.fill(i, &mut inputs.value);
-        c.period.fill(i, &mut inputs.period);
-        c.target.fill(i, &mut inputs.target);
-        c.previous.fill(i, &mut inputs.previous);
-        c.history.fill(i, &mut inputs.history);
-        c.national.fill(i, &mut inputs.national);
-        c.peers.fill(i, &mut inputs.peers);
-        c.percentile.fill(i, &mut inputs.percentile);
-        c.women.fill(i, &mut inputs.women);
-        c.men.fill(i, &mut inputs.men);
-        let Assessment { status, label, reason } = plan.assess(indicator, &inputs).map_err(|e| (i + 1, e))?;
-        let k = match out.levels.iter().position(|(s, _)| *s == status) {
-            Some(k) => k,
-            None => {
-                out.levels.push((status, label));
-                out.levels.len() - 1
-            }
-        };
-        out.level.push(u32::try_from(k).unwrap_or(u32::MAX));
-        out.reasons.push_str(&reason);
-        out.ends.push(out.reasons.len());
-    }
-    Ok(out)
 }
 
 /// A column of floats packed by the facade from a numpy array or a pandas Series (native-endian
@@ -491,13 +404,7 @@ impl PyReport {
 
     /// Renders the report: `html`, `markdown` (`md`), `csv`, `table` or `json`.
     fn render(&self, py: Python<'_>, format: &str) -> PyResult<String> {
-        let format = Format::parse(format).ok_or_else(|| {
-            ConvertError::new(
-                attain_core::Code::QueryInvalidFormat,
-                format!("format `{format}` is not one of html, markdown, csv, table, json"),
-            )
-        })?;
-        run(py, || Ok(attain_core::render(&self.inner, format)))
+        run(py, || Ok(attain_core::render(&self.inner, format.parse::<Format>()?)))
     }
 
     /// Entity id.
@@ -538,12 +445,18 @@ fn run_rule_tests_in<'py>(py: Python<'py>, files: &Bound<'py, PyAny>) -> PyResul
     convert::to_python(py, &report)
 }
 
-/// Property checks of every indicator rule of a plan on generated inputs.
+/// Property checks of every indicator rule of a plan on generated inputs; `options` holds
+/// cases and seed.
 #[pyfunction]
-#[pyo3(signature = (plan, cases=200, seed=2023, timeout=None))]
-fn check<'py>(py: Python<'py>, plan: &Bound<'py, PyPlan>, cases: usize, seed: u64, timeout: Option<f64>) -> PyResult<Bound<'py, PyAny>> {
-    let plan = plan.get().inner.clone();
-    let report = run_stoppable(py, timeout, || attain_core::check(&plan, &CheckOptions { cases, seed }))?;
+#[pyo3(signature = (plan, options, timeout=None))]
+fn check<'py>(
+    py: Python<'py>,
+    plan: &Bound<'py, PyPlan>,
+    options: &Bound<'py, PyAny>,
+    timeout: Option<f64>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let (plan, options) = (plan.get().inner.clone(), kwargs::<CheckRequest>(py, options)?);
+    let report = run_stoppable(py, timeout, || attain_core::check(&plan, &options.options()))?;
     convert::to_python(py, &report)
 }
 

@@ -1,6 +1,7 @@
 """Plan.assess, Plan.assess_many and Plan.target_for: an indicator's rule on inputs given
-directly. They agree with evaluate() on the inputs evaluate gathered; every bad input is an
-error naming the argument and the row."""
+directly, with core's defaults (the plan's period, the indicator's own target, previous from the
+history). They agree with evaluate() on the inputs evaluate gathered; every refused input is
+core's error naming the input and the row."""
 
 from __future__ import annotations
 
@@ -83,15 +84,21 @@ def plan() -> attain.Plan:
 
 def test_assess_gives_status_label_and_reason(plan: attain.Plan) -> None:
     a = plan.assess("REF", value=72.3, national=69.8, period="2023")
-    assert a == attain.Assessment("attained", "Attained", "72.3 % is at least as good as the national value (69.8 %)")
-    assert (a.status, a.label, a.reason) == tuple(a)
+    assert a == attain.Assessment(
+        "attained", "Attained", "72.3 % is at least as good as the national value (69.8 %)", None, "2023", None, None
+    )
+    assert (a.status, a.label, a.reason, a.score, a.period, a.target, a.previous) == tuple(a)
     assert plan.assess("REF", value=68, national=70, period=2023).status == "partly"
     b = plan.assess("REF", value=60, national=70, period="2023")
-    assert b == ("not_attained", "Not attained", "60 % is worse than the national value (70 %)")
+    assert b[:3] == ("not_attained", "Not attained", "60 % is worse than the national value (70 %)")
+    # The same inputs as one mapping, as JSON and JavaScript give them; keywords win.
+    assert plan.assess("REF", {"value": 72.3, "national": 69.8, "period": "2023"}) == a
+    assert plan.assess("REF", {"value": 1, "national": 69.8, "period": "2023"}, value=72.3) == a
 
 
 def test_a_missing_value_is_no_data_without_running_the_rule(plan: attain.Plan) -> None:
-    assert plan.assess("BOOM", value=None, period="2023") == ("no_data", "Not assessed", "no value")
+    assert plan.assess("BOOM", value=None, period="2023")[:3] == ("no_data", "Not assessed", "no value")
+    assert plan.assess("BOOM", period="2023").status == "no_data"
 
 
 def test_a_missing_reference_is_the_rules_no_data(plan: attain.Plan) -> None:
@@ -116,9 +123,23 @@ def test_every_input_reaches_the_rule(plan: attain.Plan) -> None:
     assert a.reason == (
         "v=5.0 t=6.5 prev=4.0 h=[\"2021=3.0\", \"2022=4.0\"] nat=7.0 peers=3.0/2.0/3 pct=0.25 w=4.5 m=5.5 period=2023"
     )
-    # Taken as given: no target looked up, no previous taken from the history.
+    # Not given: previous is the last of the history; no target (the indicator has none).
     a = plan.assess("SCRIPT", value=5, period="2023", history=[(2022, 4)])
-    assert "t= prev= " in a.reason and "peers=none" in a.reason
+    assert "t= prev=4.0 " in a.reason and "peers=none" in a.reason
+    assert (a.previous, a.target, a.period) == (4.0, None, "2023")
+
+
+def test_core_fills_in_the_target_and_previous_not_given(plan: attain.Plan) -> None:
+    a = plan.assess("TARGET", value=24, period=2022, history=[{"period": "2021", "value": 26}])
+    assert (a.status, a.target, a.previous, a.period) == ("attained", 25.0, 26.0, "2022")
+    given = plan.assess("TARGET", value=24, period="2022", target=23, previous=30, history=[("2021", 26)])
+    assert (given.status, given.target, given.previous) == ("partly", 23.0, 30.0)  # short of 23, better than 30
+
+
+def test_the_period_is_required_when_the_plan_sets_none(plan: attain.Plan) -> None:
+    with pytest.raises(attain.QueryError) as info:
+        plan.assess("REF", value=1)
+    assert info.value.message == "`period` is not given and the plan sets none ([plan] period)"
 
 
 def test_peer_statistics_given_override_those_derived_from_values(plan: attain.Plan) -> None:
@@ -132,7 +153,7 @@ def test_peer_statistics_given_override_those_derived_from_values(plan: attain.P
 def test_trend_reads_the_history_in_order(plan: attain.Plan) -> None:
     history = [{"period": "2021", "value": 6.0}, {"period": "2022", "value": 5.0}]
     a = plan.assess("TREND", value=4.0, period="2023", history=history)
-    assert a == ("attained", "Attained", "4 has improved since 2022 (5)")
+    assert a[:3] == ("attained", "Attained", "4 has improved since 2022 (5)")
     assert plan.assess("TREND", value=4.0, period="2023").status == "no_data"
 
 
@@ -146,6 +167,8 @@ def test_target_for_is_the_indicators_own_target(plan: attain.Plan) -> None:
     assert plan.assess("TARGET", value=22, period="2023", target=target).status == "attained"
     with pytest.raises(attain.QueryError, match="the plan has no indicator `NOPE`"):
         plan.target_for("NOPE", "2023")
+    with pytest.raises(attain.QueryError, match="period `2023-13` is not a year"):
+        plan.target_for("TARGET", "2023-13")
 
 
 def test_a_rule_failing_in_assess_is_a_rule_error(plan: attain.Plan) -> None:
@@ -187,7 +210,7 @@ def _check_agreement(plan: attain.Plan, results: list[attain.IndicatorResult]) -
             with pytest.raises(attain.RuleError):
                 plan.assess(r.id, **_inputs(r))
             continue
-        assert plan.assess(r.id, **_inputs(r)) == (r.status, r.label, r.reason), (r.id, r.gender, r.period)
+        assert plan.assess(r.id, **_inputs(r))[:3] == (r.status, r.label, r.reason), (r.id, r.gender, r.period)
     # As columns, one call per indicator.
     by_indicator: dict[str, list[attain.IndicatorResult]] = defaultdict(list)
     for r in results:
@@ -254,7 +277,7 @@ def test_assess_many_passes_every_column_to_the_rule(plan: attain.Plan) -> None:
     )
     assert got.reason == [
         "v=1.0 t=3.0 prev= h=[] nat=7.0 peers=1.0//2 pct=0.5 w= m=5.0 period=2022",
-        'v=2.0 t= prev= h=["2021=1.5"] nat=7.0 peers=none pct=1.0 w=4.0 m=5.0 period=2023',
+        'v=2.0 t= prev=1.5 h=["2021=1.5"] nat=7.0 peers=none pct=1.0 w=4.0 m=5.0 period=2023',
     ]
     # One peers dict for every row.
     assert plan.assess_many("PEERS", value=[1, 3], peers={"mean": 2}, period="2023").status == ["not_attained", "attained"]
@@ -263,7 +286,11 @@ def test_assess_many_passes_every_column_to_the_rule(plan: attain.Plan) -> None:
 def test_the_assessments_object(plan: attain.Plan) -> None:
     got = plan.assess_many("REF", value=[72, 60, 68], national=70, period="2023")
     assert len(got) == 3
-    assert got[1] == ("not_attained", "Not attained", "60 % is worse than the national value (70 %)")
+    assert got[1][:3] == ("not_attained", "Not attained", "60 % is worse than the national value (70 %)")
+    assert (got.period, got.target, got.previous, got.score) == (["2023"] * 3, [None] * 3, [None] * 3, [None] * 3)
+    # Rows given as input mappings: one core call, the same assessments.
+    rows = [{"value": v, "national": 70, "period": "2023"} for v in (72, 60, 68)]
+    assert plan.assess_many("REF", rows) == got
     assert got[-1].status == "partly"
     assert got[1:].status == ["not_attained", "partly"]
     assert got == plan.assess_many("REF", value=[72, 60, 68], national=[70, 70, 70], period="2023")
@@ -280,23 +307,20 @@ def test_assess_many_takes_numpy_arrays() -> None:
     assert ints.status == got.status
     floats32 = plan.assess_many("REF", value=numpy.array([72, 60], dtype=numpy.float32), national=numpy.array([70, 70]), period=2023)
     assert floats32.status == got.status
-    # Arrays of numbers are packed, not converted number by number; each bad cell is still named.
-    with pytest.raises(attain.DataError) as info:
+    # Arrays of numbers are packed, not converted number by number; core names each bad cell.
+    with pytest.raises(attain.QueryError) as info:
         plan.assess_many("REF", value=numpy.array([72.0, numpy.nan]), national=70, period="2023")
-    assert (info.value.row, info.value.message) == (2, "`value` is NaN, not a finite number (None is the missing value)")
-    with pytest.raises(attain.DataError) as info:
+    assert (info.value.row, info.value.message) == (2, "`value` is NaN, not a finite number")
+    with pytest.raises(attain.QueryError) as info:
         plan.assess_many("REF", value=[1, 2, 3], national=numpy.array([1.0, 2.0, -numpy.inf]), period="2023")
-    assert (info.value.row, info.value.message) == (3, "`national` is -inf, not a finite number (None is the missing value)")
-    with pytest.raises(attain.DataError) as info:
+    assert (info.value.row, info.value.message) == (3, "`national` is -inf, not a finite number")
+    with pytest.raises(attain.QueryError) as info:
         plan.assess_many("REF", value=numpy.array([1.0, 2.0]), national=numpy.array([1.0, 2.0, 3.0]), period="2023")
     assert info.value.message == "the sequences have different lengths: `value` has 2, `national` has 3"
-    # Other arrays go through lists: booleans and rows of two are errors naming the row.
-    with pytest.raises(attain.DataError) as info:
-        plan.assess_many("REF", value=numpy.array([True, False]), national=70, period="2023")
-    assert info.value.row == 1 and "got bool True" in str(info.value)
-    with pytest.raises(attain.DataError) as info:
+    # Other arrays go through lists: rows of two are a wrong type, naming the row.
+    with pytest.raises(attain.ArgumentError) as wrong:
         plan.assess_many("REF", value=numpy.ones((2, 2)), national=70, period="2023")
-    assert info.value.row == 1 and "got list [1.0, 1.0]" in str(info.value)
+    assert wrong.value.row == 1 and wrong.value.message == "`value`: TypeError: must be real number, not list"
     with pytest.raises(attain.DataError, match="multiple of 8 bytes"):
         attain._native._Floats(b"1234")
 
@@ -309,7 +333,8 @@ def test_assess_many_takes_pandas_series_and_gives_a_frame() -> None:
     )
     got = plan.assess_many("REF", value=df["value"], national=df["national"], period=df["year"])
     frame = got.to_frame(index=df.index)
-    assert list(frame.columns) == ["status", "label", "reason"]
+    assert list(frame.columns) == ["status", "label", "reason", "score", "period", "target", "previous"]
+    assert frame.loc["a", "period"] == "2022"
     assert frame.loc["b", "status"] == "not_attained"
     assert list(got.to_frame().index) == [0, 1, 2]
     ints = plan.assess_many("REF", value=pandas.Series([72, 60], dtype="int64"), national=pandas.Index([70.0, 70.0]), period="2023")
@@ -318,7 +343,7 @@ def test_assess_many_takes_pandas_series_and_gives_a_frame() -> None:
     nullable = pandas.Series([72.3, None], dtype="Float64")
     assert plan.assess_many("REF", value=nullable, national=70, period="2023").status == ["attained", "no_data"]
     # A float column with NaN is an error naming the row, as NaN is everywhere.
-    with pytest.raises(attain.DataError) as info:
+    with pytest.raises(attain.QueryError) as info:
         plan.assess_many("REF", value=pandas.Series([72.3, float("nan")]), national=70, period="2023")
     assert info.value.row == 2
 
@@ -346,7 +371,7 @@ def test_an_unknown_indicator_is_a_query_error(plan: attain.Plan) -> None:
 
 
 def test_sequences_of_different_lengths_name_each_length(plan: attain.Plan) -> None:
-    e = _error(plan, attain.DataError, value=[1, 2, 3], national=[1, 2], period=["2023"] * 3)
+    e = _error(plan, attain.QueryError, value=[1, 2, 3], national=[1, 2], period=["2023"] * 3)
     assert e.message == "the sequences have different lengths: `value` has 3, `period` has 3, `national` has 2"
     assert e.row is None
 
@@ -355,65 +380,80 @@ def test_sequences_of_different_lengths_name_each_length(plan: attain.Plan) -> N
     ("bad", "shown"),
     [(float("nan"), "is NaN"), (math.inf, "is inf"), (-math.inf, "is -inf")],
 )
-def test_nan_and_infinities_are_errors_naming_argument_and_row(plan: attain.Plan, bad: float, shown: str) -> None:
-    e = _error(plan, attain.DataError, national=[1.0, 2.0, bad])
-    assert (e.kind, e.row) == ("data", 3)
-    assert e.message == f"`national` {shown}, not a finite number (None is the missing value)"
-    assert str(e).startswith("row 3: data error: `national`")
-    # The same in assess, and as a value for every row (no row then).
-    assert _error(plan, attain.DataError, many=False, target=bad).message.startswith(f"`target` {shown}")
-    assert _error(plan, attain.DataError, national=bad).row is None
+def test_nan_and_infinities_are_core_errors_naming_input_and_row(plan: attain.Plan, bad: float, shown: str) -> None:
+    e = _error(plan, attain.QueryError, national=[1.0, 2.0, bad])
+    assert (e.kind, e.row) == ("query", 3)
+    assert e.message == f"`national` {shown}, not a finite number"
+    assert str(e) == f"row 3: query error: `national` {shown}, not a finite number"
+    assert not isinstance(e, TypeError)
+    # The same in assess (no row), and as a value for every row (each row is refused: the first).
+    assert _error(plan, attain.QueryError, many=False, target=bad).message == f"`target` {shown}, not a finite number"
+    assert _error(plan, attain.QueryError, national=bad).row == 1
 
 
-def test_non_numeric_entries_are_errors_naming_argument_and_row(plan: attain.Plan) -> None:
-    e = _error(plan, attain.DataError, value=[1, "72,3"], national=1)
-    assert (e.row, e.message) == (2, "`value` must be a number or None, got str '72,3'")
-    assert _error(plan, attain.DataError, value=[1, True]).message == "`value` must be a number or None, got bool True"
-    assert _error(plan, attain.DataError, percentile=[0.5, [1]]).row == 2
-    e = _error(plan, attain.DataError, value="72")
-    assert (e.row, e.message) == (None, "`value` must be a number or None, or a sequence of them, got str '72'")
-    assert _error(plan, attain.DataError, women={"a": 1}).message.startswith("`women` must be a number or None, or a sequence")
-    assert _error(plan, attain.DataError, many=False, men="5").message == "`men` must be a number or None, got str '5'"
+def test_non_numeric_entries_are_type_errors_naming_input_and_row(plan: attain.Plan) -> None:
+    e = _error(plan, attain.ArgumentError, value=[1, "72,3"], national=1)
+    assert (e.row, e.message) == (2, "`value`: TypeError: must be real number, not str")
+    assert isinstance(e, TypeError) and isinstance(e, attain.QueryError)
+    assert _error(plan, attain.ArgumentError, percentile=[0.5, [1]]).row == 2
+    e = _error(plan, attain.ArgumentError, value="72")
+    assert (e.row, e.message) == (None, "`value`: TypeError: must be real number, not str")
+    assert _error(plan, attain.ArgumentError, women={"a": 1}).message == "`women`: TypeError: must be real number, not dict"
+    assert _error(plan, attain.ArgumentError, many=False, men="5").message == "`men`: TypeError: must be real number, not str"
+    with pytest.raises(attain.ArgumentError) as info:
+        plan.assess("REF", {"valeu": 1, "period": "2023"})
+    assert str(info.value).startswith("query error: `valeu`: unknown field `valeu`, expected one of `value`")
 
 
-def test_a_missing_period_is_an_error_naming_the_row(plan: attain.Plan) -> None:
-    e = _error(plan, attain.DataError, value=[1, 2, 3], period=["2023", "2023", None])
-    assert (e.row, e.message) == (3, "`period` is missing")
-    assert _error(plan, attain.DataError, value=[1, 2], period=["2023", " "]).message == "`period` is missing (an empty string)"
-    assert _error(plan, attain.DataError, period=None).message == "`period` is missing"
-    assert _error(plan, attain.DataError, many=False, period=None).message == "`period` is missing"
-    e = _error(plan, attain.DataError, value=[1, 2], period=[2023.0, 2024.0])
-    assert e.row == 1 and "`period` must be a string such as" in str(e)
-    with pytest.raises(TypeError):
-        plan.assess("REF", value=1)  # type: ignore[call-arg]
+def test_a_malformed_period_is_an_error_naming_the_row(plan: attain.Plan) -> None:
+    e = _error(plan, attain.QueryError, value=[1, 2, 3], period=["2023", "2023", None])
+    assert (e.row, e.message) == (3, "`period` is not given and the plan sets none ([plan] period)")
+    e = _error(plan, attain.QueryError, value=[1, 2], period=["2023", "2023-13"])
+    assert e.row == 2 and e.message is not None and e.message.startswith("`period`: period `2023-13` is not a year (`2023`)")
+    assert not isinstance(e, TypeError)
+    assert _error(plan, attain.QueryError, many=False, period=" ").message.startswith("`period`: period ` ` is not a year")
+    # A whole number is a year, given as an int or a float (JavaScript has only doubles).
+    assert plan.assess_many("REF", value=[1, 2], national=1, period=[2023, 2024.0]).period == ["2023", "2024"]
+    e = _error(plan, attain.ArgumentError, many=False, period=["2023"])
+    assert e.message is not None and e.message.startswith("`period`: invalid type: sequence")
 
 
 def test_a_malformed_history_is_an_error_naming_the_entry(plan: attain.Plan) -> None:
-    e = _error(plan, attain.DataError, many=False, history=[(2021, 1), (2022,)])
-    assert e.message == "`history` entry 2 must be a (period, value) pair or a dict with period and value, got tuple (2022,)"
-    e = _error(plan, attain.DataError, many=False, history=[(2021, None)])
-    assert e.message == "`history` entry 1 has no value (leave a missing period out of the history)"
-    e = _error(plan, attain.DataError, many=False, history=[{"period": "2021", "value": float("nan")}])
-    assert e.message == "`history` entry 1: the value is NaN, not a finite number (None is the missing value)"
-    e = _error(plan, attain.DataError, many=False, history=[{"year": "2021", "value": 1}])
-    assert e.message == "`history` entry 1 has an unknown key `year` (expected period and value)"
-    assert _error(plan, attain.DataError, many=False, history=[{"value": 1}]).message == "`history` entry 1 has no period"
+    e = _error(plan, attain.ArgumentError, many=False, history=[(2021, 1), (2022,)])
+    assert e.message == "`history[1]`: unexpected type: 'tuple' object is not an instance of 'Mapping'"
+    e = _error(plan, attain.ArgumentError, many=False, history=[(2021, None)])
+    assert e.message == "`history[0].value`: TypeError: must be real number, not NoneType"
+    e = _error(plan, attain.QueryError, many=False, history=[{"period": "2021", "value": float("nan")}])
+    assert e.message == "`history[0].value` is NaN, not a finite number"
+    e = _error(plan, attain.ArgumentError, many=False, history=[{"year": "2021", "value": 1}])
+    assert e.message == "`history[0].year`: unknown field `year`, expected `period` or `value`"
+    assert _error(plan, attain.ArgumentError, many=False, history=[{"value": 1}]).message == "`history[0]`: missing field `period`"
+    e = _error(plan, attain.QueryError, many=False, history=[("2022", 1), ("2021", 2)])
+    assert e.message == "`history`: period `2021` comes after a later one: history is oldest first"
+    e = _error(plan, attain.QueryError, many=False, history=[("2022", 1), ("2022", 2)])
+    assert e.message == "`history`: period `2022` comes twice"
     # In assess_many, one history per row: a single history is read as rows, and fails clearly.
-    e = _error(plan, attain.DataError, value=[1, 2], history=[(2021, 1), (2022, 2)])
-    assert e.row == 1 and "`history` entry 1 must be a (period, value) pair" in str(e)
-    e = _error(plan, attain.DataError, value=[1, 2], history=[[(2021, 1)], "2022"])
-    assert e.row == 2 and e.message.startswith("`history` must be a list of (period, value) pairs or dicts, or None")
+    e = _error(plan, attain.ArgumentError, value=[1, 2], history=[(2021, 1), (2022, 2)])
+    assert e.row == 1 and e.message is not None and "'int' object is not an instance of 'Mapping'" in e.message
+    e = _error(plan, attain.ArgumentError, value=[1, 2], history=[[(2021, 1)], "2022"])
+    assert e.row == 2 and e.message is not None and "'str' object is not an instance of 'Mapping'" in e.message
 
 
 def test_malformed_peers_are_errors(plan: attain.Plan) -> None:
-    e = _error(plan, attain.DataError, many=False, peers={"avg": 1})
-    assert e.message == "`peers` has an unknown key `avg` (expected mean, median, min, max, count, values, published)"
-    e = _error(plan, attain.DataError, value=[1, 2], peers=[None, {"mean": math.nan}])
-    assert (e.row, e.message) == (2, "`peers.mean` is NaN, not a finite number (None is the missing value)")
-    e = _error(plan, attain.DataError, many=False, peers={"values": [1, None]})
-    assert e.message == "`peers.values` entry 2 is None (leave members without a value out)"
-    assert _error(plan, attain.DataError, many=False, peers={"count": -1}).message.startswith("`peers.count` must be a whole number")
-    assert _error(plan, attain.DataError, many=False, peers=[1, 2]).message.startswith("`peers` must be a dict")
+    e = _error(plan, attain.ArgumentError, many=False, peers={"avg": 1})
+    assert e.message == "`peers.avg`: unknown field `avg`, expected one of `values`, `mean`, `median`, `min`, `max`, `count`, `published`"
+    e = _error(plan, attain.QueryError, value=[1, 2], peers=[None, {"mean": math.nan}])
+    assert (e.row, e.message) == (2, "`peers.mean` is NaN, not a finite number")
+    e = _error(plan, attain.ArgumentError, many=False, peers={"values": [1, None]})
+    assert e.message == "`peers.values[1]`: TypeError: must be real number, not NoneType"
+    assert _error(plan, attain.QueryError, many=False, peers={"count": -1}).message.startswith("`peers.count`: OverflowError")
+    assert _error(plan, attain.ArgumentError, many=False, peers=[1, 2]).message.startswith("`peers`: unexpected type: 'list'")
+
+
+def test_a_percentile_outside_0_to_1_is_refused(plan: attain.Plan) -> None:
+    e = _error(plan, attain.QueryError, many=False, percentile=1.5)
+    assert e.message == "`percentile` is 1.5: it is a position from 0 (worst) to 1 (best)"
+    assert _error(plan, attain.QueryError, value=[1, 2], percentile=[0.5, -0.1]).row == 2
 
 
 def test_a_rule_failing_in_assess_many_names_the_first_failing_row(plan: attain.Plan) -> None:
@@ -421,7 +461,7 @@ def test_a_rule_failing_in_assess_many_names_the_first_failing_row(plan: attain.
         plan.assess_many("BOOM", value=[1, 5, 11, 12], period="2023")
     e = info.value
     assert (e.kind, e.row) == ("rule", 3)
-    assert str(e).startswith("row 3: ")
+    assert str(e).startswith("rules/boom.rhai:2:19 row 3: rule error: ")
     assert e.message is not None and "too big: 11" in e.message
 
 
@@ -446,14 +486,14 @@ def test_no_input_crosses_the_binding_as_anything_but_a_typed_error(plan: attain
             try:
                 one = plan.assess(indicator, **kwargs)
                 many = plan.assess_many(indicator, **kwargs)
-            except (attain.DataError, attain.RuleError, TypeError) as e:
+            except (attain.QueryError, attain.RuleError, TypeError) as e:
                 outcomes[type(e).__name__] += 1
             else:
                 outcomes["result"] += 1
                 assert one.status in statuses, one
                 assert set(many.status) <= statuses, many.status
     # The junk reached both ends: judged inputs and named errors.
-    assert outcomes["result"] > 100 and outcomes["DataError"] > 100, dict(outcomes)
+    assert outcomes["result"] > 100 and outcomes["QueryError"] > 100 and outcomes["ArgumentError"] > 100, dict(outcomes)
 
 
 def test_the_gil_is_released_while_assess_many_works(plan: attain.Plan) -> None:

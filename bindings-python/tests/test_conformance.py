@@ -34,10 +34,14 @@ CASE_FIELDS = {
     "expect_reasons",
     "expect_error",
     "skip",
+    "call",
+    "expect_result",
+    "expect_text",
 }
 QUERY_FIELDS = {"entity", "period"}
 ERROR_FIELDS = {"type", "code", "message", "file", "line", "column", "row"}
-SKIP_KEYS = {"rust", "python", "js"}
+SKIP_KEYS = {"rust", "cli", "python", "js"}
+CALLS = {"assess", "assess_many", "explain", "required", "check", "outline", "rows"}
 
 
 def load_cases() -> list[tuple[str, dict[str, Any]]]:
@@ -73,9 +77,14 @@ def format_problems(file: str, case: dict[str, Any]) -> list[str]:
         problems.append(f"{where}: expect_error has no code")
     if case.get("data", "plan") != "plan":
         problems.append(f"{where}: data = `{case['data']}`; the only value is \"plan\"")
-    results = any(case.get(k) for k in ("expect_indicators", "expect_goals", "expect_reasons"))
-    if "expect_error" not in case and not (case.get("expect_indicators") or case.get("expect_goals")):
+    results = any(case.get(k) for k in ("expect_indicators", "expect_goals", "expect_reasons", "expect_result", "expect_text"))
+    expects = case.get("expect_indicators") or case.get("expect_goals") or "expect_result" in case or case.get("expect_text")
+    if "expect_error" not in case and not expects:
         problems.append(f"{where}: expects nothing, so it cannot fail")
+    if "call" in case and case["call"].get("op") not in CALLS:
+        problems.append(f"{where}: call op `{case['call'].get('op')}` is not one of {sorted(CALLS)}")
+    if "call" not in case and ("expect_result" in case or "expect_text" in case):
+        problems.append(f"{where}: expect_result and expect_text need a call")
     if "expect_error" in case and results:
         problems.append(f"{where}: expects both an error and results")
     return problems
@@ -99,11 +108,82 @@ def observations(case: dict[str, Any], plan: attain.Plan) -> attain.Observations
     return data
 
 
-def run(case: dict[str, Any]) -> attain.Report:
+def run(case: dict[str, Any]) -> Any:
+    """The case's evaluation (a report), or its call's result as plain dicts and lists."""
     plan = load_plan(case)
-    data = observations(case, plan)
-    query = case.get("query", {})
-    return plan.evaluate(data, entity=query.get("entity"), period=query.get("period"))
+    if "call" not in case:
+        data = observations(case, plan)
+        query = case.get("query", {})
+        return plan.evaluate(data, entity=query.get("entity"), period=query.get("period"))
+    args = dict(case["call"])
+    op = args.pop("op")
+    # The case's observations, else the plan's own data (as a caller passing no data).
+    given = any(k in case for k in ("observations", "csv", "data", "assignments"))
+    data = observations(case, plan) if given else None
+    if op == "assess":
+        return plan.assess(args.pop("indicator"), args.pop("inputs"))._asdict()
+    if op == "assess_many":
+        return [a._asdict() for a in plan.assess_many(args.pop("indicator"), args.pop("rows"))]
+    if op in ("explain", "required"):
+        call = plan.explain if op == "explain" else plan.required
+        return call(args.pop("indicator"), data=data, **args)
+    if op == "check":
+        return plan.check(**args)
+    if op == "outline":
+        assert not args, f"outline takes no fields, got {sorted(args)}"
+        return plan.outline()
+    assert op == "rows" and not args, f"unknown call {op} {sorted(args)}"
+    rows = (data if data is not None else plan.data()).rows()
+    again = attain.Observations.from_rows(rows).rows()
+    assert again == rows, f"rows written back and read again differ:\n{rows}\n{again}"
+    return rows
+
+
+def subset(want: Any, got: Any, path: str, diffs: list[str]) -> None:
+    """``want`` is a subset of ``got``: dicts by the keys given, lists item by item, numbers
+    within 1e-9, anything else equal (core/tests/conformance.rs's rule)."""
+    number = (int, float)
+    if isinstance(want, dict) and isinstance(got, dict):
+        for k, w in want.items():
+            at = f"{path}.{k}" if path else str(k)
+            if k in got:
+                subset(w, got[k], at, diffs)
+            else:
+                diffs.append(f"result {at}: missing (expected {w!r})")
+    elif isinstance(want, list) and isinstance(got, list) and len(want) == len(got):
+        for i, (w, g) in enumerate(zip(want, got)):
+            subset(w, g, f"{path}.{i}" if path else str(i), diffs)
+    elif isinstance(want, number) and isinstance(got, number) and not isinstance(want, bool) and not isinstance(got, bool):
+        if abs(want - got) > 1e-9:
+            diffs.append(f"result {path}: expected {want}, got {got}")
+    elif want != got or type(want) is not type(got):
+        diffs.append(f"result {path}: expected {want!r}, got {got!r}")
+
+
+def text_at(value: Any, path: str) -> Optional[str]:
+    """The text at a dotted path (``reason``, ``0.reason``, ``result.reason``)."""
+    for key in path.split("."):
+        if isinstance(value, list) and key.isdigit() and int(key) < len(value):
+            value = value[int(key)]
+        elif isinstance(value, dict) and key in value:
+            value = value[key]
+        else:
+            return None
+    return value if isinstance(value, str) else None
+
+
+def call_differences(case: dict[str, Any], got: Any) -> list[str]:
+    """What a call's result differs in from ``expect_result`` and ``expect_text``."""
+    diffs: list[str] = []
+    if "expect_result" in case:
+        subset(case["expect_result"], got, "", diffs)
+    for path, want in case.get("expect_text", {}).items():
+        text = text_at(got, path)
+        if text is None:
+            diffs.append(f"result {path}: no text there in {got!r}")
+        elif want not in text:
+            diffs.append(f"result {path}: expected it to contain `{want}`, got `{text}`")
+    return diffs
 
 
 def indicator_key(key: str) -> tuple[str, str]:
@@ -118,7 +198,7 @@ def differences(case: dict[str, Any]) -> list[str]:
     """Runs one case; returns what differed from its expectations."""
     want_error: Optional[dict[str, Any]] = case.get("expect_error")
     try:
-        report = run(case)
+        outcome = run(case)
     except attain.AttainError as e:
         if want_error is None:
             return [f"unexpected error: {e}"]
@@ -135,6 +215,9 @@ def differences(case: dict[str, Any]) -> list[str]:
         return diffs
     if want_error is not None:
         return [f"expected a {want_error['type']} error, but it succeeded"]
+    if "call" in case:
+        return call_differences(case, outcome)
+    report = outcome
     diffs = []
     for key, want in case.get("expect_indicators", {}).items():
         result = report.indicator(*indicator_key(key))
@@ -227,8 +310,44 @@ def test_the_runner_refuses_malformed_cases() -> None:
     assert format_problems("x.toml", dict(case, expect_goal={"a": "attained"})) == ["x.toml: case `wrong on purpose`: unknown field `expect_goal`"]
     nothing = {k: v for k, v in case.items() if not k.startswith("expect")}
     assert format_problems("x.toml", nothing) == ["x.toml: case `wrong on purpose`: expects nothing, so it cannot fail"]
+    bad_op = dict(nothing, call={"op": "asess"}, expect_result={})
+    assert format_problems("x.toml", bad_op) == [
+        "x.toml: case `wrong on purpose`: call op `asess` is not one of "
+        "['assess', 'assess_many', 'check', 'explain', 'outline', 'required', 'rows']"
+    ]
     no_code = dict(nothing, expect_error={"type": "plan"})
     assert format_problems("x.toml", no_code) == ["x.toml: case `wrong on purpose`: expect_error has no code"]
+
+
+WHAT_IF = FOLDER / "plans" / "what-if"
+
+
+def test_the_runner_reports_a_wrong_call_result() -> None:
+    case = {
+        "name": "wrong call on purpose",
+        "plan": "plans/what-if",
+        "call": {"op": "assess", "indicator": "I", "inputs": {"value": 60, "period": 2023}},
+        "expect_result": {"status": "attained", "target": 71.0, "nope": 1},
+        "expect_text": {"reason": "no such text", "label.x": "y"},
+    }
+    diffs = differences(case)
+    assert diffs[:3] == [
+        "result status: expected 'attained', got 'not_attained'",
+        "result target: expected 71.0, got 70.0",
+        "result nope: missing (expected 1)",
+    ]
+    assert diffs[3].startswith("result reason: expected it to contain `no such text`, got `"), diffs
+    assert diffs[4].startswith("result label.x: no text there in "), diffs
+    assert len(diffs) == 5, diffs
+
+
+def test_the_runner_compares_lists_by_length_and_item() -> None:
+    diffs: list[str] = []
+    subset([{"status": "a"}], [{"status": "a"}, {"status": "b"}], "", diffs)
+    assert diffs == ["result : expected [{'status': 'a'}], got [{'status': 'a'}, {'status': 'b'}]"]
+    diffs = []
+    subset({"x": [1.0, "s"]}, {"x": [1.0 + 1e-12, "t"], "y": 2}, "", diffs)
+    assert diffs == ["result x.1: expected 's', got 't'"]
 
 
 def test_the_runner_reports_a_wrong_error_code() -> None:

@@ -160,14 +160,14 @@ def test_query_errors(plan: attain.Plan) -> None:
     with pytest.raises(attain.QueryError) as info:
         nowhere.evaluate([])
     assert info.value.kind == "query" and info.value.message is not None and "no entity given" in info.value.message
-    with pytest.raises(attain.QueryError, match="entity `9999` has no values"):
+    with pytest.raises(attain.QueryError, match="entity `9999` does not appear in the data"):
         plan.evaluate(entity="9999")
-    with pytest.raises(attain.QueryError, match="does not start with a year"):
+    with pytest.raises(attain.QueryError, match="period `T1` is not a year"):
         plan.evaluate(period="T1")
     with pytest.raises(attain.QueryError, match="gender `X` is not T, K or M"):
         plan.evaluate(genders=["X"])
     with pytest.raises(attain.QueryError, match="no indicator `NOPE`"):
-        plan.explain(None, "NOPE")
+        plan.explain("NOPE")
 
 
 def test_a_malformed_rule_test_file_is_a_rule_test_error(tmp_path: Path) -> None:
@@ -186,10 +186,29 @@ def test_io_errors(tmp_path: Path) -> None:
     with pytest.raises(attain.AttainIOError) as info:
         attain.load_plan(tmp_path / "missing")
     assert info.value.kind == "io" and "is not a folder" in str(info.value)
+    assert isinstance(info.value, OSError) and isinstance(info.value, attain.AttainError)
     with pytest.raises(attain.AttainIOError):
         attain.Observations.load(tmp_path / "missing.csv")
     with pytest.raises(attain.AttainIOError):
         attain.run_rule_tests(tmp_path / "missing")
+
+
+def test_a_wrong_argument_type_is_a_type_error_naming_the_argument(plan: attain.Plan) -> None:
+    assert issubclass(attain.ArgumentError, attain.QueryError) and issubclass(attain.ArgumentError, TypeError)
+    with pytest.raises(attain.ArgumentError) as info:
+        plan.evaluate(period=["2023"])  # type: ignore[arg-type]
+    e = info.value
+    assert isinstance(e, TypeError) and e.kind == "query"
+    assert e.message is not None and e.message.startswith("`period`: invalid type: sequence"), e.message
+    with pytest.raises(TypeError, match="^query error: `genders`: "):
+        plan.evaluate(genders=5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="^query error: `value`: "):
+        plan.assess("FULLTIME", value="72")  # type: ignore[arg-type]
+    # A malformed value of the right type is a query error, and not a TypeError.
+    with pytest.raises(attain.QueryError) as bad:
+        plan.evaluate(period="2024-13")
+    assert not isinstance(bad.value, TypeError), bad.value
+    assert bad.value.message is not None and bad.value.message.startswith("`period`: period `2024-13` is not a year"), bad.value.message
 
 
 def test_plan_files_must_be_text() -> None:

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple, Optional, Union, overload
 from . import _native
 from ._native import (
     REPORT_SCHEMA,
+    ArgumentError,
     AttainError,
     AttainInterruptedError,
     AttainIOError,
@@ -38,6 +39,7 @@ __version__: str = _native.__version__
 
 __all__ = [
     "REPORT_SCHEMA",
+    "ArgumentError",
     "Assessment",
     "Assessments",
     "AttainError",
@@ -63,10 +65,12 @@ PathLike = Union[str, "os.PathLike[str]"]
 """A file or folder path."""
 
 Data = Any
-"""What ``evaluate`` and friends accept as data: ``None`` (the plan's own ``data/`` folder), a
-path to a CSV or Kolada JSON file, an :class:`Observations`, a list of dicts (tidy rows with
-``indicator, entity, period, gender, value``), a dict ``{"observations": [...], "assignments":
-[...]}``, or a pandas DataFrame with those columns."""
+"""What ``evaluate`` and friends accept as data: ``None`` (the plan's own ``data/`` folder), an
+:class:`Observations`, a list of dicts (tidy rows with ``indicator, entity, period, gender,
+value``), a dict ``{"observations": [...], "assignments": [...]}``, or a pandas DataFrame with
+those columns. Never a string or a path: a string is never read as a path or as CSV, in any
+host; read a file with :meth:`Observations.load`, text with :meth:`Observations.from_csv` or
+:meth:`Observations.from_json`."""
 
 Period = Union[str, int]
 """A period: ``"2023"``, ``"2023-T1"``, or an integer year."""
@@ -112,8 +116,9 @@ def observations(data: Data, assignments: Optional[Iterable[Mapping[str, Any]]] 
     Converting once and passing the result to many evaluations saves converting each time.
 
     Raises:
-        DataError: a bad row, named by ``.row`` (and ``.file``, ``.line`` for files).
-        AttainIOError: a file that cannot be read.
+        DataError: a bad row, named by ``.row``.
+        ArgumentError: a string or a path (use :meth:`Observations.load` for a file); it is
+            also a ``TypeError``.
         TypeError: data of a kind not listed above.
     """
     if data is None:
@@ -121,7 +126,10 @@ def observations(data: Data, assignments: Optional[Iterable[Mapping[str, Any]]] 
     if isinstance(data, Observations):
         obs = data
     elif isinstance(data, (str, os.PathLike)):
-        obs = Observations.load(data)
+        raise _argument_error(
+            "`data`: a string or a path is never read as a file or as CSV: "
+            "use Observations.load(path) for a file, Observations.from_csv(text) or Observations.from_json(text) for text"
+        )
     elif _is_frame(data):
         obs = Observations.from_columns(_frame_columns(data))
     elif isinstance(data, Mapping):
@@ -140,14 +148,51 @@ def observations(data: Data, assignments: Optional[Iterable[Mapping[str, Any]]] 
     return obs
 
 
-def _native_data(data: Data) -> Optional[Observations]:
-    return None if data is None else observations(data)
+def _native_data(data: Data) -> Union[None, str, Observations]:
+    """The data argument as the native module takes it: a string (or a path) goes to core,
+    which refuses it with the same error in every host."""
+    if data is None or isinstance(data, str):
+        return data
+    if isinstance(data, os.PathLike):
+        return os.fspath(data)  # type: ignore[return-value]
+    return observations(data)
 
 
-def _genders(genders: Union[None, str, Sequence[str]]) -> Optional[list[str]]:
-    if genders is None:
-        return None
-    return [genders] if isinstance(genders, str) else list(genders)
+def _request(**fields: Any) -> dict[str, Any]:
+    """Keyword arguments as a core request: those given (not ``None``); core fills in the rest."""
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def _argument_error(message: str) -> ArgumentError:
+    """An :class:`ArgumentError` raised by the facade, with the attributes core's carry."""
+    error = ArgumentError(f"query error: {message}")
+    error.kind, error.code, error.message = "query", "query.invalid_type", message
+    return error
+
+
+def _ids(x: Any, name: str) -> Any:
+    """A list of ids as core reads it. A string is not one: Python would iterate its letters."""
+    if isinstance(x, str):
+        raise _argument_error(f"`{name}`: expected a list of ids, got a string")
+    return x if not isinstance(x, Iterable) else list(x)
+
+
+def _history(history: Any) -> Any:
+    """A history with ``(period, value)`` pairs as core's ``{"period", "value"}`` dicts."""
+    if history is None or isinstance(history, (str, bytes, Mapping)) or not isinstance(history, Iterable):
+        return history
+    return [{"period": e[0], "value": e[1]} if isinstance(e, (tuple, list)) and len(e) == 2 else e for e in history]
+
+
+def _inputs(inputs: Optional[Mapping[str, Any]], fields: dict[str, Any]) -> Any:
+    """One assess request: the mapping given, then the keywords given (not ``None``)."""
+    if inputs is not None and not isinstance(inputs, Mapping):
+        return inputs  # core names the wrong type
+    request = dict(inputs or {})
+    request.update(_request(**fields))
+    if "history" in request:
+        request["history"] = _history(request["history"])
+    return request
 
 
 class _Result:
@@ -234,7 +279,8 @@ def _pandas() -> Any:
 
 
 class Assessment(NamedTuple):
-    """What an indicator's rule says of one row of inputs (:meth:`Plan.assess`)."""
+    """What an indicator's rule says of one row of inputs (:meth:`Plan.assess`), and the inputs
+    it rests on after core filled in what was not given."""
 
     status: str
     """Status id on the plan's scale (``attained``, ``partly``, ``not_attained``, …), or ``no_data``."""
@@ -242,22 +288,55 @@ class Assessment(NamedTuple):
     """The status's label on the scale, in the plan's language."""
     reason: str
     """Why, in the plan's language."""
+    score: Optional[float] = None
+    """The rule's score, when it gives one."""
+    period: str = ""
+    """The period judged: given, or the plan's."""
+    target: Optional[float] = None
+    """The target used: given, or the indicator's own for the period."""
+    previous: Optional[float] = None
+    """The previous value used: given, or the last of the history."""
+
+
+_FIELDS = Assessment._fields
 
 
 class Assessments:
-    """What an indicator's rule says of many rows (:meth:`Plan.assess_many`): three lists of
-    the same length, in row order. Indexing and iterating give :class:`Assessment` records."""
+    """What an indicator's rule says of many rows (:meth:`Plan.assess_many`): one list per field
+    of :class:`Assessment`, all of the same length, in row order. Indexing and iterating give
+    :class:`Assessment` records."""
 
-    __slots__ = ("status", "label", "reason")
+    __slots__ = _FIELDS
 
     status: list[str]
     label: list[str]
     reason: list[str]
+    score: list[Optional[float]]
+    period: list[str]
+    target: list[Optional[float]]
+    previous: list[Optional[float]]
 
-    def __init__(self, status: list[str], label: list[str], reason: list[str]) -> None:
+    def __init__(
+        self,
+        status: list[str],
+        label: list[str],
+        reason: list[str],
+        score: Optional[list[Optional[float]]] = None,
+        period: Optional[list[str]] = None,
+        target: Optional[list[Optional[float]]] = None,
+        previous: Optional[list[Optional[float]]] = None,
+    ) -> None:
+        n = len(status)
         self.status = status
         self.label = label
         self.reason = reason
+        self.score = [None] * n if score is None else score
+        self.period = [""] * n if period is None else period
+        self.target = [None] * n if target is None else target
+        self.previous = [None] * n if previous is None else previous
+
+    def _columns(self) -> tuple[list[Any], ...]:
+        return tuple(getattr(self, f) for f in _FIELDS)
 
     def __len__(self) -> int:
         return len(self.status)
@@ -268,30 +347,26 @@ class Assessments:
     def __getitem__(self, i: slice) -> Assessments: ...
     def __getitem__(self, i: Union[int, slice]) -> Union[Assessment, Assessments]:
         if isinstance(i, slice):
-            return Assessments(self.status[i], self.label[i], self.reason[i])
-        return Assessment(self.status[i], self.label[i], self.reason[i])
+            return Assessments(*(c[i] for c in self._columns()))
+        return Assessment(*(c[i] for c in self._columns()))
 
     def __iter__(self) -> Iterator[Assessment]:
-        return map(Assessment, self.status, self.label, self.reason)
+        return map(Assessment, *self._columns())
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Assessments) and (self.status, self.label, self.reason) == (
-            other.status,
-            other.label,
-            other.reason,
-        )
+        return isinstance(other, Assessments) and self._columns() == other._columns()
 
     __hash__ = None  # type: ignore[assignment]
 
     def to_frame(self, index: Any = None) -> Any:
-        """A pandas DataFrame with the columns status, label and reason; ``index`` (e.g. the
-        index of the Series given) labels the rows.
+        """A pandas DataFrame with one column per field (status, label, reason, score, period,
+        target, previous); ``index`` (e.g. the index of the Series given) labels the rows.
 
         Raises:
             ImportError: pandas is not installed.
         """
         pandas = _pandas()
-        return pandas.DataFrame({"status": self.status, "label": self.label, "reason": self.reason}, index=index)
+        return pandas.DataFrame(dict(zip(_FIELDS, self._columns())), index=index)
 
     def __repr__(self) -> str:
         counts: dict[str, int] = {}
@@ -509,70 +584,94 @@ class Plan:
         return self._native.indicators
 
     def data(self) -> Observations:
-        """The observations in the plan's own ``data/`` folder (read once)."""
+        """The observations in the plan's own ``data/`` folder (read once, kept with the plan)."""
         return self._native.data()
+
+    def outline(self) -> dict[str, Any]:
+        """The plan's structure as core gives it: ``id``, ``title``, ``description``, ``entity``,
+        ``period``, ``language``, ``entities``, ``goals`` (id, title, parent, indicators,
+        key_figures, rule), ``indicators`` (id, title, unit, direction, gender, rule, targets)
+        and ``assignments`` (id, goal, text, boards)."""
+        return self._native.outline()
 
     def evaluate(
         self,
         data: Data = None,
         entity: Optional[str] = None,
-        period: Optional[str] = None,
+        period: Optional[Period] = None,
         genders: Union[None, str, Sequence[str]] = None,
         timeout: Optional[float] = None,
     ) -> Report:
         """Evaluates the plan for one entity and period.
 
-        ``entity`` defaults to the plan's; ``period`` to the plan's or the latest with data;
-        ``genders`` (T, K, M) to all three for gendered indicators. ``timeout`` (seconds) stops
-        the call; so does Ctrl-C (``KeyboardInterrupt``).
+        ``data`` defaults to the plan's own ``data/`` folder (see :data:`Data`); ``entity`` to
+        the plan's; ``period`` (a string or an integer year) to the plan's or the latest with
+        data; ``genders`` (T, K, M) to all three for gendered indicators. ``timeout`` (seconds)
+        stops the call; so does Ctrl-C (``KeyboardInterrupt``).
 
         Raises:
             DataError: bad data, with ``.row`` (and ``.file``, ``.line``).
-            QueryError: no entity, an entity without data, a bad period, gender or timeout.
+            QueryError: no entity, an entity the data does not name, a malformed period, a
+                string as data.
+            ArgumentError: an argument of the wrong type, named in the message (also a
+                ``TypeError``).
             AttainInterruptedError: the timeout was reached.
         """
-        native = self._native.evaluate(_native_data(data), entity, period, _genders(genders), timeout)
-        return Report(native)
+        request = _request(entity=entity, period=period, genders=genders)
+        return Report(self._native.evaluate(_native_data(data), request, timeout))
 
     def evaluate_many(
-        self, data: Data, entities: Sequence[str], periods: Sequence[str], timeout: Optional[float] = None
+        self, data: Data, entities: Sequence[str], periods: Sequence[Period], timeout: Optional[float] = None
     ) -> list[Report]:
         """Evaluates every pair of entity and period (totals only), in parallel.
 
         ``timeout`` (seconds) stops the whole batch, as Ctrl-C does; the error is
         ``AttainInterruptedError`` (``KeyboardInterrupt`` for Ctrl-C), never a partial list.
         """
-        natives = self._native.evaluate_many(_native_data(data), list(entities), list(periods), timeout)
+        request = {"entities": _ids(entities, "entities"), "periods": _ids(periods, "periods")}
+        natives = self._native.evaluate_many(_native_data(data), request, timeout)
         return [Report(n) for n in natives]
 
     def explain(
         self,
-        data: Data,
         indicator: str,
+        *,
+        data: Data = None,
         entity: Optional[str] = None,
-        period: Optional[str] = None,
+        period: Optional[Period] = None,
         gender: str = "T",
     ) -> dict[str, Any]:
-        """Every input of one indicator, its result, the rule's source and params, and the goals it feeds."""
-        return self._native.explain(_native_data(data), indicator, entity, period, gender)
+        """Every input of one indicator, its result, the rule's source and params, and the goals
+        it feeds. ``data``, ``entity`` and ``period`` default as in :meth:`evaluate`.
+
+        Raises:
+            QueryError: no such indicator, an entity the data does not name, a malformed period.
+        """
+        request = _request(indicator=indicator, entity=entity, period=period, gender=gender)
+        return self._native.explain(_native_data(data), request)
 
     def required(
         self,
-        data: Data,
         indicator: str,
+        *,
+        data: Data = None,
         entity: Optional[str] = None,
-        period: Optional[str] = None,
+        period: Optional[Period] = None,
         gender: str = "T",
     ) -> dict[str, Any]:
-        """The nearest value that would move the indicator to the next better level."""
-        return self._native.required(_native_data(data), indicator, entity, period, gender)
+        """The nearest value, in the indicator's own precision, that would move the indicator to
+        the next better level. Arguments as in :meth:`explain`."""
+        request = _request(indicator=indicator, entity=entity, period=period, gender=gender)
+        return self._native.required(_native_data(data), request)
 
     def assess(
         self,
         indicator: str,
+        inputs: Optional[Mapping[str, Any]] = None,
+        /,
         *,
-        value: Optional[float],
-        period: Period,
+        value: Optional[float] = None,
+        period: Optional[Period] = None,
         target: Optional[float] = None,
         previous: Optional[float] = None,
         history: Optional[History] = None,
@@ -585,27 +684,32 @@ class Plan:
         """What the indicator's rule says of inputs given directly (a what-if, a row from
         elsewhere), with the indicator's direction, unit, params and the plan's language.
 
-        The inputs are taken as given: ``target`` is not looked up (the indicator's own target
-        is :meth:`target_for`) and ``previous`` is not taken from ``history``. A ``value`` of
-        ``None`` is ``no_data`` without running the rule. ``percentile`` is 0 (worst) to 1 (best).
+        The inputs are keywords, or a mapping of them (``inputs``, as JSON and JavaScript give
+        them; keywords win). Core fills in what is not given, as in every host: ``period`` is
+        the plan's, ``target`` the indicator's own for the period (:meth:`target_for`),
+        ``previous`` the last value of ``history``. A ``value`` of ``None`` is ``no_data``
+        without running the rule. ``percentile`` is 0 (worst) to 1 (best). The
+        :class:`Assessment` says which period, target and previous were used.
 
         Raises:
-            QueryError: the plan has no such indicator.
-            DataError: an input that is not a number or None, NaN or an infinity, a missing
-                period, a malformed history or peers dict; the message names the argument.
+            QueryError: no such indicator; NaN or an infinity, a percentile outside 0..1, a
+                malformed period, a history not oldest first; the message names the input.
+            ArgumentError: an input of the wrong type or an unknown one, named in the message
+                (also a ``TypeError``).
             RuleError: the rule failed on these inputs (a script error, a sandbox limit).
         """
-        # Positional, because with the stable ABI of Python 3.9 a call with keywords builds a
-        # dict each time; the native tuple becomes an Assessment without a copy.
-        native = self._native.assess(indicator, value, period, target, previous, history, national, peers, percentile, women, men)
-        return tuple.__new__(Assessment, native)
+        fields: dict[str, Any] = dict(value=value, period=period, target=target, previous=previous, history=history)
+        fields.update(national=national, peers=peers, percentile=percentile, women=women, men=men)
+        return Assessment(**self._native.assess(indicator, _inputs(inputs, fields)))
 
     def assess_many(
         self,
         indicator: str,
+        rows: Optional[Iterable[Mapping[str, Any]]] = None,
+        /,
         *,
-        value: NumberColumn,
-        period: Union[Period, Iterable[Period]],
+        value: NumberColumn = None,
+        period: Union[None, Period, Iterable[Period]] = None,
         target: NumberColumn = None,
         previous: NumberColumn = None,
         history: Optional[Iterable[Optional[History]]] = None,
@@ -615,47 +719,54 @@ class Plan:
         women: NumberColumn = None,
         men: NumberColumn = None,
     ) -> Assessments:
-        """:meth:`assess` over many rows given as columns, in one call with the GIL released.
+        """:meth:`assess` over many rows, in one call with the GIL released: ``rows``, a list of
+        input mappings, or columns given as keywords.
 
-        Each argument is either one value for every row or a sequence (list, tuple, numpy
+        Each keyword is either one value for every row or a sequence (list, tuple, numpy
         array, pandas Series) with one value per row; the sequences must have the same length.
         ``history`` is ``None`` or a sequence with one history per row; ``peers`` one dict for
         every row or a sequence of dicts. ``None`` is the missing value; NaN is an error, as
         in :meth:`assess` (``pd.NA`` of pandas' nullable dtypes counts as ``None``).
 
         Raises:
-            QueryError: the plan has no such indicator.
-            DataError: sequences of different lengths, or a bad cell; ``.row`` is its 1-based
-                row and the message names the argument.
+            QueryError: no such indicator, sequences of different lengths, or a refused input;
+                ``.row`` is its 1-based row and the message names the input.
+            ArgumentError: an input of the wrong type, with its ``.row`` (also a ``TypeError``).
             RuleError: the rule failed on a row; ``.row`` names the first such row.
         """
-        status, label, reason = self._native.assess_many(
+        if rows is not None:
+            requests = [_inputs(r, {}) for r in rows] if isinstance(rows, Iterable) and not isinstance(rows, (str, Mapping)) else rows
+            return Assessments(**self._native.assess_rows(indicator, requests))
+        per_row = _column(history)
+        histories = [[] if h is None else _history(h) for h in per_row] if isinstance(per_row, (list, tuple)) else per_row
+        columns = self._native.assess_many(
             indicator,
             _column(value, numbers=True),
             _column(period),
             _column(target, numbers=True),
             _column(previous, numbers=True),
-            _column(history),
+            histories,
             _column(national, numbers=True),
             _column(peers),
             _column(percentile, numbers=True),
             _column(women, numbers=True),
             _column(men, numbers=True),
         )
-        return Assessments(status, label, reason)
+        return Assessments(**columns)
 
     def target_for(self, indicator: str, period: Period) -> Optional[float]:
         """The indicator's own target for a period: explicit in the plan, else on the straight
-        line between the two nearest targets; ``None`` outside them or without targets.
+        line between the two nearest targets; ``None`` outside them or without targets. The
+        target :meth:`assess` uses when none is given.
 
         Raises:
-            QueryError: the plan has no such indicator.
+            QueryError: the plan has no such indicator, or a malformed period.
         """
         return self._native.target_for(indicator, period)
 
-    def check(self, cases: int = 200, seed: int = 2023) -> dict[str, Any]:
+    def check(self, cases: int = 200, seed: int = 2023, timeout: Optional[float] = None) -> dict[str, Any]:
         """Property checks of every indicator rule on generated inputs; see :func:`check`."""
-        return check(self, cases, seed)
+        return check(self, cases, seed, timeout)
 
     def __repr__(self) -> str:
         return repr(self._native)
@@ -688,4 +799,4 @@ def check(plan: Plan, cases: int = 200, seed: int = 2023, timeout: Optional[floa
     Returns core's check report: ``indicators``, ``evaluations``, ``failures`` (each with
     indicator, rule, property, message). ``timeout`` (seconds) stops it, as Ctrl-C does.
     """
-    return _native.check(plan._native, cases, seed, timeout)
+    return _native.check(plan._native, {"cases": cases, "seed": seed}, timeout)

@@ -22,6 +22,7 @@ __all__ = [
     "RuleTestError",
     "AttainInterruptedError",
     "AttainIOError",
+    "ArgumentError",
 ]
 
 __version__: str
@@ -29,8 +30,7 @@ REPORT_SCHEMA: str
 
 _Path = Union[str, os.PathLike[str]]
 _Period = Union[str, int]
-_History = Iterable[Union[tuple[_Period, float], Mapping[str, Any]]]
-_Number = Optional[float]
+_Data = Union[None, str, Observations]
 _Column = Union[None, float, Iterable[Optional[float]], _Floats]
 
 class AttainError(Exception):
@@ -63,8 +63,11 @@ class RuleTestError(AttainError):
 class AttainInterruptedError(AttainError):
     """The call was stopped: its `timeout` was reached, or it was cancelled."""
 
-class AttainIOError(AttainError):
+class AttainIOError(AttainError, OSError):
     """A file or folder could not be read."""
+
+class ArgumentError(QueryError, TypeError):
+    """An argument of the wrong type or shape; the message starts with its name."""
 
 @final
 class _Floats:
@@ -125,63 +128,29 @@ class Plan:
     @property
     def indicators(self) -> list[str]: ...
     def data(self) -> Observations: ...
-    def evaluate(
-        self,
-        data: Optional[Observations] = None,
-        entity: Optional[str] = None,
-        period: Optional[str] = None,
-        genders: Optional[list[str]] = None,
-        timeout: Optional[float] = None,
-    ) -> Report: ...
-    def evaluate_many(
-        self, data: Optional[Observations], entities: list[str], periods: list[str], timeout: Optional[float] = None
-    ) -> list[Report]: ...
-    def assess(
-        self,
-        indicator: str,
-        value: _Number,
-        period: _Period,
-        target: _Number = None,
-        previous: _Number = None,
-        history: Optional[_History] = None,
-        national: _Number = None,
-        peers: Optional[Mapping[str, Any]] = None,
-        percentile: _Number = None,
-        women: _Number = None,
-        men: _Number = None,
-    ) -> tuple[str, str, str]: ...
+    def outline(self) -> dict[str, Any]: ...
+    def evaluate(self, data: _Data, request: Mapping[str, Any], timeout: Optional[float] = None) -> Report: ...
+    def evaluate_many(self, data: _Data, request: Mapping[str, Any], timeout: Optional[float] = None) -> list[Report]: ...
+    def assess(self, indicator: str, request: Any) -> dict[str, Any]: ...
+    def assess_rows(self, indicator: str, rows: Any) -> dict[str, list[Any]]: ...
     def assess_many(
         self,
         indicator: str,
-        value: _Column,
-        period: Union[_Period, Iterable[_Period]],
+        value: _Column = None,
+        period: Any = None,
         target: _Column = None,
         previous: _Column = None,
-        history: Optional[Iterable[Optional[_History]]] = None,
+        history: Any = None,
         national: _Column = None,
-        peers: Union[None, Mapping[str, Any], Iterable[Optional[Mapping[str, Any]]]] = None,
+        peers: Any = None,
         percentile: _Column = None,
         women: _Column = None,
         men: _Column = None,
-    ) -> tuple[list[str], list[str], list[str]]: ...
+    ) -> dict[str, list[Any]]: ...
     def target_for(self, indicator: str, period: _Period) -> Optional[float]: ...
-    def explain(
-        self,
-        data: Optional[Observations],
-        indicator: str,
-        entity: Optional[str] = None,
-        period: Optional[str] = None,
-        gender: str = "T",
-    ) -> dict[str, Any]: ...
-    def required(
-        self,
-        data: Optional[Observations],
-        indicator: str,
-        entity: Optional[str] = None,
-        period: Optional[str] = None,
-        gender: str = "T",
-    ) -> dict[str, Any]: ...
+    def explain(self, data: _Data, request: Mapping[str, Any]) -> dict[str, Any]: ...
+    def required(self, data: _Data, request: Mapping[str, Any]) -> dict[str, Any]: ...
 
 def run_rule_tests(path: _Path) -> dict[str, Any]: ...
 def run_rule_tests_in(files: dict[str, str]) -> dict[str, Any]: ...
-def check(plan: Plan, cases: int = 200, seed: int = 2023, timeout: Optional[float] = None) -> dict[str, Any]: ...
+def check(plan: Plan, options: Mapping[str, Any], timeout: Optional[float] = None) -> dict[str, Any]: ...
