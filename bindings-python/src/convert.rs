@@ -11,7 +11,6 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 /// Fields a host row may have: those of core's `Observation`.
 const ROW_FIELDS: &str = "indicator, entity, period, gender, value; optional missing, count, source";
@@ -155,53 +154,12 @@ fn count_cell(v: &Bound<'_, PyAny>, row: usize) -> PyResult<Option<u32>> {
         .map_err(|_| ConvertError::data(format!("`count` must be a whole number, got {}", type_name(v))).at_row(row).into())
 }
 
-/// Host rows: an iterable of dicts with the fields of core's `Observation`.
-pub fn rows(data: &Bound<'_, PyAny>) -> PyResult<Vec<Observation>> {
-    let items = data.try_iter()?;
-    let mut out = room(data, "rows")?;
-    for (i, item) in items.enumerate() {
-        let row = i + 1;
-        let item = item?;
-        let dict =
-            item.cast::<PyDict>().map_err(|_| ConvertError::data(format!("a row must be a dict, got {}", type_name(&item))).at_row(row))?;
-        let (mut indicator, mut entity, mut period) = (None, None, None);
-        let mut o = Observation {
-            indicator: String::new(),
-            entity: String::new(),
-            period: String::new(),
-            gender: Gender::T,
-            value: None,
-            missing: None,
-            count: None,
-            source: None,
-        };
-        for (k, v) in dict.iter() {
-            let key = k
-                .cast::<PyString>()
-                .map_err(|_| ConvertError::data(format!("row keys must be strings, got {}", type_name(&k))).at_row(row))?;
-            match &*key.to_cow()? {
-                "indicator" => indicator = Some(id_cell(&v, "indicator", row)?),
-                "entity" => entity = Some(id_cell(&v, "entity", row)?),
-                "period" => period = Some(id_cell(&v, "period", row)?),
-                "gender" => o.gender = gender_cell(&v, row)?,
-                "value" => o.value = value_cell(&v, row, false)?,
-                "missing" => o.missing = opt_text(&v, "missing", row)?,
-                "count" => o.count = count_cell(&v, row)?,
-                "source" => o.source = opt_text(&v, "source", row)?,
-                other => {
-                    return Err(ConvertError::new(Code::DataUnknownField, format!("unknown field `{other}` (expected {ROW_FIELDS})"))
-                        .at_row(row)
-                        .into());
-                }
-            }
-        }
-        let need = |v: Option<String>, what: &str| {
-            v.ok_or_else(|| ConvertError::new(Code::DataMissingField, format!("the row has no `{what}`")).at_row(row))
-        };
-        o.indicator = need(indicator, "indicator")?;
-        o.entity = need(entity, "entity")?;
-        o.period = need(period, "period")?;
-        push(&mut out, o, "rows")?;
+/// The items of a sequence (host rows, follow-ups), for core to read one by one; its `len()`
+/// is never trusted for room.
+pub fn items<'py>(data: &Bound<'py, PyAny>, arg: &str) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    let mut out = room(data, arg)?;
+    for item in data.try_iter()? {
+        push(&mut out, item?, arg)?;
     }
     Ok(out)
 }
@@ -281,37 +239,6 @@ fn column<'py>(cols: &Bound<'py, PyDict>, name: &str) -> PyResult<Option<Vec<Bou
         push(&mut out, item?, name)?;
     }
     Ok(Some(out))
-}
-
-/// Assignment follow-ups as dicts (`assignment, period, status, comment`), in the JSON shape
-/// core reads (`{"assignments": [...]}`), so that core validates the status.
-pub fn assignments(data: &Bound<'_, PyAny>) -> PyResult<Value> {
-    let items = data.try_iter()?;
-    let mut out = room(data, "assignments")?;
-    for (i, item) in items.enumerate() {
-        let row = i + 1;
-        let item = item?;
-        let dict = item
-            .cast::<PyDict>()
-            .map_err(|_| ConvertError::data(format!("a follow-up must be a dict, got {}", type_name(&item))).at_row(row))?;
-        let mut map = serde_json::Map::new();
-        for (k, v) in dict.iter() {
-            let key = k.str()?.to_cow()?.into_owned();
-            if !["assignment", "period", "status", "comment"].contains(&key.as_str()) {
-                return Err(ConvertError::data(format!(
-                    "unknown field `{key}` in an assignment follow-up (expected assignment, period, status, comment)"
-                ))
-                .at_row(row)
-                .into());
-            }
-            let text = if key == "period" { id_cell(&v, &key, row)? } else { opt_text(&v, &key, row)?.unwrap_or_default() };
-            map.insert(key, Value::String(text));
-        }
-        push(&mut out, Value::Object(map), "assignments")?;
-    }
-    let mut doc = serde_json::Map::new();
-    doc.insert("assignments".into(), Value::Array(out));
-    Ok(Value::Object(doc))
 }
 
 // ---------------------------------------------------------------------------------------------

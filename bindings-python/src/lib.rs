@@ -307,16 +307,21 @@ impl PyObservations {
     #[staticmethod]
     #[pyo3(signature = (rows, assignments=None))]
     fn from_rows(py: Python<'_>, rows: &Bound<'_, PyAny>, assignments: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
-        let rows = guard(py, || convert::rows(rows))?;
-        let follow_ups = assignments.map(|a| guard(py, || convert::assignments(a))).transpose()?;
-        run(py, || {
-            let mut obs = Observations::from_rows(rows)?;
-            if let Some(a) = follow_ups {
-                obs.merge_checked(Observations::from_json_value(&a, "<assignments>")?)?;
-            }
-            Ok(obs)
+        // Core reads each row in its one vocabulary, straight from the Python objects.
+        guard(py, || {
+            let rows = convert::items(rows, "rows")?;
+            let mut rows: Vec<_> = rows.iter().map(pythonize::Depythonizer::from_object).collect();
+            let obs = Observations::from_host_rows(rows.iter_mut()).map_err(errors::to_py)?;
+            let obs = match assignments {
+                Some(a) => {
+                    let a = convert::items(a, "assignments")?;
+                    let mut a: Vec<_> = a.iter().map(pythonize::Depythonizer::from_object).collect();
+                    obs.with_host_assignments(a.iter_mut()).map_err(errors::to_py)?
+                }
+                None => obs,
+            };
+            Ok(PyObservations::new(obs))
         })
-        .map(PyObservations::new)
     }
 
     /// From columns: a dict of column name to a sequence (a pandas DataFrame's columns).

@@ -117,7 +117,7 @@ def test_a_bad_row_inside_a_lying_iterable_names_its_row() -> None:
     with pytest.raises(attain.DataError) as info:
         attain.observations(Lying(rows, n=5))
     assert info.value.row == 4
-    assert info.value.message == "a row must be a dict, got str"
+    assert info.value.message == "a row must be an object, got a string"
 
 
 def test_junk_in_every_conversion_gives_a_result_or_a_named_error(plan: attain.Plan) -> None:

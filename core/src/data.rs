@@ -1328,6 +1328,12 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
     fn visit_unit<E>(self) -> std::result::Result<Value, E> {
         Ok(Value::Null)
     }
+    fn visit_none<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
         while let Some(Strict(v)) = seq.next_element()? {
