@@ -4,7 +4,7 @@
 #
 #   1. build.sh                        wasm build, JS glue, demo files
 #   2. scripts/setup-browser.sh        chromium (apt) and `npm ci` (package-lock.json)
-#   3. tsc --noEmit                    index.d.ts against tests/types.ts
+#   3. tools/gen-types.mjs --check, tsc  types.generated.d.ts current; index.d.ts against tests/types.ts
 #   4. node --test                     API and conformance tests (Node)
 #   5. node --test tests/browser.test.mjs   the demo page in headless Chromium, docs/demo.png
 #
@@ -27,7 +27,8 @@ fi
 log "chromium and npm packages"
 "$REPO/scripts/setup-browser.sh" "$HERE" >&2
 
-log "types: tsc --noEmit"
+log "types: the generated declarations are current, then tsc --noEmit"
+node tools/gen-types.mjs --check
 npx --no-install tsc -p tsconfig.json
 
 log "tests in Node"

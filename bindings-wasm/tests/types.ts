@@ -70,7 +70,7 @@ export async function use(files: Record<string, string>): Promise<string> {
   } catch (e) {
     const err = e as AttainError;
     const where: string = `${err.file ?? '?'}:${err.line ?? '?'}:${err.column ?? '?'} row ${err.row ?? '-'}`;
-    const kind: 'plan' | 'rule' | 'data' | 'query' | 'test' | 'io' | 'internal' = err.type;
+    const kind: 'plan' | 'rule' | 'data' | 'query' | 'test' | 'io' | 'interrupted' | 'internal' = err.type;
     return `${where} ${kind} ${err.message}`;
   }
 

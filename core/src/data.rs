@@ -50,6 +50,7 @@ fn expected_fields() -> String {
 /// Serialised, it is a host row (`{"indicator", "entity", "period", "gender", "value"}`, and
 /// `missing`, `count`, `source` when set); deserialised, it reads the one row vocabulary
 /// ([`OBSERVATION_FIELDS`], aliases included) with the checks of every reader.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "Strict")]
 pub struct Observation {
@@ -83,6 +84,7 @@ pub struct Observation {
 /// assert_eq!(data.assignment_updates(), &[u]);
 /// # Ok::<(), attain_core::Error>(())
 /// ```
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "Strict")]
 pub struct AssignmentUpdate {
@@ -1292,6 +1294,17 @@ fn host_values<'de, D: serde::Deserializer<'de>>(rows: impl IntoIterator<Item = 
 /// A JSON value whose objects name each key once. serde_json keeps the last of two equal keys,
 /// so `{"value": 1, "value": 2}` would lose a value in silence; here it is an error at its line.
 struct Strict(Value);
+
+// Only a container for reading; the schema of a row is its written shape (host.rs `api_schema`).
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Strict {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "HostRow".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "object" })
+    }
+}
 
 impl<'de> Deserialize<'de> for Strict {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {

@@ -108,6 +108,29 @@ impl Period {
     }
 }
 
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Period {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Period".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A period: `2023`, `2023-T2`, `2023-Q1` or `2023-05`; a year may be a whole number.",
+            "type": ["string", "integer"]
+        })
+    }
+}
+
+/// What `genders` accepts, for the schema: one gender or a list.
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum GendersSchema {
+    One(String),
+    Many(Vec<String>),
+}
+
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -209,6 +232,7 @@ fn number<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<f64>, D
 /// Which entity and period to judge: [`Plan::evaluate`]'s [`Query`] as a host sends it.
 /// Every field is optional: the plan's entity, the plan's period or the entity's latest period
 /// with data, and total plus women and men.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EvaluateRequest {
@@ -220,6 +244,7 @@ pub struct EvaluateRequest {
     pub period: Option<Period>,
     /// Genders: one or a list (`T`, `K`, `M`); the total is always judged.
     #[serde(default, deserialize_with = "genders")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<GendersSchema>"))]
     pub genders: Option<Vec<Gender>>,
 }
 
@@ -231,6 +256,7 @@ impl EvaluateRequest {
 }
 
 /// Many entities and periods at once ([`Plan::evaluate_many`]).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EvaluateManyRequest {
@@ -241,6 +267,7 @@ pub struct EvaluateManyRequest {
 }
 
 /// One indicator of one entity and period: what [`Plan::explain`] and [`Plan::required`] take.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorRequest {
@@ -254,6 +281,7 @@ pub struct IndicatorRequest {
     pub period: Option<Period>,
     /// Gender (default: total).
     #[serde(default, deserialize_with = "gender")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub gender: Option<Gender>,
 }
 
@@ -307,6 +335,7 @@ impl Plan {
 /// What-if inputs of one indicator ([`Plan::assess`]), as a host gives them. Only `value` is
 /// needed; everything else is decided by core: the period is the plan's when not given, the
 /// target the indicator's own for that period, `previous` the last value of `history`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AssessRequest {
@@ -343,6 +372,7 @@ pub struct AssessRequest {
 }
 
 /// One earlier value.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryPoint {
@@ -354,6 +384,7 @@ pub struct HistoryPoint {
 
 /// A peer group as a caller states it: member values, and any statistic stated outright (a
 /// statistic stated wins over the one derived from the values).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PeersRequest {
@@ -390,6 +421,7 @@ impl PeersRequest {
 
 /// A rule's verdict on given inputs ([`Plan::assess`]), and the inputs it rests on after core
 /// filled in what was not given.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Assessment {
     /// Status id on the plan's scale, or `no_data`.
@@ -489,6 +521,7 @@ impl AssessRequest {
 // ------------------------------------------------------------------ check and rule tests
 
 /// Settings of [`check`](crate::check) as a host gives them: `{cases, seed}`, both optional.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CheckRequest {
@@ -528,6 +561,7 @@ impl std::str::FromStr for Format {
 
 /// A plan's structure as a host shows it: goals, indicators with their rules and targets,
 /// assignments.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outline {
     /// Plan id.
@@ -553,6 +587,7 @@ pub struct Outline {
 }
 
 /// A goal in an [`Outline`].
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OutlineGoal {
     /// Id.
@@ -570,6 +605,7 @@ pub struct OutlineGoal {
 }
 
 /// An indicator in an [`Outline`].
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OutlineIndicator {
     /// Id.
@@ -589,6 +625,7 @@ pub struct OutlineIndicator {
 }
 
 /// An assignment in an [`Outline`].
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OutlineAssignment {
     /// Id.
@@ -643,5 +680,61 @@ impl Plan {
                 .map(|a| OutlineAssignment { id: a.id.clone(), goal: a.goal.clone(), text: a.text.clone(), boards: a.boards.clone() })
                 .collect(),
         }
+    }
+}
+
+// ------------------------------------------------------------------ schema
+
+/// The JSON Schema of everything that crosses the host boundary, as shipped in
+/// `schema/api.schema.json`: requests as core reads them, answers as core writes them. The
+/// TypeScript declarations of the WebAssembly package are generated from it.
+#[cfg(feature = "schema")]
+pub fn api_schema() -> String {
+    use schemars::generate::SchemaSettings;
+    let mut defs = serde_json::Map::new();
+    let mut read = SchemaSettings::draft2020_12().for_deserialize().into_generator();
+    read.subschema_for::<AssessRequest>();
+    read.subschema_for::<EvaluateRequest>();
+    read.subschema_for::<EvaluateManyRequest>();
+    read.subschema_for::<IndicatorRequest>();
+    read.subschema_for::<CheckRequest>();
+    let mut write = SchemaSettings::draft2020_12().for_serialize().into_generator();
+    write.subschema_for::<Assessment>();
+    write.subschema_for::<crate::Observation>();
+    write.subschema_for::<crate::AssignmentUpdate>();
+    write.subschema_for::<Outline>();
+    write.subschema_for::<crate::Explanation>();
+    write.subschema_for::<crate::Required>();
+    write.subschema_for::<crate::CheckReport>();
+    write.subschema_for::<crate::TestReport>();
+    write.subschema_for::<crate::Report>();
+    write.subschema_for::<crate::Error>();
+    for (name, schema) in read.take_definitions(true).into_iter().chain(write.take_definitions(true)) {
+        defs.entry(name).or_insert(schema);
+    }
+    let doc = serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "attain API",
+        "description": "Everything that crosses attain's host boundary (core/src/host.rs).",
+        "$defs": defs,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+#[cfg(all(test, feature = "schema"))]
+mod schema_tests {
+    /// The shipped schema is the one the types produce; `UPDATE_SCHEMA=1` rewrites it.
+    #[test]
+    fn shipped_api_schema_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../schema/api.schema.json");
+        let generated = super::api_schema();
+        if std::env::var_os("UPDATE_SCHEMA").is_some() {
+            std::fs::write(path, &generated).unwrap();
+        }
+        let shipped = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            shipped == generated,
+            "schema/api.schema.json is stale: run `UPDATE_SCHEMA=1 cargo test -p attain-core --features schema shipped_api_schema`"
+        );
     }
 }

@@ -24,6 +24,8 @@ pub use data::{ASSIGNMENT_FIELDS, AssignmentUpdate, MAX_ROWS, OBSERVATION_FIELDS
 pub use error::{Code, Error, ErrorKind, Location, Result};
 pub use eval::Query;
 pub use files::{MAX_FILE_BYTES, PlanFiles, read_text};
+#[cfg(feature = "schema")]
+pub use host::api_schema;
 pub use host::{
     AssessRequest, Assessment, CheckRequest, DataArg, EvaluateManyRequest, EvaluateRequest, HistoryPoint, IndicatorRequest, Outline,
     OutlineAssignment, OutlineGoal, OutlineIndicator, PeersRequest, Period, decode, decode_json,

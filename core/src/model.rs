@@ -130,6 +130,7 @@ impl PeerStats {
 }
 
 /// Status of an assignment (uppdrag) at a follow-up.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AssignmentStatus {

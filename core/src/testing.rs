@@ -177,6 +177,7 @@ impl From<&AssignmentInput> for AssignmentUpdate {
 }
 
 /// The outcome of one test case.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseOutcome {
     /// Test file.
@@ -198,6 +199,7 @@ pub struct CaseOutcome {
 }
 
 /// The result of running rule tests.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct TestReport {
     /// Every case in file order.
@@ -620,6 +622,7 @@ impl Default for CheckOptions {
 }
 
 /// A property that did not hold.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckFailure {
     /// Indicator whose rule failed.
@@ -633,6 +636,7 @@ pub struct CheckFailure {
 }
 
 /// The result of [`check`].
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct CheckReport {
     /// Indicators checked.
@@ -772,6 +776,7 @@ pub fn check(plan: &Plan, options: &CheckOptions) -> Result<CheckReport> {
 }
 
 /// Everything an indicator's rule saw, what it returned, and the goals it feeds.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
     /// The indicator's result with every input (value, target, references, history).
@@ -785,6 +790,7 @@ pub struct Explanation {
 }
 
 /// The nearest value that moves an indicator to the next better level.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Required {
     /// Indicator id.
