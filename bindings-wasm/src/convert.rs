@@ -7,7 +7,6 @@
 //! exactly core's JSON shape.
 
 use crate::error::{JsResult, from_core, invalid};
-use attain_core::Code;
 use attain_core::{ErrorKind, Gender, PlanFiles, Report};
 use js_sys::{Array, Reflect};
 use serde::Serialize;
@@ -213,7 +212,7 @@ pub fn id(v: &JsValue, arg: &str) -> JsResult<String> {
 /// A gender code (`T`, `K`, `M`, or core's other spellings).
 pub fn gender(v: &JsValue, field: &str) -> JsResult<Gender> {
     let s = v.as_string().ok_or_else(|| invalid(ErrorKind::Query, format!("`{field}` must be a string, got {}", type_name(v))))?;
-    Gender::parse(&s).ok_or_else(|| crate::error::coded(Code::QueryInvalidGender, format!("gender `{s}` is not T, K or M")))
+    s.parse::<Gender>().map_err(|e| from_core(&e))
 }
 
 /// A report given back: the object `evaluate` returned, or its JSON text.

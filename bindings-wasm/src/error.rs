@@ -53,8 +53,3 @@ pub fn js<T>(result: attain_core::Result<T>) -> JsResult<T> {
 pub fn invalid(kind: ErrorKind, message: impl AsRef<str>) -> JsValue {
     build(Code::invalid_argument(kind), message.as_ref(), Place::default())
 }
-
-/// An error with core's code for its condition, without a place.
-pub fn coded(code: Code, message: impl AsRef<str>) -> JsValue {
-    build(code, message.as_ref(), Place::default())
-}

@@ -1,7 +1,7 @@
 //! `attain`: reports, rule tests and checks for goal plans. A thin shell over attain-core.
 
 use attain_core::{
-    AssessRequest, CheckOptions, Code, Error, Format, Gender, HistoryPoint, Observations, PeersRequest, Period, Plan, Query,
+    AssessRequest, CheckRequest, Code, Error, Format, Gender, HistoryPoint, Observations, PeersRequest, Period, Plan, Query,
 };
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::fmt::Display;
@@ -53,12 +53,12 @@ enum Command {
     Check {
         /// Plan folder
         plan: PathBuf,
-        /// Generated inputs per indicator
-        #[arg(long, default_value_t = 200)]
-        cases: usize,
-        /// Seed of the input generator
-        #[arg(long, default_value_t = 2023)]
-        seed: u64,
+        /// Generated inputs per indicator (default 200)
+        #[arg(long)]
+        cases: Option<usize>,
+        /// Seed of the input generator (default 2023)
+        #[arg(long)]
+        seed: Option<u64>,
         /// Print core's check report as JSON
         #[arg(long)]
         json: bool,
@@ -146,9 +146,9 @@ struct OneIndicator {
     /// Indicator id
     #[arg(long)]
     indicator: String,
-    /// Gender: T, K or M
-    #[arg(long, default_value = "T")]
-    gender: String,
+    /// Gender: T, K or M (default: the total)
+    #[arg(long)]
+    gender: Option<String>,
     /// Print JSON
     #[arg(long)]
     json: bool,
@@ -279,10 +279,6 @@ fn load(target: &Target) -> Result<(Plan, Observations, Query), Error> {
     Ok((plan, data, query))
 }
 
-fn gender(s: &str) -> Result<Gender, Error> {
-    Gender::parse(s).ok_or_else(|| Error::new(Code::QueryInvalidGender, format!("gender `{s}` is not T, K or M")))
-}
-
 fn write_file(path: &Path, text: &str) -> Result<(), Error> {
     let place = format!("`{}`", path.display());
     let mut file = std::fs::File::create(path).map_err(|e| write_error(&place, &e))?;
@@ -401,7 +397,9 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
         }
         Command::Check { plan, cases, seed, json } => {
             let plan = Plan::load(&plan)?;
-            let report = attain_core::check(&plan, &CheckOptions { cases, seed })?;
+            let defaults = CheckRequest::default();
+            let request = CheckRequest { cases: cases.unwrap_or(defaults.cases), seed: seed.unwrap_or(defaults.seed) };
+            let report = attain_core::check(&plan, &request.options())?;
             let code = if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
             if json {
                 o.raw(&json!(&report));
@@ -411,17 +409,18 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
                 o.line(format_args!("FAIL  `{}` (rule `{}`) {}: {}", f.indicator, f.rule, f.property, f.message));
             }
             o.line(format_args!(
-                "plan `{}` is valid; {} indicators, {} rule evaluations, {} failures (seed {seed})",
+                "plan `{}` is valid; {} indicators, {} rule evaluations, {} failures (seed {})",
                 plan.id,
                 report.indicators,
                 report.evaluations,
-                report.failures.len()
+                report.failures.len(),
+                request.seed
             ));
             Ok(code)
         }
         Command::Explain { target, one: OneIndicator { indicator, gender: g, json } } => {
             let (plan, data, query) = load(&target)?;
-            let ex = plan.explain(&data, &query, &indicator, gender(&g)?)?;
+            let ex = plan.explain(&data, &query, &indicator, g.as_deref().map(str::parse::<Gender>).transpose()?.unwrap_or_default())?;
             if json {
                 o.raw(&json!(&ex));
                 return Ok(ExitCode::SUCCESS);
@@ -458,7 +457,7 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
         }
         Command::Required { target, one: OneIndicator { indicator, gender: g, json } } => {
             let (plan, data, query) = load(&target)?;
-            let r = plan.required(&data, &query, &indicator, gender(&g)?)?;
+            let r = plan.required(&data, &query, &indicator, g.as_deref().map(str::parse::<Gender>).transpose()?.unwrap_or_default())?;
             if json {
                 o.raw(&json!(&r));
             } else {

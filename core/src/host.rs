@@ -167,10 +167,19 @@ impl<'de> Deserialize<'de> for Period {
     }
 }
 
+impl std::str::FromStr for Gender {
+    type Err = Error;
+
+    /// `T`, `K`, `M`, or `total`, `women`, `men` and the other names [`Gender::parse`] reads.
+    fn from_str(s: &str) -> Result<Gender> {
+        Gender::parse(s).ok_or_else(|| Error::new(Code::QueryInvalidGender, format!("gender `{s}` is not T, K or M")))
+    }
+}
+
 /// A gender as a caller names it: `T`, `K`, `M`, or `total`, `women`, `men` (any case).
 fn gender<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Gender>, D::Error> {
     let text: Option<String> = Option::deserialize(d)?;
-    text.map(|s| Gender::parse(&s).ok_or_else(|| de::Error::custom(format!("gender `{s}` is not T, K or M")))).transpose()
+    text.map(|s| s.parse::<Gender>().map_err(|e| de::Error::custom(e.message()))).transpose()
 }
 
 fn genders<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Vec<Gender>>, D::Error> {
@@ -188,7 +197,7 @@ fn genders<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Vec<Ge
     };
     names
         .iter()
-        .map(|s| Gender::parse(s).ok_or_else(|| de::Error::custom(format!("gender `{s}` is not T, K or M"))))
+        .map(|s| s.parse::<Gender>().map_err(|e| de::Error::custom(e.message())))
         .collect::<std::result::Result<Vec<_>, _>>()
         .map(Some)
 }
@@ -289,7 +298,7 @@ impl IndicatorRequest {
     /// The query it asks and the gender.
     pub fn query(&self) -> (Query, Gender) {
         let query = Query { entity: self.entity.clone(), period: self.period.as_ref().map(|p| p.0.clone()), genders: None };
-        (query, self.gender.unwrap_or(Gender::T))
+        (query, self.gender.unwrap_or_default())
     }
 }
 

@@ -15,6 +15,13 @@ pub enum Gender {
     M,
 }
 
+/// The total: what every call judges when no gender is given.
+impl Default for Gender {
+    fn default() -> Self {
+        Gender::T
+    }
+}
+
 impl Gender {
     /// All three, total first.
     pub const ALL: [Gender; 3] = [Gender::T, Gender::K, Gender::M];
