@@ -41,7 +41,7 @@ CASE_FIELDS = {
 QUERY_FIELDS = {"entity", "period"}
 ERROR_FIELDS = {"type", "code", "message", "file", "line", "column", "row"}
 SKIP_KEYS = {"rust", "cli", "python", "js"}
-CALLS = {"assess", "assess_many", "explain", "required", "check", "outline", "rows"}
+CALLS = {"assess", "assess_many", "explain", "required", "check", "outline", "rows", "evaluate_text"}
 
 
 def load_cases() -> list[tuple[str, dict[str, Any]]]:
@@ -129,6 +129,9 @@ def run(case: dict[str, Any]) -> Any:
         return call(args.pop("indicator"), data=data, **args)
     if op == "check":
         return plan.check(**args)
+    if op == "evaluate_text":
+        # A caller passing a string as the data argument.
+        return plan.evaluate(args.pop("text"))
     if op == "outline":
         assert not args, f"outline takes no fields, got {sorted(args)}"
         return plan.outline()
@@ -313,7 +316,7 @@ def test_the_runner_refuses_malformed_cases() -> None:
     bad_op = dict(nothing, call={"op": "asess"}, expect_result={})
     assert format_problems("x.toml", bad_op) == [
         "x.toml: case `wrong on purpose`: call op `asess` is not one of "
-        "['assess', 'assess_many', 'check', 'explain', 'outline', 'required', 'rows']"
+        "['assess', 'assess_many', 'check', 'evaluate_text', 'explain', 'outline', 'required', 'rows']"
     ]
     no_code = dict(nothing, expect_error={"type": "plan"})
     assert format_problems("x.toml", no_code) == ["x.toml: case `wrong on purpose`: expect_error has no code"]

@@ -33,6 +33,7 @@ const CALL_KEYS = {
   required: ['indicator', 'entity', 'period', 'gender'],
   check: ['cases', 'seed'],
   outline: [],
+  evaluate_text: ['text'],
   rows: [],
 };
 
@@ -102,6 +103,9 @@ function call(c, plan) {
       return checkPlan(plan, rest);
     case 'outline':
       return plan.outline();
+    case 'evaluate_text':
+      // A caller passing a string as the data argument.
+      return plan.evaluate(rest.text);
     case 'rows': {
       // Written back as host rows and read again: the same rows.
       const rows = observations(c, plan).rows();

@@ -188,6 +188,12 @@ fn run(case: &Case) -> Result<Outcome, Error> {
             json(&attain_core::check(&plan, &request.options())?)
         }
         "outline" => json(&plan.outline()),
+        "evaluate_text" => {
+            // A host passing a string as the data argument.
+            let _text = take(&mut args, "text");
+            let data = plan.data_for(DataArg::Text)?;
+            Outcome::Report(Box::new(plan.evaluate(&data, &Query::default())?))
+        }
         "rows" => {
             let data = observations(case, &plan)?;
             round_trip(&case.name, &data)?;
