@@ -5,8 +5,8 @@
 //! Python value and core's `decode` names the argument in its error). Core to Python: anything serde can serialise
 //! (reports, explanations, test reports) becomes plain dicts, lists, strings and numbers.
 
-use crate::errors::ConvertError;
-use attain_core::{AssessRequest, Assessment, Code, Gender, HistoryPoint, Observation, PeersRequest, Period, PlanFiles};
+use crate::errors::{Raise, data_error, query_error};
+use attain_core::{AssessRequest, Assessment, Code, Error, Gender, HistoryPoint, Observation, PeersRequest, Period, PlanFiles};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString};
 use serde::Serialize;
@@ -28,7 +28,7 @@ const FIRST_RESERVE: usize = 1 << 16;
 pub fn room<T>(v: &Bound<'_, PyAny>, arg: &str) -> PyResult<Vec<T>> {
     let n = v.len().unwrap_or(0);
     if n > MAX_ITEMS {
-        return Err(ConvertError::data(format!("`{arg}` has {n} items (its len()), more than the limit of {MAX_ITEMS}")).into());
+        return Err(data_error(format!("`{arg}` has {n} items (its len()), more than the limit of {MAX_ITEMS}")).raise());
     }
     Ok(room_for(n))
 }
@@ -43,11 +43,11 @@ fn room_for<T>(n: usize) -> Vec<T> {
 
 /// Appends one item of argument `arg`: at most [`MAX_ITEMS`], and an error, not an abort,
 /// when memory runs out.
-pub fn push<T>(out: &mut Vec<T>, item: T, arg: &str) -> Result<(), ConvertError> {
+pub fn push<T>(out: &mut Vec<T>, item: T, arg: &str) -> PyResult<()> {
     if out.len() >= MAX_ITEMS {
-        return Err(ConvertError::data(format!("`{arg}` has more than {MAX_ITEMS} items")));
+        return Err(data_error(format!("`{arg}` has more than {MAX_ITEMS} items")).raise());
     }
-    out.try_reserve(1).map_err(|_| ConvertError::data(format!("out of memory reading `{arg}` ({} items read)", out.len())))?;
+    out.try_reserve(1).map_err(|_| data_error(format!("out of memory reading `{arg}` ({} items read)", out.len())).raise())?;
     out.push(item);
     Ok(())
 }
@@ -55,25 +55,28 @@ pub fn push<T>(out: &mut Vec<T>, item: T, arg: &str) -> Result<(), ConvertError>
 /// Any serialisable core value (a report, an explanation, a test report) as plain Python
 /// objects: dicts in the order of the JSON shape, lists, str, int, float, bool, None.
 pub fn to_python<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
-    pythonize::pythonize(py, value).map_err(|e| ConvertError::data(format!("cannot convert the result: {e}")).into())
+    pythonize::pythonize(py, value).map_err(|e| data_error(format!("cannot convert the result: {e}")).raise())
 }
 
 /// A plan given as a mapping of relative path to text.
 pub fn plan_files(files: &Bound<'_, PyAny>) -> PyResult<PlanFiles> {
     let dict =
-        files.cast::<PyDict>().map_err(|_| ConvertError::new(Code::PlanInvalidArgument, "plan files must be a dict of path to text"))?;
+        files.cast::<PyDict>().map_err(|_| Error::new(Code::PlanInvalidArgument, "plan files must be a dict of path to text").raise())?;
     let mut out = PlanFiles::new();
     for (k, v) in dict.iter() {
-        let path = k.cast::<PyString>().map_err(|_| plan_error(format!("a plan file path must be a string, got {}", type_name(&k))))?;
+        let path =
+            k.cast::<PyString>().map_err(|_| plan_error(format!("a plan file path must be a string, got {}", type_name(&k))).raise())?;
         let path = path.to_cow()?.replace('\\', "/");
-        let text = v.cast::<PyString>().map_err(|_| plan_error(format!("the text of `{path}` must be a string, got {}", type_name(&v))))?;
+        let text = v
+            .cast::<PyString>()
+            .map_err(|_| plan_error(format!("the text of `{path}` must be a string, got {}", type_name(&v))).raise())?;
         out.insert(path, text.to_cow()?.into_owned());
     }
     Ok(out)
 }
 
-fn plan_error(message: String) -> ConvertError {
-    ConvertError::new(Code::PlanInvalidArgument, message)
+fn plan_error(message: String) -> Error {
+    Error::new(Code::PlanInvalidArgument, message)
 }
 
 pub fn type_name(v: &Bound<'_, PyAny>) -> String {
@@ -90,9 +93,9 @@ fn id_cell(v: &Bound<'_, PyAny>, field: &str, row: usize) -> PyResult<String> {
         return Ok(v.str()?.to_cow()?.into_owned());
     }
     if v.is_none() || v.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan()) {
-        return Err(ConvertError::new(Code::DataMissingField, format!("`{field}` is missing")).at_row(row).into());
+        return Err(Error::new(Code::DataMissingField, format!("`{field}` is missing")).at_row(row).raise());
     }
-    Err(ConvertError::data(format!("`{field}` must be a string, got {} `{}`", type_name(v), v.str()?.to_cow()?)).at_row(row).into())
+    Err(data_error(format!("`{field}` must be a string, got {} `{}`", type_name(v), v.str()?.to_cow()?)).at_row(row).raise())
 }
 
 /// A value cell: a number or `None`. `nan_is_gap` reads NaN as a gap (pandas' marker);
@@ -117,16 +120,16 @@ fn value_cell(v: &Bound<'_, PyAny>, row: usize, nan_is_gap: bool) -> PyResult<Op
 
 fn value_type_error(v: &Bound<'_, PyAny>, row: usize) -> PyErr {
     let shown = v.repr().and_then(|r| r.to_cow().map(|c| c.into_owned())).unwrap_or_default();
-    ConvertError::data(format!("`value` must be a number or None, got {} {shown}", type_name(v))).at_row(row).into()
+    data_error(format!("`value` must be a number or None, got {} {shown}", type_name(v))).at_row(row).raise()
 }
 
 fn gender_cell(v: &Bound<'_, PyAny>, row: usize) -> PyResult<Gender> {
     if v.is_none() || v.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan()) {
         return Ok(Gender::T);
     }
-    let s = v.cast::<PyString>().map_err(|_| ConvertError::data(format!("`gender` must be a string, got {}", type_name(v))).at_row(row))?;
+    let s = v.cast::<PyString>().map_err(|_| data_error(format!("`gender` must be a string, got {}", type_name(v))).at_row(row).raise())?;
     let s = s.to_cow()?;
-    Gender::parse(&s).ok_or_else(|| ConvertError::new(Code::DataInvalidGender, format!("gender `{s}` is not T, K or M")).at_row(row).into())
+    Gender::parse(&s).ok_or_else(|| Error::new(Code::DataInvalidGender, format!("gender `{s}` is not T, K or M")).at_row(row).raise())
 }
 
 fn opt_text(v: &Bound<'_, PyAny>, field: &str, row: usize) -> PyResult<Option<String>> {
@@ -134,7 +137,7 @@ fn opt_text(v: &Bound<'_, PyAny>, field: &str, row: usize) -> PyResult<Option<St
         return Ok(None);
     }
     let s =
-        v.cast::<PyString>().map_err(|_| ConvertError::data(format!("`{field}` must be a string, got {}", type_name(v))).at_row(row))?;
+        v.cast::<PyString>().map_err(|_| data_error(format!("`{field}` must be a string, got {}", type_name(v))).at_row(row).raise())?;
     Ok(Some(s.to_cow()?.into_owned()).filter(|s| !s.is_empty()))
 }
 
@@ -151,7 +154,7 @@ fn count_cell(v: &Bound<'_, PyAny>, row: usize) -> PyResult<Option<u32>> {
     }
     v.extract::<u32>()
         .map(Some)
-        .map_err(|_| ConvertError::data(format!("`count` must be a whole number, got {}", type_name(v))).at_row(row).into())
+        .map_err(|_| data_error(format!("`count` must be a whole number, got {}", type_name(v))).at_row(row).raise())
 }
 
 /// The items of a sequence (host rows, follow-ups), for core to read one by one; its `len()`
@@ -170,11 +173,11 @@ pub fn columns<'py>(cols: &Bound<'py, PyDict>) -> PyResult<Vec<Observation>> {
     for (k, _) in cols.iter() {
         let name = k.str()?.to_cow()?.into_owned();
         if !["indicator", "entity", "period", "gender", "value", "missing", "count", "source"].contains(&name.as_str()) {
-            return Err(ConvertError::new(Code::DataUnknownColumn, format!("unknown column `{name}` (expected {ROW_FIELDS})")).into());
+            return Err(Error::new(Code::DataUnknownColumn, format!("unknown column `{name}` (expected {ROW_FIELDS})")).raise());
         }
     }
     let need = |what: &str| -> PyResult<Vec<Bound<'py, PyAny>>> {
-        column(cols, what)?.ok_or_else(|| ConvertError::new(Code::DataMissingColumn, format!("the table has no `{what}` column")).into())
+        column(cols, what)?.ok_or_else(|| Error::new(Code::DataMissingColumn, format!("the table has no `{what}` column")).raise())
     };
     let indicator = need("indicator")?;
     let entity = need("entity")?;
@@ -195,12 +198,12 @@ pub fn columns<'py>(cols: &Bound<'py, PyDict>) -> PyResult<Vec<Observation>> {
         source.as_ref().map(Vec::len),
     ];
     if lengths.iter().flatten().any(|&l| l != n) {
-        return Err(ConvertError::data("the columns have different lengths").into());
+        return Err(data_error("the columns have different lengths").raise());
     }
     let mut out = room_for(n);
     // Every column has `n` cells (checked above); `cell` is total all the same.
     let cell = |c: &[Bound<'py, PyAny>], i: usize| -> PyResult<Bound<'py, PyAny>> {
-        c.get(i).cloned().ok_or_else(|| ConvertError::data("the columns have different lengths").into())
+        c.get(i).cloned().ok_or_else(|| data_error("the columns have different lengths").raise())
     };
     for i in 0..n {
         let row = i + 1;
@@ -338,7 +341,13 @@ fn is_text(v: &Bound<'_, PyAny>) -> bool {
 /// row. A cell is read by core's `decode`; its error names the argument and the 1-based row.
 fn cells<T: DeserializeOwned>(v: &Bound<'_, PyAny>, arg: &'static str, per_row: bool) -> PyResult<Column<T>> {
     let cell = |v: &Bound<'_, PyAny>, row: Option<usize>| -> PyResult<T> {
-        decode(arg, v).map_err(|e| ConvertError { code: e.code(), message: e.message().to_string(), row }.into())
+        decode(arg, v).map_err(|e| {
+            match row {
+                Some(r) => e.at_row(r),
+                None => e,
+            }
+            .raise()
+        })
     };
     if !per_row {
         return Ok(Column::All(cell(v, None)?));
@@ -400,7 +409,7 @@ pub struct AssessColumns {
 impl AssessColumns {
     /// The number of rows: the common length of the sequences given (1 when every argument is
     /// a single value). Sequences of different lengths are an error naming each length.
-    fn rows(&self) -> Result<usize, ConvertError> {
+    fn rows(&self) -> PyResult<usize> {
         let lengths: Vec<(&str, usize)> = [
             ("value", self.value.len()),
             ("period", self.period.len()),
@@ -421,7 +430,7 @@ impl AssessColumns {
             Some(&(_, n)) if lengths.iter().all(|&(_, m)| m == n) => Ok(n),
             Some(_) => {
                 let each: Vec<String> = lengths.iter().map(|(name, n)| format!("`{name}` has {n}")).collect();
-                Err(ConvertError::query(format!("the sequences have different lengths: {}", each.join(", "))))
+                Err(query_error(format!("the sequences have different lengths: {}", each.join(", "))).raise())
             }
         }
     }
@@ -431,7 +440,7 @@ impl AssessColumns {
         let n = self.rows()?;
         let mut out = Vec::new();
         out.try_reserve_exact(n)
-            .map_err(|_| ConvertError::new(Code::QueryLimitRows, format!("out of memory for the requests of {n} rows")))?;
+            .map_err(|_| Error::new(Code::QueryLimitRows, format!("out of memory for the requests of {n} rows")).raise())?;
         for i in 0..n {
             let mut r = AssessRequest::default();
             self.value.fill(i, &mut r.value);

@@ -30,47 +30,26 @@ pyo3::create_exception!(
 /// The attributes every exception carries.
 const FIELDS: [&str; 6] = ["kind", "message", "file", "line", "column", "row"];
 
-/// An error found while converting Python values, before core is called.
-#[derive(Debug, Clone)]
-pub struct ConvertError {
-    /// Core's code; its kind names the exception class.
-    pub code: Code,
-    /// Lowercase message, user input in backticks.
-    pub message: String,
-    /// 1-based data row, when the error is in one.
-    pub row: Option<usize>,
+/// An error found converting Python values before core is called is core's own error, with
+/// core's code: one error type for everything raised.
+pub fn data_error(message: impl Into<String>) -> Error {
+    Error::new(Code::DataInvalidArgument, message)
 }
 
-impl ConvertError {
-    /// An error in the data given from Python.
-    pub fn data(message: impl Into<String>) -> Self {
-        ConvertError::new(Code::DataInvalidArgument, message)
-    }
-    /// An error in a query argument.
-    pub fn query(message: impl Into<String>) -> Self {
-        ConvertError::new(Code::QueryInvalidArgument, message)
-    }
-    /// An error with core's code for its condition.
-    pub fn new(code: Code, message: impl Into<String>) -> Self {
-        ConvertError { code, message: message.into(), row: None }
-    }
-    /// The same error, at a 1-based data row.
-    pub fn at_row(mut self, row: usize) -> Self {
-        self.row = Some(row);
-        self
-    }
+/// As [`data_error`], for a query argument.
+pub fn query_error(message: impl Into<String>) -> Error {
+    Error::new(Code::QueryInvalidArgument, message)
 }
 
-impl From<ConvertError> for PyErr {
-    fn from(e: ConvertError) -> PyErr {
-        Python::attach(|py| {
-            let kind = e.code.kind().as_str();
-            let display = match e.row {
-                Some(row) => format!("row {row}: {kind} error: {}", e.message),
-                None => format!("{kind} error: {}", e.message),
-            };
-            raise(py, e.code.as_str(), &display, &e.message, None, None, None, e.row)
-        })
+/// `error.raise()`: core's error as the exception it maps to ([`to_py`]).
+pub trait Raise {
+    /// The exception.
+    fn raise(self) -> PyErr;
+}
+
+impl Raise for Error {
+    fn raise(self) -> PyErr {
+        to_py(self)
     }
 }
 

@@ -12,7 +12,7 @@ use attain_core::{
     Plan, Report,
 };
 use convert::{AssessColumns, decode};
-use errors::{ConvertError, guard, run, run_stoppable};
+use errors::{Raise, data_error, guard, query_error, run, run_stoppable};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use std::path::PathBuf;
@@ -44,7 +44,7 @@ fn data_arg(data: Option<&Bound<'_, PyAny>>) -> PyResult<Data> {
         Some(d) if d.is_instance_of::<PyString>() => Ok(Data::Text),
         Some(d) => match d.cast::<PyObservations>() {
             Ok(obs) => Ok(Data::Given(obs.get().inner.clone())),
-            Err(_) => Err(ConvertError::query(format!("`data`: expected observations, got {}", convert::type_name(d))).into()),
+            Err(_) => Err(query_error(format!("`data`: expected observations, got {}", convert::type_name(d))).raise()),
         },
     }
 }
@@ -275,7 +275,7 @@ impl Floats {
     fn new(data: &[u8]) -> PyResult<Self> {
         let chunks = data.chunks_exact(8);
         if !chunks.remainder().is_empty() {
-            return Err(ConvertError::data(format!("packed floats must be a multiple of 8 bytes, got {}", data.len())).into());
+            return Err(data_error(format!("packed floats must be a multiple of 8 bytes, got {}", data.len())).raise());
         }
         // Each chunk has 8 bytes; NaN (refused later as not finite) keeps this total all the same.
         let values = chunks.map(|c| <[u8; 8]>::try_from(c).map_or(f64::NAN, f64::from_ne_bytes)).collect();

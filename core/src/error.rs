@@ -407,7 +407,9 @@ impl Error {
         self.location.column = Some(column);
         self
     }
-    pub(crate) fn at_row(mut self, row: usize) -> Self {
+    /// The same error at a 1-based data row (a host packing its own columns names the row).
+    #[must_use]
+    pub fn at_row(mut self, row: usize) -> Self {
         self.location.row = Some(row);
         self
     }
