@@ -6,14 +6,11 @@
 //! (reports, explanations, test reports) becomes plain dicts, lists, strings and numbers.
 
 use crate::errors::{Raise, data_error, query_error};
-use attain_core::{AssessRequest, Assessment, Code, Error, Gender, HistoryPoint, Observation, PeersRequest, Period, PlanFiles};
+use attain_core::{AssessRequest, Assessment, Code, Error, HistoryPoint, PeersRequest, Period, PlanFiles};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-
-/// Fields a host row may have: those of core's `Observation`.
-const ROW_FIELDS: &str = "indicator, entity, period, gender, value; optional missing, count, source";
 
 /// The most items a sequence argument may hold (rows, follow-ups, a column, a history, peer
 /// values, ids): 268,435,456. A `len()` above it is an error naming the argument, not a
@@ -83,80 +80,6 @@ pub fn type_name(v: &Bound<'_, PyAny>) -> String {
     v.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".into())
 }
 
-/// An id cell (indicator, entity, period): a string, or an integer written in decimal
-/// (pandas reads `2022` and `2380` as integers).
-fn id_cell(v: &Bound<'_, PyAny>, field: &str, row: usize) -> PyResult<String> {
-    if let Ok(s) = v.cast::<PyString>() {
-        return Ok(s.to_cow()?.trim().to_string());
-    }
-    if v.is_instance_of::<PyInt>() && !v.is_instance_of::<PyBool>() {
-        return Ok(v.str()?.to_cow()?.into_owned());
-    }
-    if v.is_none() || v.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan()) {
-        return Err(Error::new(Code::DataMissingField, format!("`{field}` is missing")).at_row(row).raise());
-    }
-    Err(data_error(format!("`{field}` must be a string, got {} `{}`", type_name(v), v.str()?.to_cow()?)).at_row(row).raise())
-}
-
-/// A value cell: a number or `None`. `nan_is_gap` reads NaN as a gap (pandas' marker);
-/// otherwise NaN reaches core, which rejects it as not finite.
-fn value_cell(v: &Bound<'_, PyAny>, row: usize, nan_is_gap: bool) -> PyResult<Option<f64>> {
-    if v.is_none() {
-        return Ok(None);
-    }
-    if let Ok(f) = v.cast::<PyFloat>() {
-        let x = f.value();
-        return Ok(if nan_is_gap && x.is_nan() { None } else { Some(x) });
-    }
-    if v.is_instance_of::<PyBool>() || v.is_instance_of::<PyString>() {
-        return Err(value_type_error(v, row));
-    }
-    match v.extract::<f64>() {
-        Ok(x) if nan_is_gap && x.is_nan() => Ok(None),
-        Ok(x) => Ok(Some(x)),
-        Err(_) => Err(value_type_error(v, row)),
-    }
-}
-
-fn value_type_error(v: &Bound<'_, PyAny>, row: usize) -> PyErr {
-    let shown = v.repr().and_then(|r| r.to_cow().map(|c| c.into_owned())).unwrap_or_default();
-    data_error(format!("`value` must be a number or None, got {} {shown}", type_name(v))).at_row(row).raise()
-}
-
-fn gender_cell(v: &Bound<'_, PyAny>, row: usize) -> PyResult<Gender> {
-    if v.is_none() || v.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan()) {
-        return Ok(Gender::T);
-    }
-    let s = v.cast::<PyString>().map_err(|_| data_error(format!("`gender` must be a string, got {}", type_name(v))).at_row(row).raise())?;
-    let s = s.to_cow()?;
-    Gender::parse(&s).ok_or_else(|| Error::new(Code::DataInvalidGender, format!("gender `{s}` is not T, K or M")).at_row(row).raise())
-}
-
-fn opt_text(v: &Bound<'_, PyAny>, field: &str, row: usize) -> PyResult<Option<String>> {
-    if v.is_none() || v.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan()) {
-        return Ok(None);
-    }
-    let s =
-        v.cast::<PyString>().map_err(|_| data_error(format!("`{field}` must be a string, got {}", type_name(v))).at_row(row).raise())?;
-    Ok(Some(s.to_cow()?.into_owned()).filter(|s| !s.is_empty()))
-}
-
-fn count_cell(v: &Bound<'_, PyAny>, row: usize) -> PyResult<Option<u32>> {
-    if v.is_none() || v.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan()) {
-        return Ok(None);
-    }
-    if let Ok(f) = v.cast::<PyFloat>() {
-        let x = f.value();
-        if x.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&x) {
-            // Whole and within u32: the cast is exact.
-            return Ok(Some(x as u32));
-        }
-    }
-    v.extract::<u32>()
-        .map(Some)
-        .map_err(|_| data_error(format!("`count` must be a whole number, got {}", type_name(v))).at_row(row).raise())
-}
-
 /// The items of a sequence (host rows, follow-ups), for core to read one by one; its `len()`
 /// is never trusted for room.
 pub fn items<'py>(data: &Bound<'py, PyAny>, arg: &str) -> PyResult<Vec<Bound<'py, PyAny>>> {
@@ -165,83 +88,6 @@ pub fn items<'py>(data: &Bound<'py, PyAny>, arg: &str) -> PyResult<Vec<Bound<'py
         push(&mut out, item?, arg)?;
     }
     Ok(out)
-}
-
-/// Columns of a table (a pandas DataFrame: one list per column), in one pass per column.
-/// NaN and `None` in `value` are gaps, as pandas means them.
-pub fn columns<'py>(cols: &Bound<'py, PyDict>) -> PyResult<Vec<Observation>> {
-    for (k, _) in cols.iter() {
-        let name = k.str()?.to_cow()?.into_owned();
-        if !["indicator", "entity", "period", "gender", "value", "missing", "count", "source"].contains(&name.as_str()) {
-            return Err(Error::new(Code::DataUnknownColumn, format!("unknown column `{name}` (expected {ROW_FIELDS})")).raise());
-        }
-    }
-    let need = |what: &str| -> PyResult<Vec<Bound<'py, PyAny>>> {
-        column(cols, what)?.ok_or_else(|| Error::new(Code::DataMissingColumn, format!("the table has no `{what}` column")).raise())
-    };
-    let indicator = need("indicator")?;
-    let entity = need("entity")?;
-    let period = need("period")?;
-    let value = need("value")?;
-    let gender = column(cols, "gender")?;
-    let missing = column(cols, "missing")?;
-    let count = column(cols, "count")?;
-    let source = column(cols, "source")?;
-    let n = indicator.len();
-    let lengths = [
-        Some(entity.len()),
-        Some(period.len()),
-        Some(value.len()),
-        gender.as_ref().map(Vec::len),
-        missing.as_ref().map(Vec::len),
-        count.as_ref().map(Vec::len),
-        source.as_ref().map(Vec::len),
-    ];
-    if lengths.iter().flatten().any(|&l| l != n) {
-        return Err(data_error("the columns have different lengths").raise());
-    }
-    let mut out = room_for(n);
-    // Every column has `n` cells (checked above); `cell` is total all the same.
-    let cell = |c: &[Bound<'py, PyAny>], i: usize| -> PyResult<Bound<'py, PyAny>> {
-        c.get(i).cloned().ok_or_else(|| data_error("the columns have different lengths").raise())
-    };
-    for i in 0..n {
-        let row = i + 1;
-        let o = Observation {
-            indicator: id_cell(&cell(&indicator, i)?, "indicator", row)?,
-            entity: id_cell(&cell(&entity, i)?, "entity", row)?,
-            period: id_cell(&cell(&period, i)?, "period", row)?,
-            gender: match &gender {
-                Some(g) => gender_cell(&cell(g, i)?, row)?,
-                None => Gender::T,
-            },
-            value: value_cell(&cell(&value, i)?, row, true)?,
-            missing: match &missing {
-                Some(c) => opt_text(&cell(c, i)?, "missing", row)?,
-                None => None,
-            },
-            count: match &count {
-                Some(c) => count_cell(&cell(c, i)?, row)?,
-                None => None,
-            },
-            source: match &source {
-                Some(c) => opt_text(&cell(c, i)?, "source", row)?,
-                None => None,
-            },
-        };
-        push(&mut out, o, "rows")?;
-    }
-    Ok(out)
-}
-
-fn column<'py>(cols: &Bound<'py, PyDict>, name: &str) -> PyResult<Option<Vec<Bound<'py, PyAny>>>> {
-    let Some(c) = cols.get_item(name)? else { return Ok(None) };
-    let items = c.try_iter()?;
-    let mut out = room(&c, name)?;
-    for item in items {
-        push(&mut out, item?, name)?;
-    }
-    Ok(Some(out))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -328,8 +328,19 @@ impl PyObservations {
     /// NaN and None in `value` are gaps.
     #[staticmethod]
     fn from_columns(py: Python<'_>, columns: &Bound<'_, PyDict>) -> PyResult<Self> {
-        let rows = guard(py, || convert::columns(columns))?;
-        run(py, || Observations::from_rows(rows)).map(PyObservations::new)
+        // Core reads the cells in its one vocabulary, straight from the Python objects.
+        guard(py, || {
+            let mut cells = Vec::new();
+            for (name, column) in columns.iter() {
+                let name = name.str()?.to_cow()?.into_owned();
+                let items = convert::items(&column, &name)?;
+                cells.push((name, items));
+            }
+            let mut readers: Vec<(String, Vec<pythonize::Depythonizer<'_, '_>>)> =
+                cells.iter().map(|(n, c)| (n.clone(), c.iter().map(pythonize::Depythonizer::from_object).collect())).collect();
+            let columns = readers.iter_mut().map(|(n, c)| (n.clone(), c.iter_mut().collect())).collect();
+            Observations::from_host_columns(columns).map(PyObservations::new).map_err(errors::to_py)
+        })
     }
 
     /// From CSV text (tidy rows or assignment follow-ups); `file` names it in errors.

@@ -485,6 +485,55 @@ impl Observations {
         Observations::from_values(&host_values(rows)?)
     }
 
+    /// Observations from host columns (a data frame's: column name → its cells, each read by its
+    /// own serde deserializer), in the one row vocabulary. A data frame marks a missing number
+    /// with NaN, so NaN in `value` or `count` is a gap here (it is an error in rows).
+    ///
+    /// # Errors
+    /// A data error for an unknown or repeated column, a missing `indicator`, `entity`, `period`
+    /// or `value` column (as in a CSV header), columns of different lengths, or, naming the
+    /// 1-based row, any error of [`Observations::from_values`].
+    pub fn from_host_columns<'de, D: serde::Deserializer<'de>>(columns: Vec<(String, Vec<D>)>) -> Result<Observations> {
+        let mut seen: Vec<(&str, &str)> = Vec::new();
+        for (name, _) in &columns {
+            let Some(field) = observation_field(name) else {
+                return Err(Error::new(Code::DataUnknownColumn, format!("unknown column `{name}` (expected {})", expected_fields())));
+            };
+            if let Some((other, _)) = seen.iter().find(|(_, f)| *f == field) {
+                return Err(Error::new(
+                    Code::DataDuplicateColumn,
+                    format!("the columns `{other}` and `{name}` are the same field; give one"),
+                ));
+            }
+            seen.push((name, field));
+        }
+        // A table names its columns as a CSV header does: the same ones are needed.
+        for needed in ["indicator", "entity", "period", "value"] {
+            if !seen.iter().any(|(_, f)| *f == needed) {
+                return Err(Error::new(Code::DataMissingColumn, format!("the header has no `{needed}` column")));
+            }
+        }
+        let rows = columns.first().map_or(0, |(_, c)| c.len());
+        if columns.iter().any(|(_, c)| c.len() != rows) {
+            let lengths: Vec<String> = columns.iter().map(|(n, c)| format!("`{n}` {}", c.len())).collect();
+            return Err(Error::new(Code::DataInvalidArgument, format!("the columns have different lengths: {}", lengths.join(", "))));
+        }
+        let mut cells: Vec<(String, std::vec::IntoIter<D>)> = columns.into_iter().map(|(n, c)| (n, c.into_iter())).collect();
+        let mut values = Vec::new();
+        values.try_reserve_exact(rows).map_err(|_| Error::new(Code::DataLimitRows, format!("out of memory for {rows} rows")))?;
+        for i in 0..rows {
+            let mut row = serde_json::Map::new();
+            for (name, column) in &mut cells {
+                let Some(cell) = column.next() else { break };
+                let gap_if_nan = matches!(observation_field(name), Some("value" | "count"));
+                let value = cell_value(cell, gap_if_nan).map_err(|e| e.at_row(i + 1))?;
+                row.insert(name.clone(), value);
+            }
+            values.push(Value::Object(row));
+        }
+        Observations::from_values(&values)
+    }
+
     /// These observations with follow-ups from host rows, each read by its own serde deserializer
     /// (`assignment`, `period`, `status`, optionally `comment`).
     ///
@@ -1289,6 +1338,66 @@ fn host_values<'de, D: serde::Deserializer<'de>>(rows: impl IntoIterator<Item = 
         out.push(value.0);
     }
     Ok(out)
+}
+
+/// One cell of a host column as a JSON value; NaN is a gap where `gap_if_nan`.
+fn cell_value<'de, D: serde::Deserializer<'de>>(cell: D, gap_if_nan: bool) -> Result<Value> {
+    struct Cell(Option<Value>);
+    impl<'de> Deserialize<'de> for Cell {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+            struct V;
+            impl<'de> serde::de::Visitor<'de> for V {
+                type Value = Cell;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a cell")
+                }
+                fn visit_f64<E: serde::de::Error>(self, x: f64) -> std::result::Result<Cell, E> {
+                    Ok(Cell(if x.is_nan() { None } else { Some(StrictVisitor.visit_f64(x)?) }))
+                }
+                fn visit_i64<E>(self, n: i64) -> std::result::Result<Cell, E> {
+                    Ok(Cell(Some(Value::from(n))))
+                }
+                fn visit_u64<E>(self, n: u64) -> std::result::Result<Cell, E> {
+                    Ok(Cell(Some(Value::from(n))))
+                }
+                fn visit_bool<E>(self, b: bool) -> std::result::Result<Cell, E> {
+                    Ok(Cell(Some(Value::Bool(b))))
+                }
+                fn visit_str<E>(self, s: &str) -> std::result::Result<Cell, E> {
+                    Ok(Cell(Some(Value::String(s.to_string()))))
+                }
+                fn visit_string<E>(self, s: String) -> std::result::Result<Cell, E> {
+                    Ok(Cell(Some(Value::String(s))))
+                }
+                fn visit_unit<E>(self) -> std::result::Result<Cell, E> {
+                    Ok(Cell(Some(Value::Null)))
+                }
+                fn visit_none<E>(self) -> std::result::Result<Cell, E> {
+                    Ok(Cell(Some(Value::Null)))
+                }
+                fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Cell, D::Error> {
+                    d.deserialize_any(self)
+                }
+                fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> std::result::Result<Cell, A::Error> {
+                    StrictVisitor.visit_seq(seq).map(|v| Cell(Some(v)))
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> std::result::Result<Cell, A::Error> {
+                    StrictVisitor.visit_map(map).map(|v| Cell(Some(v)))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+    let cell = Cell::deserialize(cell).map_err(|e| {
+        let m = e.to_string();
+        let code = if m.contains("not a finite number") { Code::DataNotFinite } else { Code::DataInvalidValue };
+        Error::new(code, m)
+    })?;
+    match cell.0 {
+        Some(v) => Ok(v),
+        None if gap_if_nan => Ok(Value::Null),
+        None => Err(Error::new(Code::DataNotFinite, "`NaN` is not a finite number")),
+    }
 }
 
 /// A JSON value whose objects name each key once. serde_json keeps the last of two equal keys,

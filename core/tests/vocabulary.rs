@@ -431,3 +431,70 @@ fn a_plan_case_reads_rows_in_the_same_vocabulary() {
     assert_eq!((e.kind(), e.file()), (ErrorKind::Test, Some("tests/a.test.toml")), "{e}");
     assert!(e.message().contains("duplicate field `indicator`"), "{e}");
 }
+
+// ---------------------------------------------------------------- host columns (a data frame's)
+
+fn column(name: &str, cells: &[serde_json::Value]) -> (String, Vec<serde_json::Value>) {
+    (name.to_string(), cells.to_vec())
+}
+
+#[test]
+fn host_columns_read_in_the_one_vocabulary() {
+    use serde_json::json;
+    let columns = vec![
+        column("kpi", &[json!("N1"), json!("N1")]),
+        column("municipality", &[json!(2380), json!("2380")]),
+        column("year", &[json!(2022), json!("2023")]),
+        column("value", &[json!(72.5), json!(null)]),
+        column("status", &[json!(null), json!("bortfall")]),
+    ];
+    let data = attain_core::Observations::from_host_columns(columns).unwrap();
+    let rows = data.rows();
+    assert_eq!((rows[0].entity.as_str(), rows[0].period.as_str(), rows[0].value), ("2380", "2022", Some(72.5)));
+    assert_eq!((rows[1].value, rows[1].missing.as_deref()), (None, Some("bortfall")));
+}
+
+#[test]
+fn host_columns_refuse_what_a_csv_header_refuses_and_name_the_row() {
+    use serde_json::json;
+    let base = || vec![column("indicator", &[json!("I")]), column("entity", &[json!("1")]), column("period", &[json!("2022")])];
+    let err = |columns: Vec<(String, Vec<serde_json::Value>)>| attain_core::Observations::from_host_columns(columns).unwrap_err();
+    let e = err(base());
+    assert_eq!((e.code(), e.message()), (attain_core::Code::DataMissingColumn, "the header has no `value` column"));
+    let mut unknown = base();
+    unknown.push(column("colour", &[json!("red")]));
+    assert_eq!(err(unknown).code(), attain_core::Code::DataUnknownColumn);
+    let mut twice = base();
+    twice.push(column("value", &[json!(1)]));
+    twice.push(column("kpi", &[json!("J")]));
+    assert_eq!(err(twice).message(), "the columns `indicator` and `kpi` are the same field; give one");
+    let mut short = base();
+    short.push(column("value", &[json!(1), json!(2)]));
+    assert!(err(short).message().starts_with("the columns have different lengths"));
+    let mut bad = base();
+    bad.push(column("value", &[json!("many")]));
+    let e = err(bad);
+    assert_eq!((e.row(), e.message()), (Some(1), "value `many` is not a number (nor empty, `-`, `..` or `.`)"));
+}
+
+#[test]
+fn nan_in_a_host_columns_value_is_a_gap_as_a_data_frame_means_it() {
+    use serde::de::value::{Error as E, F64Deserializer};
+    let cells = |xs: &[f64]| xs.iter().map(|&x| F64Deserializer::<E>::new(x)).collect::<Vec<_>>();
+    let columns = vec![
+        ("indicator".to_string(), cells(&[1.0, 1.0])),
+        ("entity".to_string(), cells(&[2380.0, 2380.0])),
+        ("period".to_string(), cells(&[2022.0, 2023.0])),
+        ("value".to_string(), cells(&[f64::NAN, 5.0])),
+    ];
+    let data = attain_core::Observations::from_host_columns(columns).unwrap();
+    assert_eq!(data.rows().iter().map(|r| r.value).collect::<Vec<_>>(), [None, Some(5.0)]);
+    let columns = vec![
+        ("indicator".to_string(), cells(&[1.0])),
+        ("entity".to_string(), cells(&[f64::NAN])),
+        ("period".to_string(), cells(&[2022.0])),
+        ("value".to_string(), cells(&[1.0])),
+    ];
+    let e = attain_core::Observations::from_host_columns(columns).unwrap_err();
+    assert_eq!((e.row(), e.code()), (Some(1), attain_core::Code::DataNotFinite), "{e}");
+}
