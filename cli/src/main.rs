@@ -410,7 +410,7 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
             }
             o.line(format_args!(
                 "plan `{}` is valid; {} indicators, {} rule evaluations, {} failures (seed {})",
-                plan.id,
+                plan.id(),
                 report.indicators,
                 report.evaluations,
                 report.failures.len(),

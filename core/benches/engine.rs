@@ -202,7 +202,7 @@ fn rule(c: &mut Criterion) {
         for r in &rows {
             let (a, b) = (plan.assess(&twin, r).unwrap(), plan.assess(&script, r).unwrap());
             assert_eq!(a, b, "{name}");
-            assert!(plan.scale.rank(&a.status).is_some(), "{name}: {} {}", a.status, a.reason);
+            assert!(plan.scale().rank(&a.status).is_some(), "{name}: {} {}", a.status, a.reason);
         }
         let mut i = 0;
         group.bench_function(name, |b| {

@@ -84,7 +84,7 @@ fn load(c: &mut Criterion) {
             let files = PlanFiles::from([("plan.toml".to_string(), make(size))]);
             // What is timed is a plan that loads, whole: `size` goals or indicators.
             let plan = Plan::from_files(files.clone()).unwrap();
-            assert_eq!(plan.goals.len().max(plan.indicators.len()), size, "{name}_{size}");
+            assert_eq!(plan.goals().len().max(plan.indicators().len()), size, "{name}_{size}");
             group.bench_function(format!("{name}_{size}"), |b| b.iter(|| Plan::from_files(black_box(files.clone())).unwrap()));
         }
     }

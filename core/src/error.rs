@@ -124,6 +124,10 @@ catalogue! {
     PlanInvalidArgument = "plan.invalid_argument",
     /// A Rhai script does not compile.
     RuleCompile = "rule.compile",
+    /// A script reads a name that is neither in the rule's scope nor declared by it.
+    RuleUnknownName = "rule.unknown_name",
+    /// A script defines more functions than its limit.
+    RuleLimitFunctions = "rule.limit.functions",
     /// A rule failed while running (a `throw`, a type error, an unknown function, …).
     RuleRuntime = "rule.runtime",
     /// A rule returned something that is not a verdict, or a score outside 0..1.

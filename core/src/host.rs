@@ -9,8 +9,9 @@
 use crate::data::Observations;
 use crate::error::{Code, Error, Result};
 use crate::eval::Query;
+use crate::model::Direction;
 use crate::model::{Gender, Language, PeerStats, PeriodValue, period_year};
-use crate::plan::{Direction, Plan};
+use crate::plan::Plan;
 use crate::render::Format;
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
@@ -483,7 +484,7 @@ impl AssessRequest {
     }
 
     /// The rule's inputs, with every default and check of [`AssessRequest`] applied.
-    pub(crate) fn resolve(&self, plan: &Plan, indicator: &crate::plan::Indicator) -> Result<crate::rules::Inputs> {
+    pub(crate) fn resolve(&self, plan: &Plan, indicator: &crate::plan::Indicator) -> Result<crate::judgement::Inputs> {
         self.check_finite()?;
         let period = match (&self.period, &plan.period) {
             (Some(p), _) => p.0.clone(),
@@ -512,7 +513,7 @@ impl AssessRequest {
             ));
         }
         let history: Vec<PeriodValue> = self.history.iter().map(|h| PeriodValue { period: h.period.0.clone(), value: h.value }).collect();
-        Ok(crate::rules::Inputs {
+        Ok(crate::judgement::Inputs {
             value: self.value,
             target: self.target.or_else(|| indicator.target_for(&period)),
             previous: self.previous.or_else(|| history.last().map(|h| h.value)),

@@ -5,21 +5,35 @@
 //! entity and a period, the attainment status of every indicator and goal and says why.
 #![deny(missing_docs)]
 
+// Layers, lowest first (docs/architecture.md): the shared types; the sandbox and the script
+// engine; the bound rules and their twins; the plan; evaluation and the queries over it.
 mod budget;
-mod data;
 mod error;
-mod eval;
-mod files;
-mod host;
+mod locale;
 mod model;
+mod sandbox;
+
+mod data;
+mod files;
+mod judgement;
+mod stdlib;
+
 mod native;
+mod script;
+
+mod bound;
 mod plan;
+
+mod check;
+mod eval;
+mod host;
+mod query;
 mod render;
 mod report;
-mod rules;
 mod testing;
 
 pub use budget::{MeteredAllocator, Stop};
+pub use check::{CheckFailure, CheckOptions, CheckReport, MAX_CHECK_CASES, check};
 pub use data::{ASSIGNMENT_FIELDS, AssignmentUpdate, MAX_ROWS, OBSERVATION_FIELDS, Observation, Observations, observation_field};
 pub use error::{Code, Error, ErrorKind, Location, Result};
 pub use eval::Query;
@@ -30,14 +44,11 @@ pub use host::{
     AssessRequest, Assessment, CheckRequest, DataArg, EvaluateManyRequest, EvaluateRequest, HistoryPoint, IndicatorRequest, Outline,
     OutlineAssignment, OutlineGoal, OutlineIndicator, PeersRequest, Period, decode, decode_json,
 };
-pub use model::{AssignmentStatus, Gender, Language, PeerStats, PeriodValue};
-pub use plan::{Assignment, Comparison, Direction, Goal, GoalIndicator, Indicator, Level, Plan, Scale};
+pub use model::{AssignmentStatus, Direction, Gender, Language, Level, PeerStats, PeriodValue, Scale};
+pub use plan::{Assignment, Comparison, Goal, GoalIndicator, Indicator, Plan};
+pub use query::{Explanation, Required};
 pub use render::{Format, render};
 #[cfg(feature = "schema")]
 pub use report::report_schema;
 pub use report::{AssignmentResult, GoalResult, IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role, WeightedId};
-pub use rules::Inputs;
-pub use testing::{
-    CaseOutcome, CheckFailure, CheckOptions, CheckReport, Explanation, MAX_CHECK_CASES, Required, TestReport, check, run_rule_tests,
-    run_rule_tests_in,
-};
+pub use testing::{CaseOutcome, TestReport, run_rule_tests, run_rule_tests_in};

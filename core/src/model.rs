@@ -1,4 +1,4 @@
-//! Plain data types shared by the plan, the data and the report.
+//! Plain data types shared by the plan, the data and the report: genders, languages, values, peers, the scale and polarity.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -188,4 +188,113 @@ impl AssignmentStatus {
 /// The year part of a period id (`2023-T1` → 2023).
 pub(crate) fn period_year(period: &str) -> Option<i64> {
     period.get(..4)?.parse().ok()
+}
+
+/// A level of the plan's scale, ordered best first.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Level {
+    /// Id rules return (`attained`).
+    pub id: String,
+    /// Label in the plan's language (`Uppfyllt`).
+    pub label: String,
+    /// Colour for reports.
+    pub color: String,
+    /// Score in 0..1 (1 best); none for no_data and error.
+    pub score: Option<f64>,
+}
+
+/// The plan's scale: levels best first (at least one), and the levels for "not assessed" and
+/// "rule error".
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "ScaleFields")]
+pub struct Scale {
+    /// Levels, best first.
+    levels: Vec<Level>,
+    /// Shown when no value could be assessed.
+    pub no_data: Level,
+    /// Shown when a rule failed.
+    pub error: Level,
+}
+
+/// A scale as written, before the check that it has a level.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Scale"))]
+#[derive(serde::Deserialize)]
+struct ScaleFields {
+    /// Levels, best first.
+    levels: Vec<Level>,
+    /// Shown when no value could be assessed.
+    no_data: Level,
+    /// Shown when a rule failed.
+    error: Level,
+}
+
+impl TryFrom<ScaleFields> for Scale {
+    type Error = String;
+    fn try_from(f: ScaleFields) -> Result<Scale, String> {
+        Scale::new(f.levels, f.no_data, f.error).ok_or_else(|| "the scale has no levels".to_string())
+    }
+}
+
+impl Scale {
+    /// A scale of these levels, best first; `None` when there are none.
+    pub fn new(levels: Vec<Level>, no_data: Level, error: Level) -> Option<Scale> {
+        (!levels.is_empty()).then_some(Scale { levels, no_data, error })
+    }
+    /// Levels, best first (never empty).
+    pub fn levels(&self) -> &[Level] {
+        &self.levels
+    }
+    /// Levels to relabel or recolour in place (a scale cannot lose its levels).
+    pub fn levels_mut(&mut self) -> &mut [Level] {
+        &mut self.levels
+    }
+    pub(crate) fn default_for(lang: Language) -> Scale {
+        let l = |id: &str, en: &str, svl: &str, color: &str, score: Option<f64>| Level {
+            id: id.into(),
+            label: lang.pick(en, svl).into(),
+            color: color.into(),
+            score,
+        };
+        Scale {
+            levels: vec![
+                l("attained", "Attained", "Uppfyllt", "#2e7d32", Some(1.0)),
+                l("partly", "Partly attained", "Delvis uppfyllt", "#f9a825", Some(0.5)),
+                l("not_attained", "Not attained", "Ej uppfyllt", "#c62828", Some(0.0)),
+            ],
+            no_data: l("no_data", "Not assessed", "Ej bedömd", "#9e9e9e", None),
+            error: l("error", "Rule error", "Fel i regel", "#6a1b9a", None),
+        }
+    }
+    /// The level with this id (levels, then no_data and error).
+    pub fn level(&self, id: &str) -> Option<&Level> {
+        self.levels.iter().chain([&self.no_data, &self.error]).find(|l| l.id == id)
+    }
+    /// Position best-first (0 = best); `None` for no_data/error.
+    pub fn rank(&self, id: &str) -> Option<usize> {
+        self.levels.iter().position(|l| l.id == id)
+    }
+    /// Maps a score in 0..1 to the nearest level by score.
+    pub fn level_for_score(&self, x: f64) -> &Level {
+        let Some(mut best) = self.levels.first() else { return &self.no_data };
+        for l in &self.levels {
+            if (l.score.unwrap_or(0.0) - x).abs() < (best.score.unwrap_or(0.0) - x).abs() {
+                best = l;
+            }
+        }
+        best
+    }
+}
+
+/// Polarity of an indicator.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Higher values are better.
+    Higher,
+    /// Lower values are better.
+    Lower,
 }

@@ -1,8 +1,8 @@
 //! The report: one stable JSON shape (schema/report.schema.json) every binding returns.
 
 use crate::error::{Code, Error};
+use crate::model::{Direction, Scale};
 use crate::model::{Gender, Language, PeerStats, PeriodValue};
-use crate::plan::{Direction, Scale};
 use serde::{Deserialize, Serialize};
 
 /// Version tag of the report shape.

@@ -124,7 +124,7 @@ fn decimals_beyond_twelve_are_refused_at_load() {
         &with_head(&format!("[[goal]]\nid = \"G\"\ntitle = \"G\"\nindicators = [\"A\"]\n{IND_A}decimals = 12\ntargets = {{ 2022 = 1 }}\n")),
         &[],
     );
-    assert_eq!(p.indicators[0].decimals, Some(12));
+    assert_eq!(p.indicators()[0].decimals, Some(12));
     let r = evaluate(&p, &csv("indicator,entity,period,gender,value\nA,1,2022,T,5.25\n"), "1", "2022");
     assert_eq!(r.indicator("A", Gender::T).map(|i| i.status.as_str()), Some("attained"));
     for f in [Format::Html, Format::Markdown] {
@@ -152,7 +152,7 @@ fn a_long_parent_chain_loads_children_first() {
     // 3,000 goals in a chain took seconds (each goal walked to the top, checking a list).
     let n = 3000;
     let p = plan(&chain(n), &[]);
-    assert_eq!(p.goals.len(), n);
+    assert_eq!(p.goals().len(), n);
     let r = evaluate(&p, &csv("indicator,entity,period,gender,value\n"), "1", "2022");
     assert_eq!(r.goals.len(), n);
     assert!(r.goals.iter().all(|g| g.status == "no_data"), "{:?}", r.goals.first());

@@ -144,7 +144,7 @@ fn obs(indicator: &str, entity: &str, period: &str, value: Option<f64>) -> Obser
 /// The same world for every indicator, with entity `1` at `value` in 2022.
 fn data(plan: &Plan, w: &World, value: Option<f64>) -> Observations {
     let mut rows = Vec::new();
-    for ind in &plan.indicators {
+    for ind in plan.indicators() {
         let id = ind.id.as_str();
         rows.push(obs(id, "1", "2020", Some(w.history[0])));
         rows.push(obs(id, "1", "2021", Some(w.history[1])));
@@ -174,11 +174,11 @@ proptest! {
         let plan = rules_plan();
         let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
         let (r_lo, r_hi) = (report(plan, &w, Some(lo)), report(plan, &w, Some(hi)));
-        for ind in &plan.indicators {
+        for ind in plan.indicators() {
             let at_lo = r_lo.indicator(&ind.id, Gender::T).unwrap();
             let at_hi = r_hi.indicator(&ind.id, Gender::T).unwrap();
             let (better, worse, bv, wv) = if ind.higher_is_better() { (at_hi, at_lo, hi, lo) } else { (at_lo, at_hi, lo, hi) };
-            let rank = |s: &str| plan.scale.rank(s);
+            let rank = |s: &str| plan.scale().rank(s);
             prop_assert!(rank(&better.status).is_some(), "{}: {} ({})", ind.id, better.status, better.reason);
             prop_assert!(rank(&worse.status).is_some(), "{}: {} ({})", ind.id, worse.status, worse.reason);
             prop_assert!(
@@ -210,7 +210,7 @@ proptest! {
             for ind in &r.indicators {
                 // The 2022 gap falls back to 2021's value: that is a value, judged by the rule.
                 prop_assert_eq!(ind.period.as_deref(), Some("2021"), "{}", ind.id);
-                prop_assert!(plan.scale.rank(&ind.status).is_some() || ind.status == "no_data", "{}: {}", ind.id, ind.status);
+                prop_assert!(plan.scale().rank(&ind.status).is_some() || ind.status == "no_data", "{}: {}", ind.id, ind.status);
             }
             let no_history = Observations::from_rows(d.rows().iter().filter(|r| r.entity != "1").cloned().collect()).unwrap();
             // An entity the data does not name at all is a query error, not a report of gaps.
@@ -328,7 +328,7 @@ fn the_round_trip_keeps_exotic_floats() {
 #[test]
 fn check_passes_on_a_plan_using_every_std_rule() {
     let report = attain_core::check(rules_plan(), &CheckOptions::default()).unwrap();
-    assert_eq!(report.indicators, rules_plan().indicators.len());
+    assert_eq!(report.indicators, rules_plan().indicators().len());
     assert!(report.evaluations >= 200 * report.indicators, "{}", report.evaluations);
     assert!(report.failures.is_empty(), "{:#?}", report.failures);
 }

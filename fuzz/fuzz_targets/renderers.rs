@@ -121,7 +121,7 @@ fuzz_target!(|bytes: &[u8]| {
     report.plan.title = input.text(&report.plan.title);
     report.entity_name = input.text(&report.entity_name);
     report.period = input.text(&report.period);
-    for level in &mut report.scale.levels {
+    for level in report.scale.levels_mut() {
         level.color = input.text(&level.color);
         level.label = input.text(&level.label);
     }

@@ -65,7 +65,7 @@ pub(super) fn page(report: &Report) -> String {
     );
     // Summary: how many goals at each level.
     let _ = write!(o, "<ul class=\"summary\">");
-    for level in report.scale.levels.iter().chain([&report.scale.no_data]) {
+    for level in report.scale.levels().iter().chain([&report.scale.no_data]) {
         let n = report.goals.iter().filter(|g| g.status == level.id).count();
         let _ = write!(
             o,

@@ -3,9 +3,9 @@
 mod escape;
 mod html;
 
+use crate::locale::format_number;
 use crate::model::{Gender, Language};
 use crate::report::{IndicatorResult, Report, Role};
-use crate::rules::format_number;
 use std::fmt::Write;
 
 /// An output format for a report.

@@ -1,0 +1,81 @@
+//! The one shape every rule runs in: a compiled script bound to its params and, for a std script, its native twin.
+
+use crate::error::{Code, Error, Result};
+use crate::judgement::{AggregationInput, IndicatorContext, Inputs, Outcome, Verdict};
+use crate::locale::format_number;
+use crate::model::{Language, Scale};
+use crate::native::Twin;
+use crate::script::{CompiledRule, RuleEngine, params_to_dynamic};
+use crate::stdlib;
+use rhai::Dynamic;
+
+/// A rule ready to run for indicators, goals, rule tests and checks alike.
+#[derive(Debug, Clone)]
+pub(crate) struct BoundRule {
+    pub(crate) script: CompiledRule,
+    /// The params as the script sees them, shared (each run copies a pointer).
+    pub(crate) params: Dynamic,
+    /// The params as written, for `explain`.
+    pub(crate) params_toml: toml::Table,
+    /// The std script's native twin with these params (`None`: the script runs).
+    twin: Option<Twin>,
+}
+
+impl BoundRule {
+    /// Binds `params` to `script`. A param the script does not read is an error (its message;
+    /// the caller knows where the params stand).
+    pub(crate) fn bind(script: CompiledRule, params: toml::Table) -> Result<BoundRule, String> {
+        if let Some(key) = params.keys().find(|k| !script.reads.params.contains(*k)) {
+            let takes: Vec<&str> = script.reads.params.iter().map(String::as_str).collect();
+            return Err(format!(
+                "rule `{}` takes no param `{key}` ({})",
+                script.id,
+                if takes.is_empty() { "it takes none".to_string() } else { format!("it takes {}", takes.join(", ")) }
+            ));
+        }
+        let dynamic = params_to_dynamic(&params).into_shared();
+        let twin = if stdlib::std_source(&script.id).is_some() { Twin::new(script.kind, &script.id, &dynamic) } else { None };
+        Ok(BoundRule { script, params: dynamic, params_toml: params, twin })
+    }
+
+    /// Std name or script path.
+    pub(crate) fn id(&self) -> &str {
+        &self.script.id
+    }
+
+    /// Runs the rule for an indicator: the twin where it answers, else the script.
+    pub(crate) fn judge(&self, engine: &RuleEngine, lang: Language, ctx: &IndicatorContext<'_>, inputs: &Inputs) -> Result<Outcome> {
+        match self.twin.as_ref().and_then(|t| t.judge(inputs, ctx, lang)) {
+            Some(outcome) => Ok(outcome),
+            None => engine.run_indicator(&self.script, &self.params, inputs, ctx),
+        }
+    }
+
+    /// Runs the rule as a goal aggregation: the twin where it answers, else the script.
+    pub(crate) fn aggregate(&self, engine: &RuleEngine, lang: Language, input: &AggregationInput<'_>) -> Result<Outcome> {
+        match self.twin.as_ref().and_then(|t| t.aggregate(input, lang)) {
+            Some(outcome) => Ok(outcome),
+            None => engine.run_aggregation(&self.script, &self.params, input),
+        }
+    }
+}
+
+/// An outcome on the plan's scale: a score becomes the nearest level (its reason the score), a
+/// status must be a level or `no_data`.
+pub(crate) fn settle(scale: &Scale, lang: Language, rule: &str, outcome: Outcome) -> Result<Verdict> {
+    match outcome {
+        Outcome::Score(x) => {
+            let reason = format!("{}{}", lang.pick("score ", "poäng "), format_number(Some(x), Some(2), lang));
+            Ok(Verdict { status: scale.level_for_score(x).id.clone(), reason: Some(reason), score: Some(x) })
+        }
+        Outcome::Status(v) if v.status == "no_data" || scale.rank(&v.status).is_some() => Ok(v),
+        Outcome::Status(v) => {
+            let ids: Vec<&str> = scale.levels().iter().map(|l| l.id.as_str()).collect();
+            Err(Error::new(
+                Code::RuleUnknownStatus,
+                format!("rule `{rule}` returned status `{}`, which is not on the scale ({}, no_data)", v.status, ids.join(", ")),
+            )
+            .in_file(stdlib::rule_file(rule)))
+        }
+    }
+}

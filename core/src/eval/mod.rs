@@ -1,0 +1,272 @@
+//! Evaluation: for an entity and a period, every indicator's status, then every goal's; and what-if assessments.
+
+mod gather;
+mod goals;
+
+use crate::bound::settle;
+use crate::data::{Index, Observations};
+use crate::error::{Code, Error, Result};
+use crate::host::{AssessRequest, Assessment, Period};
+use crate::judgement::{Inputs, Verdict};
+use crate::model::{Gender, period_year};
+use crate::plan::{Indicator, Plan};
+use crate::report::{IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role};
+use std::collections::HashMap;
+
+pub(crate) use gather::{Gathered, PeerTable};
+
+/// What to evaluate. Every field is optional: the plan's entity, the plan's period or the
+/// latest period with data, and total plus women and men for gendered indicators.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Query {
+    /// Entity id.
+    pub entity: Option<String>,
+    /// Period id.
+    pub period: Option<String>,
+    /// Genders to evaluate; total is always evaluated because goals use it.
+    pub genders: Option<Vec<Gender>>,
+}
+
+impl Query {
+    /// A query for one entity and period.
+    pub fn new(entity: impl Into<String>, period: impl Into<String>) -> Query {
+        Query { entity: Some(entity.into()), period: Some(period.into()), genders: None }
+    }
+}
+
+impl Plan {
+    /// Evaluates the plan for one entity and period.
+    ///
+    /// A rule that fails (a script error, a sandbox limit) gives its indicator the status
+    /// `error` with the message; the rest of the report completes.
+    ///
+    /// # Errors
+    /// A query error when no entity is given and the plan has none, or when the entity has no
+    /// observations at all.
+    pub fn evaluate(&self, data: &Observations, query: &Query) -> Result<Report> {
+        let index = data.index();
+        let (entity, period) = self.resolve_query(&index, query)?;
+        let genders = query.genders.clone().unwrap_or_else(|| Gender::ALL.to_vec());
+        Ok(self.evaluate_at(&index, None, data, &entity, &period, &genders))
+    }
+
+    /// The status an indicator's rule gives to inputs given directly instead of gathered from
+    /// observations: what-if questions. Core fills in what is not given (see [`AssessRequest`]):
+    /// the plan's period, the indicator's own target for it, `previous` from the history. A
+    /// missing value is `no_data` without running the rule.
+    ///
+    /// ```
+    /// use attain_core::{AssessRequest, Plan, PlanFiles};
+    /// let plan = Plan::from_files(PlanFiles::from([(
+    ///     "plan.toml".to_string(),
+    ///     "[plan]\nid = \"p\"\ntitle = \"P\"\nperiod = \"2023\"\n[[indicator]]\nid = \"I\"\ntitle = \"Satisfaction\"\nrule = \"reference\"\n".to_string(),
+    /// )]))?;
+    /// let a = plan.assess("I", &AssessRequest { value: Some(72.0), national: Some(70.0), ..AssessRequest::default() })?;
+    /// assert_eq!((a.status.as_str(), a.reason.as_str()), ("attained", "72 is at least as good as the national value (70)"));
+    /// # Ok::<(), attain_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A query error for an indicator the plan does not have or an input [`AssessRequest`]
+    /// refuses; the rule's error when it fails.
+    pub fn assess(&self, indicator: &str, request: &AssessRequest) -> Result<Assessment> {
+        let ind = self.find_indicator(indicator)?;
+        self.assess_resolved(ind, request.resolve(self, ind)?)
+    }
+
+    /// [`Plan::assess`] for many rows of one indicator; an error names its 1-based row.
+    ///
+    /// # Errors
+    /// As [`Plan::assess`], for the first row that fails.
+    pub fn assess_many(&self, indicator: &str, requests: &[AssessRequest]) -> Result<Vec<Assessment>> {
+        let ind = self.find_indicator(indicator)?;
+        let mut out = Vec::new();
+        out.try_reserve_exact(requests.len())
+            .map_err(|_| Error::new(Code::QueryLimitRows, format!("out of memory for the results of {} rows", requests.len())))?;
+        for (i, r) in requests.iter().enumerate() {
+            let at_row = |e: Error| if e.row().is_none() { e.at_row(i + 1) } else { e };
+            out.push(r.resolve(self, ind).and_then(|inputs| self.assess_resolved(ind, inputs)).map_err(at_row)?);
+        }
+        Ok(out)
+    }
+
+    fn assess_resolved(&self, ind: &Indicator, inputs: Inputs) -> Result<Assessment> {
+        let verdict = if inputs.value.is_none() {
+            Verdict::new("no_data", Some(self.language.text("no value", "inget värde")))
+        } else {
+            self.run_rule(ind, &inputs)?
+        };
+        let level = self.scale.level(&verdict.status).unwrap_or(&self.scale.error);
+        Ok(Assessment {
+            status: level.id.clone(),
+            label: level.label.clone(),
+            reason: verdict.reason.unwrap_or_default(),
+            score: verdict.score,
+            period: inputs.period,
+            target: inputs.target,
+            previous: inputs.previous,
+        })
+    }
+
+    /// The entity and period a query means: given, else the plan's, else (period) the entity's
+    /// latest period with data. An entity that does not appear in the data at all, not even in a
+    /// row with a gap, is an error (a mistyped id would otherwise give a report of gaps), unless
+    /// the plan judges no indicator.
+    pub(crate) fn resolve_query(&self, index: &Index, query: &Query) -> Result<(String, String)> {
+        let entity = match query.entity.as_ref().or(self.entity.as_ref()) {
+            Some(e) => e.clone(),
+            None => return Err(Error::new(Code::QueryNoEntity, "no entity given and the plan sets none ([plan] entity)")),
+        };
+        let periods = index.entity_periods.get(&entity);
+        if periods.is_none() && !self.indicators.is_empty() {
+            return Err(Error::new(Code::QueryUnknownEntity, format!("entity `{entity}` does not appear in the data")));
+        }
+        let period = match query.period.as_ref().or(self.period.as_ref()) {
+            Some(p) => Period::parse(p)?.as_str().to_string(),
+            None => periods.and_then(|p| p.last().cloned()).ok_or_else(|| {
+                Error::new(Code::QueryNoData, format!("entity `{entity}` has no values in the data, so there is no latest period"))
+            })?,
+        };
+        if period_year(&period).is_none() {
+            return Err(Error::new(Code::QueryInvalidPeriod, format!("period `{period}` does not start with a year")));
+        }
+        Ok((entity, period))
+    }
+
+    /// Evaluates many entities and periods, in parallel where threads exist.
+    ///
+    /// # Errors
+    /// As [`Plan::evaluate`], for the first pair that fails.
+    pub fn evaluate_many(&self, data: &Observations, entities: &[String], periods: &[String]) -> Result<Vec<Report>> {
+        let index = data.index();
+        for p in periods {
+            Period::parse(p)?;
+        }
+        let pairs: Vec<(&String, &String)> = entities.iter().flat_map(|e| periods.iter().map(move |p| (e, p))).collect();
+        // Peer statistics depend on the indicator and period, not the entity: computed once here.
+        let peers = self.peer_table(&index);
+        // The caller's `Stop` reaches the pool's threads too.
+        let stop = crate::budget::current_stop();
+        let run = |(e, p): &(&String, &String)| {
+            crate::budget::with_stop(stop.clone(), || self.evaluate_at(&index, peers.as_ref(), data, e, p, &[Gender::T]))
+        };
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            Ok(pairs.par_iter().map(run).collect())
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            Ok(pairs.iter().map(run).collect())
+        }
+    }
+
+    fn evaluate_at(
+        &self,
+        index: &Index,
+        peers: Option<&PeerTable>,
+        data: &Observations,
+        entity: &str,
+        period: &str,
+        genders: &[Gender],
+    ) -> Report {
+        let results = self.judge_indicators(index, peers, entity, period, genders);
+        let goals = self.judge_goals(data, period, &results);
+        Report {
+            schema: REPORT_SCHEMA.to_string(),
+            plan: PlanInfo { id: self.id.clone(), title: self.title.clone(), language: self.language },
+            entity: entity.to_string(),
+            entity_name: self.entity_name(entity).to_string(),
+            period: period.to_string(),
+            scale: self.scale.clone(),
+            goals,
+            indicators: results,
+        }
+    }
+
+    /// Every indicator's result, in plan order: total, and women and men where asked.
+    fn judge_indicators(
+        &self,
+        index: &Index,
+        peers: Option<&PeerTable>,
+        entity: &str,
+        period: &str,
+        genders: &[Gender],
+    ) -> Vec<IndicatorResult> {
+        let mut roles: HashMap<&str, (Role, Vec<String>)> = HashMap::new();
+        for g in &self.goals {
+            for l in &g.indicators {
+                let e = roles.entry(l.id.as_str()).or_insert((Role::Indicator, vec![]));
+                e.0 = Role::Indicator;
+                e.1.push(g.id.clone());
+            }
+            for k in &g.key_figures {
+                roles.entry(k.as_str()).or_insert((Role::KeyFigure, vec![])).1.push(g.id.clone());
+            }
+        }
+        let mut results = Vec::new();
+        for ind in &self.indicators {
+            // A stopped call ends here; `Stop::run` turns what is left into its error.
+            if crate::budget::stop_fired() {
+                break;
+            }
+            let (role, goals) = roles.get(ind.id.as_str()).cloned().unwrap_or((Role::KeyFigure, vec![]));
+            for &g in &Gender::ALL {
+                if g != Gender::T && (!ind.gender || !genders.contains(&g)) {
+                    continue;
+                }
+                let gathered = self.gather(index, peers, ind, entity, period, g);
+                results.push(self.judge(ind, g, role, goals.clone(), gathered));
+            }
+        }
+        results
+    }
+
+    /// Runs an indicator's rule on gathered inputs and builds the result.
+    pub(crate) fn judge(&self, ind: &Indicator, gender: Gender, role: Role, goals: Vec<String>, g: Gathered) -> IndicatorResult {
+        let (verdict, error) = if g.inputs.value.is_none() {
+            (Verdict::new("no_data", g.gap_reason.clone()), None)
+        } else {
+            match self.run_rule(ind, &g.inputs) {
+                Ok(v) => (v, None),
+                Err(e) => (Verdict::new("error", Some(e.message().to_string())), Some(e)),
+            }
+        };
+        let level = self.scale.level(&verdict.status).unwrap_or(&self.scale.error);
+        let i = g.inputs;
+        IndicatorResult {
+            id: ind.id.clone(),
+            title: ind.title.clone(),
+            unit: ind.unit.clone(),
+            decimals: ind.decimals,
+            direction: ind.direction,
+            gender,
+            role,
+            goals,
+            rule: ind.rule.id().to_string(),
+            status: level.id.clone(),
+            label: level.label.clone(),
+            color: level.color.clone(),
+            score: level.score,
+            reason: verdict.reason.unwrap_or_default(),
+            error,
+            period: g.period_used,
+            value: i.value,
+            target: i.target,
+            national: i.national,
+            peers: i.peers,
+            percentile: i.percentile,
+            previous: i.previous,
+            history: i.history,
+            women: i.women,
+            men: i.men,
+            source: ind.kolada.as_ref().map(|k| format!("Kolada {k}")).or_else(|| ind.source_url.clone()),
+        }
+    }
+
+    /// Runs an indicator's rule on inputs, settled on the scale.
+    pub(crate) fn run_rule(&self, ind: &Indicator, inputs: &Inputs) -> Result<Verdict> {
+        let outcome = ind.rule.judge(&self.engine, self.language, &ind.context(), inputs)?;
+        settle(&self.scale, self.language, ind.rule.id(), outcome)
+    }
+}

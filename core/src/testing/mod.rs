@@ -1,0 +1,158 @@
+//! Rule tests (`*.test.toml`): finding the files, running each with its plan, and the report of cases.
+
+mod cases;
+
+use crate::error::{Code, Error, Result};
+use crate::files::{self, PlanFiles};
+use crate::plan::Plan;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Per rule, the levels it could reach and the ones its cases reached.
+type Reached = BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)>;
+
+/// The outcome of one test case.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseOutcome {
+    /// Test file.
+    pub file: String,
+    /// 1-based line of the case.
+    pub line: usize,
+    /// Case name.
+    pub name: String,
+    /// Rule (or plan) under test.
+    pub rule: String,
+    /// Whether it passed.
+    pub passed: bool,
+    /// What was expected, for a failure (`status attained`, `reason containing "x"`).
+    pub expected: Option<String>,
+    /// What the rule returned, for a failure.
+    pub got: Option<String>,
+    /// The reason the rule gave.
+    pub reason: Option<String>,
+}
+
+/// The result of running rule tests.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct TestReport {
+    /// Every case in file order.
+    pub cases: Vec<CaseOutcome>,
+    /// Per rule, the scale levels no case reached.
+    pub unreached: BTreeMap<String, Vec<String>>,
+    /// Cases passed.
+    pub passed: usize,
+    /// Cases failed.
+    pub failed: usize,
+}
+
+/// Runs every `*.test.toml` under `path` (a file or folder). A test file inside a plan folder
+/// (a folder above it holds `plan.toml`) runs with that plan: its scripts, scale and data.
+///
+/// # Errors
+/// A test error naming file, line and column for a malformed test file or unknown fields; an
+/// io error when the path cannot be read.
+pub fn run_rule_tests(path: impl AsRef<Path>) -> Result<TestReport> {
+    let path = path.as_ref();
+    let mut tests = Vec::new();
+    collect_tests(path, &mut tests)?;
+    if tests.is_empty() {
+        return Err(Error::new(Code::TestNoFiles, format!("no `*.test.toml` files under `{}`", path.display())));
+    }
+    let mut report = TestReport::default();
+    let mut plans: BTreeMap<std::path::PathBuf, Plan> = BTreeMap::new();
+    let mut reached: Reached = BTreeMap::new();
+    for test in tests {
+        let text = files::read_text(&test)?;
+        let plan_dir = test.ancestors().skip(1).find(|d| d.join("plan.toml").is_file()).map(Path::to_path_buf);
+        let (plan, rel) = match plan_dir {
+            Some(dir) => {
+                if !plans.contains_key(&dir) {
+                    plans.insert(dir.clone(), Plan::load(&dir)?);
+                }
+                let rel = test.strip_prefix(&dir).unwrap_or(&test).to_string_lossy().replace('\\', "/");
+                (plans[&dir].clone(), rel)
+            }
+            None => (blank_plan(&text)?, test.display().to_string()),
+        };
+        cases::run_file(&plan, &text, &rel, &mut report, &mut reached)?;
+    }
+    finish(report, reached)
+}
+
+/// Runs test files held in memory (the browser): every `*.test.toml` in `files`, with the plan
+/// in `files` when it holds `plan.toml`.
+///
+/// # Errors
+/// As [`run_rule_tests`].
+pub fn run_rule_tests_in(files: &PlanFiles) -> Result<TestReport> {
+    let mut report = TestReport::default();
+    let mut reached = BTreeMap::new();
+    let files = &files::without_boms(files.clone());
+    let plan = if files.contains_key("plan.toml") { Some(Plan::from_files(files.clone())?) } else { None };
+    let mut any = false;
+    for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".test.toml")) {
+        any = true;
+        let plan = match &plan {
+            Some(p) => p.clone(),
+            None => blank_plan(text)?,
+        };
+        cases::run_file(&plan, text, path, &mut report, &mut reached)?;
+    }
+    if !any {
+        return Err(Error::new(Code::TestNoFiles, "no `*.test.toml` files given"));
+    }
+    finish(report, reached)
+}
+
+fn finish(mut report: TestReport, reached: Reached) -> Result<TestReport> {
+    for (rule, (levels, got)) in reached {
+        let missing: Vec<String> = levels.difference(&got).cloned().collect();
+        if !missing.is_empty() {
+            report.unreached.insert(rule, missing);
+        }
+    }
+    report.passed = report.cases.iter().filter(|c| c.passed).count();
+    report.failed = report.cases.len() - report.passed;
+    Ok(report)
+}
+
+fn collect_tests(path: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
+    if path.is_file() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(path).map_err(|e| files::io_error(&e, format!("cannot read `{}`: {e}", path.display())))?;
+    // The entry's own type, not its target's: a linked folder is not walked (a link to `.` or
+    // `/` would walk forever or the whole disk); a linked file is read when it is a regular file;
+    // a FIFO or device named `*.test.toml` is never opened.
+    let mut paths: Vec<_> = entries.filter_map(|e| e.ok().and_then(|e| Some((e.path(), e.file_type().ok()?)))).collect();
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
+    for (p, kind) in paths {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') || name == "node_modules" || name == "target" {
+            continue;
+        }
+        if kind.is_dir() {
+            collect_tests(&p, out)?;
+        } else if kind.is_symlink() && p.is_dir() {
+            return Err(
+                Error::new(Code::IoLink, "a link to a folder, which the test runner does not follow").in_file(p.display().to_string())
+            );
+        } else if name.ends_with(".test.toml") && (kind.is_file() || (kind.is_symlink() && p.is_file())) {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// A plan with no goals, for test files outside any plan folder.
+fn blank_plan(test_text: &str) -> Result<Plan> {
+    let lang = if test_text.lines().any(|l| l.trim().replace(' ', "") == "language=\"sv\"") { "sv" } else { "en" };
+    Plan::from_files(PlanFiles::from([(
+        "plan.toml".to_string(),
+        format!("[plan]\nid = \"tests\"\ntitle = \"tests\"\nlanguage = \"{lang}\"\n"),
+    )]))
+}
