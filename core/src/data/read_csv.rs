@@ -19,17 +19,7 @@ impl Observations {
     /// number, or a duplicate row.
     pub fn from_csv(text: &str, file: &str) -> Result<Observations> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        if text.trim().is_empty() {
-            return Err(Error::new(Code::DataEmpty, "the file is empty (it needs at least a header row)").in_file(file).at(1, 1));
-        }
-        if let Some((line, column)) = unclosed_quote(text) {
-            return Err(Error::new(
-                Code::DataMalformedCsv,
-                "a quote opened here is never closed, so the rest of the file would be one cell",
-            )
-            .in_file(file)
-            .at(line, column));
-        }
+        check_whole_text(text, file)?;
         let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::Headers).from_reader(text.as_bytes());
         let headers = reader.headers().map_err(|e| csv_error(e, file))?.clone();
         let cols: Vec<String> = headers.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
@@ -38,69 +28,13 @@ impl Observations {
             obs.read_assignment_csv(&mut reader, &cols, file)?;
             return Ok(obs);
         }
-        let find = |names: &[&str]| cols.iter().position(|c| names.contains(&c.as_str()));
-        for (i, c) in cols.iter().enumerate() {
-            if observation_field(c).is_none() {
-                return Err(Error::new(Code::DataUnknownColumn, format!("unknown column `{c}` (expected {})", expected_fields()))
-                    .in_file(file)
-                    .at(1, i + 1));
-            }
-        }
-        check_repeated_columns(&cols, file)?;
-        let need = |names: &[&str], what: &str| {
-            find(names)
-                .ok_or_else(|| Error::new(Code::DataMissingColumn, format!("the header has no `{what}` column")).in_file(file).at(1, 1))
-        };
-        let c_ind = need(&["indicator", "kpi"], "indicator")?;
-        let c_ent = need(&["entity", "municipality"], "entity")?;
-        let c_per = need(&["period", "year"], "period")?;
-        let c_val = need(&["value"], "value")?;
-        let c_gen = find(&["gender"]);
-        let c_missing = find(&["missing", "status"]);
-        let c_count = find(&["count"]);
-        let c_src = find(&["source"]);
+        let columns = Columns::from_header(&cols, file)?;
         for (row, record) in reader.records().enumerate() {
             let row = row + 1;
             let record = record.map_err(|e| csv_error(e, file))?;
             let line = record.position().map_or(row + 1, |p| p.line() as usize);
             let at = |e: Error, col: usize| e.in_file(file).at(line, col + 1).at_row(row);
-            let cell = |c: usize| record.get(c).unwrap_or("").trim();
-            for (c, name) in [(c_ind, "indicator"), (c_ent, "entity"), (c_per, "period")] {
-                if cell(c).contains(['\n', '\r']) {
-                    return Err(at(
-                        Error::new(
-                            Code::DataMalformedCsv,
-                            format!("the `{name}` cell holds a line break (is a quote in this row misplaced?)"),
-                        ),
-                        c,
-                    ));
-                }
-            }
-            let gender = match c_gen {
-                Some(c) => Gender::parse(cell(c)).ok_or_else(|| at(gender_error(cell(c)), c))?,
-                None => Gender::T,
-            };
-            let (value, mut missing) = parse_value(cell(c_val)).map_err(|e| at(e, c_val))?;
-            if let Some(c) = c_missing {
-                // A reason given wins over Kolada's marker in the value.
-                if value.is_none() && !cell(c).is_empty() {
-                    missing = Some(cell(c).to_string());
-                }
-            }
-            let count = match c_count {
-                Some(c) if !cell(c).is_empty() => Some(cell(c).parse::<u32>().map_err(|_| at(count_error(cell(c)), c))?),
-                _ => None,
-            };
-            let o = Observation {
-                indicator: cell(c_ind).to_string(),
-                entity: cell(c_ent).to_string(),
-                period: cell(c_per).to_string(),
-                gender,
-                value,
-                missing,
-                count,
-                source: c_src.map(|c| cell(c).to_string()).filter(|s| !s.is_empty()),
-            };
+            let o = columns.observation(&record, at)?;
             obs.push_checked(o).map_err(|e| at(e, 0))?;
         }
         obs.check_duplicates()?;
@@ -227,5 +161,101 @@ fn csv_error(e: csv::Error, file: &str) -> Error {
     match pos {
         Some(p) => err.at(p.line() as usize, 1).at_row((p.record() as usize).max(1)),
         None => err,
+    }
+}
+
+/// The text as a whole, before the csv reader sees it: not empty, and no quote left open (the
+/// reader would take the rest of the file for one cell).
+fn check_whole_text(text: &str, file: &str) -> Result<()> {
+    if text.trim().is_empty() {
+        return Err(Error::new(Code::DataEmpty, "the file is empty (it needs at least a header row)").in_file(file).at(1, 1));
+    }
+    if let Some((line, column)) = unclosed_quote(text) {
+        return Err(Error::new(Code::DataMalformedCsv, "a quote opened here is never closed, so the rest of the file would be one cell")
+            .in_file(file)
+            .at(line, column));
+    }
+    Ok(())
+}
+
+/// Where each field of an observation row is in a CSV header: the four needed ones, and the
+/// optional ones when present.
+struct Columns {
+    indicator: usize,
+    entity: usize,
+    period: usize,
+    value: usize,
+    gender: Option<usize>,
+    missing: Option<usize>,
+    count: Option<usize>,
+    source: Option<usize>,
+}
+
+impl Columns {
+    /// The columns of a header (trimmed, lowercase): each a name or alias of the vocabulary,
+    /// none repeated, and `indicator`, `entity`, `period` and `value` present.
+    fn from_header(cols: &[String], file: &str) -> Result<Columns> {
+        for (i, c) in cols.iter().enumerate() {
+            if observation_field(c).is_none() {
+                return Err(Error::new(Code::DataUnknownColumn, format!("unknown column `{c}` (expected {})", expected_fields()))
+                    .in_file(file)
+                    .at(1, i + 1));
+            }
+        }
+        check_repeated_columns(cols, file)?;
+        let find = |names: &[&str]| cols.iter().position(|c| names.contains(&c.as_str()));
+        let need = |names: &[&str], what: &str| {
+            find(names)
+                .ok_or_else(|| Error::new(Code::DataMissingColumn, format!("the header has no `{what}` column")).in_file(file).at(1, 1))
+        };
+        Ok(Columns {
+            indicator: need(&["indicator", "kpi"], "indicator")?,
+            entity: need(&["entity", "municipality"], "entity")?,
+            period: need(&["period", "year"], "period")?,
+            value: need(&["value"], "value")?,
+            gender: find(&["gender"]),
+            missing: find(&["missing", "status"]),
+            count: find(&["count"]),
+            source: find(&["source"]),
+        })
+    }
+
+    /// One record as an observation (not yet normalised); `at` places an error at the record's
+    /// line and the given 0-based column.
+    fn observation(&self, record: &csv::StringRecord, at: impl Fn(Error, usize) -> Error) -> Result<Observation> {
+        let cell = |c: usize| record.get(c).unwrap_or("").trim();
+        for (c, name) in [(self.indicator, "indicator"), (self.entity, "entity"), (self.period, "period")] {
+            if cell(c).contains(['\n', '\r']) {
+                return Err(at(
+                    Error::new(Code::DataMalformedCsv, format!("the `{name}` cell holds a line break (is a quote in this row misplaced?)")),
+                    c,
+                ));
+            }
+        }
+        let gender = match self.gender {
+            Some(c) => Gender::parse(cell(c)).ok_or_else(|| at(gender_error(cell(c)), c))?,
+            None => Gender::T,
+        };
+        let (value, mut missing) = parse_value(cell(self.value)).map_err(|e| at(e, self.value))?;
+        if let Some(c) = self.missing {
+            // A reason given wins over Kolada's marker in the value.
+            if value.is_none() && !cell(c).is_empty() {
+                missing = Some(cell(c).to_string());
+            }
+        }
+        let count = match self.count {
+            Some(c) if !cell(c).is_empty() => Some(cell(c).parse::<u32>().map_err(|_| at(count_error(cell(c)), c))?),
+            _ => None,
+        };
+        Ok(Observation {
+            indicator: cell(self.indicator).to_string(),
+            entity: cell(self.entity).to_string(),
+            period: cell(self.period).to_string(),
+            gender,
+            value,
+            missing,
+            count,
+            source: self.source.map(|c| cell(c).to_string()).filter(|s| !s.is_empty()),
+        })
     }
 }
