@@ -10,7 +10,7 @@ use super::row::{Observation, count_error, expected_fields, gender_error, observ
 impl Observations {
     /// Reads tidy CSV: `indicator,entity,period,gender,value` (Kolada's `kpi`, `municipality`
     /// and `year` accepted), optional `missing` (or `status`), `count`, `source`, `note`: the
-    /// vocabulary of [`OBSERVATION_FIELDS`]; or assignment follow-ups:
+    /// vocabulary of [`OBSERVATION_FIELDS`](crate::OBSERVATION_FIELDS); or assignment follow-ups:
     /// `assignment,period,status,comment`.
     ///
     /// # Errors

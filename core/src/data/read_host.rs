@@ -10,7 +10,7 @@ use super::strict::{Strict, StrictVisitor};
 
 impl Observations {
     /// Observations from host rows, each a map of field → value in the one row vocabulary
-    /// ([`OBSERVATION_FIELDS`]: `indicator` or `kpi`, `entity` or `municipality`, `period` or
+    /// ([`OBSERVATION_FIELDS`](crate::OBSERVATION_FIELDS): `indicator` or `kpi`, `entity` or `municipality`, `period` or
     /// `year`, `gender`, `value`, `missing` or `status`, `count`, `source`, `note`): what a
     /// binding passes for a list of dicts or objects. Ids may be strings or whole numbers; a
     /// value a number, `null` (a gap) or a Kolada marker (`..`).
