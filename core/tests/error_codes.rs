@@ -172,5 +172,5 @@ fn the_guide_lists_the_catalogue() {
     let section = guide.split("## 7. Error codes").nth(1).expect("the guide has an Error codes section");
     let rows: Vec<&str> = section.lines().filter(|l| l.starts_with("| `")).collect();
     let want: Vec<String> = Code::ALL.iter().map(|c| format!("| `{}` | {} |", c.as_str(), c.description().replace('|', "\\|"))).collect();
-    assert_eq!(rows, want, "docs/guide.md's error codes differ from core's catalogue (core/src/error.rs)");
+    assert_eq!(rows, want, "docs/guide.md's error codes differ from core's catalogue (core/src/error/code.rs)");
 }

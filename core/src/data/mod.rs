@@ -1,0 +1,136 @@
+//! Observations: one tidy row per value, read from CSV, Kolada API JSON, JSON rows or host rows and columns.
+//!
+//! The set itself and its entry points are here; each reader, the writers, the index and the
+//! duplicate rule are in a file of their own.
+
+mod assignments;
+mod index;
+mod read_csv;
+mod read_host;
+mod read_json;
+mod read_kolada;
+mod row;
+mod sources;
+mod strict;
+#[cfg(test)]
+mod tests;
+mod write;
+
+use crate::error::{Code, Error, Result};
+use crate::model::Gender;
+use std::sync::{Arc, OnceLock};
+
+pub use assignments::{ASSIGNMENT_FIELDS, AssignmentUpdate};
+pub(crate) use index::{Index, slot};
+pub use row::{OBSERVATION_FIELDS, Observation, observation_field};
+use row::{check_finite, normalize};
+use sources::Source;
+
+/// Most rows one set of observations may hold.
+pub const MAX_ROWS: usize = 20_000_000;
+
+/// A set of observations and assignment follow-ups.
+///
+/// ```
+/// let data = attain_core::Observations::from_csv("indicator,entity,period,gender,value\nN00209,2380,2022,T,72.3\n", "d.csv")?;
+/// assert_eq!(data.rows().len(), 1);
+/// # Ok::<(), attain_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Observations {
+    rows: Vec<Observation>,
+    assignments: Vec<AssignmentUpdate>,
+    /// Where each run of rows came from, in row order: a duplicate found after a merge names
+    /// the file and row of both copies.
+    sources: Vec<Source>,
+    index: OnceLock<Arc<Index>>,
+}
+
+impl Observations {
+    /// Observations from typed rows already in memory. Each row is kept as every reader keeps
+    /// it: ids and texts trimmed, an empty `missing` or `source` as `None`, and a `missing`
+    /// reason only for a gap. Host rows still to be read (dicts, JS objects):
+    /// [`Observations::from_values`].
+    ///
+    /// # Errors
+    /// A data error naming the row (1-based) of a non-finite value, an empty id or a duplicate.
+    pub fn from_rows(rows: Vec<Observation>) -> Result<Observations> {
+        let mut obs = Observations::from_source(None);
+        for (i, r) in rows.into_iter().enumerate() {
+            obs.push_checked(r).map_err(|e| e.at_row(i + 1))?;
+        }
+        obs.check_duplicates()?;
+        Ok(obs)
+    }
+
+    /// Reads CSV or JSON, chosen by the file name's extension (`.json` or anything else as CSV).
+    ///
+    /// # Errors
+    /// See [`Observations::from_csv`] and [`Observations::from_json`].
+    pub fn parse(text: &str, file: &str) -> Result<Observations> {
+        if file.to_ascii_lowercase().ends_with(".json") { Self::from_json(text, file) } else { Self::from_csv(text, file) }
+    }
+
+    /// Reads a file from disk (CSV, or JSON by extension).
+    ///
+    /// # Errors
+    /// An io error when it cannot be read; otherwise see [`Observations::parse`].
+    pub fn load(path: impl AsRef<std::path::Path>) -> Result<Observations> {
+        let path = path.as_ref();
+        let text = crate::files::read_text(path)?;
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    /// Observations with no rows yet, whose rows will come from `file` (or be given as rows).
+    fn from_source(file: Option<&str>) -> Observations {
+        Observations { sources: vec![Source { start: 0, file: file.map(Arc::from), items: None }], ..Observations::default() }
+    }
+
+    fn push_checked(&mut self, mut o: Observation) -> Result<()> {
+        normalize(&mut o)?;
+        if self.rows.len() >= MAX_ROWS {
+            return Err(Error::new(Code::DataLimitRows, format!("more than {MAX_ROWS} rows")));
+        }
+        self.index = OnceLock::new();
+        self.rows.push(o);
+        Ok(())
+    }
+
+    /// Rows.
+    pub fn rows(&self) -> &[Observation] {
+        &self.rows
+    }
+
+    /// Assignment follow-ups.
+    pub fn assignment_updates(&self) -> &[AssignmentUpdate] {
+        &self.assignments
+    }
+
+    /// Sets one value (adding the row when absent): the what-if edit of a report page.
+    pub fn set_value(&mut self, indicator: &str, entity: &str, period: &str, gender: Gender, value: Option<f64>) -> Result<()> {
+        check_finite(value)?;
+        self.index = OnceLock::new();
+        if let Some(r) =
+            self.rows.iter_mut().find(|r| r.indicator == indicator && r.entity == entity && r.period == period && r.gender == gender)
+        {
+            r.value = value;
+            r.missing = None;
+        } else {
+            if self.sources.last().is_none_or(|s| s.file.is_some() || s.items.is_some()) {
+                // An edited row is named by its place among the edits, not as a row of the last file.
+                self.sources.push(Source { start: self.rows.len(), file: None, items: None });
+            }
+            self.rows.push(Observation {
+                indicator: indicator.into(),
+                entity: entity.into(),
+                period: period.into(),
+                gender,
+                value,
+                missing: None,
+                count: None,
+                source: None,
+            });
+        }
+        Ok(())
+    }
+}

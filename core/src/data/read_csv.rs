@@ -1,0 +1,261 @@
+//! The CSV reader: tidy observation rows or assignment follow-ups, every error at its line and column.
+
+use crate::error::{Code, Error, Result};
+use crate::model::Gender;
+
+use super::Observations;
+use super::assignments::{ASSIGNMENT_FIELDS, AssignmentUpdate, assignment_status, normalize_assignment};
+use super::row::{Observation, count_error, expected_fields, gender_error, observation_field, parse_value};
+
+impl Observations {
+    /// Reads tidy CSV: `indicator,entity,period,gender,value` (Kolada's `kpi`, `municipality`
+    /// and `year` accepted), optional `missing` (or `status`), `count`, `source`, `note`: the
+    /// vocabulary of [`OBSERVATION_FIELDS`](crate::OBSERVATION_FIELDS); or assignment follow-ups:
+    /// `assignment,period,status,comment`.
+    ///
+    /// # Errors
+    /// A data error with file, line and row for malformed CSV, unknown, missing or repeated
+    /// columns, a quote that is never closed, an unknown gender, a value that is not a finite
+    /// number, or a duplicate row.
+    pub fn from_csv(text: &str, file: &str) -> Result<Observations> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        check_whole_text(text, file)?;
+        let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::Headers).from_reader(text.as_bytes());
+        let headers = reader.headers().map_err(|e| csv_error(e, file))?.clone();
+        let cols: Vec<String> = headers.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
+        let mut obs = Observations::from_source(Some(file));
+        if cols.iter().any(|c| c == "assignment") {
+            obs.read_assignment_csv(&mut reader, &cols, file)?;
+            return Ok(obs);
+        }
+        let columns = Columns::from_header(&cols, file)?;
+        for (row, record) in reader.records().enumerate() {
+            let row = row + 1;
+            let record = record.map_err(|e| csv_error(e, file))?;
+            let line = record.position().map_or(row + 1, |p| p.line() as usize);
+            let at = |e: Error, col: usize| e.in_file(file).at(line, col + 1).at_row(row);
+            let o = columns.observation(&record, at)?;
+            obs.push_checked(o).map_err(|e| at(e, 0))?;
+        }
+        obs.check_duplicates()?;
+        Ok(obs)
+    }
+
+    fn read_assignment_csv(&mut self, reader: &mut csv::Reader<&[u8]>, cols: &[String], file: &str) -> Result<()> {
+        let find = |n: &str| cols.iter().position(|c| c == n);
+        for (i, c) in cols.iter().enumerate() {
+            if !ASSIGNMENT_FIELDS.contains(&c.as_str()) {
+                return Err(Error::new(
+                    Code::DataUnknownColumn,
+                    format!("unknown column `{c}` in assignment follow-ups (expected {})", ASSIGNMENT_FIELDS.join(", ")),
+                )
+                .in_file(file)
+                .at(1, i + 1));
+            }
+        }
+        check_repeated_columns(cols, file)?;
+        let (Some(ca), Some(cp), Some(cs)) = (find("assignment"), find("period"), find("status")) else {
+            return Err(Error::new(Code::DataMissingColumn, "assignment follow-ups need the columns assignment, period and status")
+                .in_file(file)
+                .at(1, 1));
+        };
+        let cc = find("comment");
+        for (row, record) in reader.records().enumerate() {
+            let row = row + 1;
+            let record = record.map_err(|e| csv_error(e, file))?;
+            let line = record.position().map_or(row + 1, |p| p.line() as usize);
+            let cell = |c: usize| record.get(c).unwrap_or("").trim();
+            let status = assignment_status(cell(cs)).map_err(|e| e.in_file(file).at(line, cs + 1).at_row(row))?;
+            let mut u = AssignmentUpdate {
+                assignment: cell(ca).to_string(),
+                period: cell(cp).to_string(),
+                status,
+                comment: cc.map(|c| cell(c).to_string()).unwrap_or_default(),
+            };
+            normalize_assignment(&mut u).map_err(|e| e.in_file(file).at(line, 1).at_row(row))?;
+            self.assignments.push(u);
+        }
+        Ok(())
+    }
+}
+
+/// The line and column (the field's number, as every CSV error counts columns) of a quote that
+/// opens a CSV field and is never closed: the csv reader would read the rest of the file into
+/// that one cell. Quotes as the csv reader sees them: only at the start of a field, and `""`
+/// inside a quoted field is a quote.
+fn unclosed_quote(text: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let (mut in_quote, mut field_start, mut field) = (false, true, 1);
+    let (mut line, mut opened) = (1, (1, 1));
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' {
+            line += 1;
+        }
+        if in_quote {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    in_quote = false;
+                }
+            }
+        } else {
+            match b {
+                b'"' if field_start => {
+                    in_quote = true;
+                    opened = (line, field);
+                }
+                b',' => {
+                    field += 1;
+                    field_start = true;
+                    i += 1;
+                    continue;
+                }
+                b'\n' | b'\r' => {
+                    field = 1;
+                    field_start = true;
+                    i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            field_start = false;
+        }
+        i += 1;
+    }
+    in_quote.then_some(opened)
+}
+
+/// A column named twice (or by two names for the same thing, `indicator` and `kpi`) would
+/// silently lose one of them.
+fn check_repeated_columns(cols: &[String], file: &str) -> Result<()> {
+    fn canonical(c: &str) -> &str {
+        observation_field(c).unwrap_or(c)
+    }
+    for (i, c) in cols.iter().enumerate() {
+        if let Some(first) = cols[..i].iter().position(|p| canonical(p) == canonical(c)) {
+            let same = if cols[first] == *c { String::new() } else { format!(" (`{}`)", cols[first]) };
+            return Err(Error::new(
+                Code::DataDuplicateColumn,
+                format!("column `{c}` repeats column {}{same}; give each column once", first + 1),
+            )
+            .in_file(file)
+            .at(1, i + 1));
+        }
+    }
+    Ok(())
+}
+
+fn csv_error(e: csv::Error, file: &str) -> Error {
+    let pos = e.position().cloned();
+    let (code, msg) = match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            (Code::DataFieldCount, format!("the row has {len} fields but the header has {expected_len}"))
+        }
+        csv::ErrorKind::Utf8 { .. } => (Code::DataNotUtf8, "the file is not UTF-8 text".to_string()),
+        _ => (Code::DataMalformedCsv, format!("malformed CSV: {e}")),
+    };
+    let err = Error::new(code, msg).in_file(file);
+    match pos {
+        Some(p) => err.at(p.line() as usize, 1).at_row((p.record() as usize).max(1)),
+        None => err,
+    }
+}
+
+/// The text as a whole, before the csv reader sees it: not empty, and no quote left open (the
+/// reader would take the rest of the file for one cell).
+fn check_whole_text(text: &str, file: &str) -> Result<()> {
+    if text.trim().is_empty() {
+        return Err(Error::new(Code::DataEmpty, "the file is empty (it needs at least a header row)").in_file(file).at(1, 1));
+    }
+    if let Some((line, column)) = unclosed_quote(text) {
+        return Err(Error::new(Code::DataMalformedCsv, "a quote opened here is never closed, so the rest of the file would be one cell")
+            .in_file(file)
+            .at(line, column));
+    }
+    Ok(())
+}
+
+/// Where each field of an observation row is in a CSV header: the four needed ones, and the
+/// optional ones when present.
+struct Columns {
+    indicator: usize,
+    entity: usize,
+    period: usize,
+    value: usize,
+    gender: Option<usize>,
+    missing: Option<usize>,
+    count: Option<usize>,
+    source: Option<usize>,
+}
+
+impl Columns {
+    /// The columns of a header (trimmed, lowercase): each a name or alias of the vocabulary,
+    /// none repeated, and `indicator`, `entity`, `period` and `value` present.
+    fn from_header(cols: &[String], file: &str) -> Result<Columns> {
+        for (i, c) in cols.iter().enumerate() {
+            if observation_field(c).is_none() {
+                return Err(Error::new(Code::DataUnknownColumn, format!("unknown column `{c}` (expected {})", expected_fields()))
+                    .in_file(file)
+                    .at(1, i + 1));
+            }
+        }
+        check_repeated_columns(cols, file)?;
+        let find = |names: &[&str]| cols.iter().position(|c| names.contains(&c.as_str()));
+        let need = |names: &[&str], what: &str| {
+            find(names)
+                .ok_or_else(|| Error::new(Code::DataMissingColumn, format!("the header has no `{what}` column")).in_file(file).at(1, 1))
+        };
+        Ok(Columns {
+            indicator: need(&["indicator", "kpi"], "indicator")?,
+            entity: need(&["entity", "municipality"], "entity")?,
+            period: need(&["period", "year"], "period")?,
+            value: need(&["value"], "value")?,
+            gender: find(&["gender"]),
+            missing: find(&["missing", "status"]),
+            count: find(&["count"]),
+            source: find(&["source"]),
+        })
+    }
+
+    /// One record as an observation (not yet normalised); `at` places an error at the record's
+    /// line and the given 0-based column.
+    fn observation(&self, record: &csv::StringRecord, at: impl Fn(Error, usize) -> Error) -> Result<Observation> {
+        let cell = |c: usize| record.get(c).unwrap_or("").trim();
+        for (c, name) in [(self.indicator, "indicator"), (self.entity, "entity"), (self.period, "period")] {
+            if cell(c).contains(['\n', '\r']) {
+                return Err(at(
+                    Error::new(Code::DataMalformedCsv, format!("the `{name}` cell holds a line break (is a quote in this row misplaced?)")),
+                    c,
+                ));
+            }
+        }
+        let gender = match self.gender {
+            Some(c) => Gender::parse(cell(c)).ok_or_else(|| at(gender_error(cell(c)), c))?,
+            None => Gender::T,
+        };
+        let (value, mut missing) = parse_value(cell(self.value)).map_err(|e| at(e, self.value))?;
+        if let Some(c) = self.missing {
+            // A reason given wins over Kolada's marker in the value.
+            if value.is_none() && !cell(c).is_empty() {
+                missing = Some(cell(c).to_string());
+            }
+        }
+        let count = match self.count {
+            Some(c) if !cell(c).is_empty() => Some(cell(c).parse::<u32>().map_err(|_| at(count_error(cell(c)), c))?),
+            _ => None,
+        };
+        Ok(Observation {
+            indicator: cell(self.indicator).to_string(),
+            entity: cell(self.entity).to_string(),
+            period: cell(self.period).to_string(),
+            gender,
+            value,
+            missing,
+            count,
+            source: self.source.map(|c| cell(c).to_string()).filter(|s| !s.is_empty()),
+        })
+    }
+}

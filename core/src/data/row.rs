@@ -1,0 +1,157 @@
+//! The observation row: its one vocabulary, the `Observation` type and the checks every reader applies.
+
+use crate::error::{Code, Error, Result};
+use crate::model::Gender;
+use serde::{Deserialize, Serialize};
+
+use super::strict::Strict;
+
+/// Kolada's markers for a missing value, kept as the reason.
+const MISSING_MARKERS: &[(&str, &str)] =
+    &[("-", "bortfall"), ("..", "sekretess"), (".", "ej tillämplig"), ("---", "saknas"), ("NA", "saknas")];
+
+/// The one vocabulary of an observation row, the same in a CSV header, a JSON row and a host
+/// row: each field with its alias (Kolada's names, and `status`, CSV's older name for
+/// `missing`). A row gives a field by one of its names, never both. `note` is a comment for
+/// people: accepted and not kept.
+pub const OBSERVATION_FIELDS: [(&str, Option<&str>); 9] = [
+    ("indicator", Some("kpi")),
+    ("entity", Some("municipality")),
+    ("period", Some("year")),
+    ("gender", None),
+    ("value", None),
+    ("missing", Some("status")),
+    ("count", None),
+    ("source", None),
+    ("note", None),
+];
+
+/// The field list as errors show it: `indicator (or kpi), …`.
+pub(super) fn expected_fields() -> String {
+    let names: Vec<String> = OBSERVATION_FIELDS
+        .iter()
+        .map(|(name, alias)| match alias {
+            Some(a) => format!("{name} (or {a})"),
+            None => (*name).to_string(),
+        })
+        .collect();
+    names.join(", ")
+}
+
+/// One value of one indicator for one entity, period and gender.
+///
+/// Serialised, it is a host row (`{"indicator", "entity", "period", "gender", "value"}`, and
+/// `missing`, `count`, `source` when set); deserialised, it reads the one row vocabulary
+/// ([`OBSERVATION_FIELDS`], aliases included) with the checks of every reader.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Strict")]
+pub struct Observation {
+    /// Indicator id.
+    pub indicator: String,
+    /// Entity id (municipality code, group id).
+    pub entity: String,
+    /// Period id (`2022`, `2023-T1`).
+    pub period: String,
+    /// Gender.
+    pub gender: Gender,
+    /// The value; `None` is a gap.
+    pub value: Option<f64>,
+    /// Why the value is missing (Kolada's marker or status), when it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<String>,
+    /// For a group row: members contributing (Kolada's `count`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    /// Where the value came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// Parses a value cell: a number, empty, or one of Kolada's missing markers.
+pub(super) fn parse_value(cell: &str) -> Result<(Option<f64>, Option<String>)> {
+    let t = cell.trim();
+    if t.is_empty() {
+        return Ok((None, None));
+    }
+    if let Some((_, why)) = MISSING_MARKERS.iter().find(|(m, _)| *m == t) {
+        return Ok((None, Some((*why).to_string())));
+    }
+    let normalized = t.replace(',', ".").replace(['\u{a0}', ' '], "");
+    match normalized.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok((Some(v), None)),
+        Ok(_) => Err(Error::new(Code::DataNotFinite, format!("value `{t}` is not a finite number"))),
+        Err(_) => Err(Error::new(Code::DataInvalidValue, format!("value `{t}` is not a number (nor empty, `-`, `..` or `.`)"))),
+    }
+}
+
+pub(super) fn check_finite(v: Option<f64>) -> Result<Option<f64>> {
+    match v {
+        Some(x) if !x.is_finite() => Err(Error::new(Code::DataNotFinite, format!("value `{x}` is not a finite number"))),
+        other => Ok(other),
+    }
+}
+
+/// The canonical name of a field of an observation row given by its name or alias
+/// (`kpi` → `indicator`, `status` → `missing`), or `None` for a name not in the vocabulary.
+///
+/// ```
+/// assert_eq!(attain_core::observation_field("municipality"), Some("entity"));
+/// assert_eq!(attain_core::observation_field("colour"), None);
+/// ```
+pub fn observation_field(name: &str) -> Option<&'static str> {
+    OBSERVATION_FIELDS.iter().find(|(n, a)| *n == name || *a == Some(name)).map(|(n, _)| *n)
+}
+
+/// Trims a text field in place (every reader trims, so that what CSV reads back is what was given).
+pub(super) fn trim_in_place(s: &mut String) {
+    let t = s.trim();
+    if t.len() != s.len() {
+        *s = t.to_string();
+    }
+}
+
+/// An id as every reader takes it: trimmed and not empty.
+pub(super) fn check_id(s: &mut String, name: &str) -> Result<()> {
+    trim_in_place(s);
+    if s.is_empty() {
+        return Err(Error::new(Code::DataEmptyId, format!("`{name}` must not be empty")));
+    }
+    Ok(())
+}
+
+/// An optional text trimmed, and `None` when empty.
+fn normalize_text(t: &mut Option<String>) {
+    if let Some(s) = t {
+        trim_in_place(s);
+    }
+    if t.as_deref() == Some("") {
+        *t = None;
+    }
+}
+
+/// One row as every reader keeps it: ids checked and trimmed, a finite value, and a reason
+/// for a missing value only when the value is missing.
+pub(super) fn normalize(o: &mut Observation) -> Result<()> {
+    if o.indicator.trim().is_empty() || o.entity.trim().is_empty() || o.period.trim().is_empty() {
+        return Err(Error::new(Code::DataEmptyId, "indicator, entity and period must not be empty"));
+    }
+    check_id(&mut o.indicator, "indicator")?;
+    check_id(&mut o.entity, "entity")?;
+    check_id(&mut o.period, "period")?;
+    check_finite(o.value)?;
+    normalize_text(&mut o.missing);
+    if o.value.is_some() {
+        o.missing = None;
+    }
+    normalize_text(&mut o.source);
+    Ok(())
+}
+
+pub(super) fn count_error(shown: impl std::fmt::Display) -> Error {
+    Error::new(Code::DataInvalidCount, format!("count `{shown}` is not a whole number from 0 to {}", u32::MAX))
+}
+
+pub(super) fn gender_error(shown: &str) -> Error {
+    Error::new(Code::DataInvalidGender, format!("gender `{shown}` is not T, K or M"))
+}

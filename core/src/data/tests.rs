@@ -1,0 +1,97 @@
+//! Unit tests of the data readers.
+
+use super::*;
+use crate::error::Code;
+
+#[test]
+fn kolada_markers_are_gaps_with_reasons() {
+    let d = Observations::from_csv("kpi,municipality,period,gender,value\nX,1,2020,T,..\nX,1,2021,T,-\nX,1,2022,T,3.5\n", "k.csv").unwrap();
+    assert_eq!(d.rows()[0].value, None);
+    assert_eq!(d.rows()[0].missing.as_deref(), Some("sekretess"));
+    assert_eq!(d.rows()[1].missing.as_deref(), Some("bortfall"));
+    assert_eq!(d.rows()[2].value, Some(3.5));
+}
+
+#[test]
+fn nan_and_infinity_are_refused_with_their_row() {
+    for bad in ["NaN", "inf", "-infinity"] {
+        let e = Observations::from_csv(&format!("indicator,entity,period,gender,value\nX,1,2020,T,1\nX,1,2021,T,{bad}\n"), "d.csv")
+            .unwrap_err();
+        assert_eq!(e.row(), Some(2), "{bad}");
+        assert_eq!(e.line(), Some(3));
+        assert_eq!(e.column(), Some(5));
+        assert!(e.message().contains("not a finite number") || e.message().contains("not a number"), "{e}");
+    }
+}
+
+#[test]
+fn kolada_v2_and_v3_shapes_read() {
+    let v2 = r#"{"count":1,"values":[{"kpi":"N15428","municipality":"0138","period":2023,"values":[{"count":1,"gender":"T","status":"","value":74.1},{"count":1,"gender":"K","status":"","value":77.0}]}]}"#;
+    let d = Observations::from_json(v2, "k.json").unwrap();
+    assert_eq!(d.rows().len(), 2);
+    assert_eq!(d.rows()[1].gender, Gender::K);
+    assert_eq!(d.rows()[0].period, "2023");
+    let v3 = r#"{"values":[{"kpi":"N1","municipality":"0000","period":"2022","isdeleted":false,"values":[{"gender":"T","value":null,"status":"Missing"}]}]}"#;
+    let d = Observations::from_json(v3, "k.json").unwrap();
+    assert_eq!(d.rows()[0].missing.as_deref(), Some("Missing"));
+}
+
+#[test]
+fn a_csv_header_in_any_order_and_by_aliases_reads_every_field() {
+    let text = "source,count,status,value,gender,year,municipality,kpi,note\n\
+                Kolada,3,,12.5,K,2022,2380,N1,a comment\n\
+                ,,bortfall,..,M,2023, 2380 ,N1,\n";
+    let d = Observations::from_csv(text, "any-order.csv").unwrap();
+    let row = |period: &str, gender, value, missing: Option<&str>, count, source: Option<&str>| Observation {
+        indicator: "N1".into(),
+        entity: "2380".into(),
+        period: period.into(),
+        gender,
+        value,
+        missing: missing.map(str::to_string),
+        count,
+        source: source.map(str::to_string),
+    };
+    assert_eq!(
+        d.rows(),
+        [
+            row("2022", Gender::K, Some(12.5), None, Some(3), Some("Kolada")),
+            // A reason given wins over Kolada's marker (`..`, sekretess) in the value.
+            row("2023", Gender::M, None, Some("bortfall"), None, None),
+        ]
+    );
+}
+
+#[test]
+fn csv_header_errors_come_unknown_first_then_repeated_then_missing_at_their_column() {
+    let cases = [
+        ("indicator,colour,indicator\n", Code::DataUnknownColumn, 2, "unknown column `colour`"),
+        ("indicator,kpi,period\n", Code::DataDuplicateColumn, 2, "column `kpi` repeats column 1 (`indicator`); give each column once"),
+        ("value,period\n", Code::DataMissingColumn, 1, "the header has no `indicator` column"),
+        ("indicator,period,value\n", Code::DataMissingColumn, 1, "the header has no `entity` column"),
+        ("indicator,entity,value\n", Code::DataMissingColumn, 1, "the header has no `period` column"),
+        ("indicator,entity,period\n", Code::DataMissingColumn, 1, "the header has no `value` column"),
+    ];
+    for (text, code, column, message) in cases {
+        let e = Observations::from_csv(text, "h.csv").unwrap_err();
+        assert_eq!((e.code(), e.file(), e.line(), e.column(), e.row()), (code, Some("h.csv"), Some(1), Some(column), None), "{text}");
+        assert!(e.message().starts_with(message), "{text}: {e}");
+    }
+}
+
+#[test]
+fn a_bad_csv_cell_is_placed_at_its_file_line_column_and_row() {
+    let head = "indicator,entity,period,value,gender,count\nI,1,2021,1,T,\n";
+    let cases = [
+        ("I,1,2022,x,T,\n", Code::DataInvalidValue, 4, "value `x` is not a number (nor empty, `-`, `..` or `.`)"),
+        ("I,1,2022,1,X,\n", Code::DataInvalidGender, 5, "gender `X` is not T, K or M"),
+        ("I,1,2022,1,T,-1\n", Code::DataInvalidCount, 6, "count `-1` is not a whole number from 0 to 4294967295"),
+        // An error of the row as a whole (an empty id) is placed at its first column.
+        ("I, ,2022,1,T,\n", Code::DataEmptyId, 1, "indicator, entity and period must not be empty"),
+    ];
+    for (row, code, column, message) in cases {
+        let e = Observations::from_csv(&format!("{head}{row}"), "c.csv").unwrap_err();
+        assert_eq!((e.code(), e.file(), e.line(), e.column(), e.row()), (code, Some("c.csv"), Some(3), Some(column), Some(2)), "{row}");
+        assert_eq!(e.message(), message);
+    }
+}
