@@ -27,6 +27,7 @@ export type Code =
   | "plan.cycle"
   | "plan.unknown_rule"
   | "plan.script_path"
+  | "plan.file_path"
   | "plan.missing_script"
   | "plan.unknown_param"
   | "plan.invalid_argument"

@@ -544,6 +544,7 @@ impl Plan {
     /// references to missing goals or indicators, parent cycles, an empty scale, a missing rule
     /// script or a param the rule does not read; a rule error for a script that does not compile.
     pub fn from_files(files: PlanFiles) -> Result<Plan> {
+        files.check()?;
         let files = Arc::new(files::without_boms(files));
         let text =
             files.get(PLAN_FILE).ok_or_else(|| Error::new(Code::PlanMissingFile, "the plan has no `plan.toml`").in_file(PLAN_FILE))?;
