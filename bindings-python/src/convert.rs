@@ -63,11 +63,12 @@ pub fn plan_files(files: &Bound<'_, PyAny>) -> PyResult<PlanFiles> {
     for (k, v) in dict.iter() {
         let path =
             k.cast::<PyString>().map_err(|_| plan_error(format!("a plan file path must be a string, got {}", type_name(&k))).raise())?;
-        let path = path.to_cow()?.replace('\\', "/");
+        let path = path.to_cow()?;
         let text = v
             .cast::<PyString>()
             .map_err(|_| plan_error(format!("the text of `{path}` must be a string, got {}", type_name(&v))).raise())?;
-        out.insert(path, text.to_cow()?.into_owned());
+        // Core normalises the path (`\` to `/`) and refuses one that leaves the plan.
+        out.insert(&path, text.to_cow()?.into_owned()).map_err(|e| e.raise())?;
     }
     Ok(out)
 }

@@ -160,8 +160,8 @@ pub fn plan_files(files: &JsValue) -> JsResult<PlanFiles> {
         let path = path.as_string().ok_or_else(|| plan_error(format!("a plan file path must be a string, got {}", type_name(&path))))?;
         let text =
             text.as_string().ok_or_else(|| plan_error(format!("the text of `{path}` must be a string, got {}", type_name(&text))))?;
-        out.insert(path.replace('\\', "/"), text);
-        Ok(())
+        // Core normalises the path (`\` to `/`) and refuses one that leaves the plan.
+        out.insert(&path, text).map_err(|e| from_core(&e))
     };
     if let Some(map) = files.dyn_ref::<js_sys::Map>() {
         for entry in map.entries() {

@@ -191,9 +191,9 @@ fn rule(c: &mut Criterion) {
                 "[[indicator]]\nid = \"{id}\"\ntitle = \"{id}\"\nunit = \"%\"\nrule = \"{rule}\"\nparams = {params}\n{targets}"
             ));
         }
-        plan_files.insert(format!("rules/{name}.rhai"), source.to_string());
+        plan_files.insert(&format!("rules/{name}.rhai"), source.to_string()).unwrap();
     }
-    plan_files.insert("plan.toml".into(), toml);
+    plan_files.insert("plan.toml", toml).unwrap();
     let plan = Plan::from_files(plan_files).unwrap();
     let rows = rule_inputs();
     for (name, ..) in STD_RULES {

@@ -1,13 +1,15 @@
+//! Reading a plan folder into `PlanFiles`: regular files only, within limits, without byte-order marks.
+//!
 //! Plans are read through a map of relative path to text, so the browser (no files)
 //! and the command line (a folder) load plans the same way.
 
 use crate::error::{Code, Error, Result};
-use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
-/// The text files of a plan, keyed by path relative to the plan folder, with `/` separators.
-pub type PlanFiles = BTreeMap<String, String>;
+mod plan_files;
+
+pub use plan_files::PlanFiles;
 
 /// Largest file read from a plan folder or given as data; anything bigger is an error, not a
 /// silent skip.
@@ -76,8 +78,7 @@ impl Folder {
                 Error::new(Code::IoLimit, format!("the plan folder's files together exceed {} MiB", self.limits.bytes >> 20)).in_file(key)
             );
         }
-        self.files.insert(key, text);
-        Ok(())
+        self.files.insert(&key, text)
     }
 
     /// Reads the folder `dir`, whose path relative to the plan is `prefix` (empty or ending in `/`).
@@ -229,7 +230,7 @@ pub(crate) fn without_bom(mut text: String) -> String {
 
 /// Every file of a plan without a leading UTF-8 byte-order mark, whoever read it.
 pub(crate) fn without_boms(mut files: PlanFiles) -> PlanFiles {
-    for text in files.values_mut() {
+    for text in files.texts_mut() {
         if text.starts_with('\u{feff}') {
             *text = without_bom(std::mem::take(text));
         }

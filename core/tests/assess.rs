@@ -1,5 +1,5 @@
 //! `Plan::assess`: an indicator's rule on inputs given directly, as `evaluate` would judge them,
-//! with every default decided in core (the host boundary, core/src/host.rs).
+//! with every default decided in core (the host boundary, core/src/host/).
 
 use crate::common::{csv, evaluate, plan};
 use attain_core::{AssessRequest, ErrorKind, Gender, HistoryPoint, Period, decode, decode_json};

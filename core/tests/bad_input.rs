@@ -195,8 +195,9 @@ fn rule_references_are_checked_at_load() {
     let e = plan_error(&ind("rules/nope.rhai", ""), &[]);
     assert_at(&e, ErrorKind::Plan, Some("plan.toml"), Some(7), Some(8));
     assert_message(&e, "script `rules/nope.rhai` does not exist");
-    // A script path that leaves the plan folder.
-    let e = plan_error(&ind("../outside.rhai", ""), &[("../outside.rhai", "attained()")]);
+    // A script path that leaves the plan folder (a file at `../outside.rhai` cannot be given:
+    // `PlanFiles` refuses the path itself).
+    let e = plan_error(&ind("../outside.rhai", ""), &[]);
     assert_at(&e, ErrorKind::Plan, Some("plan.toml"), Some(7), Some(8));
     assert_message(&e, "leaves the plan folder");
     // A name that is neither std nor a script.
@@ -514,6 +515,50 @@ fn queries_naming_what_is_not_there_are_query_errors() {
     assert_message(&e, "entity `9` does not appear in the data");
     let r = p.evaluate(&d, &Query::new("1", "2031")).unwrap();
     assert_eq!(r.indicators[0].status, "no_data");
+}
+
+/// A file path refused while the files were built from pairs is the error of every call that
+/// reads them, never a file dropped in silence.
+#[test]
+fn a_plan_file_path_refused_is_the_error_of_loading_and_of_rule_tests() {
+    let plan_toml = with_head("[[indicator]]\nid = \"I\"\ntitle = \"I\"\nrule = \"rules/x.rhai\"\n");
+    let files = |path: &str| PlanFiles::from([("plan.toml".to_string(), plan_toml.clone()), (path.to_string(), "attained()".to_string())]);
+    let p = Plan::from_files(files("rules\\x.rhai")).unwrap();
+    assert_eq!(p.files().keys().collect::<Vec<_>>(), vec!["plan.toml", "rules/x.rhai"]);
+    for (path, message) in [
+        ("../x.rhai", "file path `../x.rhai` leaves the plan folder (`..`)"),
+        ("C:\\x.rhai", "file path `C:\\x.rhai` names a drive: give it relative to the plan folder"),
+    ] {
+        let e = Plan::from_files(files(path)).unwrap_err();
+        assert_eq!((e.code(), e.message()), (attain_core::Code::PlanFilePath, message));
+    }
+    let tests = PlanFiles::from([
+        ("tests/a.test.toml".to_string(), "[[case]]\nname = \"x\"\nrule = \"target\"\nexpect = \"no_data\"\n".to_string()),
+        ("tests\\a.test.toml".to_string(), String::new()),
+    ]);
+    let e = attain_core::run_rule_tests_in(&tests).unwrap_err();
+    assert_eq!(
+        (e.code(), e.message()),
+        (attain_core::Code::PlanFilePath, "file path `tests\\a.test.toml` is `tests/a.test.toml`, which is given twice")
+    );
+}
+
+/// A file whose name holds `\` (a Unix name) is read from a plan folder under its normalised path.
+#[cfg(unix)]
+#[test]
+fn a_plan_folder_file_named_with_a_backslash_is_read_as_a_path() {
+    let dir = std::env::temp_dir().join(format!("attain-bad-input-backslash-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("plan.toml"), with_head("[[indicator]]\nid = \"I\"\ntitle = \"I\"\nrule = \"rules/x.rhai\"\n")).unwrap();
+    std::fs::write(dir.join("rules\\x.rhai"), "attained()").unwrap();
+    let loaded = Plan::load(&dir).map(|p| p.files().keys().cloned().collect::<Vec<_>>());
+    std::fs::create_dir_all(dir.join("rules")).unwrap();
+    std::fs::write(dir.join("rules/x.rhai"), "attained()").unwrap();
+    let twice = Plan::load(&dir).map(|_| ());
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(loaded.unwrap(), vec!["plan.toml", "rules/x.rhai"]);
+    assert_eq!(twice.unwrap_err().message(), "file path `rules\\x.rhai` is `rules/x.rhai`, which is given twice");
 }
 
 // ---------------------------------------------------------------- rule test files

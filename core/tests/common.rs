@@ -8,13 +8,10 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// A plan from `plan.toml` text and optional extra files.
+/// A plan from `plan.toml` text and optional extra files (a path refused is the error of
+/// `Plan::from_files`).
 pub fn plan_files(plan_toml: &str, extra: &[(&str, &str)]) -> PlanFiles {
-    let mut files = PlanFiles::from([("plan.toml".to_string(), plan_toml.to_string())]);
-    for (path, text) in extra {
-        files.insert((*path).to_string(), (*text).to_string());
-    }
-    files
+    std::iter::once(("plan.toml", plan_toml)).chain(extra.iter().copied()).map(|(p, t)| (p.to_string(), t.to_string())).collect()
 }
 
 /// Loads a plan that must be valid.

@@ -21,7 +21,7 @@ use crate::model::Gender;
 use std::sync::{Arc, OnceLock};
 
 pub use assignments::{ASSIGNMENT_FIELDS, AssignmentUpdate};
-pub(crate) use index::{Index, slot};
+pub(crate) use index::{Index, Series, slot};
 pub use row::{OBSERVATION_FIELDS, Observation, observation_field};
 use row::{check_finite, normalize};
 use sources::Source;

@@ -116,6 +116,8 @@ catalogue! {
     PlanUnknownRule = "plan.unknown_rule",
     /// A script path leaves the plan folder.
     PlanScriptPath = "plan.script_path",
+    /// A plan file's path is empty, absolute, leaves the plan folder (`..`), ends in `/`, holds a NUL, or names a file twice.
+    PlanFilePath = "plan.file_path",
     /// A script named by the plan is not in the plan folder.
     PlanMissingScript = "plan.missing_script",
     /// A param given to a rule that the rule does not read.

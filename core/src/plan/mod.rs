@@ -234,8 +234,11 @@ impl Plan {
     /// # Errors
     /// A plan error naming file, line and column for malformed TOML, unknown keys, duplicate ids,
     /// references to missing goals or indicators, parent cycles, an empty scale, a missing rule
-    /// script or a param the rule does not read; a rule error for a script that does not compile.
+    /// script, a file path [`PlanFiles`] refused (`plan.file_path`) or a param the rule does not
+    /// read; a rule error for a script that does not compile or reads a name it does not have
+    /// (`rule.unknown_name`, at the name).
     pub fn from_files(files: PlanFiles) -> Result<Plan> {
+        files.check()?;
         let files = Arc::new(files::without_boms(files));
         let text =
             files.get(PLAN_FILE).ok_or_else(|| Error::new(Code::PlanMissingFile, "the plan has no `plan.toml`").in_file(PLAN_FILE))?;

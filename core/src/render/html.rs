@@ -2,7 +2,7 @@
 
 use super::escape::{css_color, html as esc, http_url};
 use super::{goal_rows, t};
-use crate::report::{IndicatorResult, Report, Role};
+use crate::report::{GoalResult, IndicatorResult, Report, Role};
 use std::fmt::Write;
 
 /// A value with its unit, escaped: the unit is plan text.
@@ -47,6 +47,18 @@ fn sparkline(r: &IndicatorResult) -> String {
 
 pub(super) fn page(report: &Report) -> String {
     let mut o = String::new();
+    head(&mut o, report);
+    header(&mut o, report);
+    let _ = write!(o, "<main>");
+    for goal in &report.goals {
+        goal_section(&mut o, report, goal);
+    }
+    let _ = write!(o, "</main><footer>{} attain · {}</footer></body></html>", t(report, "Made with", "Skapad med"), esc(&report.plan.id));
+    o
+}
+
+/// The document's head (language, title, the inline CSS) and the opening of its body.
+fn head(o: &mut String, report: &Report) {
     let lang = if report.plan.language == crate::model::Language::Sv { "sv" } else { "en" };
     let _ = write!(
         o,
@@ -55,6 +67,10 @@ pub(super) fn page(report: &Report) -> String {
         esc(&report.entity_name),
         esc(&report.period)
     );
+}
+
+/// The page header: the plan's title, the entity and period, and how many goals are at each level.
+fn header(o: &mut String, report: &Report) {
     let _ = write!(
         o,
         "<header><h1>{}</h1><p class=\"sub\">{} · {} {}</p>",
@@ -63,7 +79,6 @@ pub(super) fn page(report: &Report) -> String {
         t(report, "Period", "Period"),
         esc(&report.period)
     );
-    // Summary: how many goals at each level.
     let _ = write!(o, "<ul class=\"summary\">");
     for level in report.scale.levels().iter().chain([&report.scale.no_data]) {
         let n = report.goals.iter().filter(|g| g.status == level.id).count();
@@ -74,99 +89,111 @@ pub(super) fn page(report: &Report) -> String {
             esc(&level.label)
         );
     }
-    let _ = write!(o, "</ul></header><main>");
-    for goal in &report.goals {
-        let _ = write!(
-            o,
-            "<section class=\"goal\" id=\"goal-{}\"><div class=\"goal-head\"><span class=\"light\" style=\"background:{}\" title=\"{}\"></span><div><h2><span class=\"gid\">{} {}</span> {}</h2><p class=\"status\"><b style=\"color:{}\">{}</b> – {}</p></div></div>",
-            esc(&goal.id),
-            esc(css_color(&goal.color)),
-            esc(&goal.label),
-            t(report, "Goal", "Mål"),
-            esc(&goal.id),
-            esc(&goal.title),
-            esc(css_color(&goal.color)),
-            esc(&goal.label),
-            esc(&goal.reason)
-        );
-        if !goal.text.is_empty() {
-            let _ = write!(o, "<details class=\"text\"><summary>{}</summary>", t(report, "Political text", "Politisk text"));
-            for p in goal.text.split("\n\n") {
-                let _ = write!(o, "<p>{}</p>", esc(p.trim()));
-            }
-            let _ = write!(o, "</details>");
+    let _ = write!(o, "</ul></header>");
+}
+
+/// One goal: its light, status and reason, its political text, its indicators and its assignments.
+fn goal_section(o: &mut String, report: &Report, goal: &GoalResult) {
+    let _ = write!(
+        o,
+        "<section class=\"goal\" id=\"goal-{}\"><div class=\"goal-head\"><span class=\"light\" style=\"background:{}\" title=\"{}\"></span><div><h2><span class=\"gid\">{} {}</span> {}</h2><p class=\"status\"><b style=\"color:{}\">{}</b> – {}</p></div></div>",
+        esc(&goal.id),
+        esc(css_color(&goal.color)),
+        esc(&goal.label),
+        t(report, "Goal", "Mål"),
+        esc(&goal.id),
+        esc(&goal.title),
+        esc(css_color(&goal.color)),
+        esc(&goal.label),
+        esc(&goal.reason)
+    );
+    if !goal.text.is_empty() {
+        let _ = write!(o, "<details class=\"text\"><summary>{}</summary>", t(report, "Political text", "Politisk text"));
+        for p in goal.text.split("\n\n") {
+            let _ = write!(o, "<p>{}</p>", esc(p.trim()));
         }
-        let _ = write!(
-            o,
-            "<table><thead><tr><th></th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            t(report, "Indicator", "Nyckeltal"),
-            t(report, "Value", "Utfall"),
-            t(report, "Target / national", "Mål / riket"),
-            t(report, "Peers", "Jämförelse"),
-            t(report, "Women / men", "Kvinnor / män"),
-            t(report, "Trend", "Trend"),
-            t(report, "Assessment", "Bedömning")
-        );
-        for r in goal_rows(report, &goal.id) {
-            let kf = if r.role == Role::KeyFigure {
-                format!(" <span class=\"tag\">{}</span>", t(report, "key figure", "nyckeltal"))
-            } else {
-                String::new()
-            };
-            let target_or_nat = match (r.target, r.national) {
-                (Some(_), _) => format!("{} {}", t(report, "target", "mål"), with_unit(report, r, r.target)),
-                (None, Some(_)) => with_unit(report, r, r.national),
-                _ => "–".into(),
-            };
-            let peers = r.peers.as_ref().and_then(|p| p.mean).map_or("–".into(), |m| with_unit(report, r, Some(m)));
-            let gender = if r.women.is_some() || r.men.is_some() {
-                format!(
-                    "<span class=\"k\">♀ {}</span> <span class=\"m\">♂ {}</span>",
-                    with_unit(report, r, r.women),
-                    with_unit(report, r, r.men)
-                )
-            } else {
-                String::new()
-            };
-            let period = r.period.as_deref().map(|p| format!("<small>{}</small>", esc(p))).unwrap_or_default();
-            let _ = write!(
-                o,
-                "<tr class=\"ind\" data-id=\"{}\" data-status=\"{}\"><td><span class=\"dot\" style=\"background:{}\" title=\"{}\"></span></td><td>{}{kf}<br><small class=\"src\">{}</small></td><td class=\"n\">{}<br>{period}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{gender}</td><td>{}</td><td><b>{}</b><br><span class=\"reason\">{}</span></td></tr>",
-                esc(&r.id),
-                esc(&r.status),
-                esc(css_color(&r.color)),
-                esc(&r.label),
-                esc(&r.title),
-                source_html(report, r),
-                with_unit(report, r, r.value),
-                target_or_nat,
-                peers,
-                sparkline(r),
-                esc(&r.label),
-                esc(&r.reason)
-            );
-        }
-        let _ = write!(o, "</tbody></table>");
-        if !goal.assignments.is_empty() {
-            let _ = write!(o, "<h3>{}</h3><ul class=\"assign\">", t(report, "Assignments", "Uppdrag"));
-            for a in &goal.assignments {
-                let boards = if a.boards.is_empty() { t(report, "all boards", "alla nämnder").to_string() } else { a.boards.join(", ") };
-                let status = a.status.as_deref().map_or(t(report, "not followed up", "ej uppföljt").to_string(), assignment_label(report));
-                let _ = write!(
-                    o,
-                    "<li><span class=\"aid\">{}</span> {} <small>({})</small> <span class=\"astat\">{}</span></li>",
-                    esc(&a.id),
-                    esc(&a.text),
-                    esc(&boards),
-                    esc(&status)
-                );
-            }
-            let _ = write!(o, "</ul>");
-        }
-        let _ = write!(o, "</section>");
+        let _ = write!(o, "</details>");
     }
-    let _ = write!(o, "</main><footer>{} attain · {}</footer></body></html>", t(report, "Made with", "Skapad med"), esc(&report.plan.id));
-    o
+    indicator_table(o, report, goal);
+    assignment_list(o, report, goal);
+    let _ = write!(o, "</section>");
+}
+
+/// The table of a goal's indicators and key figures.
+fn indicator_table(o: &mut String, report: &Report, goal: &GoalResult) {
+    let _ = write!(
+        o,
+        "<table><thead><tr><th></th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        t(report, "Indicator", "Nyckeltal"),
+        t(report, "Value", "Utfall"),
+        t(report, "Target / national", "Mål / riket"),
+        t(report, "Peers", "Jämförelse"),
+        t(report, "Women / men", "Kvinnor / män"),
+        t(report, "Trend", "Trend"),
+        t(report, "Assessment", "Bedömning")
+    );
+    for r in goal_rows(report, &goal.id) {
+        indicator_row(o, report, r);
+    }
+    let _ = write!(o, "</tbody></table>");
+}
+
+/// One row of the indicator table.
+fn indicator_row(o: &mut String, report: &Report, r: &IndicatorResult) {
+    let kf = if r.role == Role::KeyFigure {
+        format!(" <span class=\"tag\">{}</span>", t(report, "key figure", "nyckeltal"))
+    } else {
+        String::new()
+    };
+    let target_or_nat = match (r.target, r.national) {
+        (Some(_), _) => format!("{} {}", t(report, "target", "mål"), with_unit(report, r, r.target)),
+        (None, Some(_)) => with_unit(report, r, r.national),
+        _ => "–".into(),
+    };
+    let peers = r.peers.as_ref().and_then(|p| p.mean).map_or("–".into(), |m| with_unit(report, r, Some(m)));
+    let gender = if r.women.is_some() || r.men.is_some() {
+        format!("<span class=\"k\">♀ {}</span> <span class=\"m\">♂ {}</span>", with_unit(report, r, r.women), with_unit(report, r, r.men))
+    } else {
+        String::new()
+    };
+    let period = r.period.as_deref().map(|p| format!("<small>{}</small>", esc(p))).unwrap_or_default();
+    let _ = write!(
+        o,
+        "<tr class=\"ind\" data-id=\"{}\" data-status=\"{}\"><td><span class=\"dot\" style=\"background:{}\" title=\"{}\"></span></td><td>{}{kf}<br><small class=\"src\">{}</small></td><td class=\"n\">{}<br>{period}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{gender}</td><td>{}</td><td><b>{}</b><br><span class=\"reason\">{}</span></td></tr>",
+        esc(&r.id),
+        esc(&r.status),
+        esc(css_color(&r.color)),
+        esc(&r.label),
+        esc(&r.title),
+        source_html(report, r),
+        with_unit(report, r, r.value),
+        target_or_nat,
+        peers,
+        sparkline(r),
+        esc(&r.label),
+        esc(&r.reason)
+    );
+}
+
+/// A goal's assignments with their boards and follow-up status, if it has any.
+fn assignment_list(o: &mut String, report: &Report, goal: &GoalResult) {
+    if goal.assignments.is_empty() {
+        return;
+    }
+    let _ = write!(o, "<h3>{}</h3><ul class=\"assign\">", t(report, "Assignments", "Uppdrag"));
+    for a in &goal.assignments {
+        let boards = if a.boards.is_empty() { t(report, "all boards", "alla nämnder").to_string() } else { a.boards.join(", ") };
+        let status = a.status.as_deref().map_or(t(report, "not followed up", "ej uppföljt").to_string(), assignment_label(report));
+        let _ = write!(
+            o,
+            "<li><span class=\"aid\">{}</span> {} <small>({})</small> <span class=\"astat\">{}</span></li>",
+            esc(&a.id),
+            esc(&a.text),
+            esc(&boards),
+            esc(&status)
+        );
+    }
+    let _ = write!(o, "</ul>");
 }
 
 /// The source as a short link (pages) or text (Kolada ids), never a long bare URL.

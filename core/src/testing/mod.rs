@@ -88,6 +88,7 @@ pub fn run_rule_tests(path: impl AsRef<Path>) -> Result<TestReport> {
 /// # Errors
 /// As [`run_rule_tests`].
 pub fn run_rule_tests_in(files: &PlanFiles) -> Result<TestReport> {
+    files.check()?;
     let mut report = TestReport::default();
     let mut reached = BTreeMap::new();
     let files = &files::without_boms(files.clone());

@@ -1,0 +1,195 @@
+//! What-if inputs of one indicator (`AssessRequest`, with core's defaults and checks) and the verdict on them.
+
+use super::Period;
+use super::decode::number;
+use crate::error::{Code, Error, Result};
+use crate::model::{PeerStats, PeriodValue};
+use crate::plan::Plan;
+use serde::{Deserialize, Serialize};
+
+/// What-if inputs of one indicator ([`Plan::assess`]), as a host gives them. Only `value` is
+/// needed; everything else is decided by core: the period is the plan's when not given, the
+/// target the indicator's own for that period, `previous` the last value of `history`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssessRequest {
+    /// The value judged; none gives `no_data` without running the rule.
+    #[serde(default, deserialize_with = "number")]
+    pub value: Option<f64>,
+    /// The period judged (default: the plan's).
+    #[serde(default)]
+    pub period: Option<Period>,
+    /// The target (default: the indicator's own for the period, if it has one).
+    #[serde(default, deserialize_with = "number")]
+    pub target: Option<f64>,
+    /// The value of the period before (default: the last of `history`).
+    #[serde(default, deserialize_with = "number")]
+    pub previous: Option<f64>,
+    /// Earlier values, oldest first, each period once.
+    #[serde(default)]
+    pub history: Vec<HistoryPoint>,
+    /// The national value.
+    #[serde(default, deserialize_with = "number")]
+    pub national: Option<f64>,
+    /// The peer group.
+    #[serde(default)]
+    pub peers: Option<PeersRequest>,
+    /// Position among all municipalities, 0 (worst) to 1 (best).
+    #[serde(default, deserialize_with = "number")]
+    pub percentile: Option<f64>,
+    /// Women's value.
+    #[serde(default, deserialize_with = "number")]
+    pub women: Option<f64>,
+    /// Men's value.
+    #[serde(default, deserialize_with = "number")]
+    pub men: Option<f64>,
+}
+
+/// One earlier value.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryPoint {
+    /// Its period.
+    pub period: Period,
+    /// Its value.
+    pub value: f64,
+}
+
+/// A peer group as a caller states it: member values, and any statistic stated outright (a
+/// statistic stated wins over the one derived from the values).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeersRequest {
+    /// Member values.
+    #[serde(default)]
+    pub values: Vec<f64>,
+    /// Mean (or the group's published value).
+    #[serde(default, deserialize_with = "number")]
+    pub mean: Option<f64>,
+    /// Median.
+    #[serde(default, deserialize_with = "number")]
+    pub median: Option<f64>,
+    /// Lowest member value.
+    #[serde(default, deserialize_with = "number")]
+    pub min: Option<f64>,
+    /// Highest member value.
+    #[serde(default, deserialize_with = "number")]
+    pub max: Option<f64>,
+    /// Members with a value.
+    #[serde(default)]
+    pub count: Option<usize>,
+    /// Whether `mean` is the group's own published row.
+    #[serde(default)]
+    pub published: bool,
+}
+
+impl PeersRequest {
+    fn stats(&self) -> PeerStats {
+        let mut s = PeerStats::from_values(self.values.clone()).with_stated(self.mean, self.median, self.min, self.max, self.count);
+        s.published = self.published;
+        s
+    }
+}
+
+/// A rule's verdict on given inputs ([`Plan::assess`]), and the inputs it rests on after core
+/// filled in what was not given.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    /// Status id on the plan's scale, or `no_data`.
+    pub status: String,
+    /// The status's label on the scale.
+    pub label: String,
+    /// Why, in the plan's language.
+    pub reason: String,
+    /// The rule's score, when it gives one.
+    pub score: Option<f64>,
+    /// The period judged.
+    pub period: String,
+    /// The target used: given, or the indicator's own for the period.
+    pub target: Option<f64>,
+    /// The previous value used: given, or the last of the history.
+    pub previous: Option<f64>,
+}
+
+impl AssessRequest {
+    /// Every number given is finite: NaN and the infinities are refused, naming the input.
+    fn check_finite(&self) -> Result<()> {
+        let refuse = |name: String, x: f64| Err(Error::new(Code::QueryNotFinite, format!("`{name}` is {x}, not a finite number")));
+        let single = [
+            ("value", self.value),
+            ("target", self.target),
+            ("previous", self.previous),
+            ("national", self.national),
+            ("percentile", self.percentile),
+            ("women", self.women),
+            ("men", self.men),
+        ];
+        for (name, x) in single {
+            if let Some(x) = x.filter(|x| !x.is_finite()) {
+                return refuse(name.to_string(), x);
+            }
+        }
+        if let Some(h) = self.history.iter().enumerate().find(|(_, h)| !h.value.is_finite()) {
+            return refuse(format!("history[{}].value", h.0), h.1.value);
+        }
+        if let Some(p) = &self.peers {
+            let stated = [("mean", p.mean), ("median", p.median), ("min", p.min), ("max", p.max)];
+            if let Some((name, x)) = stated.into_iter().find_map(|(n, x)| x.filter(|x| !x.is_finite()).map(|x| (n, x))) {
+                return refuse(format!("peers.{name}"), x);
+            }
+            if let Some((i, x)) = p.values.iter().enumerate().find(|(_, x)| !x.is_finite()) {
+                return refuse(format!("peers.values[{i}]"), *x);
+            }
+        }
+        Ok(())
+    }
+
+    /// The rule's inputs, with every default and check of [`AssessRequest`] applied.
+    pub(crate) fn resolve(&self, plan: &Plan, indicator: &crate::plan::Indicator) -> Result<crate::judgement::Inputs> {
+        self.check_finite()?;
+        let period = match (&self.period, &plan.period) {
+            (Some(p), _) => p.as_str().to_string(),
+            (None, Some(p)) => p.clone(),
+            (None, None) => {
+                return Err(Error::new(Code::QueryInvalidPeriod, "`period` is not given and the plan sets none ([plan] period)"));
+            }
+        };
+        if let Some(p) = self.percentile
+            && !(0.0..=1.0).contains(&p)
+        {
+            return Err(Error::new(Code::QueryInvalidValue, format!("`percentile` is {p}: it is a position from 0 (worst) to 1 (best)")));
+        }
+        for pair in self.history.windows(2) {
+            if pair[0].period >= pair[1].period {
+                let why = if pair[0].period == pair[1].period { "twice" } else { "after a later one: history is oldest first" };
+                return Err(Error::new(Code::QueryInvalidHistory, format!("`history`: period `{}` comes {why}", pair[1].period)));
+            }
+        }
+        if let Some(last) = self.history.last()
+            && last.period.as_str() >= period.as_str()
+        {
+            return Err(Error::new(
+                Code::QueryInvalidHistory,
+                format!("`history`: period `{}` is not before the period judged (`{period}`)", last.period),
+            ));
+        }
+        let history: Vec<PeriodValue> =
+            self.history.iter().map(|h| PeriodValue { period: h.period.as_str().to_string(), value: h.value }).collect();
+        Ok(crate::judgement::Inputs {
+            value: self.value,
+            target: self.target.or_else(|| indicator.target_for(&period)),
+            previous: self.previous.or_else(|| history.last().map(|h| h.value)),
+            history,
+            national: self.national,
+            peers: self.peers.as_ref().map(PeersRequest::stats),
+            percentile: self.percentile,
+            women: self.women,
+            men: self.men,
+            period,
+        })
+    }
+}
