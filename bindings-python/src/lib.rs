@@ -232,7 +232,8 @@ impl PyPlan {
     /// An indicator's own target for a period (core's lookup, as `assess` uses it).
     fn target_for(&self, py: Python<'_>, indicator: &str, period: &Bound<'_, PyAny>) -> PyResult<Option<f64>> {
         let period = guard(py, || decode::<Period>("period", period).map_err(errors::to_py))?;
-        let request = AssessRequest { period: Some(period), ..AssessRequest::default() };
+        let mut request = AssessRequest::default();
+        request.period = Some(period);
         run(py, || self.inner.assess(indicator, &request)).map(|a| a.target)
     }
 

@@ -370,7 +370,9 @@ impl JsPlan {
         let plan = self.get()?;
         let indicator = convert::text(&indicator, "indicator", ErrorKind::Query)?;
         let period: Period = request("period", &period)?;
-        let a = js(plan.assess(&indicator, &AssessRequest { period: Some(period), ..AssessRequest::default() }))?;
+        let mut request = AssessRequest::default();
+        request.period = Some(period);
+        let a = js(plan.assess(&indicator, &request))?;
         Ok(a.target.map_or(JsValue::NULL, JsValue::from_f64))
     }
 

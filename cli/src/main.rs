@@ -275,7 +275,9 @@ fn load(target: &Target) -> Result<(Plan, Observations, Query), Error> {
         // One rule for duplicates, as in a plan's data folder: a row in two files names both.
         Observations::combine(target.data.iter().map(Observations::load).collect::<Result<Vec<_>, _>>()?)?
     };
-    let query = Query { entity: target.entity.clone(), period: target.period.clone(), genders: None };
+    let mut query = Query::default();
+    query.entity = target.entity.clone();
+    query.period = target.period.clone();
     Ok((plan, data, query))
 }
 
@@ -325,16 +327,18 @@ fn assess(a: &AssessArgs, o: &mut Out) -> Result<ExitCode, Error> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let request = AssessRequest {
-        value: a.value,
-        period: a.period.as_deref().map(Period::parse).transpose()?,
-        target: a.target,
-        history: a.history.as_deref().map(history).transpose()?.unwrap_or_default(),
-        national: a.national,
-        peers: a.peers.map(|mean| PeersRequest { mean: Some(mean), ..PeersRequest::default() }),
-        percentile: a.percentile,
-        ..AssessRequest::default()
-    };
+    let mut request = AssessRequest::default();
+    request.value = a.value;
+    request.period = a.period.as_deref().map(Period::parse).transpose()?;
+    request.target = a.target;
+    request.history = a.history.as_deref().map(history).transpose()?.unwrap_or_default();
+    request.national = a.national;
+    request.peers = a.peers.map(|mean| {
+        let mut peers = PeersRequest::default();
+        peers.mean = Some(mean);
+        peers
+    });
+    request.percentile = a.percentile;
     print_assessment(&plan, &a.indicator, &request, a.json, o)
 }
 
@@ -397,8 +401,9 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
         }
         Command::Check { plan, cases, seed, json } => {
             let plan = Plan::load(&plan)?;
-            let defaults = CheckRequest::default();
-            let request = CheckRequest { cases: cases.unwrap_or(defaults.cases), seed: seed.unwrap_or(defaults.seed) };
+            let mut request = CheckRequest::default();
+            request.cases = cases.unwrap_or(request.cases);
+            request.seed = seed.unwrap_or(request.seed);
             let report = attain_core::check(&plan, &request.options())?;
             let code = if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
             if json {

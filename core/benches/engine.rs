@@ -127,7 +127,7 @@ fn evaluate(c: &mut Criterion) {
     ))
     .unwrap();
     let data = Observations::from_rows(national_rows(1)).unwrap();
-    let q = Query { genders: Some(vec![Gender::T]), ..Query::new("0001", "2023") };
+    let q = Query::new("0001", "2023").with_genders(&[Gender::T]);
     group.bench_function("reference_1_indicator", |b| b.iter(|| one.evaluate(black_box(&data), black_box(&q)).unwrap()));
 
     let plan50 = Plan::from_files(files(generated_plan(INDICATORS))).unwrap();
@@ -163,19 +163,18 @@ fn rule_inputs() -> Vec<AssessRequest> {
     (1..=64)
         .map(|e| {
             let peers: Vec<f64> = (1..=20).map(|m| value(0, m * 7, 2023)).collect();
-            AssessRequest {
-                value: Some(value(0, e, 2023)),
-                history: YEARS
-                    .take(9)
-                    .map(|y| HistoryPoint { period: Period::parse(&y.to_string()).unwrap(), value: value(0, e, y) })
-                    .collect(),
-                previous: Some(value(0, e, 2022)),
-                national: Some(value(0, 0, 2023)),
-                peers: Some(PeersRequest { values: peers, ..PeersRequest::default() }),
-                percentile: Some((e % 20) as f64 / 19.0),
-                period: Some(Period::parse("2023").unwrap()),
-                ..AssessRequest::default()
-            }
+            let mut r = AssessRequest::default();
+            r.value = Some(value(0, e, 2023));
+            r.history =
+                YEARS.take(9).map(|y| HistoryPoint { period: Period::parse(&y.to_string()).unwrap(), value: value(0, e, y) }).collect();
+            r.previous = Some(value(0, e, 2022));
+            r.national = Some(value(0, 0, 2023));
+            let mut p = PeersRequest::default();
+            p.values = peers;
+            r.peers = Some(p);
+            r.percentile = Some((e % 20) as f64 / 19.0);
+            r.period = Some(Period::parse("2023").unwrap());
+            r
         })
         .collect()
 }

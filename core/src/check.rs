@@ -13,11 +13,19 @@ pub const MAX_CHECK_CASES: usize = 100_000;
 
 /// Settings of [`check`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CheckOptions {
     /// Generated inputs per indicator.
     pub cases: usize,
     /// Seed of the generator: the same seed gives the same inputs.
     pub seed: u64,
+}
+
+impl CheckOptions {
+    /// Settings of `cases` generated inputs per indicator from `seed`.
+    pub fn new(cases: usize, seed: u64) -> CheckOptions {
+        CheckOptions { cases, seed }
+    }
 }
 
 impl Default for CheckOptions {

@@ -51,6 +51,18 @@ pub(crate) fn read_dir(dir: &Path) -> Result<PlanFiles> {
     Ok(folder.files)
 }
 
+/// The entries of a folder, sorted by name: the one walk order of the plan reader and the test runner.
+pub(crate) fn folder_entries(dir: &Path) -> std::io::Result<Vec<std::fs::DirEntry>> {
+    let mut entries = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    Ok(entries)
+}
+
+/// Entries a walk leaves out: hidden ones, `node_modules` and `target` (build output, not plan).
+pub(crate) fn skipped(name: &str) -> bool {
+    name.starts_with('.') || name == "node_modules" || name == "target"
+}
+
 /// A plan folder being read, and what it holds so far.
 struct Folder {
     root: std::path::PathBuf,
@@ -88,12 +100,7 @@ impl Folder {
             return Err(Error::new(Code::IoLimit, format!("folders are nested more than {MAX_DEPTH} deep")).in_file(folder));
         }
         let cannot = |e: std::io::Error| io_error(&e, format!("cannot read the folder: {e}")).in_file(folder.clone());
-        let mut entries = Vec::new();
-        for entry in std::fs::read_dir(dir).map_err(cannot)? {
-            entries.push(entry.map_err(cannot)?);
-        }
-        entries.sort_by_key(std::fs::DirEntry::file_name);
-        for entry in entries {
+        for entry in folder_entries(dir).map_err(cannot)? {
             let os_name = entry.file_name();
             let Some(name) = os_name.to_str() else {
                 if entry.file_type().is_ok_and(|t| t.is_dir()) || is_plan_file(&os_name.to_string_lossy()) {
@@ -102,7 +109,7 @@ impl Folder {
                 }
                 continue;
             };
-            if name.starts_with('.') || name == "node_modules" || name == "target" {
+            if skipped(name) {
                 continue;
             }
             let key = format!("{prefix}{name}");

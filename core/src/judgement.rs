@@ -44,6 +44,13 @@ pub(crate) struct AggregationInput<'a> {
     pub children: &'a [Part],
 }
 
+impl AggregationInput<'_> {
+    /// Every part: indicators, then assignments, then sub-goals.
+    pub(crate) fn all(&self) -> impl Iterator<Item = &Part> {
+        self.indicators.iter().chain(self.assignments).chain(self.children)
+    }
+}
+
 /// What a goal is aggregated from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PartKind {

@@ -7,10 +7,10 @@
 
 // Layers, lowest first (docs/architecture.md): the shared types; the sandbox and the script
 // engine; the bound rules and their twins; the plan; evaluation and the queries over it.
-mod budget;
 mod error;
 mod locale;
 mod model;
+mod period;
 mod sandbox;
 
 mod data;
@@ -32,7 +32,6 @@ mod render;
 mod report;
 mod testing;
 
-pub use budget::{MeteredAllocator, Stop};
 pub use check::{CheckFailure, CheckOptions, CheckReport, MAX_CHECK_CASES, check};
 pub use data::{ASSIGNMENT_FIELDS, AssignmentUpdate, MAX_ROWS, OBSERVATION_FIELDS, Observation, Observations, observation_field};
 pub use error::{Code, Error, ErrorKind, Location, Result};
@@ -51,4 +50,5 @@ pub use render::{Format, render};
 #[cfg(feature = "schema")]
 pub use report::report_schema;
 pub use report::{AssignmentResult, GoalResult, IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role, WeightedId};
+pub use sandbox::{MeteredAllocator, Stop};
 pub use testing::{CaseOutcome, TestReport, run_rule_tests, run_rule_tests_in};

@@ -11,7 +11,16 @@ const PLAN: &str = "[plan]\nid = \"a\"\ntitle = \"A\"\nlanguage = \"sv\"\n\
 const SCRIPT: &str = "if value > 100.0 { throw \"too big\" }\nif value > 50.0 { attained(\"big\") } else { not_attained(\"small\") }\n";
 
 fn req(value: Option<f64>, period: &str) -> AssessRequest {
-    AssessRequest { value, period: Some(Period::parse(period).unwrap()), ..AssessRequest::default() }
+    with(AssessRequest::default(), |r| {
+        r.value = value;
+        r.period = Some(Period::parse(period).unwrap());
+    })
+}
+
+/// A request changed by `f` (the request types are `#[non_exhaustive]`: built from a default).
+fn with(mut r: AssessRequest, f: impl FnOnce(&mut AssessRequest)) -> AssessRequest {
+    f(&mut r);
+    r
 }
 
 fn history(points: &[(&str, f64)]) -> Vec<HistoryPoint> {
@@ -25,7 +34,7 @@ fn the_target_comes_from_the_indicator_unless_given() {
     let a = p.assess("T", &req(Some(70.0), "2025")).unwrap();
     assert_eq!((a.status.as_str(), a.label.as_str(), a.target), ("attained", "Uppfyllt", Some(70.0)));
     assert_eq!(a.reason, "70 % når målet 70 %");
-    let given = p.assess("T", &AssessRequest { target: Some(90.0), ..req(Some(70.0), "2025") }).unwrap();
+    let given = p.assess("T", &with(req(Some(70.0), "2025"), |r| r.target = Some(90.0))).unwrap();
     assert_eq!((given.status.as_str(), given.target), ("not_attained", Some(90.0)), "{}", given.reason);
 }
 
@@ -36,14 +45,17 @@ fn previous_is_the_last_of_the_history_unless_given() {
         "[plan]\nid = \"w\"\ntitle = \"W\"\n[[indicator]]\nid = \"I\"\ntitle = \"I\"\nrule = \"target\"\ntargets = { 2023 = 70 }\n",
         &[],
     );
-    let improving = p.assess("I", &AssessRequest { history: history(&[("2022", 55.0)]), ..req(Some(60.0), "2023") }).unwrap();
+    let improving = p.assess("I", &with(req(Some(60.0), "2023"), |r| r.history = history(&[("2022", 55.0)]))).unwrap();
     assert_eq!(
         (improving.status.as_str(), improving.previous, improving.target),
         ("partly", Some(55.0), Some(70.0)),
         "{}",
         improving.reason
     );
-    let stated = AssessRequest { previous: Some(65.0), history: history(&[("2022", 55.0)]), ..req(Some(60.0), "2023") };
+    let stated = with(req(Some(60.0), "2023"), |r| {
+        r.previous = Some(65.0);
+        r.history = history(&[("2022", 55.0)]);
+    });
     assert_eq!(p.assess("I", &stated).unwrap().status, "not_attained", "a previous given wins over the history");
 }
 
@@ -53,10 +65,10 @@ fn the_period_is_the_plans_unless_given() {
         "[plan]\nid = \"w\"\ntitle = \"W\"\nperiod = \"2023\"\n[[indicator]]\nid = \"I\"\ntitle = \"I\"\nrule = \"target\"\ntargets = { 2023 = 70 }\n",
         &[],
     );
-    let a = p.assess("I", &AssessRequest { value: Some(75.0), ..AssessRequest::default() }).unwrap();
+    let a = p.assess("I", &with(AssessRequest::default(), |r| r.value = Some(75.0))).unwrap();
     assert_eq!((a.status.as_str(), a.period.as_str()), ("attained", "2023"));
     let without = plan(PLAN, &[("rules/s.rhai", SCRIPT)]);
-    let e = without.assess("T", &AssessRequest { value: Some(75.0), ..AssessRequest::default() }).unwrap_err();
+    let e = without.assess("T", &with(AssessRequest::default(), |r| r.value = Some(75.0))).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Query);
     assert!(e.message().contains("`period` is not given"), "{e}");
 }
@@ -83,7 +95,7 @@ fn a_missing_value_is_no_data_without_running_the_rule() {
     let p = plan(PLAN, &[("rules/s.rhai", SCRIPT)]);
     let a = p.assess("S", &req(None, "2023")).unwrap();
     assert_eq!((a.status.as_str(), a.reason.as_str()), ("no_data", "inget värde"));
-    let trend = p.assess("L", &AssessRequest { history: history(&[("2022", 3.0)]), ..req(Some(2.0), "2023") }).unwrap();
+    let trend = p.assess("L", &with(req(Some(2.0), "2023"), |r| r.history = history(&[("2022", 3.0)]))).unwrap();
     assert_eq!(trend.status, "attained", "{}", trend.reason);
 }
 

@@ -494,7 +494,9 @@ fn queries_naming_what_is_not_there_are_query_errors() {
     let e = p.evaluate(&d, &Query::default()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Query);
     assert_message(&e, "no entity given");
-    let e = p.evaluate(&d, &Query { entity: Some("9".into()), ..Query::default() }).unwrap_err();
+    let mut q = Query::default();
+    q.entity = Some("9".into());
+    let e = p.evaluate(&d, &q).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Query);
     assert_message(&e, "entity `9` does not appear in the data");
     let e = p.evaluate(&d, &Query::new("1", "T1-2020")).unwrap_err();

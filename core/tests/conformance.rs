@@ -148,7 +148,9 @@ fn run(case: &Case) -> Result<Outcome, Error> {
     let plan = load_plan(case)?;
     let Some(call) = &case.call else {
         let data = observations(case, &plan)?;
-        let query = Query { entity: case.query.entity.clone(), period: case.query.period.clone(), genders: None };
+        let mut query = Query::default();
+        query.entity = case.query.entity.clone();
+        query.period = case.query.period.clone();
         return plan.evaluate(&data, &query).map(|r| Outcome::Report(Box::new(r)));
     };
     let mut args = call.clone();

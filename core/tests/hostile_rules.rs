@@ -108,10 +108,21 @@ fn scripts_larger_than_the_limit_are_refused_at_load() {
 
 #[test]
 fn a_script_within_the_size_limit_is_still_bounded_in_functions() {
-    let fns: String = (0..300).map(|i| format!("fn f{i}() {{ {i} }}\n")).collect::<String>() + "attained()";
-    let e = plan_with_rule(&fns).unwrap_err();
-    assert_eq!((e.kind(), e.file()), (ErrorKind::Rule, Some("r.rhai")), "{e}");
-    assert!(e.message().contains("function"), "{e}");
+    let fns = |n: usize| (0..n).map(|i| format!("fn f{i}() {{ {i} }}\n")).collect::<String>() + "attained()";
+    assert!(plan_with_rule(&fns(256)).is_ok(), "256 functions are within the limit");
+    let e = plan_with_rule(&fns(257)).unwrap_err();
+    assert_eq!((e.code(), e.file()), (attain_core::Code::RuleLimitFunctions, Some("r.rhai")), "{e}");
+    assert_eq!(e.message(), "script does not compile: it defines more than the limit of 256 functions");
+}
+
+#[test]
+fn a_rule_is_bounded_in_the_variables_it_holds_at_once() {
+    // 15 names are the rule's scope; 985 of its own fit beside them, 986 do not.
+    let lets = |n: usize| (0..n).map(|i| format!("let v{i} = {i};\n")).collect::<String>() + "attained()";
+    assert_eq!(run(&lets(985)).indicator("BAD", Gender::T).unwrap().status, "attained");
+    let r = run(&lets(986));
+    assert_bad(&r, "stopped: more than the limit of 1000 variables in scope", None);
+    assert_eq!(r.indicator("BAD", Gender::T).unwrap().error.as_ref().map(|e| e.code()), Some(attain_core::Code::RuleLimitVariables));
 }
 
 #[test]

@@ -225,7 +225,7 @@ proptest! {
     fn evaluation_is_deterministic(w in world(), v in value()) {
         let plan = rules_plan();
         let d = data(plan, &w, Some(v));
-        let q = Query { genders: Some(vec![Gender::T]), ..Query::new("1", "2022") };
+        let q = Query::new("1", "2022").with_genders(&[Gender::T]);
         let first = plan.evaluate(&d, &q).unwrap();
         let second = plan.evaluate(&d, &q).unwrap();
         prop_assert_eq!(&first, &second);
@@ -342,7 +342,7 @@ fn check_finds_an_inverted_rule_with_a_counterexample() {
     // Higher values are meant to be better, but the rule rewards low values.
     let script = "if value == () { return no_data(); }\nif value < 50 { attained() } else { not_attained() }";
     let p = plan(toml, &[("rules/inverted.rhai", script)]);
-    let report = attain_core::check(&p, &CheckOptions { cases: 100, seed: 7 }).unwrap();
+    let report = attain_core::check(&p, &CheckOptions::new(100, 7)).unwrap();
     let failures: Vec<_> = report.failures.iter().filter(|f| f.property == "monotone").collect();
     assert_eq!(failures.len(), 1, "only INV (higher is better) breaks monotonicity: {:#?}", report.failures);
     let f = failures[0];
@@ -355,7 +355,7 @@ fn check_finds_an_inverted_rule_with_a_counterexample() {
     let (better, worse) = (nums[0], nums[1]);
     assert!(better > worse && better >= 50.0 && worse < 50.0, "{}", f.message);
     // The same seed gives the same report.
-    assert_eq!(attain_core::check(&p, &CheckOptions { cases: 100, seed: 7 }).unwrap(), report);
+    assert_eq!(attain_core::check(&p, &CheckOptions::new(100, 7)).unwrap(), report);
 }
 
 #[test]

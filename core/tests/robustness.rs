@@ -78,7 +78,7 @@ fn exercise(plan_toml: &str, script: &str, csv: &str) {
             assert_eq!(Report::from_json(&json).as_ref(), Ok(&report));
         }
     }
-    let _ = attain_core::check(&plan, &attain_core::CheckOptions { cases: 3, seed: 1 });
+    let _ = attain_core::check(&plan, &attain_core::CheckOptions::new(3, 1));
     for id in ["A", "B", "C"] {
         let _ = plan.required(&data, &Query::new("1", "2022"), id, attain_core::Gender::T);
         let _ = plan.explain(&data, &Query::new("1", "2022"), id, attain_core::Gender::K);

@@ -6,9 +6,9 @@ mod goals;
 use crate::bound::settle;
 use crate::data::{Index, Observations};
 use crate::error::{Code, Error, Result};
-use crate::host::{AssessRequest, Assessment, Period};
 use crate::judgement::{Inputs, Verdict};
 use crate::model::{Gender, period_year};
+use crate::period::Period;
 use crate::plan::{Indicator, Plan};
 use crate::report::{IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role};
 use std::collections::HashMap;
@@ -18,6 +18,7 @@ pub(crate) use gather::{Gathered, PeerTable};
 /// What to evaluate. Every field is optional: the plan's entity, the plan's period or the
 /// latest period with data, and total plus women and men for gendered indicators.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Query {
     /// Entity id.
     pub entity: Option<String>,
@@ -31,6 +32,12 @@ impl Query {
     /// A query for one entity and period.
     pub fn new(entity: impl Into<String>, period: impl Into<String>) -> Query {
         Query { entity: Some(entity.into()), period: Some(period.into()), genders: None }
+    }
+
+    /// The same query for these genders only (total is still evaluated).
+    pub fn with_genders(mut self, genders: &[Gender]) -> Query {
+        self.genders = Some(genders.to_vec());
+        self
     }
 }
 
@@ -48,64 +55,6 @@ impl Plan {
         let (entity, period) = self.resolve_query(&index, query)?;
         let genders = query.genders.clone().unwrap_or_else(|| Gender::ALL.to_vec());
         Ok(self.evaluate_at(&index, None, data, &entity, &period, &genders))
-    }
-
-    /// The status an indicator's rule gives to inputs given directly instead of gathered from
-    /// observations: what-if questions. Core fills in what is not given (see [`AssessRequest`]):
-    /// the plan's period, the indicator's own target for it, `previous` from the history. A
-    /// missing value is `no_data` without running the rule.
-    ///
-    /// ```
-    /// use attain_core::{AssessRequest, Plan, PlanFiles};
-    /// let plan = Plan::from_files(PlanFiles::from([(
-    ///     "plan.toml".to_string(),
-    ///     "[plan]\nid = \"p\"\ntitle = \"P\"\nperiod = \"2023\"\n[[indicator]]\nid = \"I\"\ntitle = \"Satisfaction\"\nrule = \"reference\"\n".to_string(),
-    /// )]))?;
-    /// let a = plan.assess("I", &AssessRequest { value: Some(72.0), national: Some(70.0), ..AssessRequest::default() })?;
-    /// assert_eq!((a.status.as_str(), a.reason.as_str()), ("attained", "72 is at least as good as the national value (70)"));
-    /// # Ok::<(), attain_core::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    /// A query error for an indicator the plan does not have or an input [`AssessRequest`]
-    /// refuses; the rule's error when it fails.
-    pub fn assess(&self, indicator: &str, request: &AssessRequest) -> Result<Assessment> {
-        let ind = self.find_indicator(indicator)?;
-        self.assess_resolved(ind, request.resolve(self, ind)?)
-    }
-
-    /// [`Plan::assess`] for many rows of one indicator; an error names its 1-based row.
-    ///
-    /// # Errors
-    /// As [`Plan::assess`], for the first row that fails.
-    pub fn assess_many(&self, indicator: &str, requests: &[AssessRequest]) -> Result<Vec<Assessment>> {
-        let ind = self.find_indicator(indicator)?;
-        let mut out = Vec::new();
-        out.try_reserve_exact(requests.len())
-            .map_err(|_| Error::new(Code::QueryLimitRows, format!("out of memory for the results of {} rows", requests.len())))?;
-        for (i, r) in requests.iter().enumerate() {
-            let at_row = |e: Error| if e.row().is_none() { e.at_row(i + 1) } else { e };
-            out.push(r.resolve(self, ind).and_then(|inputs| self.assess_resolved(ind, inputs)).map_err(at_row)?);
-        }
-        Ok(out)
-    }
-
-    fn assess_resolved(&self, ind: &Indicator, inputs: Inputs) -> Result<Assessment> {
-        let verdict = if inputs.value.is_none() {
-            Verdict::new("no_data", Some(self.language.text("no value", "inget värde")))
-        } else {
-            self.run_rule(ind, &inputs)?
-        };
-        let level = self.scale.level(&verdict.status).unwrap_or(&self.scale.error);
-        Ok(Assessment {
-            status: level.id.clone(),
-            label: level.label.clone(),
-            reason: verdict.reason.unwrap_or_default(),
-            score: verdict.score,
-            period: inputs.period,
-            target: inputs.target,
-            previous: inputs.previous,
-        })
     }
 
     /// The entity and period a query means: given, else the plan's, else (period) the entity's
@@ -146,9 +95,9 @@ impl Plan {
         // Peer statistics depend on the indicator and period, not the entity: computed once here.
         let peers = self.peer_table(&index);
         // The caller's `Stop` reaches the pool's threads too.
-        let stop = crate::budget::current_stop();
+        let stop = crate::sandbox::budget::current_stop();
         let run = |(e, p): &(&String, &String)| {
-            crate::budget::with_stop(stop.clone(), || self.evaluate_at(&index, peers.as_ref(), data, e, p, &[Gender::T]))
+            crate::sandbox::budget::with_stop(stop.clone(), || self.evaluate_at(&index, peers.as_ref(), data, e, p, &[Gender::T]))
         };
         #[cfg(feature = "parallel")]
         {
@@ -207,7 +156,7 @@ impl Plan {
         let mut results = Vec::new();
         for ind in &self.indicators {
             // A stopped call ends here; `Stop::run` turns what is left into its error.
-            if crate::budget::stop_fired() {
+            if crate::sandbox::budget::stop_fired() {
                 break;
             }
             let (role, goals) = roles.get(ind.id.as_str()).cloned().unwrap_or((Role::KeyFigure, vec![]));

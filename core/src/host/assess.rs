@@ -3,8 +3,9 @@
 use super::Period;
 use super::decode::number;
 use crate::error::{Code, Error, Result};
+use crate::judgement::{Inputs, Verdict};
 use crate::model::{PeerStats, PeriodValue};
-use crate::plan::Plan;
+use crate::plan::{Indicator, Plan};
 use serde::{Deserialize, Serialize};
 
 /// What-if inputs of one indicator ([`Plan::assess`]), as a host gives them. Only `value` is
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AssessRequest {
     /// The value judged; none gives `no_data` without running the rule.
     #[serde(default, deserialize_with = "number")]
@@ -62,6 +64,7 @@ pub struct HistoryPoint {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PeersRequest {
     /// Member values.
     #[serde(default)]
@@ -149,7 +152,7 @@ impl AssessRequest {
     }
 
     /// The rule's inputs, with every default and check of [`AssessRequest`] applied.
-    pub(crate) fn resolve(&self, plan: &Plan, indicator: &crate::plan::Indicator) -> Result<crate::judgement::Inputs> {
+    pub(crate) fn resolve(&self, plan: &Plan, indicator: &Indicator) -> Result<Inputs> {
         self.check_finite()?;
         let period = match (&self.period, &plan.period) {
             (Some(p), _) => p.as_str().to_string(),
@@ -179,7 +182,7 @@ impl AssessRequest {
         }
         let history: Vec<PeriodValue> =
             self.history.iter().map(|h| PeriodValue { period: h.period.as_str().to_string(), value: h.value }).collect();
-        Ok(crate::judgement::Inputs {
+        Ok(Inputs {
             value: self.value,
             target: self.target.or_else(|| indicator.target_for(&period)),
             previous: self.previous.or_else(|| history.last().map(|h| h.value)),
@@ -190,6 +193,69 @@ impl AssessRequest {
             women: self.women,
             men: self.men,
             period,
+        })
+    }
+}
+
+impl Plan {
+    /// The status an indicator's rule gives to inputs given directly instead of gathered from
+    /// observations: what-if questions. Core fills in what is not given (see [`AssessRequest`]):
+    /// the plan's period, the indicator's own target for it, `previous` from the history. A
+    /// missing value is `no_data` without running the rule.
+    ///
+    /// ```
+    /// use attain_core::{AssessRequest, Plan, PlanFiles};
+    /// let plan = Plan::from_files(PlanFiles::from([(
+    ///     "plan.toml".to_string(),
+    ///     "[plan]\nid = \"p\"\ntitle = \"P\"\nperiod = \"2023\"\n[[indicator]]\nid = \"I\"\ntitle = \"Satisfaction\"\nrule = \"reference\"\n".to_string(),
+    /// )]))?;
+    /// let mut inputs = AssessRequest::default();
+    /// inputs.value = Some(72.0);
+    /// inputs.national = Some(70.0);
+    /// let a = plan.assess("I", &inputs)?;
+    /// assert_eq!((a.status.as_str(), a.reason.as_str()), ("attained", "72 is at least as good as the national value (70)"));
+    /// # Ok::<(), attain_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A query error for an indicator the plan does not have or an input [`AssessRequest`]
+    /// refuses; the rule's error when it fails.
+    pub fn assess(&self, indicator: &str, request: &AssessRequest) -> Result<Assessment> {
+        let ind = self.find_indicator(indicator)?;
+        self.assess_resolved(ind, request.resolve(self, ind)?)
+    }
+
+    /// [`Plan::assess`] for many rows of one indicator; an error names its 1-based row.
+    ///
+    /// # Errors
+    /// As [`Plan::assess`], for the first row that fails.
+    pub fn assess_many(&self, indicator: &str, requests: &[AssessRequest]) -> Result<Vec<Assessment>> {
+        let ind = self.find_indicator(indicator)?;
+        let mut out = Vec::new();
+        out.try_reserve_exact(requests.len())
+            .map_err(|_| Error::new(Code::QueryLimitRows, format!("out of memory for the results of {} rows", requests.len())))?;
+        for (i, r) in requests.iter().enumerate() {
+            let at_row = |e: Error| if e.row().is_none() { e.at_row(i + 1) } else { e };
+            out.push(r.resolve(self, ind).and_then(|inputs| self.assess_resolved(ind, inputs)).map_err(at_row)?);
+        }
+        Ok(out)
+    }
+
+    fn assess_resolved(&self, ind: &Indicator, inputs: Inputs) -> Result<Assessment> {
+        let verdict = if inputs.value.is_none() {
+            Verdict::new("no_data", Some(self.language.text("no value", "inget värde")))
+        } else {
+            self.run_rule(ind, &inputs)?
+        };
+        let level = self.scale.level(&verdict.status).unwrap_or(&self.scale.error);
+        Ok(Assessment {
+            status: level.id.clone(),
+            label: level.label.clone(),
+            reason: verdict.reason.unwrap_or_default(),
+            score: verdict.score,
+            period: inputs.period,
+            target: inputs.target,
+            previous: inputs.previous,
         })
     }
 }

@@ -9,7 +9,6 @@
 //!
 //! - `decode`: reading any host's value with the argument's path in the error, and the field
 //!   readers the requests share;
-//! - `period`: what a period is;
 //! - `query`: `evaluate`, `explain`, `required` and `check` requests, and the data argument;
 //! - `assess`: what-if inputs and the verdict on them;
 //! - `outline`: the plan's structure;
@@ -18,15 +17,14 @@
 mod assess;
 mod decode;
 mod outline;
-mod period;
 mod query;
 #[cfg(feature = "schema")]
 mod schema;
 
+pub use crate::period::Period;
 pub use assess::{AssessRequest, Assessment, HistoryPoint, PeersRequest};
 pub use decode::{decode, decode_json};
 pub use outline::{Outline, OutlineAssignment, OutlineGoal, OutlineIndicator};
-pub use period::Period;
 pub use query::{CheckRequest, DataArg, EvaluateManyRequest, EvaluateRequest, IndicatorRequest};
 #[cfg(feature = "schema")]
 pub use schema::api_schema;

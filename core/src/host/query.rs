@@ -18,6 +18,7 @@ use std::sync::Arc;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EvaluateRequest {
     /// Entity id.
     #[serde(default)]
@@ -42,6 +43,7 @@ impl EvaluateRequest {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EvaluateManyRequest {
     /// Entity ids.
     pub entities: Vec<String>,
@@ -53,6 +55,7 @@ pub struct EvaluateManyRequest {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct IndicatorRequest {
     /// Indicator id.
     pub indicator: String,
@@ -119,6 +122,7 @@ impl Plan {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct CheckRequest {
     /// Generated inputs per indicator (default 200, at most [`MAX_CHECK_CASES`](crate::MAX_CHECK_CASES)).
     pub cases: usize,

@@ -1,7 +1,7 @@
 //! The native twins of the std goal aggregations: `share`, `majority_improving`, `mean_score`, `worst`.
 
 use super::{float_param, rhai_float, verdict};
-use crate::judgement::{AggregationInput, Outcome, assessed};
+use crate::judgement::{AggregationInput, Outcome, Verdict, assessed};
 use crate::locale::format_number;
 use crate::model::Language;
 use rhai::{Dynamic, Map};
@@ -31,54 +31,21 @@ impl StdAggregation {
 
     /// The verdict the script would give, or `None` when the script must run to give it.
     pub(crate) fn run(&self, input: &AggregationInput<'_>, lang: Language) -> Option<Outcome> {
-        let sv = lang == Language::Sv;
-        macro_rules! tr {
-            (($($en:tt)*), ($($sv:tt)*)) => { if sv { format!($($sv)*) } else { format!($($en)*) } };
-        }
-        let all = || input.indicators.iter().chain(input.assignments).chain(input.children);
-        let nothing = || verdict("no_data", tr!(("nothing could be assessed"), ("inget kunde bedömas")));
-        let graded = |s: f64, attained: f64, partly: f64, why: String| {
-            let status = if rhai_float::ge(s, attained) {
-                "attained"
-            } else if rhai_float::ge(s, partly) {
-                "partly"
-            } else {
-                "not_attained"
-            };
-            verdict(status, why)
-        };
+        let all = || input.all();
         Some(Outcome::Status(match self {
-            StdAggregation::Share { attained_share, partly_share } => {
-                // The `share` and `count` helpers, in the script's order.
-                let (mut hit, mut weight) = (0.0, 0.0);
-                for p in all().filter(|p| assessed(&p.status)) {
-                    weight += p.weight;
-                    if p.status == "attained" {
-                        hit += p.weight;
-                    }
-                }
-                if weight == 0.0 {
-                    return Some(Outcome::Status(nothing()));
-                }
-                let s = hit / weight;
-                let n = all().filter(|p| p.status == "attained").count();
-                let judged = all().count() - all().filter(|p| p.status == "no_data" || p.status == "error").count();
-                let pct = format_number(Some(s * 100.0), Some(0), lang);
-                let why = tr!(("{n} of {judged} assessed are attained ({pct} %)"), ("{n} av {judged} bedömda är uppfyllda ({pct} %)"));
-                graded(s, *attained_share, *partly_share, why)
-            }
+            StdAggregation::Share { attained_share, partly_share } => share(input, *attained_share, *partly_share, lang),
             StdAggregation::MajorityImproving { partly_share } => {
                 let known = input.indicators.iter().filter(|p| p.improving.is_some()).count();
                 if known == 0 {
                     return Some(Outcome::Status(verdict(
                         "no_data",
-                        tr!(("no indicator has two values to compare"), ("inget nyckeltal har två värden att jämföra")),
+                        tr!(lang, ("no indicator has two values to compare"), ("inget nyckeltal har två värden att jämföra")),
                     )));
                 }
                 let up = input.indicators.iter().filter(|p| p.improving == Some(true)).count();
                 #[allow(clippy::cast_precision_loss)]
                 let s = up as f64 / known as f64;
-                let why = tr!(("{up} of {known} indicators move the right way"), ("{up} av {known} nyckeltal rör sig åt rätt håll"));
+                let why = tr!(lang, ("{up} of {known} indicators move the right way"), ("{up} av {known} nyckeltal rör sig åt rätt håll"));
                 graded(s, 0.5, *partly_share, why)
             }
             StdAggregation::MeanScore => {
@@ -90,7 +57,7 @@ impl StdAggregation {
                     }
                 }
                 if weight == 0.0 {
-                    return Some(Outcome::Status(nothing()));
+                    return Some(Outcome::Status(nothing(lang)));
                 }
                 let m = sum / weight;
                 // The script returns the bare score; out of 0..1 is the script's error to report.
@@ -108,9 +75,45 @@ impl StdAggregation {
                         }
                     }
                 }
-                let Some((_, status)) = worst else { return Some(Outcome::Status(nothing())) };
-                verdict(status, tr!(("the worst assessed part is {status}"), ("den sämst bedömda delen är {status}")))
+                let Some((_, status)) = worst else { return Some(Outcome::Status(nothing(lang))) };
+                verdict(status, tr!(lang, ("the worst assessed part is {status}"), ("den sämst bedömda delen är {status}")))
             }
         }))
     }
+}
+
+/// `share`: the weighted share of assessed parts that are attained, graded by two thresholds.
+fn share(input: &AggregationInput<'_>, attained_share: f64, partly_share: f64, lang: Language) -> Verdict {
+    // The `share` and `count` helpers, in the script's order.
+    let (mut hit, mut weight) = (0.0, 0.0);
+    for p in input.all().filter(|p| assessed(&p.status)) {
+        weight += p.weight;
+        if p.status == "attained" {
+            hit += p.weight;
+        }
+    }
+    if weight == 0.0 {
+        return nothing(lang);
+    }
+    let s = hit / weight;
+    let n = input.all().filter(|p| p.status == "attained").count();
+    let judged = input.all().count() - input.all().filter(|p| p.status == "no_data" || p.status == "error").count();
+    let pct = format_number(Some(s * 100.0), Some(0), lang);
+    let why = tr!(lang, ("{n} of {judged} assessed are attained ({pct} %)"), ("{n} av {judged} bedömda är uppfyllda ({pct} %)"));
+    graded(s, attained_share, partly_share, why)
+}
+
+fn nothing(lang: Language) -> Verdict {
+    verdict("no_data", tr!(lang, ("nothing could be assessed"), ("inget kunde bedömas")))
+}
+
+fn graded(s: f64, attained: f64, partly: f64, why: String) -> Verdict {
+    let status = if rhai_float::ge(s, attained) {
+        "attained"
+    } else if rhai_float::ge(s, partly) {
+        "partly"
+    } else {
+        "not_attained"
+    };
+    verdict(status, why)
 }

@@ -8,6 +8,13 @@
 //! implementation, one fast one, and tests that run both. The tests compare the twins with the
 //! scripts on every std rule test case and on generated inputs.
 
+/// `tr(en, sv)` as the scripts write it: only the plan's language is formatted.
+macro_rules! tr {
+    ($lang:expr, ($($en:tt)*), ($($sv:tt)*)) => {
+        if $lang.pick(false, true) { format!($($sv)*) } else { format!($($en)*) }
+    };
+}
+
 mod aggregations;
 mod rules;
 #[cfg(test)]

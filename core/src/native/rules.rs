@@ -29,11 +29,6 @@ pub(crate) enum Against {
 /// Histories longer than this are left to the script, whose array and operation limits decide.
 const MAX_HISTORY: usize = 1_000;
 
-/// `tr(en, sv)`: only the plan's language is formatted.
-macro_rules! tr {
-    ($say:expr, ($($en:tt)*), ($($sv:tt)*)) => { if $say.sv() { format!($($sv)*) } else { format!($($en)*) } };
-}
-
 /// How a twin words numbers and compares them: the plan's language, the indicator's unit,
 /// decimals and polarity, as the script's helpers do.
 pub(crate) struct Say<'a> {
@@ -109,7 +104,7 @@ impl StdRule {
     /// The verdict the script would give, or `None` when the script must run to give it.
     pub(crate) fn run(&self, i: &Inputs, ctx: &IndicatorContext<'_>, lang: Language) -> Option<Outcome> {
         let say = Say { lang, unit: ctx.unit, decimals: ctx.decimals, higher: ctx.higher_is_better };
-        let Some(value) = i.value else { return Some(Outcome::Status(verdict("no_data", tr!(say, ("no value"), ("inget värde"))))) };
+        let Some(value) = i.value else { return Some(Outcome::Status(verdict("no_data", tr!(say.lang, ("no value"), ("inget värde"))))) };
         let out = match self {
             StdRule::Target { tolerance } => target(*tolerance, i, &say, value),
             StdRule::Reference { against, tolerance } => reference(against, *tolerance, i, &say, value),
@@ -132,26 +127,26 @@ impl StdRule {
 fn target(tolerance: f64, i: &Inputs, say: &Say<'_>, value: f64) -> Verdict {
     let period = &i.period;
     let Some(target) = i.target else {
-        return verdict("no_data", tr!(say, ("no target for {period}"), ("inget målvärde för {period}")));
+        return verdict("no_data", tr!(say.lang, ("no target for {period}"), ("inget målvärde för {period}")));
     };
     let (v, t) = (say.show(value), say.show(target));
     if say.at_least_as_good(value, target) {
-        verdict("attained", tr!(say, ("{v} reaches the target {t}"), ("{v} når målet {t}")))
+        verdict("attained", tr!(say.lang, ("{v} reaches the target {t}"), ("{v} når målet {t}")))
     } else if rhai_float::le(shortfall(value, target, say.higher), tolerance) {
         let pct = say.fmt(tolerance * 100.0);
-        verdict("partly", tr!(say, ("{v} is within {pct} % of the target {t}"), ("{v} är inom {pct} % från målet {t}")))
+        verdict("partly", tr!(say.lang, ("{v} is within {pct} % of the target {t}"), ("{v} är inom {pct} % från målet {t}")))
     } else if let Some(previous) = i.previous.filter(|p| say.better(value, *p)) {
         let p = say.show(previous);
         verdict(
             "partly",
             tr!(
-                say,
+                say.lang,
                 ("{v} is short of the target {t} but better than before ({p})"),
                 ("{v} når inte målet {t} men är bättre än föregående ({p})")
             ),
         )
     } else {
-        verdict("not_attained", tr!(say, ("{v} is short of the target {t}"), ("{v} når inte målet {t}")))
+        verdict("not_attained", tr!(say.lang, ("{v} is short of the target {t}"), ("{v} når inte målet {t}")))
     }
 }
 
@@ -166,20 +161,24 @@ fn reference(against: &Against, tolerance: f64, i: &Inputs, say: &Say<'_>, value
         Against::Fixed(x) => (Some(*x), if say.sv() { "referensvärdet" } else { "the reference value" }),
     };
     let Some(reference) = reference else {
-        return verdict("no_data", tr!(say, ("no value for {name} in {period}"), ("inget värde för {name} {period}")));
+        return verdict("no_data", tr!(say.lang, ("no value for {name} in {period}"), ("inget värde för {name} {period}")));
     };
     let s = shortfall(value, reference, say.higher);
     let (v, r) = (say.show(value), say.show(reference));
     if rhai_float::le(s, 0.0) {
-        verdict("attained", tr!(say, ("{v} is at least as good as {name} ({r})"), ("{v} är minst lika bra som {name} ({r})")))
+        verdict("attained", tr!(say.lang, ("{v} is at least as good as {name} ({r})"), ("{v} är minst lika bra som {name} ({r})")))
     } else if rhai_float::le(s, tolerance) {
         let pct = say.fmt(tolerance * 100.0);
         verdict(
             "partly",
-            tr!(say, ("{v} is slightly worse than {name} ({r}), within {pct} %"), ("{v} är något sämre än {name} ({r}), inom {pct} %")),
+            tr!(
+                say.lang,
+                ("{v} is slightly worse than {name} ({r}), within {pct} %"),
+                ("{v} är något sämre än {name} ({r}), inom {pct} %")
+            ),
         )
     } else {
-        verdict("not_attained", tr!(say, ("{v} is worse than {name} ({r})"), ("{v} är sämre än {name} ({r})")))
+        verdict("not_attained", tr!(say.lang, ("{v} is worse than {name} ({r})"), ("{v} är sämre än {name} ({r})")))
     }
 }
 
@@ -189,19 +188,22 @@ fn quartile(i: &Inputs, say: &Say<'_>, value: f64) -> Verdict {
     let Some(percentile) = i.percentile else {
         return verdict(
             "no_data",
-            tr!(say, ("too few entities in the data for {period} to rank"), ("för få kommuner i data för {period} för att rangordna")),
+            tr!(say.lang, ("too few entities in the data for {period} to rank"), ("för få kommuner i data för {period} för att rangordna")),
         );
     };
     let (pos, v) = (say.fmt_d(percentile * 100.0, 0), say.show(value));
     if rhai_float::ge(percentile, 0.75) {
-        verdict("attained", tr!(say, ("{v} is among the best 25 % (percentile {pos})"), ("{v} hör till de 25 % bästa (percentil {pos})")))
+        verdict(
+            "attained",
+            tr!(say.lang, ("{v} is among the best 25 % (percentile {pos})"), ("{v} hör till de 25 % bästa (percentil {pos})")),
+        )
     } else if rhai_float::le(percentile, 0.25) {
         verdict(
             "not_attained",
-            tr!(say, ("{v} is among the worst 25 % (percentile {pos})"), ("{v} hör till de 25 % sämsta (percentil {pos})")),
+            tr!(say.lang, ("{v} is among the worst 25 % (percentile {pos})"), ("{v} hör till de 25 % sämsta (percentil {pos})")),
         )
     } else {
-        verdict("partly", tr!(say, ("{v} is in the middle half (percentile {pos})"), ("{v} ligger i mellanskiktet (percentil {pos})")))
+        verdict("partly", tr!(say.lang, ("{v} is in the middle half (percentile {pos})"), ("{v} ligger i mellanskiktet (percentil {pos})")))
     }
 }
 
@@ -212,18 +214,21 @@ fn trend(n: i64, flat: f64, i: &Inputs, say: &Say<'_>, value: f64) -> Option<Ver
         return None;
     }
     if h.is_empty() {
-        return Some(verdict("no_data", tr!(say, ("no earlier value to compare with"), ("inget tidigare värde att jämföra med"))));
+        return Some(verdict("no_data", tr!(say.lang, ("no earlier value to compare with"), ("inget tidigare värde att jämföra med"))));
     }
     let steps = usize::try_from(n).map_or(h.len(), |n| n.min(h.len()));
     let base = &h[h.len() - steps];
     let s = shortfall(value, base.value, say.higher);
     let (v, b, since) = (say.show(value), say.show(base.value), &base.period);
     let out = if rhai_float::le(s.abs(), flat) {
-        verdict("partly", tr!(say, ("{v} is about unchanged since {since} ({b})"), ("{v} är i stort sett oförändrat sedan {since} ({b})")))
+        verdict(
+            "partly",
+            tr!(say.lang, ("{v} is about unchanged since {since} ({b})"), ("{v} är i stort sett oförändrat sedan {since} ({b})")),
+        )
     } else if rhai_float::lt(s, 0.0) {
-        verdict("attained", tr!(say, ("{v} has improved since {since} ({b})"), ("{v} har förbättrats sedan {since} ({b})")))
+        verdict("attained", tr!(say.lang, ("{v} has improved since {since} ({b})"), ("{v} har förbättrats sedan {since} ({b})")))
     } else {
-        verdict("not_attained", tr!(say, ("{v} has worsened since {since} ({b})"), ("{v} har försämrats sedan {since} ({b})")))
+        verdict("not_attained", tr!(say.lang, ("{v} has worsened since {since} ({b})"), ("{v} har försämrats sedan {since} ({b})")))
     };
     Some(out)
 }
@@ -244,7 +249,7 @@ fn trajectory(
     }
     // The last target by period, as the script's `k > goal_period` finds it.
     let Some((goal_period, goal_value)) = ctx.targets.last_key_value() else {
-        return Some(verdict("no_data", tr!(say, ("the indicator has no target"), ("nyckeltalet saknar målvärde"))));
+        return Some(verdict("no_data", tr!(say.lang, ("the indicator has no target"), ("nyckeltalet saknar målvärde"))));
     };
     let (mut base_value, mut base_period) = (baseline, baseline_period);
     if base_value.is_none() || base_period.is_none() {
@@ -254,7 +259,7 @@ fn trajectory(
         }
     }
     let (Some(base_value), Some(base_period)) = (base_value, base_period) else {
-        return Some(verdict("no_data", tr!(say, ("no baseline value"), ("inget utgångsvärde"))));
+        return Some(verdict("no_data", tr!(say.lang, ("no baseline value"), ("inget utgångsvärde"))));
     };
     // `parse_float(p.sub_string(0, 4))`: a period that is no year is the script's error.
     let year = |p: &str| p[..p.char_indices().nth(4).map_or(p.len(), |(at, _)| at)].trim().parse::<f64>().ok();
@@ -268,7 +273,7 @@ fn trajectory(
         verdict(
             "attained",
             tr!(
-                say,
+                say.lang,
                 ("{v} is on track towards {g} in {goal_period} (the line is at {l})"),
                 ("{v} ligger i fas mot {g} år {goal_period} (linjen ligger på {l})")
             ),
@@ -277,7 +282,7 @@ fn trajectory(
         verdict(
             "partly",
             tr!(
-                say,
+                say.lang,
                 ("{v} is slightly behind the line towards {g} in {goal_period} ({l})"),
                 ("{v} ligger något efter linjen mot {g} år {goal_period} ({l})")
             ),
@@ -286,7 +291,7 @@ fn trajectory(
         verdict(
             "not_attained",
             tr!(
-                say,
+                say.lang,
                 ("{v} is behind the line towards {g} in {goal_period} ({l})"),
                 ("{v} ligger efter linjen mot {g} år {goal_period} ({l})")
             ),
@@ -299,10 +304,10 @@ fn trajectory(
 fn okr(baseline: Option<f64>, i: &Inputs, say: &Say<'_>, value: f64) -> Option<Verdict> {
     let period = &i.period;
     let Some(target) = i.target else {
-        return Some(verdict("no_data", tr!(say, ("no target for {period}"), ("inget målvärde för {period}"))));
+        return Some(verdict("no_data", tr!(say.lang, ("no target for {period}"), ("inget målvärde för {period}"))));
     };
     let Some(baseline) = baseline.or_else(|| i.history.first().map(|h| h.value)) else {
-        return Some(verdict("no_data", tr!(say, ("no baseline value"), ("inget utgångsvärde"))));
+        return Some(verdict("no_data", tr!(say.lang, ("no baseline value"), ("inget utgångsvärde"))));
     };
     if rhai_float::eq(target, baseline) {
         return None; // the script throws
@@ -311,7 +316,7 @@ fn okr(baseline: Option<f64>, i: &Inputs, say: &Say<'_>, value: f64) -> Option<V
     // As the `clamp` helper: NaN passes through.
     let score = raw.clamp(0.0, 1.0);
     let (sc, b, t) = (say.fmt_d(score, 2), say.show(baseline), say.show(target));
-    let why = tr!(say, ("score {sc} from {b} towards {t}"), ("poäng {sc} från {b} mot {t}"));
+    let why = tr!(say.lang, ("score {sc} from {b} towards {t}"), ("poäng {sc} från {b} mot {t}"));
     let status = if rhai_float::ge(score, 0.7) {
         "attained"
     } else if rhai_float::ge(score, 0.4) {

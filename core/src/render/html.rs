@@ -6,8 +6,8 @@ use crate::report::{GoalResult, IndicatorResult, Report, Role};
 use std::fmt::Write;
 
 /// A value with its unit, escaped: the unit is plan text.
-fn with_unit(report: &Report, r: &IndicatorResult, x: Option<f64>) -> String {
-    esc(&super::with_unit(report, r, x))
+fn value_shown(report: &Report, r: &IndicatorResult, x: Option<f64>) -> String {
+    esc(&super::value_shown(report, r, x))
 }
 
 /// A small line of the history plus the current value, as inline SVG.
@@ -59,7 +59,7 @@ pub(super) fn page(report: &Report) -> String {
 
 /// The document's head (language, title, the inline CSS) and the opening of its body.
 fn head(o: &mut String, report: &Report) {
-    let lang = if report.plan.language == crate::model::Language::Sv { "sv" } else { "en" };
+    let lang = report.plan.language.pick("en", "sv");
     let _ = write!(
         o,
         "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} – {} {}</title><style>{CSS}</style></head><body>",
@@ -146,13 +146,17 @@ fn indicator_row(o: &mut String, report: &Report, r: &IndicatorResult) {
         String::new()
     };
     let target_or_nat = match (r.target, r.national) {
-        (Some(_), _) => format!("{} {}", t(report, "target", "mål"), with_unit(report, r, r.target)),
-        (None, Some(_)) => with_unit(report, r, r.national),
+        (Some(_), _) => format!("{} {}", t(report, "target", "mål"), value_shown(report, r, r.target)),
+        (None, Some(_)) => value_shown(report, r, r.national),
         _ => "–".into(),
     };
-    let peers = r.peers.as_ref().and_then(|p| p.mean).map_or("–".into(), |m| with_unit(report, r, Some(m)));
+    let peers = r.peers.as_ref().and_then(|p| p.mean).map_or("–".into(), |m| value_shown(report, r, Some(m)));
     let gender = if r.women.is_some() || r.men.is_some() {
-        format!("<span class=\"k\">♀ {}</span> <span class=\"m\">♂ {}</span>", with_unit(report, r, r.women), with_unit(report, r, r.men))
+        format!(
+            "<span class=\"k\">♀ {}</span> <span class=\"m\">♂ {}</span>",
+            value_shown(report, r, r.women),
+            value_shown(report, r, r.men)
+        )
     } else {
         String::new()
     };
@@ -166,7 +170,7 @@ fn indicator_row(o: &mut String, report: &Report, r: &IndicatorResult) {
         esc(&r.label),
         esc(&r.title),
         source_html(report, r),
-        with_unit(report, r, r.value),
+        value_shown(report, r, r.value),
         target_or_nat,
         peers,
         sparkline(r),
@@ -209,7 +213,7 @@ fn source_html(report: &Report, r: &IndicatorResult) -> String {
 
 fn assignment_label(report: &Report) -> impl Fn(&str) -> String + '_ {
     move |s: &str| {
-        let sv = report.plan.language == crate::model::Language::Sv;
+        let sv = report.plan.language.pick(false, true);
         match (s, sv) {
             ("done", true) => "Genomfört",
             ("on_track", true) => "Bedöms bli genomfört",

@@ -66,7 +66,7 @@ pub(crate) fn lang(report: &Report) -> Language {
 }
 
 pub(crate) fn t(report: &Report, en: &'static str, sv: &'static str) -> &'static str {
-    if lang(report) == Language::Sv { sv } else { en }
+    lang(report).pick(en, sv)
 }
 
 /// A report handed back to the renderers may ask for any number of decimals (`decimals =
@@ -75,15 +75,10 @@ pub(crate) fn num(report: &Report, r: &IndicatorResult, x: Option<f64>) -> Strin
     format_number(x, r.decimals, lang(report))
 }
 
-pub(crate) fn with_unit(report: &Report, r: &IndicatorResult, x: Option<f64>) -> String {
+/// A value of the indicator as the report shows it: in the indicator's decimals, with its unit.
+pub(crate) fn value_shown(report: &Report, r: &IndicatorResult, x: Option<f64>) -> String {
     let n = num(report, r, x);
-    if x.is_none() || r.unit.is_empty() {
-        n
-    } else if r.unit == "%" {
-        format!("{n} %")
-    } else {
-        format!("{n} {}", r.unit)
-    }
+    if x.is_none() { n } else { crate::locale::with_unit(n, &r.unit) }
 }
 
 /// Results of a goal's indicators (scored first, then key figures), total only.
@@ -135,7 +130,7 @@ fn table(report: &Report, color: bool) -> String {
         for (r, title) in rows.into_iter().zip(&titles) {
             let (c, reset) = if color { (ansi(&r.color), "\x1b[0m") } else { ("", "") };
             let marker = if r.role == Role::KeyFigure { "·" } else { "●" };
-            let value = s(&with_unit(report, r, r.value));
+            let value = s(&value_shown(report, r, r.value));
             let period = r.period.as_deref().map(|p| format!(" ({})", s(p))).unwrap_or_default();
             let _ =
                 writeln!(out, "  {c}{marker} {}{reset} {} {}{} — {}", pad(&s(&r.label), 16), pad(title, tw), value, period, s(&r.reason));
@@ -144,9 +139,9 @@ fn table(report: &Report, color: bool) -> String {
                     out,
                     "    {} {}  {} {}",
                     t(report, "women", "kvinnor"),
-                    s(&with_unit(report, r, r.women)),
+                    s(&value_shown(report, r, r.women)),
                     t(report, "men", "män"),
-                    s(&with_unit(report, r, r.men))
+                    s(&value_shown(report, r, r.men))
                 );
             }
         }
@@ -188,7 +183,7 @@ fn markdown(report: &Report) -> String {
                 out,
                 "| {} | {} | {} | {} | {} |",
                 m(&r.title),
-                m(&with_unit(report, r, r.value)),
+                m(&value_shown(report, r, r.value)),
                 r.period.as_deref().map_or_else(|| "–".to_string(), m),
                 m(&r.label),
                 m(&r.reason)

@@ -6,11 +6,11 @@ mod modules;
 mod reads;
 mod values;
 
-use crate::budget;
 use crate::error::{Code, Error, Result};
 use crate::files::PlanFiles;
 use crate::judgement::{AggregationInput, IndicatorContext, Inputs, Outcome, Part, Verdict};
 use crate::model::Language;
+use crate::sandbox::budget;
 use crate::sandbox::{self, limits};
 use crate::stdlib::{self, RuleKind};
 use rhai::{AST, Dynamic, Engine, Scope};

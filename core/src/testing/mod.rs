@@ -125,15 +125,14 @@ fn collect_tests(path: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
         out.push(path.to_path_buf());
         return Ok(());
     }
-    let entries = std::fs::read_dir(path).map_err(|e| files::io_error(&e, format!("cannot read `{}`: {e}", path.display())))?;
+    let entries = files::folder_entries(path).map_err(|e| files::io_error(&e, format!("cannot read `{}`: {e}", path.display())))?;
     // The entry's own type, not its target's: a linked folder is not walked (a link to `.` or
     // `/` would walk forever or the whole disk); a linked file is read when it is a regular file;
     // a FIFO or device named `*.test.toml` is never opened.
-    let mut paths: Vec<_> = entries.filter_map(|e| e.ok().and_then(|e| Some((e.path(), e.file_type().ok()?)))).collect();
-    paths.sort_by(|a, b| a.0.cmp(&b.0));
+    let paths = entries.into_iter().filter_map(|e| Some((e.path(), e.file_type().ok()?)));
     for (p, kind) in paths {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') || name == "node_modules" || name == "target" {
+        if files::skipped(name) {
             continue;
         }
         if kind.is_dir() {

@@ -1,78 +1,9 @@
-//! The sandbox: every limit a rule runs under, the hardened engine settings, and a script's failure as an [`Error`].
+//! A script's failure as an [`Error`]: named for the limit that stopped it, at the place Rhai gives.
 
-use crate::budget::{self, Exceeded};
+use super::budget::Exceeded;
+use super::limits;
 use crate::error::{Code, Error};
-use rhai::packages::{BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage, MoreStringPackage, Package};
-use rhai::{Engine, EvalAltResult, ImmutableString, ParseError, ParseErrorType};
-
-/// Sandbox limits. Each is a guard against a script that loops or grows for ever.
-pub(crate) mod limits {
-    /// Operations one evaluation may run (a loop iteration is a few).
-    pub const MAX_OPERATIONS: u64 = 200_000;
-    /// Nested function calls.
-    pub const MAX_CALL_LEVELS: usize = 16;
-    /// Nesting of expressions (global, inside functions).
-    pub const MAX_EXPR_DEPTH: (usize, usize) = (64, 32);
-    /// Characters in one string.
-    pub const MAX_STRING_SIZE: usize = 10_000;
-    /// Elements in one array.
-    pub const MAX_ARRAY_SIZE: usize = 10_000;
-    /// Entries in one object map.
-    pub const MAX_MAP_SIZE: usize = 10_000;
-    /// Modules one evaluation may import.
-    pub const MAX_MODULES: usize = 16;
-    /// Bytes one evaluation may hold at once, everything it built counted (with
-    /// [`MeteredAllocator`](crate::MeteredAllocator) installed).
-    pub const MAX_MEMORY: usize = 16 << 20;
-    /// Wall-clock time one evaluation may take, a second guard behind the operation count (which
-    /// is what stops a loop, deterministically); unoptimised builds are ten times slower.
-    pub const MAX_TIME: std::time::Duration = std::time::Duration::from_secs(if cfg!(debug_assertions) { 10 } else { 1 });
-    /// Bytes of one script or module's source: compile time grows faster than the source.
-    pub const MAX_SCRIPT_SIZE: usize = 64 << 10;
-    /// Variables in scope at once.
-    pub const MAX_VARIABLES: usize = 1_000;
-    /// Functions one script defines.
-    pub const MAX_FUNCTIONS: usize = 256;
-    /// Stack one evaluation may need at most: what a script nesting calls and expressions as deep
-    /// as the limits allow uses (measured: under 512 KiB in release, 2 MiB unoptimised). With
-    /// less left, the evaluation runs on a stack of twice this size of its own.
-    pub const STACK_RED_ZONE: usize = if cfg!(debug_assertions) { 4 << 20 } else { 1 << 20 };
-    /// Decimals a number is shown with.
-    pub const MAX_DECIMALS: u32 = 12;
-}
-
-/// A raw engine with Rhai's standard library minus what a rule must not have, and every limit set.
-pub(crate) fn hardened_engine() -> Engine {
-    let mut engine = Engine::new_raw();
-    // Rhai's standard library without time (a rule must give the same verdict tomorrow),
-    // blobs and bit fields (no rule needs bytes): determinism, and a smaller .wasm.
-    engine.register_global_module(CorePackage::new().as_shared_module());
-    engine.register_global_module(LogicPackage::new().as_shared_module());
-    engine.register_global_module(BasicMathPackage::new().as_shared_module());
-    engine.register_global_module(BasicArrayPackage::new().as_shared_module());
-    engine.register_global_module(BasicMapPackage::new().as_shared_module());
-    engine.register_global_module(MoreStringPackage::new().as_shared_module());
-    engine.disable_symbol("eval");
-    engine.on_print(|_| {});
-    engine.on_debug(|_, _, _| {});
-    // A name the rule's scope does not declare is a compile error at the name, not a run-time
-    // error on the branch that happens to read it.
-    engine.set_strict_variables(true);
-    engine.set_max_operations(limits::MAX_OPERATIONS);
-    // Rhai's own count restarts in every closure `map` or `sort` runs; the budget counts
-    // every operation of every frame, and memory and time besides.
-    engine.on_progress(|_| budget::tick().map(|e| e.token().into()));
-    engine.set_max_variables(limits::MAX_VARIABLES);
-    engine.set_max_functions(limits::MAX_FUNCTIONS);
-    engine.set_max_call_levels(limits::MAX_CALL_LEVELS);
-    engine.set_max_expr_depths(limits::MAX_EXPR_DEPTH.0, limits::MAX_EXPR_DEPTH.1);
-    engine.set_max_string_size(limits::MAX_STRING_SIZE);
-    engine.set_max_array_size(limits::MAX_ARRAY_SIZE);
-    engine.set_max_map_size(limits::MAX_MAP_SIZE);
-    engine.set_max_modules(limits::MAX_MODULES);
-    engine.set_optimization_level(rhai::OptimizationLevel::Full);
-    engine
-}
+use rhai::{EvalAltResult, ImmutableString, ParseError, ParseErrorType};
 
 /// A script that does not compile, at the place Rhai names; `names` is what the script may read.
 pub(crate) fn compile_error(e: &ParseError, file: &str, names: &[&str]) -> Error {
@@ -80,8 +11,14 @@ pub(crate) fn compile_error(e: &ParseError, file: &str, names: &[&str]) -> Error
     let (code, message) = match &*e.0 {
         ParseErrorType::VariableUndefined(name) => (
             Code::RuleUnknownName,
-            format!("script does not compile: `{name}` is not defined (a rule reads {}, and the names it declares)", names.join(", ")),
+            format!(
+                "script does not compile: `{name}` is not defined (a script sees {}; any other name it declares itself)",
+                names.join(", ")
+            ),
         ),
+        ParseErrorType::ModuleUndefined(name) => {
+            (Code::RuleUnknownName, format!("script does not compile: module `{name}` is not imported (`import \"path\" as {name};`)"))
+        }
         ParseErrorType::TooManyFunctions => (
             Code::RuleLimitFunctions,
             format!("script does not compile: it defines more than the limit of {} functions", limits::MAX_FUNCTIONS),

@@ -10,7 +10,7 @@
 //! The budget lives in a thread local because Rhai's callback cannot see the scope; an evaluation
 //! runs on one thread from start to end.
 
-use crate::sandbox::limits;
+use super::limits;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::Arc;
