@@ -24,7 +24,8 @@ fn main() {
     let bytes = std::fs::read(rows_file).expect("the rows file reads");
     let floats: Vec<f64> = bytes.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().unwrap())).collect();
     let rows: Vec<(f64, f64)> = floats.chunks_exact(2).map(|p| (p[0], p[1])).collect();
-    let mut inputs = AssessRequest { period: Some(Period::parse("2023").unwrap()), ..AssessRequest::default() };
+    let mut inputs = AssessRequest::default();
+    inputs.period = Some(Period::parse("2023").unwrap());
 
     let mut ns_per_row = Vec::with_capacity(repeats);
     let mut reason_bytes = 0usize;

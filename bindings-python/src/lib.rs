@@ -87,25 +87,25 @@ impl PyPlan {
     /// Plan id.
     #[getter]
     fn id(&self) -> &str {
-        &self.inner.id
+        self.inner.id()
     }
 
     /// Title.
     #[getter]
     fn title(&self) -> &str {
-        &self.inner.title
+        self.inner.title()
     }
 
     /// Description, if any.
     #[getter]
     fn description(&self) -> Option<&str> {
-        self.inner.description.as_deref()
+        self.inner.description()
     }
 
     /// Language of labels and reasons: `sv` or `en`.
     #[getter]
     fn language(&self) -> &'static str {
-        match self.inner.language {
+        match self.inner.language() {
             Language::Sv => "sv",
             Language::En => "en",
         }
@@ -114,25 +114,25 @@ impl PyPlan {
     /// Default entity, if the plan sets one.
     #[getter]
     fn entity(&self) -> Option<&str> {
-        self.inner.entity.as_deref()
+        self.inner.entity()
     }
 
     /// Default period, if the plan sets one.
     #[getter]
     fn period(&self) -> Option<&str> {
-        self.inner.period.as_deref()
+        self.inner.period()
     }
 
     /// Goal ids in plan order.
     #[getter]
     fn goals(&self) -> Vec<String> {
-        self.inner.goals.iter().map(|g| g.id.clone()).collect()
+        self.inner.goals().iter().map(|g| g.id.clone()).collect()
     }
 
     /// Indicator ids in plan order.
     #[getter]
     fn indicators(&self) -> Vec<String> {
-        self.inner.indicators.iter().map(|i| i.id.clone()).collect()
+        self.inner.indicators().iter().map(|i| i.id.clone()).collect()
     }
 
     /// The plan's structure: goals, indicators with rules and targets, assignments.
@@ -258,7 +258,7 @@ impl PyPlan {
     }
 
     fn __repr__(&self) -> String {
-        format!("<attain.Plan {:?}: {} goals, {} indicators>", self.inner.id, self.inner.goals.len(), self.inner.indicators.len())
+        format!("<attain.Plan {:?}: {} goals, {} indicators>", self.inner.id(), self.inner.goals().len(), self.inner.indicators().len())
     }
 }
 

@@ -134,7 +134,7 @@ fn evaluate(c: &mut Criterion) {
     let data50 = Observations::from_rows(national_rows(INDICATORS)).unwrap();
     // The benchmark measures real verdicts, not errors or gaps.
     let sample = plan50.evaluate(&data50, &q).unwrap();
-    let judged = sample.indicators.iter().filter(|r| plan50.scale.rank(&r.status).is_some()).count();
+    let judged = sample.indicators.iter().filter(|r| plan50.scale().rank(&r.status).is_some()).count();
     assert_eq!(judged, INDICATORS, "{:?}", sample.indicators.iter().map(|r| (&r.id, &r.status, &r.reason)).collect::<Vec<_>>());
     group.bench_function("plan_50_indicators", |b| b.iter(|| plan50.evaluate(black_box(&data50), black_box(&q)).unwrap()));
     // The Östersund report (its own rules and data), as `attain report` makes it.

@@ -264,12 +264,15 @@ fn targets(raw: Option<Spanned<BTreeMap<String, f64>>>, text: &str) -> Result<BT
     Ok(targets)
 }
 
+/// The goals in file order, where each id stands in it, and the order they are judged in.
+type Goals = (Vec<Goal>, HashMap<String, usize>, Vec<usize>);
+
 /// `[[goal]]`, in file order; where each id stands; and the order goals are judged in (children first).
 fn goals(
     loader: &mut Loader<'_>,
     raw: Vec<RawGoal>,
     indicator_index: &HashMap<String, usize>,
-) -> Result<(Vec<Goal>, HashMap<String, usize>, Vec<usize>)> {
+) -> Result<Goals> {
     let mut goal_ids: HashMap<String, usize> = HashMap::new();
     for (i, g) in raw.iter().enumerate() {
         if goal_ids.insert(g.id.get_ref().clone(), i).is_some() {
