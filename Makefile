@@ -23,7 +23,8 @@ test: test-rust test-rules test-python test-wasm ## every suite: Rust, rule test
 	@echo "all suites passed"
 
 .PHONY: test-rust
-test-rust: ## Rust unit, integration, property, conformance and doc tests
+test-rust: ## Rust unit, integration, property, conformance and doc tests, and the core's shape
+	python3 scripts/core-shape.py
 	$(CARGO) test -p attain-core -p attain-cli --features attain-core/schema
 
 .PHONY: test-rules

@@ -110,6 +110,14 @@ test('a broken rule shows its error with the line; a fixed one re-evaluates', as
   assert.match(message, /script does not compile/);
   assert.match(await textarea.getAttribute('class'), /invalid/);
 
+  // A misspelt name fails as the rule is typed, at the name, though no value reaches its branch.
+  await textarea.fill('if value > -1e300 { attained() }\nelse { if valeu < 0 { partly() } else { not_attained() } }\n');
+  await page.waitForFunction(() => /valeu/.test(document.querySelector('#rule-error').textContent), null, { timeout: 10_000 });
+  const typo = await page.textContent('#rule-error');
+  assert.match(typo, /`valeu` is not defined/);
+  assert.match(typo, /rad 2/);
+  assert.match(typo, /kolumn 11/);
+
   const status = edit.to === 'attained' ? 'not_attained' : 'attained';
   await textarea.fill(`${status}("skrivet i demon")`);
   await page.waitForSelector(`tr.ind[data-id="${edit.id}"][data-status="${status}"]`, { timeout: 10_000 });

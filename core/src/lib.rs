@@ -33,7 +33,7 @@ mod report;
 mod testing;
 
 pub use check::{CheckFailure, CheckOptions, CheckReport, MAX_CHECK_CASES, check};
-pub use data::{ASSIGNMENT_FIELDS, AssignmentUpdate, MAX_ROWS, OBSERVATION_FIELDS, Observation, Observations, observation_field};
+pub use data::{AssignmentUpdate, OBSERVATION_FIELDS, Observation, Observations, observation_field};
 pub use error::{Code, Error, ErrorKind, Location, Result};
 pub use eval::Query;
 pub use files::{MAX_FILE_BYTES, PlanFiles, read_text};

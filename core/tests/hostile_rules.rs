@@ -1,6 +1,6 @@
 //! The reproducers of a hostile review (issue 10), each as written: a hostile rule sits between
 //! plain indicators, ends as that indicator's `error` naming the limit, and the rest keeps its
-//! statuses. Every limit is in `attain_core` `rules::limits`; docs/robustness.md lists them.
+//! statuses. Every limit is in core/src/sandbox/limits.rs; docs/robustness.md lists them.
 
 use crate::common::{csv, evaluate, plan, plan_files};
 use crate::sandbox::{assert_bad, run};

@@ -12,7 +12,7 @@ use super::row::{check_id, trim_in_place};
 use super::strict::Strict;
 
 /// The fields of an assignment follow-up, the same in CSV, JSON and host rows.
-pub const ASSIGNMENT_FIELDS: [&str; 4] = ["assignment", "period", "status", "comment"];
+pub(crate) const ASSIGNMENT_FIELDS: [&str; 4] = ["assignment", "period", "status", "comment"];
 
 /// A follow-up of an assignment.
 ///

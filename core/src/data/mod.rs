@@ -20,14 +20,14 @@ use crate::error::{Code, Error, Result};
 use crate::model::Gender;
 use std::sync::{Arc, OnceLock};
 
-pub use assignments::{ASSIGNMENT_FIELDS, AssignmentUpdate};
+pub use assignments::AssignmentUpdate;
 pub(crate) use index::{Index, Series, slot};
 pub use row::{OBSERVATION_FIELDS, Observation, observation_field};
 use row::{check_finite, normalize};
 use sources::Source;
 
 /// Most rows one set of observations may hold.
-pub const MAX_ROWS: usize = 20_000_000;
+pub(crate) const MAX_ROWS: usize = 20_000_000;
 
 /// A set of observations and assignment follow-ups.
 ///
