@@ -32,6 +32,8 @@ export type Code =
   | "plan.unknown_param"
   | "plan.invalid_argument"
   | "rule.compile"
+  | "rule.unknown_name"
+  | "rule.limit.functions"
   | "rule.runtime"
   | "rule.invalid_result"
   | "rule.unknown_status"
@@ -91,7 +93,6 @@ export type Code =
   | "test.invalid_value"
   | "test.unknown_status"
   | "test.duplicate_case"
-  | "test.unknown_aggregation"
   | "test.expects_nothing"
   | "io.not_found"
   | "io.read"
@@ -959,7 +960,8 @@ export interface Report {
   schema: string;
 }
 /**
- * The plan's scale: levels best first, and the level for "not assessed".
+ * The plan's scale: levels best first (at least one), and the levels for "not assessed" and
+ * "rule error".
  */
 export interface Scale {
   error: Level;

@@ -248,8 +248,6 @@ catalogue! {
     TestUnknownStatus = "test.unknown_status",
     /// Two cases of a test file have the same name.
     TestDuplicateCase = "test.duplicate_case",
-    /// A test names an aggregation that is neither std nor a script of the plan.
-    TestUnknownAggregation = "test.unknown_aggregation",
     /// A test case expects nothing, so it could not fail.
     TestExpectsNothing = "test.expects_nothing",
     /// A file or folder does not exist.
