@@ -117,6 +117,7 @@ fn generated(plan: &Plan, ind: &Indicator, (lo, hi): (f64, f64), rng: &mut Rng) 
     let population: Vec<f64> = (0..20).map(|_| rng.range(lo, hi)).collect();
     let mut base = Inputs {
         target: Some(rng.range(lo, hi)),
+        target_op: Some(crate::target::TargetOp::plain(ind.higher_is_better())),
         national: Some(rng.range(lo, hi)),
         peers: Some(PeerStats::from_values(population[..8].to_vec())),
         women: ind.gender.then(|| rng.range(lo, hi)),
@@ -125,7 +126,9 @@ fn generated(plan: &Plan, ind: &Indicator, (lo, hi): (f64, f64), rng: &mut Rng) 
         ..Default::default()
     };
     if !ind.targets.is_empty() {
-        base.target = ind.target_for(&base.period);
+        let target = ind.target_at(&base.period);
+        base.target = target.and_then(|t| t.value);
+        base.target_op = target.map(|t| t.op);
     }
     let prev = rng.range(lo, hi);
     base.previous = Some(prev);

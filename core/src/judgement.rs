@@ -1,6 +1,7 @@
 //! The shared judgement types: what a rule is given, what it returns, and the parts a goal is judged from.
 
 use crate::model::{PeerStats, PeriodValue};
+use crate::target::TargetOp;
 use rhai::Dynamic;
 use std::collections::BTreeMap;
 
@@ -111,6 +112,9 @@ pub struct Inputs {
     pub value: Option<f64>,
     /// The target for the period.
     pub target: Option<f64>,
+    /// How the value is judged against the target (`target_op`): the comparator as written, or
+    /// for a plain number at or better than it by the indicator's direction.
+    pub target_op: Option<TargetOp>,
     /// The value of the period before.
     pub previous: Option<f64>,
     /// Earlier values, oldest first.

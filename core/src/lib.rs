@@ -12,6 +12,7 @@ mod locale;
 mod model;
 mod period;
 mod sandbox;
+mod target;
 
 mod data;
 mod files;
@@ -51,4 +52,5 @@ pub use render::{Format, render};
 pub use report::report_schema;
 pub use report::{AssignmentResult, GoalResult, IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role, WeightedId};
 pub use sandbox::{MeteredAllocator, Stop};
+pub use target::{Target, TargetInput, TargetOp};
 pub use testing::{CaseOutcome, TestReport, run_rule_tests, run_rule_tests_in};

@@ -48,6 +48,7 @@ impl RuleKind {
             RuleKind::Indicator => &[
                 "value",
                 "target",
+                "target_op",
                 "previous",
                 "history",
                 "national",

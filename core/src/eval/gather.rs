@@ -74,12 +74,14 @@ impl Plan {
             Some(t) => t.get(ind.id.as_str()).and_then(|p| p.get(at)).and_then(|g| g[crate::data::slot(gender)].clone()),
             None => self.peer_stats(index, ind, at, gender),
         };
+        let target = ind.target_at(at);
         let percentile = used.as_ref().and_then(|(_, v)| self.percentile(index, ind, at, gender, entity, *v));
         let (women, men) = if ind.gender { (value_of(entity, Gender::K), value_of(entity, Gender::M)) } else { (None, None) };
         Gathered {
             inputs: Inputs {
                 value: used.as_ref().map(|(_, v)| *v),
-                target: ind.target_for(at),
+                target: target.and_then(|t| t.value),
+                target_op: target.map(|t| t.op),
                 previous: history.last().map(|h| h.value),
                 history,
                 national,

@@ -6,6 +6,7 @@ use crate::error::{Code, Error, Result};
 use crate::judgement::{Inputs, Verdict};
 use crate::model::{PeerStats, PeriodValue};
 use crate::plan::{Indicator, Plan};
+use crate::target::{TargetInput, polarity};
 use serde::{Deserialize, Serialize};
 
 /// What-if inputs of one indicator ([`Plan::assess`]), as a host gives them. Only `value` is
@@ -22,9 +23,10 @@ pub struct AssessRequest {
     /// The period judged (default: the plan's).
     #[serde(default)]
     pub period: Option<Period>,
-    /// The target (default: the indicator's own for the period, if it has one).
-    #[serde(default, deserialize_with = "number")]
-    pub target: Option<f64>,
+    /// The target (default: the indicator's own for the period, if it has one): a number, or a
+    /// comparison or direction as a plan writes one (`"≥ 30"`, `"minst 40"`, `"öka"`).
+    #[serde(default)]
+    pub target: Option<TargetInput>,
     /// The value of the period before (default: the last of `history`).
     #[serde(default, deserialize_with = "number")]
     pub previous: Option<f64>,
@@ -112,8 +114,11 @@ pub struct Assessment {
     pub score: Option<f64>,
     /// The period judged.
     pub period: String,
-    /// The target used: given, or the indicator's own for the period.
+    /// The target used: given, or the indicator's own for the period (none for `increase` and
+    /// `decrease`).
     pub target: Option<f64>,
+    /// How the value was judged against it: `>=`, `>`, `<=`, `<`, `=`, `increase` or `decrease`.
+    pub target_op: Option<String>,
     /// The previous value used: given, or the last of the history.
     pub previous: Option<f64>,
 }
@@ -124,7 +129,10 @@ impl AssessRequest {
         let refuse = |name: String, x: f64| Err(Error::new(Code::QueryNotFinite, format!("`{name}` is {x}, not a finite number")));
         let single = [
             ("value", self.value),
-            ("target", self.target),
+            ("target", match self.target {
+                Some(TargetInput::Number(x)) => Some(x),
+                _ => None,
+            }),
             ("previous", self.previous),
             ("national", self.national),
             ("percentile", self.percentile),
@@ -182,9 +190,18 @@ impl AssessRequest {
         }
         let history: Vec<PeriodValue> =
             self.history.iter().map(|h| PeriodValue { period: h.period.as_str().to_string(), value: h.value }).collect();
+        let target = match &self.target {
+            Some(written) => {
+                let invalid = |msg: String| Error::new(Code::QueryInvalidValue, msg);
+                polarity(Some(indicator.higher_is_better()), &[(&period, written)]).map_err(|(_, msg)| invalid(msg))?;
+                Some(written.target(indicator.higher_is_better()).map_err(invalid)?)
+            }
+            None => indicator.target_at(&period),
+        };
         Ok(Inputs {
             value: self.value,
-            target: self.target.or_else(|| indicator.target_for(&period)),
+            target: target.and_then(|t| t.value),
+            target_op: target.map(|t| t.op),
             previous: self.previous.or_else(|| history.last().map(|h| h.value)),
             history,
             national: self.national,
@@ -255,6 +272,7 @@ impl Plan {
             score: verdict.score,
             period: inputs.period,
             target: inputs.target,
+            target_op: inputs.target_op.map(|op| op.as_str().to_string()),
             previous: inputs.previous,
         })
     }

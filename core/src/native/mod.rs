@@ -17,6 +17,7 @@ macro_rules! tr {
 
 mod aggregations;
 mod rules;
+mod target;
 #[cfg(test)]
 mod tests;
 

@@ -1,5 +1,6 @@
 //! The native twins of the std indicator rules: `target`, `reference`, `quartile`, `trend`, `trajectory`, `okr`.
 
+use super::target::{TargetParams, target};
 use super::{float_param, rhai_float, to_int, verdict};
 use crate::judgement::{IndicatorContext, Inputs, Outcome, Verdict, shortfall};
 use crate::locale::{format_number, with_unit};
@@ -10,7 +11,7 @@ use rhai::{Dynamic, Map};
 /// A std rule with its params read once, when the plan is built.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum StdRule {
-    Target { tolerance: f64 },
+    Target(TargetParams),
     Reference { against: Against, tolerance: f64 },
     Quartile,
     Trend { n: i64, flat: f64 },
@@ -32,29 +33,29 @@ const MAX_HISTORY: usize = 1_000;
 /// How a twin words numbers and compares them: the plan's language, the indicator's unit,
 /// decimals and polarity, as the script's helpers do.
 pub(crate) struct Say<'a> {
-    lang: Language,
+    pub(super) lang: Language,
     unit: &'a str,
     decimals: Option<u32>,
-    higher: bool,
+    pub(super) higher: bool,
 }
 
 impl Say<'_> {
-    fn sv(&self) -> bool {
+    pub(super) fn sv(&self) -> bool {
         self.lang.pick(false, true)
     }
-    fn show(&self, x: f64) -> String {
+    pub(super) fn show(&self, x: f64) -> String {
         with_unit(self.fmt(x), self.unit)
     }
-    fn fmt(&self, x: f64) -> String {
+    pub(super) fn fmt(&self, x: f64) -> String {
         format_number(Some(x), self.decimals, self.lang)
     }
-    fn fmt_d(&self, x: f64, d: u32) -> String {
+    pub(super) fn fmt_d(&self, x: f64, d: u32) -> String {
         format_number(Some(x), Some(d), self.lang)
     }
-    fn better(&self, a: f64, b: f64) -> bool {
+    pub(super) fn better(&self, a: f64, b: f64) -> bool {
         if self.higher { a > b } else { a < b }
     }
-    fn at_least_as_good(&self, a: f64, b: f64) -> bool {
+    pub(super) fn at_least_as_good(&self, a: f64, b: f64) -> bool {
         if self.higher { a >= b } else { a <= b }
     }
 }
@@ -65,7 +66,7 @@ impl StdRule {
         let params = params.read_lock::<Map>()?;
         let p = |n: &str, d: Option<f64>| float_param(&params, n, d);
         Some(match name {
-            "target" => StdRule::Target { tolerance: p("tolerance", Some(0.05))?? },
+            "target" => StdRule::Target(TargetParams::new(&params)?),
             "reference" => {
                 let against = match params.get("against") {
                     None => Against::National,
@@ -106,7 +107,7 @@ impl StdRule {
         let say = Say { lang, unit: ctx.unit, decimals: ctx.decimals, higher: ctx.higher_is_better };
         let Some(value) = i.value else { return Some(Outcome::Status(verdict("no_data", tr!(say.lang, ("no value"), ("inget värde"))))) };
         let out = match self {
-            StdRule::Target { tolerance } => target(*tolerance, i, &say, value),
+            StdRule::Target(tp) => target(tp, i, &say, value)?,
             StdRule::Reference { against, tolerance } => reference(against, *tolerance, i, &say, value),
             StdRule::Quartile => quartile(i, &say, value),
             StdRule::Trend { n, flat } => trend(*n, *flat, i, &say, value)?,
@@ -120,33 +121,6 @@ impl StdRule {
             return None;
         }
         Some(Outcome::Status(out))
-    }
-}
-
-/// `target`: at or better than the target, within a tolerance of it, or better than before.
-fn target(tolerance: f64, i: &Inputs, say: &Say<'_>, value: f64) -> Verdict {
-    let period = &i.period;
-    let Some(target) = i.target else {
-        return verdict("no_data", tr!(say.lang, ("no target for {period}"), ("inget målvärde för {period}")));
-    };
-    let (v, t) = (say.show(value), say.show(target));
-    if say.at_least_as_good(value, target) {
-        verdict("attained", tr!(say.lang, ("{v} reaches the target {t}"), ("{v} når målet {t}")))
-    } else if rhai_float::le(shortfall(value, target, say.higher), tolerance) {
-        let pct = say.fmt(tolerance * 100.0);
-        verdict("partly", tr!(say.lang, ("{v} is within {pct} % of the target {t}"), ("{v} är inom {pct} % från målet {t}")))
-    } else if let Some(previous) = i.previous.filter(|p| say.better(value, *p)) {
-        let p = say.show(previous);
-        verdict(
-            "partly",
-            tr!(
-                say.lang,
-                ("{v} is short of the target {t} but better than before ({p})"),
-                ("{v} når inte målet {t} men är bättre än föregående ({p})")
-            ),
-        )
-    } else {
-        verdict("not_attained", tr!(say.lang, ("{v} is short of the target {t}"), ("{v} når inte målet {t}")))
     }
 }
 

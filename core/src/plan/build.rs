@@ -11,6 +11,7 @@ use crate::files::PlanFiles;
 use crate::model::{Direction, Language, Level, Scale, period_year};
 use crate::script::{CompiledRule, RuleEngine, info_map, targets_map};
 use crate::stdlib::RuleKind;
+use crate::target::{Target, TargetInput, polarity};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
@@ -208,15 +209,18 @@ fn indicators(loader: &mut Loader<'_>, raw: Vec<RawIndicator>, max_age: u32) -> 
 }
 
 fn indicator(loader: &mut Loader<'_>, ri: RawIndicator, id: String, max_age: u32) -> Result<Indicator> {
-    let direction = match ri.direction.as_ref().map(|d| (d.get_ref().as_str(), d.span())) {
-        None | Some(("higher", _)) => Direction::Higher,
-        Some(("lower", _)) => Direction::Lower,
+    let explicit = match ri.direction.as_ref().map(|d| (d.get_ref().as_str(), d.span())) {
+        None => None,
+        Some(("higher", _)) => Some(true),
+        Some(("lower", _)) => Some(false),
         Some((other, span)) => {
             return Err(loader.err(span, Code::PlanInvalidValue, format!("direction `{other}` is neither `higher` nor `lower`")));
         }
     };
+    let written = targets(ri.targets, explicit, loader.text)?;
+    let direction = if written.higher_is_better { Direction::Higher } else { Direction::Lower };
     let rule = loader.bind(ri.rule.as_ref(), ("target", ri.id.span()), RuleKind::Indicator, ri.params)?;
-    let targets = targets(ri.targets, loader.text)?;
+    let targets: BTreeMap<String, f64> = written.targets.iter().filter_map(|(p, t)| Some((p.clone(), t.value?))).collect();
     let (kolada, source_url) = ri.source.map_or((None, None), |s| {
         let _ = s.note;
         (s.kolada, s.url)
@@ -241,27 +245,37 @@ fn indicator(loader: &mut Loader<'_>, ri: RawIndicator, id: String, max_age: u32
         kolada,
         source_url,
         targets,
+        written_targets: written.targets,
         max_age: ri.max_age.unwrap_or(max_age),
         decimals,
         rule,
     })
 }
 
-/// An indicator's `targets`: each period starting with a year, each value finite.
-fn targets(raw: Option<Spanned<BTreeMap<String, f64>>>, text: &str) -> Result<BTreeMap<String, f64>> {
-    let mut targets = BTreeMap::new();
-    let Some(t) = raw else { return Ok(targets) };
+/// An indicator's targets as written, and the polarity they and its `direction` give.
+struct Written {
+    targets: BTreeMap<String, Target>,
+    higher_is_better: bool,
+}
+
+/// An indicator's `targets`: each period starting with a year, each target a finite number or a
+/// comparison; a comparator's polarity must agree with `direction` and with every other
+/// comparator, and gives the polarity where `direction` is not written (else higher is better).
+fn targets(raw: Option<Spanned<BTreeMap<String, Spanned<TargetInput>>>>, explicit: Option<bool>, text: &str) -> Result<Written> {
+    let Some(t) = raw else { return Ok(Written { targets: BTreeMap::new(), higher_is_better: explicit.unwrap_or(true) }) };
     let span = t.span();
-    for (period, v) in t.into_inner() {
-        if period_year(&period).is_none() {
-            return Err(spanned_err(text, span, Code::PlanInvalidValue, format!("target period `{period}` does not start with a year")));
-        }
-        if !v.is_finite() {
-            return Err(spanned_err(text, span, Code::PlanInvalidValue, format!("target for `{period}` is not a finite number")));
-        }
-        targets.insert(period, v);
+    let raw: Vec<(String, Spanned<TargetInput>)> = t.into_inner().into_iter().collect();
+    if let Some((period, _)) = raw.iter().find(|(p, _)| period_year(p).is_none()) {
+        return Err(spanned_err(text, span, Code::PlanInvalidValue, format!("target period `{period}` does not start with a year")));
     }
-    Ok(targets)
+    let at = |input: &Spanned<TargetInput>, msg: String| spanned_err(text, input.span(), Code::PlanInvalidValue, msg);
+    let inputs: Vec<(&str, &TargetInput)> = raw.iter().map(|(p, t)| (p.as_str(), t.get_ref())).collect();
+    let higher_is_better = polarity(explicit, &inputs).map_err(|(i, msg)| at(&raw[i].1, msg))?;
+    let mut targets = BTreeMap::new();
+    for (period, input) in &raw {
+        targets.insert(period.clone(), input.get_ref().target(higher_is_better).map_err(|msg| at(input, msg))?);
+    }
+    Ok(Written { targets, higher_is_better })
 }
 
 /// The goals in file order, where each id stands in it, and the order they are judged in.

@@ -7,8 +7,9 @@ use crate::bound::BoundRule;
 use crate::error::{Code, Error, Result};
 use crate::files::{self, PlanFiles};
 use crate::judgement::IndicatorContext;
-use crate::model::{Direction, Language, Scale, period_year};
+use crate::model::{Direction, Language, Scale};
 use crate::script::RuleEngine;
+use crate::target::{Target, target_on_line};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
@@ -34,8 +35,11 @@ pub struct Indicator {
     pub kolada: Option<String>,
     /// Source page.
     pub source_url: Option<String>,
-    /// Targets by period (year).
+    /// Targets by period (year): the numbers (a target written `öka`/`minska` has none; see
+    /// [`Indicator::target_at`] for the comparator).
     pub targets: BTreeMap<String, f64>,
+    /// Every target as written, with its comparator.
+    pub(crate) written_targets: BTreeMap<String, Target>,
     /// Years back a value may come from.
     pub max_age: u32,
     /// Decimals for display.
@@ -58,7 +62,12 @@ impl Indicator {
     /// The target for a period: explicit, else on the straight line between the two nearest
     /// targets around it; `None` outside the first and last target.
     pub fn target_for(&self, period: &str) -> Option<f64> {
-        target_on_line(&self.targets, period)
+        self.target_at(period).and_then(|t| t.value)
+    }
+    /// The target for a period with its comparator: explicit, else on the straight line between
+    /// the two nearest targets around it when they have the same comparator.
+    pub fn target_at(&self, period: &str) -> Option<Target> {
+        target_on_line(&self.written_targets, period)
     }
     /// What its rule knows of it: polarity, targets, unit and decimals.
     pub(crate) fn context(&self) -> IndicatorContext<'_> {
@@ -71,22 +80,6 @@ impl Indicator {
             rhai_targets: &self.rhai_targets,
         }
     }
-}
-
-/// A target for `period`: explicit, else on the straight line between the two nearest targets
-/// around its year; `None` outside the first and last target.
-pub(crate) fn target_on_line(targets: &BTreeMap<String, f64>, period: &str) -> Option<f64> {
-    if let Some(t) = targets.get(period) {
-        return Some(*t);
-    }
-    let year = period_year(period)? as f64;
-    let points: Vec<(f64, f64)> = targets.iter().filter_map(|(p, v)| Some((period_year(p)? as f64, *v))).collect();
-    if let Some((_, v)) = points.iter().find(|(y, _)| *y == year) {
-        return Some(*v);
-    }
-    let before = points.iter().rfind(|(y, _)| *y < year)?;
-    let after = points.iter().find(|(y, _)| *y > year)?;
-    Some(before.1 + (after.1 - before.1) * (year - before.0) / (after.0 - before.0))
 }
 
 /// An indicator's link to a goal.

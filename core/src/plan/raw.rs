@@ -1,5 +1,6 @@
 //! plan.toml as written: the serde shapes of its tables, and the checks that hold where a value stands.
 
+use crate::target::TargetInput;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -137,7 +138,7 @@ pub(super) struct RawIndicator {
     pub(super) gender: bool,
     pub(super) rule: Option<Spanned<String>>,
     pub(super) params: Option<Spanned<RawParams>>,
-    pub(super) targets: Option<Spanned<BTreeMap<String, f64>>>,
+    pub(super) targets: Option<Spanned<BTreeMap<String, Spanned<TargetInput>>>>,
     pub(super) max_age: Option<u32>,
     pub(super) decimals: Option<Spanned<u32>>,
 }

@@ -98,10 +98,11 @@ pub(crate) fn targets_map<'a>(targets: impl IntoIterator<Item = (&'a String, &'a
 
 /// The scope of an indicator rule: every name of [`RuleKind::Indicator`](crate::stdlib::RuleKind), in that order.
 pub(crate) fn indicator_scope(rule: &CompiledRule, params: &Dynamic, inputs: &Inputs, ctx: &IndicatorContext<'_>) -> Scope<'static> {
-    // 15 names: room for all of them at once, and for a rule's own `let`s.
+    // 16 names: room for all of them at once, and for a rule's own `let`s.
     let mut scope = Scope::with_capacity(24);
     scope.push_constant_dynamic("value", opt(inputs.value));
     scope.push_constant_dynamic("target", opt(inputs.target));
+    scope.push_constant_dynamic("target_op", inputs.target_op.map_or(Dynamic::UNIT, |op| op.as_str().into()));
     scope.push_constant_dynamic("previous", opt(inputs.previous));
     scope.push_constant_dynamic("history", if rule.reads.history { history_array(&inputs.history) } else { Dynamic::UNIT });
     scope.push_constant_dynamic("national", opt(inputs.national));

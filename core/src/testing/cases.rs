@@ -11,6 +11,7 @@ use crate::model::{AssignmentStatus, Gender, Language, PeerStats, PeriodValue};
 use crate::plan::{Finite, MAX_WEIGHT, Plan, RawParams, params_table, toml_number};
 use crate::script::{info_map, targets_map};
 use crate::stdlib::RuleKind;
+use crate::target::{Target, TargetInput, polarity, target_on_line};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use toml::Spanned;
@@ -40,9 +41,9 @@ struct RuleCase {
     direction: Option<String>,
     unit: Option<String>,
     value: Option<Finite>,
-    target: Option<Finite>,
+    target: Option<Spanned<TargetInput>>,
     #[serde(default)]
-    targets: BTreeMap<String, Finite>,
+    targets: BTreeMap<String, Spanned<TargetInput>>,
     previous: Option<Finite>,
     #[serde(default)]
     history: Vec<HistoryInput>,
@@ -208,7 +209,8 @@ pub(super) fn run_file(plan: &Plan, text: &str, file: &str, report: &mut TestRep
             return Err(dup(&c.name, line));
         }
         let rule = bind_case(plan, &c.rule, RuleKind::Indicator, &c.params, file, line)?;
-        let outcome = run_rule_case(plan, &rule, c);
+        let targets = case_targets(c, text, file)?;
+        let outcome = run_rule_case(plan, &rule, c, &targets);
         let entry = reached.entry(rule.id().to_string()).or_insert_with(|| (levels.clone(), BTreeSet::new()));
         let (got, reason) = match &outcome {
             Ok((status, reason)) => {
@@ -336,9 +338,40 @@ fn bind_case(plan: &Plan, name: &str, kind: RuleKind, params: &RawParams, file: 
     BoundRule::bind(script, params_table(params.clone())).map_err(|m| at_case(Error::new(Code::PlanUnknownParam, m)))
 }
 
-fn run_rule_case(plan: &Plan, rule: &BoundRule, c: &RuleCase) -> Result<(String, String)> {
+/// A rule case's targets, read as the plan reads an indicator's: the polarity from `direction`
+/// or the comparators, each target checked where it stands (an unknown `direction` is the
+/// case's own error, when it runs).
+struct CaseTargets {
+    higher: bool,
+    target: Option<Target>,
+    targets: BTreeMap<String, Target>,
+}
+
+fn case_targets(c: &RuleCase, text: &str, file: &str) -> Result<CaseTargets> {
+    let at = |span: std::ops::Range<usize>, msg: String| {
+        let (line, column) = line_column(text, span.start);
+        Error::new(Code::TestInvalidValue, msg).in_file(file).at(line, column)
+    };
+    let explicit = match c.direction.as_deref() {
+        Some("lower") => Some(false),
+        Some(_) => Some(true),
+        None => None,
+    };
+    let period = c.period.as_deref().unwrap_or("2023");
+    let written: Vec<(&str, &Spanned<TargetInput>)> =
+        c.target.iter().map(|t| (period, t)).chain(c.targets.iter().map(|(p, t)| (p.as_str(), t))).collect();
+    let inputs: Vec<(&str, &TargetInput)> = written.iter().map(|(p, t)| (*p, t.get_ref())).collect();
+    let higher = polarity(explicit, &inputs).map_err(|(i, msg)| at(written[i].1.span(), msg))?;
+    let read = |t: &Spanned<TargetInput>| t.get_ref().target(higher).map_err(|msg| at(t.span(), msg));
+    let target = c.target.as_ref().map(read).transpose()?;
+    let targets = c.targets.iter().map(|(p, t)| Ok((p.clone(), read(t)?))).collect::<Result<_>>()?;
+    Ok(CaseTargets { higher, target, targets })
+}
+
+fn run_rule_case(plan: &Plan, rule: &BoundRule, c: &RuleCase, written: &CaseTargets) -> Result<(String, String)> {
     let higher = match c.direction.as_deref() {
-        None | Some("higher") => true,
+        None => written.higher,
+        Some("higher") => true,
         Some("lower") => false,
         Some(other) => return Err(Error::new(Code::TestInvalidValue, format!("direction `{other}` is neither `higher` nor `lower`"))),
     };
@@ -350,11 +383,12 @@ fn run_rule_case(plan: &Plan, rule: &BoundRule, c: &RuleCase) -> Result<(String,
         }
     }
     let period = c.period.clone().unwrap_or_else(|| "2023".into());
-    let case_targets: BTreeMap<String, f64> = c.targets.iter().map(|(p, v)| (p.clone(), v.0)).collect();
-    let target = f(c.target).or_else(|| crate::plan::target_on_line(&case_targets, &period));
+    let case_targets: BTreeMap<String, f64> = written.targets.iter().filter_map(|(p, t)| Some((p.clone(), t.value?))).collect();
+    let target = written.target.or_else(|| target_on_line(&written.targets, &period));
     let inputs = Inputs {
         value: f(c.value),
-        target,
+        target: target.and_then(|t| t.value),
+        target_op: target.map(|t| t.op),
         previous: f(c.previous).or_else(|| history.last().map(|h| h.value)),
         history,
         national: f(c.national),
