@@ -1,7 +1,7 @@
 //! `attain`: reports, rule tests and checks for goal plans. A thin shell over attain-core.
 
 use attain_core::{
-    AssessRequest, CheckRequest, Code, Error, Format, Gender, HistoryPoint, Observations, PeersRequest, Period, Plan, Query,
+    AssessRequest, CheckRequest, Code, Error, Format, Gender, HistoryPoint, Observations, PeersRequest, Period, Plan, Query, TargetInput,
 };
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::fmt::Display;
@@ -99,9 +99,10 @@ struct AssessArgs {
     /// Period judged; default: the plan's period
     #[arg(long)]
     period: Option<String>,
-    /// Target; default: the indicator's target for the period
+    /// Target: a number, or as a plan writes one (`">= 30"`, `"minst 40"`, `"öka"`); default: the
+    /// indicator's target for the period
     #[arg(long, allow_negative_numbers = true)]
-    target: Option<f64>,
+    target: Option<String>,
     /// Earlier values, oldest first: `2021=60,2022=65` (the last is the previous value)
     #[arg(long)]
     history: Option<String>,
@@ -330,7 +331,8 @@ fn assess(a: &AssessArgs, o: &mut Out) -> Result<ExitCode, Error> {
     let mut request = AssessRequest::default();
     request.value = a.value;
     request.period = a.period.as_deref().map(Period::parse).transpose()?;
-    request.target = a.target;
+    // A number stays a number; any other text is core's to read as a written target.
+    request.target = a.target.as_deref().map(|t| t.trim().parse().map_or_else(|_| TargetInput::Text(t.to_string()), TargetInput::Number));
     request.history = a.history.as_deref().map(history).transpose()?.unwrap_or_default();
     request.national = a.national;
     request.peers = a.peers.map(|mean| {

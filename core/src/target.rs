@@ -144,7 +144,8 @@ pub(crate) fn polarity(explicit: Option<bool>, inputs: &[(&str, &TargetInput)]) 
             return Err((i, msg));
         }
         if let Some((h, p)) = implied.filter(|(h, _)| *h != higher) {
-            let msg = format!("target `{written}` for `{period}` means {} is better, but the target for `{p}` means {}", side(higher), side(h));
+            let msg =
+                format!("target `{written}` for `{period}` means {} is better, but the target for `{p}` means {}", side(higher), side(h));
             return Err((i, msg));
         }
         implied = Some((higher, period));
@@ -193,10 +194,8 @@ impl Target {
                  or a direction (`öka`, `minska`, `increase`, `decrease`)"
             )
         };
-        let (op, rest) = COMPARATORS
-            .iter()
-            .find_map(|(word, op)| lower.strip_prefix(word).map(|rest| (*op, rest)))
-            .ok_or_else(malformed)?;
+        let (op, rest) =
+            COMPARATORS.iter().find_map(|(word, op)| lower.strip_prefix(word).map(|rest| (*op, rest))).ok_or_else(malformed)?;
         let value = number(rest.trim()).ok_or_else(malformed)?;
         Ok(Target { op, value: Some(value) })
     }
@@ -286,7 +285,8 @@ mod tests {
     fn malformed_targets_are_refused_naming_the_text() {
         let quoted = Target::parse("30").unwrap_err();
         assert_eq!(quoted, "target `30` is a number in quotes: write it without them, or with a comparator (`≥ 30`)");
-        for text in ["", "≥", ">= x", "minst 40 procent", "ska", "öka mer", "=> 3", "> 1,2,3", "> 1.", "> .5", ">= 1e400", "ungefär 3"] {
+        for text in ["", "≥", ">= x", "minst 40 procent", "ska", "öka mer", "=> 3", "> 1,2,3", "> 1.", "> .5", ">= 1e400", "ungefär 3"]
+        {
             let e = Target::parse(text).expect_err(text);
             assert!(e.starts_with(&format!("target `{text}` is not a number, a comparison")), "{text}: {e}");
         }
@@ -295,15 +295,10 @@ mod tests {
     #[test]
     fn polarity_comes_from_the_comparator() {
         let of = |s: &str| Target::parse(s).unwrap().op.higher_is_better();
-        assert_eq!([of("≥ 1"), of("> 1"), of("öka"), of("≤ 1"), of("< 1"), of("minska"), of("= 1")], [
-            Some(true),
-            Some(true),
-            Some(true),
-            Some(false),
-            Some(false),
-            Some(false),
-            None
-        ]);
+        assert_eq!(
+            [of("≥ 1"), of("> 1"), of("öka"), of("≤ 1"), of("< 1"), of("minska"), of("= 1")],
+            [Some(true), Some(true), Some(true), Some(false), Some(false), Some(false), None]
+        );
     }
 
     #[test]

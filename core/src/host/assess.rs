@@ -129,10 +129,13 @@ impl AssessRequest {
         let refuse = |name: String, x: f64| Err(Error::new(Code::QueryNotFinite, format!("`{name}` is {x}, not a finite number")));
         let single = [
             ("value", self.value),
-            ("target", match self.target {
-                Some(TargetInput::Number(x)) => Some(x),
-                _ => None,
-            }),
+            (
+                "target",
+                match self.target {
+                    Some(TargetInput::Number(x)) => Some(x),
+                    _ => None,
+                },
+            ),
             ("previous", self.previous),
             ("national", self.national),
             ("percentile", self.percentile),

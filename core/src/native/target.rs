@@ -55,7 +55,11 @@ fn judged(n: i64, i: &Inputs, say: &Say<'_>, value: f64) -> Option<Result<Judged
     let Some(k) = usize::try_from(n - 1).ok().filter(|k| *k <= h.len()) else {
         return Some(Err(verdict(
             "no_data",
-            tr!(say.lang, ("fewer than {n} values for a mean over {n} periods"), ("färre än {n} värden för ett medelvärde över {n} perioder")),
+            tr!(
+                say.lang,
+                ("fewer than {n} values for a mean over {n} periods"),
+                ("färre än {n} värden för ett medelvärde över {n} perioder")
+            ),
         )));
     };
     let count = k as f64 + 1.0;

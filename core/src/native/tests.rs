@@ -6,6 +6,7 @@ use crate::judgement::{AggregationInput, IndicatorContext, Inputs, Part, PartKin
 use crate::model::{Language, PeerStats, PeriodValue};
 use crate::script::{info_map, params_to_dynamic, targets_map};
 use crate::stdlib::{RuleKind, STD_AGGREGATIONS, STD_RULES};
+use crate::target::TargetOp;
 use crate::{Plan, PlanFiles, TestReport};
 use std::collections::BTreeMap;
 
@@ -65,6 +66,16 @@ fn param(rng: &mut Rng, name: &str) -> Option<toml::Value> {
     if rng.chance(40) {
         return None;
     }
+    // The target rule's flag and period count: mostly well typed, sometimes not.
+    if name == "improving" && rng.chance(90) {
+        return Some(Boolean(rng.chance(50)));
+    }
+    if name == "average_over" && rng.chance(80) {
+        return Some(Float(*rng.pick(&[1.0, 2.0, 3.0, 4.0, 2.5, 0.0])));
+    }
+    if name == "partly_at" && rng.chance(70) {
+        return Some(Float(*rng.pick(&[0.5, 0.8, 0.9, 1.0, 1.2])));
+    }
     Some(match rng.below(10) {
         0 => String((*rng.pick(&["national", "peers", "2019", "2019-T1", "x", ""])).into()),
         1 => Boolean(rng.chance(50)),
@@ -87,9 +98,13 @@ fn generated_inputs(rng: &mut Rng) -> (Inputs, BTreeMap<String, f64>) {
     for _ in 0..rng.below(3) {
         targets.insert((*rng.pick(&periods)).to_string(), rng.number(&near));
     }
+    let ops =
+        [TargetOp::AtLeast, TargetOp::Above, TargetOp::AtMost, TargetOp::Below, TargetOp::Equal, TargetOp::Increase, TargetOp::Decrease];
+    let target_op = (!rng.chance(20)).then(|| *rng.pick(&ops));
     let inputs = Inputs {
         value,
         target: (!rng.chance(15)).then(|| rng.number(&near)),
+        target_op,
         previous: history.last().map(|h| h.value).or_else(|| rng.chance(20).then(|| rng.number(&near))),
         history,
         national: (!rng.chance(15)).then(|| rng.number(&near)),
@@ -115,7 +130,7 @@ fn twins_agree_with_scripts_on_generated_inputs() {
     let mut rng = Rng(crate::check::Rng(0x5EED_1234_ABCD_0001));
     let params_of = |rule: &str| -> &[&str] {
         match rule {
-            "target" => &["tolerance"],
+            "target" => &["tolerance", "partly_at", "improving", "average_over"],
             "reference" => &["against", "tolerance"],
             "trend" => &["n", "flat"],
             "trajectory" => &["baseline", "baseline_period", "tolerance"],
@@ -131,6 +146,7 @@ fn twins_agree_with_scripts_on_generated_inputs() {
         for (name, source) in STD_RULES {
             let rule = plan.engine.compile(name, RuleKind::Indicator, source, &format!("std/{name}.rhai")).unwrap();
             let (mut answered, mut statuses) = (0, std::collections::BTreeSet::new());
+            let mut reasons = Vec::new();
             let cases = 3_000;
             for _ in 0..cases {
                 let mut table = toml::Table::new();
@@ -163,7 +179,31 @@ fn twins_agree_with_scripts_on_generated_inputs() {
                     script.as_ref().map_err(|e| e.to_string()),
                     "{name} ({lang}) with params {table:?}, unit {unit:?}, decimals {decimals:?} on {inputs:#?}"
                 );
+                if let Ok(v) = &script {
+                    reasons.push(v.reason.clone().unwrap_or_default());
+                }
                 statuses.insert(script.map(|v| v.status).unwrap_or_default());
+            }
+            // The target rule's every branch is among the answers compared.
+            let branches: &[&str] = match (*name, lang) {
+                ("target", "en") => &[
+                    "fulfils at least",
+                    "the mean of",
+                    "has increased",
+                    "has not decreased",
+                    "target > ",
+                    "target = ",
+                    "within",
+                    "better than before",
+                    "fewer than",
+                ],
+                ("target", _) => {
+                    &["uppfyller minst", "medelvärdet av", "har ökat", "har inte minskat", "målet < ", "inom", "bättre än föregående"]
+                }
+                _ => &[],
+            };
+            for b in branches {
+                assert!(reasons.iter().any(|r| r.contains(b)), "{name} ({lang}): no generated case reached `{b}`");
             }
             // Not vacuous: most generated cases are well typed and the twin answers them,
             // reaching every level.
