@@ -34,7 +34,7 @@ fn the_target_comes_from_the_indicator_unless_given() {
     let a = p.assess("T", &req(Some(70.0), "2025")).unwrap();
     assert_eq!((a.status.as_str(), a.label.as_str(), a.target), ("attained", "Uppfyllt", Some(70.0)));
     assert_eq!(a.reason, "70 % når målet 70 %");
-    let given = p.assess("T", &with(req(Some(70.0), "2025"), |r| r.target = Some(90.0))).unwrap();
+    let given = p.assess("T", &with(req(Some(70.0), "2025"), |r| r.target = Some(attain_core::TargetInput::Number(90.0)))).unwrap();
     assert_eq!((given.status.as_str(), given.target), ("not_attained", Some(90.0)), "{}", given.reason);
 }
 
