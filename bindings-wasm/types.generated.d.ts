@@ -5,6 +5,10 @@
  */
 export type Period = string | number;
 /**
+ * A target as written in plan.toml, a rule test or a host's request: a number or a text.
+ */
+export type TargetInput = number | string;
+/**
  * Status of an assignment (uppdrag) at a follow-up.
  */
 export type AssignmentStatus = "done" | "on_track" | "at_risk" | "not_done" | "not_started";
@@ -168,9 +172,10 @@ export interface AssessRequest {
    */
   previous?: number | null;
   /**
-   * The target (default: the indicator's own for the period, if it has one).
+   * The target (default: the indicator's own for the period, if it has one): a number, or a
+   * comparison or direction as a plan writes one (`"≥ 30"`, `"minst 40"`, `"öka"`).
    */
-  target?: number | null;
+  target?: TargetInput | null;
   /**
    * The value judged; none gives `no_data` without running the rule.
    */
@@ -254,9 +259,14 @@ export interface Assessment {
    */
   status: string;
   /**
-   * The target used: given, or the indicator's own for the period.
+   * The target used: given, or the indicator's own for the period (none for `increase` and
+   * `decrease`).
    */
   target: number | null;
+  /**
+   * How the value was judged against it: `>=`, `>`, `<=`, `<`, `=`, `increase` or `decrease`.
+   */
+  target_op: string | null;
 }
 /**
  * An assignment and its follow-up.
@@ -900,7 +910,14 @@ export interface OutlineIndicator {
    */
   rule: string;
   /**
-   * Targets by period.
+   * How each period's target is judged: `>=`, `>`, `<=`, `<`, `=`, or `increase`/`decrease`
+   * (a target with no number, so not in `targets`).
+   */
+  target_ops: {
+    [k: string]: string | undefined;
+  };
+  /**
+   * Targets by period: the numbers.
    */
   targets: {
     [k: string]: number | undefined;

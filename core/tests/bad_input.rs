@@ -207,7 +207,7 @@ fn rule_references_are_checked_at_load() {
     // A param the rule does not read.
     let e = plan_error(&ind("target", "params = { tolerance = 0.1, against = \"peers\" }\n"), &[]);
     assert_at(&e, ErrorKind::Plan, Some("plan.toml"), Some(8), Some(10));
-    assert_message(&e, "rule `target` takes no param `against` (it takes tolerance)");
+    assert_message(&e, "rule `target` takes no param `against` (it takes average_over, improving, partly_at, tolerance)");
     // A script that takes no params at all.
     let e = plan_error(&ind("r.rhai", "params = { x = 1 }\n"), &[("r.rhai", "attained()")]);
     assert_message(&e, "takes no param `x` (it takes none)");

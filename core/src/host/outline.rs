@@ -67,8 +67,11 @@ pub struct OutlineIndicator {
     pub gender: bool,
     /// Rule: a std rule id or a script path.
     pub rule: String,
-    /// Targets by period.
+    /// Targets by period: the numbers.
     pub targets: BTreeMap<String, f64>,
+    /// How each period's target is judged: `>=`, `>`, `<=`, `<`, `=`, or `increase`/`decrease`
+    /// (a target with no number, so not in `targets`).
+    pub target_ops: BTreeMap<String, String>,
 }
 
 /// An assignment in an [`Outline`].
@@ -119,6 +122,7 @@ impl Plan {
                     gender: i.gender,
                     rule: i.rule_id().to_string(),
                     targets: i.targets.clone(),
+                    target_ops: i.written_targets().iter().map(|(p, t)| (p.clone(), t.op.as_str().to_string())).collect(),
                 })
                 .collect(),
             assignments: self

@@ -64,6 +64,10 @@ impl Indicator {
     pub fn target_for(&self, period: &str) -> Option<f64> {
         self.target_at(period).and_then(|t| t.value)
     }
+    /// Every target as written, by period, with its comparator.
+    pub fn written_targets(&self) -> &BTreeMap<String, Target> {
+        &self.written_targets
+    }
     /// The target for a period with its comparator: explicit, else on the straight line between
     /// the two nearest targets around it when they have the same comparator.
     pub fn target_at(&self, period: &str) -> Option<Target> {
