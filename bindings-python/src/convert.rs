@@ -6,7 +6,7 @@
 //! (reports, explanations, test reports) becomes plain dicts, lists, strings and numbers.
 
 use crate::errors::{Raise, data_error, query_error};
-use attain_core::{AssessRequest, Assessment, Code, Error, HistoryPoint, PeersRequest, Period, PlanFiles};
+use attain_core::{AssessRequest, Assessment, Code, Error, HistoryPoint, PeersRequest, Period, PlanFiles, TargetInput};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use serde::Serialize;
@@ -110,7 +110,7 @@ pub fn decode_kwargs<T: DeserializeOwned>(v: &Bound<'_, PyAny>) -> attain_core::
 }
 
 /// The assessments of `assess_many` as a dict of lists (status, label, reason, score,
-/// period, target, previous), each distinct status, label and period one string object.
+/// period, target, previous, target_op), each distinct status, label and period one string object.
 pub fn assessments<'py>(py: Python<'py>, rows: Vec<Assessment>) -> PyResult<Bound<'py, PyDict>> {
     let mut seen: Vec<(String, Bound<'py, PyString>)> = Vec::new();
     let mut text = |s: String| -> Bound<'py, PyString> {
@@ -125,7 +125,7 @@ pub fn assessments<'py>(py: Python<'py>, rows: Vec<Assessment>) -> PyResult<Boun
     };
     let n = rows.len();
     let (mut status, mut label, mut reason, mut period) = (room_for(n), room_for(n), room_for(n), room_for(n));
-    let (mut score, mut target, mut previous) = (room_for(n), room_for(n), room_for(n));
+    let (mut score, mut target, mut previous, mut target_op) = (room_for(n), room_for(n), room_for(n), room_for(n));
     for a in rows {
         status.push(text(a.status));
         label.push(text(a.label));
@@ -134,6 +134,7 @@ pub fn assessments<'py>(py: Python<'py>, rows: Vec<Assessment>) -> PyResult<Boun
         score.push(a.score);
         target.push(a.target);
         previous.push(a.previous);
+        target_op.push(a.target_op.map(&mut text));
     }
     let out = PyDict::new(py);
     out.set_item("status", PyList::new(py, status)?)?;
@@ -143,6 +144,7 @@ pub fn assessments<'py>(py: Python<'py>, rows: Vec<Assessment>) -> PyResult<Boun
     out.set_item("period", PyList::new(py, period)?)?;
     out.set_item("target", PyList::new(py, target)?)?;
     out.set_item("previous", PyList::new(py, previous)?)?;
+    out.set_item("target_op", PyList::new(py, target_op)?)?;
     Ok(out)
 }
 
@@ -292,7 +294,9 @@ impl AssessColumns {
             let mut r = AssessRequest::default();
             self.value.fill(i, &mut r.value);
             self.period.fill(i, &mut r.period);
-            self.target.fill(i, &mut r.target);
+            let mut target = None;
+            self.target.fill(i, &mut target);
+            r.target = target.map(TargetInput::Number);
             self.previous.fill(i, &mut r.previous);
             self.history.fill(i, &mut r.history);
             self.national.fill(i, &mut r.national);

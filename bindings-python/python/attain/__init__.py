@@ -296,6 +296,9 @@ class Assessment(NamedTuple):
     """The target used: given, or the indicator's own for the period."""
     previous: Optional[float] = None
     """The previous value used: given, or the last of the history."""
+    target_op: Optional[str] = None
+    """How the value was judged against the target: ``>=``, ``>``, ``<=``, ``<``, ``=``,
+    ``increase`` or ``decrease`` (the comparator as the plan or ``target`` writes it)."""
 
 
 _FIELDS = Assessment._fields
@@ -315,6 +318,7 @@ class Assessments:
     period: list[str]
     target: list[Optional[float]]
     previous: list[Optional[float]]
+    target_op: list[Optional[str]]
 
     def __init__(
         self,
@@ -325,6 +329,7 @@ class Assessments:
         period: Optional[list[str]] = None,
         target: Optional[list[Optional[float]]] = None,
         previous: Optional[list[Optional[float]]] = None,
+        target_op: Optional[list[Optional[str]]] = None,
     ) -> None:
         n = len(status)
         self.status = status
@@ -334,6 +339,7 @@ class Assessments:
         self.period = [""] * n if period is None else period
         self.target = [None] * n if target is None else target
         self.previous = [None] * n if previous is None else previous
+        self.target_op = [None] * n if target_op is None else target_op
 
     def _columns(self) -> tuple[list[Any], ...]:
         return tuple(getattr(self, f) for f in _FIELDS)
@@ -360,7 +366,7 @@ class Assessments:
 
     def to_frame(self, index: Any = None) -> Any:
         """A pandas DataFrame with one column per field (status, label, reason, score, period,
-        target, previous); ``index`` (e.g. the index of the Series given) labels the rows.
+        target, previous, target_op); ``index`` (e.g. the index of the Series given) labels the rows.
 
         Raises:
             ImportError: pandas is not installed.
@@ -672,7 +678,7 @@ class Plan:
         *,
         value: Optional[float] = None,
         period: Optional[Period] = None,
-        target: Optional[float] = None,
+        target: Union[None, float, str] = None,
         previous: Optional[float] = None,
         history: Optional[History] = None,
         national: Optional[float] = None,
@@ -686,7 +692,8 @@ class Plan:
 
         The inputs are keywords, or a mapping of them (``inputs``, as JSON and JavaScript give
         them; keywords win). Core fills in what is not given, as in every host: ``period`` is
-        the plan's, ``target`` the indicator's own for the period (:meth:`target_for`),
+        the plan's, ``target`` the indicator's own for the period (:meth:`target_for`; a number,
+        or written as a plan writes one: ``"≥ 30"``, ``"minst 40"``, ``"öka"``),
         ``previous`` the last value of ``history``. A ``value`` of ``None`` is ``no_data``
         without running the rule. ``percentile`` is 0 (worst) to 1 (best). The
         :class:`Assessment` says which period, target and previous were used.
