@@ -21,4 +21,5 @@ mod properties;
 mod required;
 mod robustness;
 mod sandbox;
+mod targets;
 mod vocabulary;
