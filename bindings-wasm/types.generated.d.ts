@@ -655,6 +655,11 @@ export interface IndicatorResult {
    */
   target: number | null;
   /**
+   * How the value was judged against the target: `>=`, `>`, `<=`, `<`, `=`, `increase` or
+   * `decrease` (the comparator as the plan writes it; none without a target).
+   */
+  target_op: string | null;
+  /**
    * Title.
    */
   title: string;

@@ -163,6 +163,9 @@ pub struct IndicatorResult {
     pub value: Option<f64>,
     /// Target for that period.
     pub target: Option<f64>,
+    /// How the value was judged against the target: `>=`, `>`, `<=`, `<`, `=`, `increase` or
+    /// `decrease` (the comparator as the plan writes it; none without a target).
+    pub target_op: Option<String>,
     /// National value for that period.
     pub national: Option<f64>,
     /// Peer statistics for that period.

@@ -232,6 +232,7 @@ class IndicatorResult(_Result):
     period: Optional[str]
     value: Optional[float]
     target: Optional[float]
+    target_op: Optional[str]
     national: Optional[float]
     peers: Optional[dict[str, Any]]
     percentile: Optional[float]

@@ -202,6 +202,7 @@ impl Plan {
             period: g.period_used,
             value: i.value,
             target: i.target,
+            target_op: i.target_op.map(|op| op.as_str().to_string()),
             national: i.national,
             peers: i.peers,
             percentile: i.percentile,
