@@ -114,7 +114,16 @@ impl TargetInput {
     pub(crate) fn target(&self, higher_is_better: bool) -> Result<Target, String> {
         match self {
             TargetInput::Number(x) if x.is_finite() => Ok(Target { op: TargetOp::plain(higher_is_better), value: Some(*x) }),
-            TargetInput::Number(x) => Err(format!("target `{}` is not a finite number", crate::plan::toml_number(*x))),
+            TargetInput::Number(x) => {
+                let written = if x.is_nan() {
+                    "nan"
+                } else if *x > 0.0 {
+                    "inf"
+                } else {
+                    "-inf"
+                };
+                Err(format!("target `{written}` is not a finite number"))
+            }
             TargetInput::Text(s) => Target::parse(s),
         }
     }

@@ -123,6 +123,28 @@ fn generated_inputs(rng: &mut Rng) -> (Inputs, BTreeMap<String, f64>) {
     (inputs, targets)
 }
 
+/// The target rule's every branch is among the generated answers compared with the script.
+fn assert_branches_reached(name: &str, lang: &str, reasons: &[String]) {
+    let branches: &[&str] = match (name, lang) {
+        ("target", "en") => &[
+            "fulfils at least",
+            "the mean of",
+            "has increased",
+            "has not decreased",
+            "target > ",
+            "target = ",
+            "within",
+            "better than before",
+            "fewer than",
+        ],
+        ("target", _) => &["uppfyller minst", "medelvärdet av", "har ökat", "har inte minskat", "målet < ", "inom", "bättre än föregående"],
+        _ => &[],
+    };
+    for b in branches {
+        assert!(reasons.iter().any(|r| r.contains(b)), "{name} ({lang}): no generated case reached `{b}`");
+    }
+}
+
 /// On generated inputs and params, a twin that answers gives the script's verdict (status and
 /// reason, after the scale check), and twins answer for the well-typed inputs.
 #[test]
@@ -184,27 +206,7 @@ fn twins_agree_with_scripts_on_generated_inputs() {
                 }
                 statuses.insert(script.map(|v| v.status).unwrap_or_default());
             }
-            // The target rule's every branch is among the answers compared.
-            let branches: &[&str] = match (*name, lang) {
-                ("target", "en") => &[
-                    "fulfils at least",
-                    "the mean of",
-                    "has increased",
-                    "has not decreased",
-                    "target > ",
-                    "target = ",
-                    "within",
-                    "better than before",
-                    "fewer than",
-                ],
-                ("target", _) => {
-                    &["uppfyller minst", "medelvärdet av", "har ökat", "har inte minskat", "målet < ", "inom", "bättre än föregående"]
-                }
-                _ => &[],
-            };
-            for b in branches {
-                assert!(reasons.iter().any(|r| r.contains(b)), "{name} ({lang}): no generated case reached `{b}`");
-            }
+            assert_branches_reached(name, lang, &reasons);
             // Not vacuous: most generated cases are well typed and the twin answers them,
             // reaching every level.
             assert!(answered * 2 > cases, "{name} ({lang}): the twin answered {answered} of {cases}");
