@@ -364,6 +364,12 @@ fn assess_judges_values_given_on_the_command_line() {
     let out = attain(&["assess", plan, "--indicator", "N00209", "--value", "72", "--period", "2022"]);
     assert_exit(&out, 0);
     assert_eq!(text(&out.stdout).trim(), "Not assessed (no_data): no value for the national value in 2022");
+    // A target written as a plan writes one reaches core as text: strictly below 19 is not 19.
+    let out = attain(&["assess", plan, "--indicator", "WAIT", "--value", "19", "--period", "2022", "--target", "< 19", "--json"]);
+    assert_exit(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((v["status"].as_str(), v["target"].as_f64(), v["target_op"].as_str()), (Some("partly"), Some(19.0), Some("<")), "{v}");
+    assert_eq!(v["reason"], "19 is within 5 % of the target < 19", "{v}");
 }
 
 #[test]
@@ -383,6 +389,14 @@ fn assess_refuses_bad_arguments_with_exit_2() {
         ),
         (vec!["--indicator", "WAIT", "--value", "1", "--period", "2022", "--history", "2021=3,2020=4"], "oldest first"),
         (vec!["--indicator", "WAIT", "--value", "many", "--period", "2022"], "invalid value 'many'"),
+        (
+            vec!["--indicator", "WAIT", "--value", "1", "--period", "2022", "--target", "minst 5"],
+            "target `minst 5` for `2022` means higher is better",
+        ),
+        (
+            vec!["--indicator", "WAIT", "--value", "1", "--period", "2022", "--target", "many"],
+            "target `many` is not a number, a comparison",
+        ),
     ] {
         let mut all = vec!["assess", plan];
         all.extend(&args);
