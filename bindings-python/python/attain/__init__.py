@@ -289,7 +289,7 @@ class Assessment(NamedTuple):
     reason: str
     """Why, in the plan's language."""
     score: Optional[float] = None
-    """The rule's score, when it gives one."""
+    """The level's score on the plan's scale (1 best), as a report gives it; ``None`` for no_data."""
     period: str = ""
     """The period judged: given, or the plan's."""
     target: Optional[float] = None
