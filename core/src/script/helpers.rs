@@ -40,10 +40,9 @@ fn with_measure(mut v: Verdict, name: ImmutableString, x: Dynamic) -> Result<Ver
     let well_formed = chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !well_formed || name.len() > max_len {
         let shown: String = name.chars().take(max_len).collect();
-        return Err(format!(
-            "measure name `{shown}` is not a letter followed by letters, digits or `_` (at most {max_len} characters)"
-        )
-        .into());
+        return Err(
+            format!("measure name `{shown}` is not a letter followed by letters, digits or `_` (at most {max_len} characters)").into()
+        );
     }
     let value = opt_f64(&x).ok_or_else(|| format!("measure `{name}` must be a number, got `{}`", x.type_name()))?;
     if !value.is_finite() {

@@ -365,8 +365,9 @@ fn check_scale(plan: &Plan, scale: Option<&str>, file: &str) -> Result<()> {
     let ids = |s: &crate::model::Scale| s.levels().iter().map(|l| l.id.clone()).collect::<Vec<_>>();
     match crate::model::Scale::preset(name, plan.language) {
         Some(preset) if ids(&preset) == ids(&plan.scale) => Ok(()),
-        Some(_) => Err(Error::new(Code::TestInvalidValue, format!("scale = `{name}`, but the test's plan is on a scale of its own"))
-            .in_file(file)),
+        Some(_) => {
+            Err(Error::new(Code::TestInvalidValue, format!("scale = `{name}`, but the test's plan is on a scale of its own")).in_file(file))
+        }
         None => Err(Error::new(
             Code::TestInvalidValue,
             format!("unknown scale preset `{name}` (the presets are {})", crate::model::Scale::PRESETS.join(", ")),
