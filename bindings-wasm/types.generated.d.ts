@@ -251,7 +251,7 @@ export interface Assessment {
    */
   reason: string;
   /**
-   * The rule's score, when it gives one.
+   * The level's score on the plan's scale (1 best), as a report gives it; none for no_data.
    */
   score: number | null;
   /**
@@ -530,6 +530,12 @@ export interface GoalResult {
    */
   label: string;
   /**
+   * The figures the aggregation handed on (`sdg_mean_score`'s `score`); absent when none.
+   */
+  measures?: {
+    [k: string]: number | undefined;
+  };
+  /**
    * Parent goal.
    */
   parent: string | null;
@@ -605,6 +611,13 @@ export interface IndicatorResult {
    * Status label.
    */
   label: string;
+  /**
+   * The figures the rule handed on with its verdict (`sdg_progress`'s `progress_value` and
+   * `score`), by name; absent when none.
+   */
+  measures?: {
+    [k: string]: number | undefined;
+  };
   /**
    * Men's value.
    */

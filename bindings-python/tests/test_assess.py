@@ -85,9 +85,9 @@ def plan() -> attain.Plan:
 def test_assess_gives_status_label_and_reason(plan: attain.Plan) -> None:
     a = plan.assess("REF", value=72.3, national=69.8, period="2023")
     assert a == attain.Assessment(
-        "attained", "Attained", "72.3 % is at least as good as the national value (69.8 %)", None, "2023", None, None
+        "attained", "Attained", "72.3 % is at least as good as the national value (69.8 %)", 1.0, "2023", None, None
     )
-    assert (a.status, a.label, a.reason, a.score, a.period, a.target, a.previous) == tuple(a)
+    assert (a.status, a.label, a.reason, a.score, a.period, a.target, a.previous, a.target_op) == tuple(a)
     assert plan.assess("REF", value=68, national=70, period=2023).status == "partly"
     b = plan.assess("REF", value=60, national=70, period="2023")
     assert b[:3] == ("not_attained", "Not attained", "60 % is worse than the national value (70 %)")
@@ -99,6 +99,21 @@ def test_assess_gives_status_label_and_reason(plan: attain.Plan) -> None:
 def test_a_missing_value_is_no_data_without_running_the_rule(plan: attain.Plan) -> None:
     assert plan.assess("BOOM", value=None, period="2023")[:3] == ("no_data", "Not assessed", "no value")
     assert plan.assess("BOOM", period="2023").status == "no_data"
+
+
+def test_a_target_written_as_a_plan_writes_one_is_read_by_core(plan: attain.Plan) -> None:
+    # TARGET is lower-is-better: the own target 2022 is 25 on the line, judged `<=`.
+    own = plan.assess("TARGET", value=25, period="2022")
+    assert (own.status, own.target, own.target_op) == ("attained", 25.0, "<=")
+    strict = plan.assess("TARGET", value=25, period="2022", target="< 25", previous=26)
+    assert (strict.status, strict.target, strict.target_op) == ("partly", 25.0, "<")
+    assert strict.reason == "25 is within 5 % of the target < 25"
+    down = plan.assess("TARGET", value=24, period="2022", target="ska minska", previous=26)
+    assert (down.status, down.target, down.target_op, down.reason) == ("attained", None, "decrease", "24 has decreased from 26")
+    with pytest.raises(attain.QueryError, match="target `minst 25` for `2022` means higher is better"):
+        plan.assess("TARGET", value=25, period="2022", target="minst 25")
+    many = plan.assess_many("TARGET", [{"value": 25, "period": "2022", "target": "< 25"}, {"value": 25, "period": "2022"}])
+    assert many.target_op == ["<", "<="]
 
 
 def test_a_missing_reference_is_the_rules_no_data(plan: attain.Plan) -> None:
@@ -287,7 +302,9 @@ def test_the_assessments_object(plan: attain.Plan) -> None:
     got = plan.assess_many("REF", value=[72, 60, 68], national=70, period="2023")
     assert len(got) == 3
     assert got[1][:3] == ("not_attained", "Not attained", "60 % is worse than the national value (70 %)")
-    assert (got.period, got.target, got.previous, got.score) == (["2023"] * 3, [None] * 3, [None] * 3, [None] * 3)
+    assert (got.period, got.target, got.previous) == (["2023"] * 3, [None] * 3, [None] * 3)
+    # The score is the level's, as in a report: 1 attained, 0.5 partly, 0 not attained.
+    assert (got.status, got.score) == (["attained", "not_attained", "partly"], [1.0, 0.0, 0.5])
     # Rows given as input mappings: one core call, the same assessments.
     rows = [{"value": v, "national": 70, "period": "2023"} for v in (72, 60, 68)]
     assert plan.assess_many("REF", rows) == got
@@ -333,7 +350,7 @@ def test_assess_many_takes_pandas_series_and_gives_a_frame() -> None:
     )
     got = plan.assess_many("REF", value=df["value"], national=df["national"], period=df["year"])
     frame = got.to_frame(index=df.index)
-    assert list(frame.columns) == ["status", "label", "reason", "score", "period", "target", "previous"]
+    assert list(frame.columns) == ["status", "label", "reason", "score", "period", "target", "previous", "target_op"]
     assert frame.loc["a", "period"] == "2022"
     assert frame.loc["b", "status"] == "not_attained"
     assert list(got.to_frame().index) == [0, 1, 2]

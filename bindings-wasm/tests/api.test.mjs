@@ -121,7 +121,8 @@ test('the report is plain objects in exactly core JSON shape', () => {
   const c = report.indicators.find((r) => r.id === 'C');
   assert.deepEqual(Object.keys(c), [
     'id', 'title', 'unit', 'decimals', 'direction', 'gender', 'role', 'goals', 'rule', 'status', 'label', 'color', 'score',
-    'reason', 'error', 'period', 'value', 'target', 'national', 'peers', 'percentile', 'previous', 'history', 'women', 'men',
+    'reason', 'error', 'period', 'value', 'target', 'target_op', 'national', 'peers', 'percentile', 'previous', 'history', 'women',
+    'men',
     'source',
   ]);
   assert.equal(c.target, null, 'absent values are null, never undefined');
@@ -261,7 +262,7 @@ test('assess judges inputs given directly, agreeing with evaluate', () => {
   const b = plan.assess('B', { value: 95, period: '2022', history: [{ period: 2021, value: 90 }] });
   assert.deepEqual(
     { ...b, reason: undefined },
-    { status: b.status, label: b.label, reason: undefined, score: b.score, period: '2022', target: 100, previous: 90 },
+    { status: b.status, label: b.label, reason: undefined, score: b.score, period: '2022', target: 100, target_op: '<=', previous: 90 },
   );
   assert.equal(plan.assess('B', { value: 95, period: '2022', target: 100 }).status, b.status, 'the same target given');
   assert.equal(plan.assess('B', { period: '2022' }).status, 'no_data');
@@ -270,7 +271,10 @@ test('assess judges inputs given directly, agreeing with evaluate', () => {
   assert.equal(thrown(() => plan.targetFor('NOPE', '2022')).message, 'the plan has no indicator `NOPE`');
   const peers = plan.assess('A', { value: 70, period: 2022, national: 75, peers: { values: [60, 80] } });
   assert.equal(peers.status, 'not_attained', peers.reason);
-  assert.deepEqual(Object.keys(peers), ['status', 'label', 'reason', 'score', 'period', 'target', 'previous']);
+  assert.deepEqual(Object.keys(peers), ['status', 'label', 'reason', 'score', 'period', 'target', 'target_op', 'previous']);
+  // A target written as a plan writes one is read by core: strictly below 100 is not 100.
+  const strict = plan.assess('B', { value: 100, period: '2022', target: '< 100' });
+  assert.deepEqual([strict.status, strict.target, strict.target_op], ['partly', 100, '<'], strict.reason);
   assert.equal(peers.period, '2022');
 });
 
