@@ -118,6 +118,7 @@ fn generated(plan: &Plan, ind: &Indicator, (lo, hi): (f64, f64), rng: &mut Rng) 
     let mut base = Inputs {
         target: Some(rng.range(lo, hi)),
         national: Some(rng.range(lo, hi)),
+        municipal_mean: Some(population.iter().sum::<f64>() / population.len() as f64),
         peers: Some(PeerStats::from_values(population[..8].to_vec())),
         women: ind.gender.then(|| rng.range(lo, hi)),
         men: ind.gender.then(|| rng.range(lo, hi)),

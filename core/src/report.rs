@@ -196,6 +196,12 @@ pub struct IndicatorResult {
     pub peers: Option<PeerStats>,
     /// Position among all entities in the data (1 = best).
     pub percentile: Option<f64>,
+    /// The unweighted mean of the municipalities for that period (published or computed).
+    pub municipal_mean: Option<f64>,
+    /// The comparisons the rule judges against: `national` (riket, the national entity),
+    /// `peers` (the peer group), `mean` (the unweighted mean of the municipalities), `rank`
+    /// (the position among them), `fixed` (a number in the rule's params).
+    pub compared_with: Vec<String>,
     /// Previous value.
     pub previous: Option<f64>,
     /// Earlier values, oldest first.

@@ -167,7 +167,7 @@ fn scale(raw: Option<Spanned<RawScale>>, language: Language, text: &str) -> Resu
 
 /// `[comparison]`: the national entity, the groups, and the peers (a group's members or a list).
 fn comparison(raw: &RawComparison, text: &str) -> Result<Comparison> {
-    let mut comparison = Comparison { national: raw.national.clone(), ..Default::default() };
+    let mut comparison = Comparison { national: raw.national.clone(), mean: raw.mean.clone(), ..Default::default() };
     for (id, g) in &raw.groups {
         comparison.groups.insert(id.clone(), (g.title.clone().unwrap_or_else(|| id.clone()), g.members.clone()));
     }

@@ -145,6 +145,8 @@ pub struct Assignment {
 pub struct Comparison {
     /// Entity id of the national value (Kolada: `0000`).
     pub national: Option<String>,
+    /// Entity id whose rows are the published unweighted mean of the municipalities, if any.
+    pub mean: Option<String>,
     /// Peer group id (its members in `groups`), if any.
     pub peer_group: Option<String>,
     /// Peer members.

@@ -47,6 +47,7 @@ pub(super) struct RawMinBasis {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawComparison {
     pub(super) national: Option<String>,
+    pub(super) mean: Option<String>,
     pub(super) peers: Option<Spanned<RawPeers>>,
     #[serde(default)]
     pub(super) groups: BTreeMap<String, RawGroup>,
