@@ -79,14 +79,16 @@ pub struct GoalResult {
     pub assignments: Vec<AssignmentResult>,
     /// Set when the aggregation failed.
     pub error: Option<Error>,
-    /// On how many of its scored indicators the goal rests.
+    /// On how many of its scored indicators the goal rests (`0 of 0` in a report written
+    /// before the field was added).
+    #[serde(default)]
     pub basis: Basis,
 }
 
 /// What a goal's verdict rests on: how many of its scored indicators were assessed, of how many
 /// it links (key figures are shown, not scored, so they are not counted).
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Basis {
     /// Scored indicators with a status (not `no_data`, not `error`).
@@ -201,6 +203,7 @@ pub struct IndicatorResult {
     /// The comparisons the rule judges against: `national` (riket, the national entity),
     /// `peers` (the peer group), `mean` (the unweighted mean of the municipalities), `rank`
     /// (the position among them), `fixed` (a number in the rule's params).
+    #[serde(default)]
     pub compared_with: Vec<String>,
     /// Previous value.
     pub previous: Option<f64>,

@@ -135,8 +135,7 @@ impl Plan {
         if let Some(v) = self.comparison.mean.as_deref().and_then(|m| index.value_at(&ind.id, m, gender, period)) {
             return Some(v);
         }
-        let sorted = index.ranked_at(&ind.id, period, gender)?;
-        let (mut n, mut sum) = (sorted.len(), sorted.iter().sum::<f64>());
+        let mut values = index.ranked_at(&ind.id, period, gender)?.to_vec();
         let mut excluded: Vec<&str> = Vec::with_capacity(2 + self.comparison.groups.len());
         excluded.extend(self.comparison.national.as_deref());
         excluded.extend(self.comparison.mean.as_deref());
@@ -145,12 +144,13 @@ impl Plan {
             if e.starts_with('G') || excluded[..i].contains(e) {
                 continue;
             }
-            if let Some(v) = index.value_at(&ind.id, e, gender, period) {
-                n -= 1;
-                sum -= v;
+            if let Some(at) = index.value_at(&ind.id, e, gender, period).and_then(|v| values.iter().position(|x| *x == v)) {
+                values.remove(at);
             }
         }
-        (n >= 2).then(|| sum / n as f64)
+        // Each value divided first, so that the sum of values near f64::MAX cannot overflow.
+        let n = values.len() as f64;
+        (values.len() >= 2).then(|| values.iter().map(|v| v / n).sum())
     }
 
     /// The position of `value` for `entity` among every other municipality with a value (1 = best;
