@@ -80,10 +80,7 @@ impl Plan {
         if let Some(min) = goal.min_basis.filter(|m| !m.holds(basis.assessed, basis.of)) {
             let lang = self.language;
             let (basis, min) = (basis.text(lang), min.text(lang));
-            let why = lang.pick(
-                format!("too little to judge on: {basis}, {min} needed"),
-                format!("underlag saknas: {basis}, {min} krävs"),
-            );
+            let why = lang.pick(format!("too little to judge on: {basis}, {min} needed"), format!("underlag saknas: {basis}, {min} krävs"));
             return (Verdict::new("no_data", Some(why)), None);
         }
         let rule = &goal.aggregate;

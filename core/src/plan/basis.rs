@@ -60,4 +60,3 @@ pub(super) fn min_basis(raw: Option<Spanned<RawMinBasis>>, text: &str) -> Result
     };
     Ok(Some(MinBasis { count, share }))
 }
-

@@ -269,7 +269,12 @@ fn targets(raw: Option<Spanned<BTreeMap<String, f64>>>, text: &str) -> Result<BT
 type Goals = (Vec<Goal>, HashMap<String, usize>, Vec<usize>);
 
 /// `[[goal]]`, in file order; where each id stands; and the order goals are judged in (children first).
-fn goals(loader: &mut Loader<'_>, raw: Vec<RawGoal>, indicator_index: &HashMap<String, usize>, min_basis: Option<MinBasis>) -> Result<Goals> {
+fn goals(
+    loader: &mut Loader<'_>,
+    raw: Vec<RawGoal>,
+    indicator_index: &HashMap<String, usize>,
+    min_basis: Option<MinBasis>,
+) -> Result<Goals> {
     let mut goal_ids: HashMap<String, usize> = HashMap::new();
     for (i, g) in raw.iter().enumerate() {
         if goal_ids.insert(g.id.get_ref().clone(), i).is_some() {
