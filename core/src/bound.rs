@@ -53,7 +53,8 @@ impl BoundRule {
         let r = &self.script.reads;
         [(r.national, "national"), (r.peers, "peers"), (r.municipal_mean, "mean"), (r.percentile, "rank")]
             .into_iter()
-            .filter_map(|(read, name)| read.then(|| name.to_string()))
+            .filter(|(read, _)| *read)
+            .map(|(_, name)| name.to_string())
             .collect()
     }
 

@@ -723,6 +723,7 @@ class Plan:
         percentile: NumberColumn = None,
         women: NumberColumn = None,
         men: NumberColumn = None,
+        municipal_mean: NumberColumn = None,
     ) -> Assessments:
         """:meth:`assess` over many rows, in one call with the GIL released: ``rows``, a list of
         input mappings, or columns given as keywords.
@@ -756,6 +757,7 @@ class Plan:
             _column(percentile, numbers=True),
             _column(women, numbers=True),
             _column(men, numbers=True),
+            _column(municipal_mean, numbers=True),
         )
         return Assessments(**columns)
 
