@@ -250,7 +250,7 @@ export interface Assessment {
    */
   reason: string;
   /**
-   * The rule's score, when it gives one.
+   * The level's score on the plan's scale (1 best), as a report gives it; none for no_data.
    */
   score: number | null;
   /**

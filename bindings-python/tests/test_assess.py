@@ -288,7 +288,9 @@ def test_the_assessments_object(plan: attain.Plan) -> None:
     got = plan.assess_many("REF", value=[72, 60, 68], national=70, period="2023")
     assert len(got) == 3
     assert got[1][:3] == ("not_attained", "Not attained", "60 % is worse than the national value (70 %)")
-    assert (got.period, got.target, got.previous, got.score) == (["2023"] * 3, [None] * 3, [None] * 3, [None] * 3)
+    assert (got.period, got.target, got.previous) == (["2023"] * 3, [None] * 3, [None] * 3)
+    # The score is the level's, as in a report: 1 attained, 0.5 partly, 0 not attained.
+    assert (got.status, got.score) == (["attained", "not_attained", "partly"], [1.0, 0.0, 0.5])
     # Rows given as input mappings: one core call, the same assessments.
     rows = [{"value": v, "national": 70, "period": "2023"} for v in (72, 60, 68)]
     assert plan.assess_many("REF", rows) == got

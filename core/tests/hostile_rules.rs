@@ -150,6 +150,39 @@ fn a_module_is_evaluated_once_per_plan_not_once_per_import() {
     assert!(r.indicators[0].reason.contains("more than the limit of 65536"), "{}", r.indicators[0].reason);
 }
 
+#[test]
+fn a_module_is_paid_for_at_load_not_by_the_first_rule_that_imports_it() {
+    // The module's top level spends 60% of one evaluation's operations and the rule 50%: when the
+    // module ran inside the first evaluation that imported it, that indicator alone hit the limit.
+    let module = "let n = 0;\nwhile n < 24000 { n += 1; }\nfn ok() { attained() }";
+    let rule = "import \"lib\" as l;\nlet k = 0;\nwhile k < 20000 { k += 1; }\nl::ok()";
+    let toml = "[plan]\nid = \"s\"\ntitle = \"S\"\n\
+                [[indicator]]\nid = \"A\"\ntitle = \"A\"\nrule = \"r.rhai\"\n\
+                [[indicator]]\nid = \"B\"\ntitle = \"B\"\nrule = \"r.rhai\"\n";
+    let p = plan(toml, &[("r.rhai", rule), ("lib.rhai", module)]);
+    let r = evaluate(&p, &csv("indicator,entity,period,value\nA,1,2022,1\nB,1,2022,1\n"), "1", "2022");
+    let statuses: Vec<(&str, &str)> = r.indicators.iter().map(|i| (i.id.as_str(), i.status.as_str())).collect();
+    assert_eq!(statuses, vec![("A", "attained"), ("B", "attained")], "{:?}", r.indicators.iter().map(|i| &i.reason).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_rule_test_case_with_a_param_its_rule_does_not_read_fails_alone() {
+    let dir = std::env::temp_dir().join(format!("attain-case-param-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("t.test.toml");
+    std::fs::write(
+        &file,
+        "[[case]]\nname = \"typo\"\nrule = \"target\"\nparams = { tolerence = 0.1 }\nvalue = 5\ntarget = 4\nexpect = \"attained\"\n\n\
+         [[case]]\nname = \"fine\"\nrule = \"target\"\nvalue = 5\ntarget = 4\nexpect = \"attained\"\n",
+    )
+    .unwrap();
+    let report = attain_core::run_rule_tests(&file).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!((report.passed, report.failed), (1, 1));
+    assert_eq!(report.cases[0].got.as_deref(), Some("error: rule `target` takes no param `tolerence` (it takes tolerance)"));
+    assert!(report.cases[1].passed);
+}
+
 /// A rule that changes every input map it can reach, then judges by what it found.
 const MUTATING: &str = "let found = params.a + targets.len() + indicator.len();\n\
     try { params.a = 99; } catch (e) {}\n\

@@ -111,7 +111,7 @@ pub struct Assessment {
     pub label: String,
     /// Why, in the plan's language.
     pub reason: String,
-    /// The rule's score, when it gives one.
+    /// The level's score on the plan's scale (1 best), as a report gives it; none for no_data.
     pub score: Option<f64>,
     /// The period judged.
     pub period: String,
@@ -257,7 +257,7 @@ impl Plan {
             status: level.id.clone(),
             label: level.label.clone(),
             reason: verdict.reason.unwrap_or_default(),
-            score: verdict.score,
+            score: level.score,
             period: inputs.period,
             target: inputs.target,
             previous: inputs.previous,

@@ -38,6 +38,8 @@ pub(crate) fn hardened_engine() -> Engine {
     engine.set_max_array_size(limits::MAX_ARRAY_SIZE);
     engine.set_max_map_size(limits::MAX_MAP_SIZE);
     engine.set_max_modules(limits::MAX_MODULES);
-    engine.set_optimization_level(rhai::OptimizationLevel::Full);
+    // Scripts are compiled unoptimised, read for what they use, then optimised in full
+    // (`RuleEngine::compile`): the optimiser would fold away a branch that reads a param.
+    engine.set_optimization_level(rhai::OptimizationLevel::None);
     engine
 }

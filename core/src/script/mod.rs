@@ -41,6 +41,7 @@ impl std::fmt::Debug for CompiledRule {
 #[derive(Clone)]
 pub(crate) struct RuleEngine {
     engine: Arc<Engine>,
+    modules: Arc<modules::PlanModules>,
 }
 
 impl std::fmt::Debug for RuleEngine {
@@ -90,12 +91,14 @@ impl RuleEngine {
     /// Builds the hardened engine for one plan: the sandbox, the helpers, the plan's modules.
     pub(crate) fn new(lang: Language, files: Arc<PlanFiles>) -> Self {
         let mut engine = sandbox::hardened_engine();
-        engine.set_module_resolver(modules::PlanModules::new(files));
-        helpers::register(&mut engine, lang);
         // One pointer type for both builds: with `sync` the engine is Send + Sync; without it
         // (wasm32) nothing crosses threads, so the Arc is only shared ownership.
         #[allow(clippy::arc_with_non_send_sync)]
-        RuleEngine { engine: Arc::new(engine) }
+        let modules = Arc::new(modules::PlanModules::new(files));
+        engine.set_module_resolver(modules::SharedModules(modules.clone()));
+        helpers::register(&mut engine, lang);
+        #[allow(clippy::arc_with_non_send_sync)]
+        RuleEngine { engine: Arc::new(engine), modules }
     }
 
     /// Resolves a rule or aggregation name, as a plan or a test names it: a std name of its kind,
@@ -135,10 +138,13 @@ impl RuleEngine {
         for name in kind.scope() {
             declared.push_dynamic(*name, Dynamic::UNIT);
         }
-        let mut ast = self.engine.compile_with_scope(&declared, source).map_err(|e| sandbox::compile_error(&e, file, kind.scope()))?;
+        let ast = self.engine.compile_with_scope(&declared, source).map_err(|e| sandbox::compile_error(&e, file, kind.scope()))?;
+        // What the script reads is taken before the optimiser folds away a branch that reads it.
+        let reads = Reads::of(&ast);
+        let mut ast = self.engine.optimize_ast(&declared, ast, rhai::OptimizationLevel::Full);
         // The source is the script's path, so `import` resolves relative to the importing script.
         ast.set_source(file);
-        let reads = Reads::of(&ast);
+        self.modules.preload(&self.engine, &ast, 0)?;
         #[allow(clippy::arc_with_non_send_sync)] // as for the engine above
         Ok(CompiledRule { id: id.to_string(), kind, ast: Arc::new(ast), reads })
     }

@@ -208,9 +208,9 @@ pub(super) fn run_file(plan: &Plan, text: &str, file: &str, report: &mut TestRep
         if !names.insert(c.name.clone()) {
             return Err(dup(&c.name, line));
         }
-        let rule = bind_case(plan, &c.rule, RuleKind::Indicator, &c.params, file, line)?;
-        let outcome = run_rule_case(plan, &rule, c);
-        let entry = reached.entry(rule.id().to_string()).or_insert_with(|| (levels.clone(), BTreeSet::new()));
+        let (id, rule) = bind_case(plan, &c.rule, RuleKind::Indicator, &c.params, file, line)?;
+        let outcome = rule.and_then(|rule| run_rule_case(plan, &rule, c));
+        let entry = reached.entry(id.clone()).or_insert_with(|| (levels.clone(), BTreeSet::new()));
         let (got, reason) = match &outcome {
             Ok((status, reason)) => {
                 entry.1.insert(status.clone());
@@ -218,7 +218,7 @@ pub(super) fn run_file(plan: &Plan, text: &str, file: &str, report: &mut TestRep
             }
             Err(e) => (format!("error: {}", e.message()), None),
         };
-        report.cases.push(compare(file, line, &c.name, rule.id(), c.expect.get_ref(), c.expect_reason_contains.as_deref(), got, reason));
+        report.cases.push(compare(file, line, &c.name, &id, c.expect.get_ref(), c.expect_reason_contains.as_deref(), got, reason));
     }
     for c in &tf.aggregate_case {
         let line = line_of(c.span());
@@ -226,9 +226,9 @@ pub(super) fn run_file(plan: &Plan, text: &str, file: &str, report: &mut TestRep
         if !names.insert(c.name.clone()) {
             return Err(dup(&c.name, line));
         }
-        let rule = bind_case(plan, &c.rule, RuleKind::Aggregation, &c.params, file, line)?;
-        let entry = reached.entry(rule.id().to_string()).or_insert_with(|| (levels.clone(), BTreeSet::new()));
-        let outcome = run_aggregate_case(plan, &rule, c);
+        let (id, rule) = bind_case(plan, &c.rule, RuleKind::Aggregation, &c.params, file, line)?;
+        let entry = reached.entry(id.clone()).or_insert_with(|| (levels.clone(), BTreeSet::new()));
+        let outcome = rule.and_then(|rule| run_aggregate_case(plan, &rule, c));
         let (got, reason) = match outcome {
             Ok(v) => {
                 entry.1.insert(v.status.clone());
@@ -236,7 +236,7 @@ pub(super) fn run_file(plan: &Plan, text: &str, file: &str, report: &mut TestRep
             }
             Err(e) => (format!("error: {}", e.message()), None),
         };
-        report.cases.push(compare(file, line, &c.name, rule.id(), c.expect.get_ref(), c.expect_reason_contains.as_deref(), got, reason));
+        report.cases.push(compare(file, line, &c.name, &id, c.expect.get_ref(), c.expect_reason_contains.as_deref(), got, reason));
     }
     for c in &tf.plan_case {
         let line = line_of(c.span());
@@ -329,12 +329,14 @@ fn compare(
     }
 }
 
-/// The rule a case names, resolved as the plan resolves it and bound to the case's params; an
-/// error about the name or the params stands at the case.
-fn bind_case(plan: &Plan, name: &str, kind: RuleKind, params: &RawParams, file: &str, line: usize) -> Result<BoundRule> {
+/// The rule a case names, resolved as the plan resolves it (an error about the name stands at the
+/// case and stops the file), and bound to the case's params: a param the rule does not read is
+/// that case's failure, as a rule error is, and the other cases still run.
+fn bind_case(plan: &Plan, name: &str, kind: RuleKind, params: &RawParams, file: &str, line: usize) -> Result<(String, Result<BoundRule>)> {
     let at_case = |e: Error| if e.file().is_some() { e } else { e.in_file(file).at(line, 1) };
     let script = plan.compile_named(name, kind).map_err(at_case)?;
-    BoundRule::bind(script, params_table(params.clone())).map_err(|m| at_case(Error::new(Code::PlanUnknownParam, m)))
+    let id = script.id.clone();
+    Ok((id, BoundRule::bind(script, params_table(params.clone())).map_err(|m| Error::new(Code::PlanUnknownParam, m))))
 }
 
 fn run_rule_case(plan: &Plan, rule: &BoundRule, c: &RuleCase) -> Result<(String, String)> {
