@@ -539,6 +539,12 @@ export interface GoalResult {
    */
   label: string;
   /**
+   * The figures the aggregation handed on (`sdg_mean_score`'s `score`); absent when none.
+   */
+  measures?: {
+    [k: string]: number | undefined;
+  };
+  /**
    * Parent goal.
    */
   parent: string | null;
@@ -620,6 +626,13 @@ export interface IndicatorResult {
    * Status label.
    */
   label: string;
+  /**
+   * The figures the rule handed on with its verdict (`sdg_progress`'s `progress_value` and
+   * `score`), by name; absent when none.
+   */
+  measures?: {
+    [k: string]: number | undefined;
+  };
   /**
    * Men's value.
    */

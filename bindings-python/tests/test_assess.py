@@ -85,7 +85,7 @@ def plan() -> attain.Plan:
 def test_assess_gives_status_label_and_reason(plan: attain.Plan) -> None:
     a = plan.assess("REF", value=72.3, national=69.8, period="2023")
     assert a == attain.Assessment(
-        "attained", "Attained", "72.3 % is at least as good as the national value (69.8 %)", None, "2023", None, None
+        "attained", "Attained", "72.3 % is at least as good as the national value (69.8 %)", 1.0, "2023", None, None
     )
     assert (a.status, a.label, a.reason, a.score, a.period, a.target, a.previous) == tuple(a)
     assert plan.assess("REF", value=68, national=70, period=2023).status == "partly"

@@ -32,6 +32,7 @@ CASE_FIELDS = {
     "expect_indicators",
     "expect_goals",
     "expect_reasons",
+    "expect_measures",
     "expect_error",
     "skip",
     "call",
@@ -77,7 +78,7 @@ def format_problems(file: str, case: dict[str, Any]) -> list[str]:
         problems.append(f"{where}: expect_error has no code")
     if case.get("data", "plan") != "plan":
         problems.append(f"{where}: data = `{case['data']}`; the only value is \"plan\"")
-    results = any(case.get(k) for k in ("expect_indicators", "expect_goals", "expect_reasons", "expect_result", "expect_text"))
+    results = any(case.get(k) for k in ("expect_indicators", "expect_goals", "expect_reasons", "expect_measures", "expect_result", "expect_text"))
     expects = case.get("expect_indicators") or case.get("expect_goals") or "expect_result" in case or case.get("expect_text")
     if "expect_error" not in case and not expects:
         problems.append(f"{where}: expects nothing, so it cannot fail")
@@ -245,6 +246,12 @@ def differences(case: dict[str, Any]) -> list[str]:
             diffs.append(f"reason of {key}: not in the report")
         elif want not in reason:
             diffs.append(f"reason of {key}: expected it to contain `{want}`, got `{reason}`")
+    for key, want in case.get("expect_measures", {}).items():
+        found = report.goal(key[len("goal:") :]) if key.startswith("goal:") else report.indicator(*indicator_key(key))
+        if found is None:
+            diffs.append(f"measures of {key}: not in the report")
+        elif set(found.measures) != set(want) or any(abs(found.measures[k] - x) > 1e-9 for k, x in want.items()):
+            diffs.append(f"measures of {key}: expected {want}, got {found.measures}")
     return diffs
 
 

@@ -15,7 +15,7 @@ const FOLDER = path.join(REPO, 'tests/conformance');
 
 const CASE_KEYS = new Set([
   'name', 'description', 'files', 'plan', 'observations', 'csv', 'data', 'assignments', 'query',
-  'expect_indicators', 'expect_goals', 'expect_reasons', 'expect_error', 'skip',
+  'expect_indicators', 'expect_goals', 'expect_reasons', 'expect_measures', 'expect_error', 'skip',
   'call', 'expect_result', 'expect_text',
 ]);
 // Core's row vocabulary (OBSERVATION_FIELDS): each field and its alias.
@@ -206,6 +206,15 @@ export function check(c, { report, result, error }) {
     if (reason === undefined) diffs.push(`reason of ${key}: not in the report`);
     else if (!reason.includes(text)) diffs.push(`reason of ${key}: expected it to contain \`${text}\`, got \`${reason}\``);
   }
+  for (const [key, want] of Object.entries(c.expect_measures ?? {})) {
+    const found = key.startsWith('goal:') ? report.goals.find((g) => g.id === key.slice(5)) : indicator(key);
+    // Core leaves `measures` out of the JSON when there are none.
+    const got = found?.measures ?? {};
+    const same = Object.keys(got).length === Object.keys(want).length
+      && Object.entries(want).every(([k, x]) => k in got && Math.abs(got[k] - x) <= 1e-9);
+    if (!found) diffs.push(`measures of ${key}: not in the report`);
+    else if (!same) diffs.push(`measures of ${key}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+  }
   return diffs;
 }
 
@@ -221,7 +230,7 @@ test('the vectors are well formed: unique names, each expects something', () => 
     const expectsResults = ['expect_indicators', 'expect_goals', 'expect_text'].some((k) => Object.keys(c[k] ?? {}).length > 0)
       || c.expect_result !== undefined;
     assert.ok(c.expect_error || expectsResults, `case \`${c.name}\` in ${file} expects nothing, so it cannot fail`);
-    const expectsAny = expectsResults || Object.keys(c.expect_reasons ?? {}).length > 0;
+    const expectsAny = expectsResults || ['expect_reasons', 'expect_measures'].some((k) => Object.keys(c[k] ?? {}).length > 0);
     assert.ok(!(c.expect_error && expectsAny), `case \`${c.name}\` in ${file} expects both an error and results`);
   }
   assert.ok(cases.length >= 20, `only ${cases.length} cases`);

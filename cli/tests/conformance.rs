@@ -46,6 +46,9 @@ struct Case {
     expect_goals: BTreeMap<String, String>,
     #[serde(default)]
     expect_reasons: BTreeMap<String, String>,
+    /// Per result (keys as `expect_reasons`), its measures: exactly these names, each to 1e-9.
+    #[serde(default)]
+    expect_measures: BTreeMap<String, BTreeMap<String, f64>>,
     expect_error: Option<ExpectError>,
     #[serde(default)]
     skip: BTreeMap<String, String>,
@@ -120,7 +123,11 @@ fn validate(case: &Case) -> Result<(), String> {
     if !expects_something {
         return Err(format!("case `{}` expects nothing, so it cannot fail", case.name));
     }
-    if case.expect_error.is_some() && !(case.expect_indicators.is_empty() && case.expect_goals.is_empty() && case.expect_reasons.is_empty())
+    if case.expect_error.is_some()
+        && !(case.expect_indicators.is_empty()
+            && case.expect_goals.is_empty()
+            && case.expect_reasons.is_empty()
+            && case.expect_measures.is_empty())
     {
         return Err(format!("case `{}` expects both an error and results", case.name));
     }
@@ -494,6 +501,20 @@ fn check(case: &Case, outcome: Outcome) -> Vec<String> {
             Some(r) if r.contains(want.as_str()) => {}
             Some(r) => diffs.push(format!("reason of {key}: expected it to contain `{want}`, got `{r}`")),
             None => diffs.push(format!("reason of {key}: not in the report")),
+        }
+    }
+    for (key, want) in &case.expect_measures {
+        let got = match key.strip_prefix("goal:") {
+            Some(id) => report.goal(id).map(|g| &g.measures),
+            None => {
+                let (id, gender) = indicator_key(key);
+                report.indicator(id, gender).map(|r| &r.measures)
+            }
+        };
+        match got {
+            Some(m) if m.len() == want.len() && want.iter().all(|(k, x)| m.get(k).is_some_and(|y| (x - y).abs() <= 1e-9)) => {}
+            Some(m) => diffs.push(format!("measures of {key}: expected {want:?}, got {m:?}")),
+            None => diffs.push(format!("measures of {key}: not in the report")),
         }
     }
     diffs

@@ -81,7 +81,7 @@ pub(crate) fn settle(scale: &Scale, lang: Language, rule: &str, outcome: Outcome
     match outcome {
         Outcome::Score(x) => {
             let reason = format!("{}{}", lang.pick("score ", "poäng "), format_number(Some(x), Some(2), lang));
-            Ok(Verdict { status: scale.level_for_score(x).id.clone(), reason: Some(reason), score: Some(x) })
+            Ok(Verdict { score: Some(x), ..Verdict::new(scale.level_for_score(x).id.clone(), Some(reason)) })
         }
         Outcome::Status(v) if v.status == "no_data" || scale.rank(&v.status).is_some() => Ok(v),
         Outcome::Status(v) => {

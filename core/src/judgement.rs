@@ -13,11 +13,17 @@ pub(crate) struct Verdict {
     /// The score the rule returned, when it returned one instead of a status (`status` is then
     /// the scale's level nearest to it).
     pub score: Option<f64>,
+    /// The named figures the rule handed on with its verdict (`.measure("score", 3.2)`): each
+    /// name once, each value finite.
+    pub measures: Measures,
 }
+
+/// A verdict's named figures, by name (sorted, so a report is the same on every run).
+pub(crate) type Measures = BTreeMap<String, f64>;
 
 impl Verdict {
     pub(crate) fn new(status: impl Into<String>, reason: Option<String>) -> Verdict {
-        Verdict { status: status.into(), reason, score: None }
+        Verdict { status: status.into(), reason, score: None, measures: Measures::new() }
     }
 }
 
@@ -77,6 +83,8 @@ pub(crate) struct Part {
     pub improving: Option<bool>,
     /// Assignments only: the follow-up's own word (`completed`, `started`, …).
     pub progress: Option<String>,
+    /// The figures the part's own rule handed on (indicators and sub-goals).
+    pub measures: Measures,
 }
 
 impl Part {
@@ -93,6 +101,7 @@ impl Part {
             previous: None,
             improving: None,
             progress: None,
+            measures: Measures::new(),
         }
     }
 }

@@ -268,6 +268,34 @@ impl Scale {
             error: l("error", "Rule error", "Fel i regel", "#6a1b9a", None),
         }
     }
+    /// The shipped scales a plan names with `[scale] preset = "…"`.
+    pub const PRESETS: &'static [&'static str] = &["sdg"];
+
+    /// A shipped scale by name: `sdg`, the Open SDG progress statuses (best first: target
+    /// achieved, substantial, moderate and limited progress, deterioration; not available is
+    /// `no_data`).
+    pub(crate) fn preset(name: &str, lang: Language) -> Option<Scale> {
+        let l = |id: &str, en: &str, svl: &str, color: &str, score: Option<f64>| Level {
+            id: id.into(),
+            label: lang.pick(en, svl).into(),
+            color: color.into(),
+            score,
+        };
+        match name {
+            "sdg" => Some(Scale {
+                levels: vec![
+                    l("target_achieved", "Target achieved", "Målet nått", "#1b5e20", Some(1.0)),
+                    l("substantial_progress", "Substantial progress", "Betydande framsteg", "#2e7d32", Some(0.75)),
+                    l("moderate_progress", "Moderate progress", "Måttliga framsteg", "#f9a825", Some(0.5)),
+                    l("limited_progress", "Limited progress", "Begränsade framsteg", "#ef6c00", Some(0.25)),
+                    l("deterioration", "Deterioration", "Försämring", "#c62828", Some(0.0)),
+                ],
+                no_data: l("no_data", "Unable to assess", "Kan inte bedömas", "#9e9e9e", None),
+                error: Scale::default_for(lang).error,
+            }),
+            _ => None,
+        }
+    }
     /// The level with this id (levels, then no_data and error).
     pub fn level(&self, id: &str) -> Option<&Level> {
         self.levels.iter().chain([&self.no_data, &self.error]).find(|l| l.id == id)

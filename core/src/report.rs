@@ -4,6 +4,7 @@ use crate::error::{Code, Error};
 use crate::model::{Direction, Scale};
 use crate::model::{Gender, Language, PeerStats, PeriodValue};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Version tag of the report shape.
 pub const REPORT_SCHEMA: &str = "attain-report/1";
@@ -67,6 +68,9 @@ pub struct GoalResult {
     pub score: Option<f64>,
     /// Why.
     pub reason: String,
+    /// The figures the aggregation handed on (`sdg_mean_score`'s `score`); absent when none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub measures: BTreeMap<String, f64>,
     /// Aggregation used.
     pub rule: String,
     /// Scored indicator ids with their weights.
@@ -184,6 +188,10 @@ pub struct IndicatorResult {
     pub score: Option<f64>,
     /// Why, in the plan's language.
     pub reason: String,
+    /// The figures the rule handed on with its verdict (`sdg_progress`'s `progress_value` and
+    /// `score`), by name; absent when none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub measures: BTreeMap<String, f64>,
     /// Set when the rule failed (status `error`).
     pub error: Option<Error>,
     /// Period whose value was judged (may be older than the report's period).

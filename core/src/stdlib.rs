@@ -8,6 +8,7 @@ pub(crate) const STD_RULES: &[(&str, &str)] = &[
     ("trend", include_str!("../../rules/std/trend.rhai")),
     ("trajectory", include_str!("../../rules/std/trajectory.rhai")),
     ("okr", include_str!("../../rules/std/okr.rhai")),
+    ("sdg_progress", include_str!("../../rules/std/sdg_progress.rhai")),
 ];
 
 /// The standard goal aggregations.
@@ -16,6 +17,7 @@ pub(crate) const STD_AGGREGATIONS: &[(&str, &str)] = &[
     ("majority_improving", include_str!("../../rules/std/majority_improving.rhai")),
     ("mean_score", include_str!("../../rules/std/mean_score.rhai")),
     ("worst", include_str!("../../rules/std/worst.rhai")),
+    ("sdg_mean_score", include_str!("../../rules/std/sdg_mean_score.rhai")),
 ];
 
 /// What a script judges: an indicator, or a goal from its parts. It decides the names in scope,

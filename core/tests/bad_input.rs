@@ -203,7 +203,7 @@ fn rule_references_are_checked_at_load() {
     // A name that is neither std nor a script.
     let e = plan_error(&ind("quartiles", ""), &[]);
     assert_at(&e, ErrorKind::Plan, Some("plan.toml"), Some(7), Some(8));
-    assert_message(&e, "`quartiles` is not a std rule (target, reference, quartile, trend, trajectory, okr)");
+    assert_message(&e, "`quartiles` is not a std rule (target, reference, quartile, trend, trajectory, okr, sdg_progress)");
     // A param the rule does not read.
     let e = plan_error(&ind("target", "params = { tolerance = 0.1, against = \"peers\" }\n"), &[]);
     assert_at(&e, ErrorKind::Plan, Some("plan.toml"), Some(8), Some(10));

@@ -41,6 +41,9 @@ struct Case {
     expect_goals: BTreeMap<String, String>,
     #[serde(default)]
     expect_reasons: BTreeMap<String, String>,
+    /// Per result (keys as `expect_reasons`), its measures: exactly these names, each to 1e-9.
+    #[serde(default)]
+    expect_measures: BTreeMap<String, BTreeMap<String, f64>>,
     expect_error: Option<ExpectError>,
     #[serde(default)]
     skip: BTreeMap<String, String>,
@@ -346,6 +349,20 @@ fn check(case: &Case, outcome: Result<Outcome, Error>) -> Vec<String> {
             None => diffs.push(format!("reason of {key}: not in the report")),
         }
     }
+    for (key, want) in &case.expect_measures {
+        let got = match key.strip_prefix("goal:") {
+            Some(id) => report.goal(id).map(|g| &g.measures),
+            None => {
+                let (id, gender) = indicator_key(key);
+                report.indicator(id, gender).map(|r| &r.measures)
+            }
+        };
+        match got {
+            Some(m) if m.len() == want.len() && want.iter().all(|(k, x)| m.get(k).is_some_and(|y| (x - y).abs() <= 1e-9)) => {}
+            Some(m) => diffs.push(format!("measures of {key}: expected {want:?}, got {m:?}")),
+            None => diffs.push(format!("measures of {key}: not in the report")),
+        }
+    }
     diffs
 }
 
@@ -365,7 +382,10 @@ fn every_conformance_case_passes() {
         assert!(expects_something, "case `{}` in {file} expects nothing, so it cannot fail", case.name);
         assert!(
             case.expect_error.is_none()
-                || (case.expect_indicators.is_empty() && case.expect_goals.is_empty() && case.expect_reasons.is_empty()),
+                || (case.expect_indicators.is_empty()
+                    && case.expect_goals.is_empty()
+                    && case.expect_reasons.is_empty()
+                    && case.expect_measures.is_empty()),
             "case `{}` in {file} expects both an error and results",
             case.name
         );

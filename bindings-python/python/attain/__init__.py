@@ -199,7 +199,8 @@ class _Result:
     """A result record: the report's dict for it, with its keys as attributes."""
 
     def __init__(self, data: Mapping[str, Any]) -> None:
-        self.__dict__.update(data)
+        # Core leaves `measures` out of the JSON when there are none; a result always has them.
+        self.__dict__.update({"measures": {}, **data})
 
     def to_dict(self) -> dict[str, Any]:
         """The record as in :meth:`Report.to_dict`."""
@@ -242,6 +243,8 @@ class IndicatorResult(_Result):
     women: Optional[float]
     men: Optional[float]
     source: Optional[str]
+    measures: dict[str, float]
+    """The figures the rule handed on with its verdict, by name (``{}`` when none)."""
 
     def __repr__(self) -> str:
         return f"<IndicatorResult {self.id}/{self.gender}: {self.status}>"
@@ -259,6 +262,8 @@ class GoalResult(_Result):
     color: str
     score: Optional[float]
     reason: str
+    measures: dict[str, float]
+    """The figures the aggregation handed on, by name (``{}`` when none)."""
     rule: str
     indicators: list[dict[str, Any]]
     key_figures: list[str]
@@ -292,7 +297,7 @@ class Assessment(NamedTuple):
     reason: str
     """Why, in the plan's language."""
     score: Optional[float] = None
-    """The rule's score, when it gives one."""
+    """The level's score on the plan's scale (1 best), as a report gives it; ``None`` for no_data."""
     period: str = ""
     """The period judged: given, or the plan's."""
     target: Optional[float] = None
@@ -509,7 +514,8 @@ class Report:
             ImportError: pandas is not installed.
         """
         pandas = _pandas()
-        records = self._dict()["indicators"]
+        # Every row has its `measures` (a dict, empty when the rule handed on none).
+        records = [{**r, "measures": r.get("measures", {})} for r in self._dict()["indicators"]]
         if not records:
             return pandas.DataFrame(columns=list(IndicatorResult.__annotations__))
         return pandas.DataFrame.from_records(records)

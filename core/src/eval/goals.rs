@@ -39,7 +39,10 @@ impl Plan {
     ) -> GoalResult {
         let indicators = indicator_parts(goal, total);
         let assignment_parts: Vec<Part> = assignments.iter().map(|a| self.assignment_part(a)).collect();
-        let child_parts: Vec<Part> = children.iter().map(|c| Part::new(PartKind::Goal, &c.id, &c.status, c.score, 1.0)).collect();
+        let child_parts: Vec<Part> = children
+            .iter()
+            .map(|c| Part { measures: c.measures.clone(), ..Part::new(PartKind::Goal, &c.id, &c.status, c.score, 1.0) })
+            .collect();
         let input = AggregationInput { indicators: &indicators, assignments: &assignment_parts, children: &child_parts };
         // Every linked indicator counts in `of`, found in the results or not (a goal's link is
         // to an indicator of the plan, so each has a result unless the call was stopped).
@@ -56,6 +59,7 @@ impl Plan {
             color: level.color.clone(),
             score: level.score,
             reason: verdict.reason.unwrap_or_default(),
+            measures: verdict.measures,
             rule: goal.aggregate.id().to_string(),
             indicators: goal.indicators.iter().map(|l| WeightedId { id: l.id.clone(), weight: l.weight }).collect(),
             key_figures: goal.key_figures.clone(),
@@ -133,6 +137,7 @@ fn indicator_parts(goal: &Goal, total: &HashMap<&str, &IndicatorResult>) -> Vec<
                 (Some(v), Some(p)) => Some(if r.direction == Direction::Higher { v > p } else { v < p }),
                 _ => None,
             },
+            measures: r.measures.clone(),
             ..Part::new(PartKind::Indicator, &r.id, &r.status, r.score, link.weight)
         })
         .collect()

@@ -198,6 +198,7 @@ impl Plan {
             color: level.color.clone(),
             score: level.score,
             reason: verdict.reason.unwrap_or_default(),
+            measures: verdict.measures,
             error,
             period: g.period_used,
             value: i.value,

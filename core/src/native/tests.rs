@@ -6,6 +6,10 @@ use crate::judgement::{AggregationInput, IndicatorContext, Inputs, Part, PartKin
 use crate::model::{Language, PeerStats, PeriodValue};
 use crate::script::{info_map, params_to_dynamic, targets_map};
 use crate::stdlib::{RuleKind, STD_AGGREGATIONS, STD_RULES};
+
+/// The std scripts that run as scripts only: the Open SDG measure is rarely in a plan and its
+/// rule tests pin it to the published outputs, so it has no twin to keep in step.
+const NO_TWIN: &[&str] = &["sdg_progress", "sdg_mean_score"];
 use crate::{Plan, PlanFiles, TestReport};
 use std::collections::BTreeMap;
 
@@ -129,7 +133,7 @@ fn twins_agree_with_scripts_on_generated_inputs() {
         let plan = Plan::from_files(PlanFiles::from([("plan.toml".to_string(), plan_toml)])).unwrap();
         let language = if lang == "sv" { Language::Sv } else { Language::En };
         assert_eq!(plan.language, language);
-        for (name, source) in STD_RULES {
+        for (name, source) in STD_RULES.iter().filter(|(n, _)| !NO_TWIN.contains(n)) {
             let rule = plan.engine.compile(name, RuleKind::Indicator, source, &format!("std/{name}.rhai")).unwrap();
             let (mut answered, mut statuses) = (0, std::collections::BTreeSet::new());
             let cases = 3_000;
@@ -184,7 +188,7 @@ fn aggregation_twins_agree_with_scripts_on_generated_goals() {
     for lang in ["en", "sv"] {
         let plan_toml = format!("[plan]\nid = \"p\"\ntitle = \"P\"\nlanguage = \"{lang}\"\n");
         let plan = Plan::from_files(PlanFiles::from([("plan.toml".to_string(), plan_toml)])).unwrap();
-        for (name, source) in STD_AGGREGATIONS {
+        for (name, source) in STD_AGGREGATIONS.iter().filter(|(n, _)| !NO_TWIN.contains(n)) {
             let rule = plan.engine.compile(name, RuleKind::Aggregation, source, &format!("std/{name}.rhai")).unwrap();
             let (mut answered, mut statuses) = (0, std::collections::BTreeSet::new());
             let cases = 2_000;
@@ -239,10 +243,10 @@ fn aggregation_twins_agree_with_scripts_on_generated_goals() {
 fn twins_read_params_as_the_scripts_do() {
     let empty = params_to_dynamic(&toml::Table::new());
     for (name, _) in STD_RULES {
-        assert!(StdRule::new(name, &empty).is_some(), "{name}");
+        assert_eq!(StdRule::new(name, &empty).is_some(), !NO_TWIN.contains(name), "{name}");
     }
     for (name, _) in STD_AGGREGATIONS {
-        assert!(StdAggregation::new(name, &empty).is_some(), "{name}");
+        assert_eq!(StdAggregation::new(name, &empty).is_some(), !NO_TWIN.contains(name), "{name}");
     }
     let with = |k: &str, v: toml::Value| params_to_dynamic(&toml::Table::from_iter([(k.to_string(), v)]));
     assert_eq!(StdRule::new("target", &with("tolerance", toml::Value::String("x".into()))), None);

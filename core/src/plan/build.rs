@@ -128,12 +128,25 @@ fn header(h: &RawHeader, text: &str) -> Result<(Language, String)> {
     Ok((language, periods))
 }
 
-/// `[scale]`: the plan's levels (best first), else the default scale in the plan's language.
+/// `[scale]`: the plan's levels (best first) or a shipped preset (`preset = "sdg"`), else the
+/// default scale in the plan's language.
 fn scale(raw: Option<Spanned<RawScale>>, language: Language, text: &str) -> Result<Scale> {
     let default = Scale::default_for(language);
     let Some(s) = raw else { return Ok(default) };
     let span = s.span();
     let s = s.into_inner();
+    if let Some(name) = &s.preset {
+        let err = |m: String| spanned_err(text, span.clone(), Code::PlanInvalidValue, m);
+        if !s.levels.is_empty() {
+            return Err(err(format!("the scale names preset `{name}` and levels of its own; give one or the other")));
+        }
+        let mut preset = Scale::preset(name, language)
+            .ok_or_else(|| err(format!("unknown scale preset `{name}` (the presets are {})", Scale::PRESETS.join(", "))))?;
+        if let Some(nd) = s.no_data {
+            preset.no_data = Level { id: "no_data".into(), label: nd.label, color: nd.color.unwrap_or(preset.no_data.color), score: None };
+        }
+        return Ok(preset);
+    }
     let n = s.levels.len();
     let mut seen = BTreeSet::new();
     let mut levels = Vec::new();

@@ -71,6 +71,9 @@ pub(super) struct RawGroup {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawScale {
+    /// A shipped scale by name (`sdg`), instead of `levels`.
+    pub(super) preset: Option<String>,
+    #[serde(default)]
     pub(super) levels: Vec<RawLevel>,
     pub(super) no_data: Option<RawLevel>,
 }

@@ -118,7 +118,7 @@ fn indicator_summary(o: &mut String, report: &Report) {
 fn goal_section(o: &mut String, report: &Report, goal: &GoalResult) {
     let _ = write!(
         o,
-        "<section class=\"goal\" id=\"goal-{}\"><div class=\"goal-head\"><span class=\"light\" style=\"background:{}\" title=\"{}\"></span><div><h2><span class=\"gid\">{} {}</span> {}</h2><p class=\"status\"><b style=\"color:{}\">{}</b>{} – {}</p></div></div>",
+        "<section class=\"goal\" id=\"goal-{}\"><div class=\"goal-head\"><span class=\"light\" style=\"background:{}\" title=\"{}\"></span><div><h2><span class=\"gid\">{} {}</span> {}</h2><p class=\"status\"><b style=\"color:{}\">{}</b>{} – {}{}</p></div></div>",
         esc(&goal.id),
         esc(css_color(&goal.color)),
         esc(&goal.label),
@@ -128,7 +128,8 @@ fn goal_section(o: &mut String, report: &Report, goal: &GoalResult) {
         esc(css_color(&goal.color)),
         esc(&goal.label),
         basis_shown(report, goal).map(|b| format!(" <span class=\"basis\">({})</span>", esc(&b))).unwrap_or_default(),
-        esc(&goal.reason)
+        esc(&goal.reason),
+        measures_html(report, &goal.measures)
     );
     if !goal.text.is_empty() {
         let _ = write!(o, "<details class=\"text\"><summary>{}</summary>", t(report, "Political text", "Politisk text"));
@@ -186,7 +187,7 @@ fn indicator_row(o: &mut String, report: &Report, r: &IndicatorResult) {
     let period = r.period.as_deref().map(|p| format!("<small>{}</small>", esc(p))).unwrap_or_default();
     let _ = write!(
         o,
-        "<tr class=\"ind\" data-id=\"{}\" data-status=\"{}\"><td><span class=\"dot\" style=\"background:{}\" title=\"{}\"></span></td><td>{}{kf}<br><small class=\"src\">{}</small></td><td class=\"n\">{}<br>{period}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{gender}</td><td>{}</td><td><b>{}</b><br><span class=\"reason\">{}</span></td></tr>",
+        "<tr class=\"ind\" data-id=\"{}\" data-status=\"{}\"><td><span class=\"dot\" style=\"background:{}\" title=\"{}\"></span></td><td>{}{kf}<br><small class=\"src\">{}</small></td><td class=\"n\">{}<br>{period}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{gender}</td><td>{}</td><td><b>{}</b><br><span class=\"reason\">{}</span>{}</td></tr>",
         esc(&r.id),
         esc(&r.status),
         esc(css_color(&r.color)),
@@ -198,8 +199,17 @@ fn indicator_row(o: &mut String, report: &Report, r: &IndicatorResult) {
         peers,
         sparkline(r),
         esc(&r.label),
-        esc(&r.reason)
+        esc(&r.reason),
+        measures_html(report, &r.measures)
     );
+}
+
+/// A result's measures below its reason, nothing when it has none.
+fn measures_html(report: &Report, measures: &std::collections::BTreeMap<String, f64>) -> String {
+    if measures.is_empty() {
+        return String::new();
+    }
+    format!("<br><small class=\"measures\">{}</small>", esc(&super::measures_shown(report, measures)))
 }
 
 /// A goal's assignments with their boards and follow-up status, if it has any.

@@ -6,6 +6,7 @@ mod html;
 use crate::locale::format_number;
 use crate::model::{Gender, Language};
 use crate::report::{GoalResult, IndicatorResult, Report, Role};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// An output format for a report.
@@ -81,12 +82,28 @@ pub(crate) fn value_shown(report: &Report, r: &IndicatorResult, x: Option<f64>) 
     if x.is_none() { n } else { crate::locale::with_unit(n, &r.unit) }
 }
 
-/// Results of a goal's indicators (scored first, then key figures), total only.
+/// A result's measures as one line (`progress_value 0.9011 · score 2.1507`), empty when it has
+/// none: four decimals (six below 0.01, where growth rates live), trailing zeros dropped.
+pub(crate) fn measures_shown(report: &Report, measures: &BTreeMap<String, f64>) -> String {
+    let shown: Vec<String> = measures
+        .iter()
+        .map(|(name, x)| {
+            let mut n = format_number(Some(*x), Some(if x.abs() < 0.01 { 6 } else { 4 }), lang(report));
+            if n.contains(['.', ',']) {
+                n.truncate(n.trim_end_matches('0').trim_end_matches(['.', ',']).len());
+            }
+            format!("{name} {n}")
+        })
+        .collect();
+    shown.join(" · ")
+}
+
 /// A goal's basis in words ("bedömt på 1 av 12 nyckeltal"), for a goal that links indicators.
 pub(crate) fn basis_shown(report: &Report, goal: &GoalResult) -> Option<String> {
     (goal.basis.of > 0).then(|| goal.basis.text(lang(report)))
 }
 
+/// Results of a goal's indicators (scored first, then key figures), total only.
 pub(crate) fn goal_rows<'a>(report: &'a Report, goal_id: &str) -> Vec<&'a IndicatorResult> {
     let Some(goal) = report.goal(goal_id) else { return vec![] };
     let ids = goal.indicators.iter().map(|w| w.id.as_str()).chain(goal.key_figures.iter().map(String::as_str));
@@ -95,8 +112,8 @@ pub(crate) fn goal_rows<'a>(report: &'a Report, goal_id: &str) -> Vec<&'a Indica
 
 fn ansi(color: &str) -> &'static str {
     match color {
-        "#2e7d32" => "\x1b[32m",
-        "#f9a825" => "\x1b[33m",
+        "#2e7d32" | "#1b5e20" => "\x1b[32m",
+        "#f9a825" | "#ef6c00" => "\x1b[33m",
         "#c62828" => "\x1b[31m",
         "#6a1b9a" => "\x1b[35m",
         _ => "\x1b[90m",
@@ -130,6 +147,9 @@ fn table(report: &Report, color: bool) -> String {
         let _ = writeln!(out, "{c}● {}{reset} {} {}{basis}", s(&goal.label), t(report, "Goal", "Mål"), s(&goal.id));
         let _ = writeln!(out, "  {}", s(&goal.title));
         let _ = writeln!(out, "  {}", s(&goal.reason));
+        if !goal.measures.is_empty() {
+            let _ = writeln!(out, "  {}", s(&measures_shown(report, &goal.measures)));
+        }
         let rows = goal_rows(report, &goal.id);
         let titles: Vec<String> = rows.iter().map(|r| clip(&s(&r.title), 48)).collect();
         let tw = titles.iter().map(|t| width(t)).max().unwrap_or(10);
@@ -140,6 +160,9 @@ fn table(report: &Report, color: bool) -> String {
             let period = r.period.as_deref().map(|p| format!(" ({})", s(p))).unwrap_or_default();
             let _ =
                 writeln!(out, "  {c}{marker} {}{reset} {} {}{} — {}", pad(&s(&r.label), 16), pad(title, tw), value, period, s(&r.reason));
+            if !r.measures.is_empty() {
+                let _ = writeln!(out, "    {}", s(&measures_shown(report, &r.measures)));
+            }
             if r.women.is_some() || r.men.is_some() {
                 let _ = writeln!(
                     out,
@@ -176,19 +199,27 @@ fn markdown(report: &Report) -> String {
         let _ = writeln!(out, "## {} {}: {}\n", t(report, "Goal", "Mål"), m(&goal.id), m(&goal.title));
         let basis = basis_shown(report, goal).map(|b| format!(" ({})", m(&b))).unwrap_or_default();
         let _ = writeln!(out, "**{}**{basis} — {}\n", m(&goal.label), m(&goal.reason));
+        if !goal.measures.is_empty() {
+            let _ = writeln!(out, "{}\n", m(&measures_shown(report, &goal.measures)));
+        }
+        // A column of measures only where a row has some: a plan without them reads as before.
+        let rows = goal_rows(report, &goal.id);
+        let with_measures = rows.iter().any(|r| !r.measures.is_empty());
+        let (head, rule) = if with_measures { (format!(" {} |", t(report, "Measures", "Mått")), "---|") } else { (String::new(), "") };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} |\n|---|---|---|---|---|",
+            "| {} | {} | {} | {} | {} |{head}\n|---|---|---|---|---|{rule}",
             t(report, "Indicator", "Nyckeltal"),
             t(report, "Value", "Utfall"),
             t(report, "Period", "Period"),
             t(report, "Status", "Status"),
             t(report, "Reason", "Motivering")
         );
-        for r in goal_rows(report, &goal.id) {
+        for r in rows {
+            let measures = if with_measures { format!(" {} |", m(&measures_shown(report, &r.measures))) } else { String::new() };
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} |{measures}",
                 m(&r.title),
                 m(&value_shown(report, r, r.value)),
                 r.period.as_deref().map_or_else(|| "–".to_string(), m),
@@ -235,6 +266,7 @@ fn csv(report: &Report) -> String {
         "women",
         "men",
         "reason",
+        "measures",
     ]);
     // Numbers as Rust writes them (`-3.5` stays a number); every text cell neutralised.
     let f = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
@@ -260,6 +292,8 @@ fn csv(report: &Report) -> String {
             &c(&f(r.women)),
             &c(&f(r.men)),
             &c(&r.reason),
+            // `name=value;…`, each value as Rust writes it (exact), in name order.
+            &c(&r.measures.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";")),
         ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

@@ -30,5 +30,7 @@ pub const MAX_FUNCTIONS: usize = 256;
 /// as the limits allow uses (measured: under 512 KiB in release, 2 MiB unoptimised). With
 /// less left, the evaluation runs on a stack of twice this size of its own.
 pub const STACK_RED_ZONE: usize = if cfg!(debug_assertions) { 4 << 20 } else { 1 << 20 };
+/// Measures one verdict may carry (`.measure(name, x)`), and characters in a measure's name.
+pub const MAX_MEASURES: (usize, usize) = (32, 64);
 /// Decimals a number is shown with.
 pub const MAX_DECIMALS: u32 = 12;

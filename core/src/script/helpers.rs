@@ -22,12 +22,40 @@ fn statuses(engine: &mut Engine) {
     engine.register_type_with_name::<Verdict>("Status");
     engine.register_get("status", |v: &mut Verdict| ImmutableString::from(v.status.as_str()));
     engine.register_get("reason", |v: &mut Verdict| v.reason.clone().map_or(Dynamic::UNIT, Dynamic::from));
+    engine.register_get("measures", |v: &mut Verdict| super::values::measures_map(&v.measures));
     for id in ["attained", "partly", "not_attained", "no_data"] {
         engine.register_fn(id, move || verdict(id, None));
         engine.register_fn(id, move |r: ImmutableString| verdict(id, Some(r)));
     }
     engine.register_fn("status", |id: ImmutableString| verdict(&id, None));
     engine.register_fn("status", |id: ImmutableString, r: ImmutableString| verdict(&id, Some(r)));
+    engine.register_fn("measure", with_measure);
+}
+
+/// `verdict.measure("score", 3.2)`: the verdict with one named figure more. A name is a letter
+/// then letters, digits or `_`; a value a finite number; each name once per verdict.
+fn with_measure(mut v: Verdict, name: ImmutableString, x: Dynamic) -> Result<Verdict, Box<EvalAltResult>> {
+    let (max_count, max_len) = crate::sandbox::limits::MAX_MEASURES;
+    let mut chars = name.chars();
+    let well_formed = chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !well_formed || name.len() > max_len {
+        let shown: String = name.chars().take(max_len).collect();
+        return Err(
+            format!("measure name `{shown}` is not a letter followed by letters, digits or `_` (at most {max_len} characters)").into()
+        );
+    }
+    let value = opt_f64(&x).ok_or_else(|| format!("measure `{name}` must be a number, got `{}`", x.type_name()))?;
+    if !value.is_finite() {
+        return Err(format!("measure `{name}` is {value}; a measure must be a finite number").into());
+    }
+    if v.measures.contains_key(name.as_str()) {
+        return Err(format!("measure `{name}` is set twice").into());
+    }
+    if v.measures.len() >= max_count {
+        return Err(format!("a verdict carries at most {max_count} measures").into());
+    }
+    v.measures.insert(name.to_string(), value);
+    Ok(v)
 }
 
 /// `tr(en, sv)`.

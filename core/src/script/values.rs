@@ -1,7 +1,7 @@
 //! Rust values as a script sees them: the scope of an indicator rule, parts, history, peers and params.
 
 use super::CompiledRule;
-use crate::judgement::{IndicatorContext, Inputs, Part, PartKind};
+use crate::judgement::{IndicatorContext, Inputs, Measures, Part, PartKind};
 use crate::model::{PeerStats, PeriodValue};
 use rhai::{Array, Dynamic, Map, Scope};
 
@@ -60,13 +60,14 @@ pub(crate) fn params_to_dynamic(params: &toml::Table) -> Dynamic {
     Dynamic::from_map(params.iter().map(|(k, v)| (k.as_str().into(), conv(v))).collect())
 }
 
-/// The map a script sees for a part: `#{id, status, score, weight}` and the fields of its kind.
+/// The map a script sees for a part: `#{id, status, score, weight, measures}` and the fields of its kind.
 pub(crate) fn part_map(part: &Part) -> Dynamic {
     let mut m = Map::new();
     m.insert("id".into(), part.id.as_str().into());
     m.insert("status".into(), part.status.as_str().into());
     m.insert("score".into(), opt(part.score));
     m.insert("weight".into(), Dynamic::from_float(part.weight));
+    m.insert("measures".into(), measures_map(&part.measures));
     match part.kind {
         PartKind::Indicator => {
             m.insert("value".into(), opt(part.value));
@@ -80,6 +81,11 @@ pub(crate) fn part_map(part: &Part) -> Dynamic {
         PartKind::Goal => {}
     }
     Dynamic::from_map(m)
+}
+
+/// A verdict's or a part's measures as a script sees them: `#{name: number}`.
+pub(crate) fn measures_map(measures: &Measures) -> Dynamic {
+    Dynamic::from_map(measures.iter().map(|(k, v)| (k.as_str().into(), Dynamic::from_float(*v))).collect())
 }
 
 /// The `indicator` map a rule sees, shared so that each evaluation only clones a pointer.

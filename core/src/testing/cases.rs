@@ -1,12 +1,13 @@
 //! The cases of one test file: rule, aggregation and plan cases as written, run and compared with what they expect.
 
+use super::measures::Expected;
 use super::{CaseOutcome, Reached, TestReport};
 use crate::bound::{BoundRule, settle};
 use crate::data::{AssignmentUpdate, Observation, Observations};
 use crate::error::line_column;
 use crate::error::{Code, Error, Result};
 use crate::eval::Query;
-use crate::judgement::{AggregationInput, IndicatorContext, Inputs, Part, PartKind, Verdict};
+use crate::judgement::{AggregationInput, IndicatorContext, Inputs, Measures, Part, PartKind, Verdict};
 use crate::model::{AssignmentStatus, Gender, Language, PeerStats, PeriodValue};
 use crate::plan::{Finite, MAX_WEIGHT, Plan, RawParams, params_table, toml_number};
 use crate::script::{info_map, targets_map};
@@ -19,6 +20,8 @@ use toml::Spanned;
 #[serde(deny_unknown_fields)]
 struct TestFile {
     language: Option<Language>,
+    /// The shipped scale the blank plan of a test file outside a plan folder is on (`sdg`).
+    scale: Option<String>,
     #[serde(default)]
     case: Vec<Spanned<RuleCase>>,
     #[serde(default)]
@@ -55,6 +58,10 @@ struct RuleCase {
     period: Option<String>,
     expect: Spanned<String>,
     expect_reason_contains: Option<String>,
+    /// Measures the verdict must carry, each within `measure_tolerance` (default 1e-9).
+    #[serde(default)]
+    expect_measures: BTreeMap<String, Finite>,
+    measure_tolerance: Option<Finite>,
 }
 
 #[derive(Deserialize)]
@@ -91,6 +98,10 @@ struct AggregateCase {
     children: Vec<AggItem>,
     expect: Spanned<String>,
     expect_reason_contains: Option<String>,
+    /// Measures the verdict must carry, each within `measure_tolerance` (default 1e-9).
+    #[serde(default)]
+    expect_measures: BTreeMap<String, Finite>,
+    measure_tolerance: Option<Finite>,
 }
 
 #[derive(Deserialize)]
@@ -102,6 +113,9 @@ struct AggItem {
     improving: Option<bool>,
     value: Option<Finite>,
     target: Option<Finite>,
+    /// The measures the part's own rule handed on (`score` for `sdg_mean_score`).
+    #[serde(default)]
+    measures: BTreeMap<String, Finite>,
 }
 
 #[derive(Deserialize)]
@@ -192,6 +206,7 @@ pub(super) fn run_file(plan: &Plan, text: &str, file: &str, report: &mut TestRep
         }
     })?;
     let _ = tf.language;
+    check_scale(plan, tf.scale.as_deref(), file)?;
     let mut names = BTreeSet::new();
     let levels: BTreeSet<String> = plan.scale.levels().iter().map(|l| l.id.clone()).chain(["no_data".to_string()]).collect();
     check_statuses(plan, &tf, text, file)?;
@@ -211,14 +226,17 @@ pub(super) fn run_file(plan: &Plan, text: &str, file: &str, report: &mut TestRep
         let (id, rule) = bind_case(plan, &c.rule, RuleKind::Indicator, &c.params, file, line)?;
         let outcome = rule.and_then(|rule| run_rule_case(plan, &rule, c));
         let entry = reached.entry(id.clone()).or_insert_with(|| (levels.clone(), BTreeSet::new()));
-        let (got, reason) = match &outcome {
-            Ok((status, reason)) => {
-                entry.1.insert(status.clone());
-                (status.clone(), Some(reason.clone()))
+        let (got, reason, measures) = match outcome {
+            Ok(v) => {
+                entry.1.insert(v.status.clone());
+                (v.status, v.reason, v.measures)
             }
-            Err(e) => (format!("error: {}", e.message()), None),
+            Err(e) => (format!("error: {}", e.message()), None, Measures::new()),
         };
-        report.cases.push(compare(file, line, &c.name, &id, c.expect.get_ref(), c.expect_reason_contains.as_deref(), got, reason));
+        let expected = Expected { measures: &c.expect_measures, tolerance: c.measure_tolerance };
+        let mut outcome = compare(file, line, &c.name, &id, c.expect.get_ref(), c.expect_reason_contains.as_deref(), got, reason);
+        with_measures(&mut outcome, &expected, &measures);
+        report.cases.push(outcome);
     }
     for c in &tf.aggregate_case {
         let line = line_of(c.span());
@@ -229,14 +247,17 @@ pub(super) fn run_file(plan: &Plan, text: &str, file: &str, report: &mut TestRep
         let (id, rule) = bind_case(plan, &c.rule, RuleKind::Aggregation, &c.params, file, line)?;
         let entry = reached.entry(id.clone()).or_insert_with(|| (levels.clone(), BTreeSet::new()));
         let outcome = rule.and_then(|rule| run_aggregate_case(plan, &rule, c));
-        let (got, reason) = match outcome {
+        let (got, reason, measures) = match outcome {
             Ok(v) => {
                 entry.1.insert(v.status.clone());
-                (v.status, v.reason)
+                (v.status, v.reason, v.measures)
             }
-            Err(e) => (format!("error: {}", e.message()), None),
+            Err(e) => (format!("error: {}", e.message()), None, Measures::new()),
         };
-        report.cases.push(compare(file, line, &c.name, &id, c.expect.get_ref(), c.expect_reason_contains.as_deref(), got, reason));
+        let expected = Expected { measures: &c.expect_measures, tolerance: c.measure_tolerance };
+        let mut outcome = compare(file, line, &c.name, &id, c.expect.get_ref(), c.expect_reason_contains.as_deref(), got, reason);
+        with_measures(&mut outcome, &expected, &measures);
+        report.cases.push(outcome);
     }
     for c in &tf.plan_case {
         let line = line_of(c.span());
@@ -329,6 +350,33 @@ fn compare(
     }
 }
 
+/// A case that passed on status and reason fails when a measure it expects is missing or off.
+fn with_measures(outcome: &mut CaseOutcome, expected: &Expected<'_>, got: &Measures) {
+    if let (true, Some((want, have))) = (outcome.passed, expected.mismatch(got)) {
+        outcome.passed = false;
+        outcome.expected = Some(want);
+        outcome.got = Some(have);
+    }
+}
+
+/// A test file's `scale` names the shipped scale its cases run on: outside a plan folder the
+/// blank plan is on it; inside one, the plan's own scale must be that one.
+fn check_scale(plan: &Plan, scale: Option<&str>, file: &str) -> Result<()> {
+    let Some(name) = scale else { return Ok(()) };
+    let ids = |s: &crate::model::Scale| s.levels().iter().map(|l| l.id.clone()).collect::<Vec<_>>();
+    match crate::model::Scale::preset(name, plan.language) {
+        Some(preset) if ids(&preset) == ids(&plan.scale) => Ok(()),
+        Some(_) => {
+            Err(Error::new(Code::TestInvalidValue, format!("scale = `{name}`, but the test's plan is on a scale of its own")).in_file(file))
+        }
+        None => Err(Error::new(
+            Code::TestInvalidValue,
+            format!("unknown scale preset `{name}` (the presets are {})", crate::model::Scale::PRESETS.join(", ")),
+        )
+        .in_file(file)),
+    }
+}
+
 /// The rule a case names, resolved as the plan resolves it (an error about the name stands at the
 /// case and stops the file), and bound to the case's params: a param the rule does not read is
 /// that case's failure, as a rule error is, and the other cases still run.
@@ -339,7 +387,7 @@ fn bind_case(plan: &Plan, name: &str, kind: RuleKind, params: &RawParams, file: 
     Ok((id, BoundRule::bind(script, params_table(params.clone())).map_err(|m| Error::new(Code::PlanUnknownParam, m))))
 }
 
-fn run_rule_case(plan: &Plan, rule: &BoundRule, c: &RuleCase) -> Result<(String, String)> {
+fn run_rule_case(plan: &Plan, rule: &BoundRule, c: &RuleCase) -> Result<Verdict> {
     let higher = match c.direction.as_deref() {
         None | Some("higher") => true,
         Some("lower") => false,
@@ -375,8 +423,7 @@ fn run_rule_case(plan: &Plan, rule: &BoundRule, c: &RuleCase) -> Result<(String,
     let ctx =
         IndicatorContext { higher_is_better: higher, targets: &case_targets, unit, decimals: None, info: &info, rhai_targets: &targets };
     let outcome = rule.judge(&plan.engine, plan.language, &ctx, &inputs)?;
-    let v = settle(&plan.scale, plan.language, rule.id(), outcome)?;
-    Ok((v.status, v.reason.unwrap_or_default()))
+    settle(&plan.scale, plan.language, rule.id(), outcome)
 }
 
 fn run_aggregate_case(plan: &Plan, rule: &BoundRule, c: &AggregateCase) -> Result<Verdict> {
@@ -392,6 +439,7 @@ fn run_aggregate_case(plan: &Plan, rule: &BoundRule, c: &AggregateCase) -> Resul
                     value: it.value.map(|v| v.0),
                     target: it.target.map(|v| v.0),
                     improving: it.improving,
+                    measures: it.measures.iter().map(|(k, v)| (k.clone(), v.0)).collect(),
                     ..Part::new(PartKind::Indicator, &id, it.status.get_ref(), score, weight)
                 }
             })

@@ -1,6 +1,7 @@
 //! Rule tests (`*.test.toml`): finding the files, running each with its plan, and the report of cases.
 
 mod cases;
+mod measures;
 
 use crate::error::{Code, Error, Result};
 use crate::files::{self, PlanFiles};
@@ -148,11 +149,20 @@ fn collect_tests(path: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
     Ok(())
 }
 
-/// A plan with no goals, for test files outside any plan folder.
+/// A plan with no goals, for test files outside any plan folder: in the file's `language`, on
+/// the shipped scale its `scale` names (`scale = "sdg"`), else the default one.
 fn blank_plan(test_text: &str) -> Result<Plan> {
-    let lang = if test_text.lines().any(|l| l.trim().replace(' ', "") == "language=\"sv\"") { "sv" } else { "en" };
-    Plan::from_files(PlanFiles::from([(
-        "plan.toml".to_string(),
-        format!("[plan]\nid = \"tests\"\ntitle = \"tests\"\nlanguage = \"{lang}\"\n"),
-    )]))
+    let top = |key: &str| {
+        test_text.lines().take_while(|l| !l.trim_start().starts_with('[')).find_map(|l| {
+            let l = l.replace(' ', "");
+            l.strip_prefix(&format!("{key}=\"")).and_then(|v| v.strip_suffix('"')).map(str::to_string)
+        })
+    };
+    let lang = if top("language").as_deref() == Some("sv") { "sv" } else { "en" };
+    let mut plan = format!("[plan]\nid = \"tests\"\ntitle = \"tests\"\nlanguage = \"{lang}\"\n");
+    // Any other name is the test file's error (`cases::check_scale`), at the file.
+    if let Some(preset) = top("scale").filter(|p| crate::model::Scale::PRESETS.contains(&p.as_str())) {
+        plan.push_str(&format!("[scale]\npreset = \"{preset}\"\n"));
+    }
+    Plan::from_files(PlanFiles::from([("plan.toml".to_string(), plan)]))
 }
