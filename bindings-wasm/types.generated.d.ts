@@ -152,6 +152,10 @@ export interface AssessRequest {
    */
   men?: number | null;
   /**
+   * The unweighted mean of the municipalities.
+   */
+  municipal_mean?: number | null;
+  /**
    * The national value.
    */
   national?: number | null;
@@ -322,6 +326,20 @@ export interface AssignmentUpdate {
    */
   period: string;
   status: AssignmentStatus;
+}
+/**
+ * What a goal's verdict rests on: how many of its scored indicators were assessed, of how many
+ * it links (key figures are shown, not scored, so they are not counted).
+ */
+export interface Basis {
+  /**
+   * Scored indicators with a status (not `no_data`, not `error`).
+   */
+  assessed: number;
+  /**
+   * Scored indicators the goal links.
+   */
+  of: number;
 }
 /**
  * The outcome of one test case.
@@ -501,6 +519,7 @@ export interface GoalResult {
    * Assignments with their latest follow-up in the period's year.
    */
   assignments: AssignmentResult[];
+  basis: Basis;
   /**
    * Sub-goal ids.
    */
@@ -586,6 +605,12 @@ export interface IndicatorResult {
    */
   color: string;
   /**
+   * The comparisons the rule judges against: `national` (riket, the national entity),
+   * `peers` (the peer group), `mean` (the unweighted mean of the municipalities), `rank`
+   * (the position among them), `fixed` (a number in the rule's params).
+   */
+  compared_with: string[];
+  /**
    * Decimals for display.
    */
   decimals: number | null;
@@ -622,6 +647,10 @@ export interface IndicatorResult {
    * Men's value.
    */
   men: number | null;
+  /**
+   * The unweighted mean of the municipalities for that period (published or computed).
+   */
+  municipal_mean: number | null;
   /**
    * National value for that period.
    */

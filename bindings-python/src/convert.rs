@@ -251,6 +251,7 @@ pub struct AssessColumns {
     pub national: Column<Option<f64>>,
     pub peers: Column<Option<PeersRequest>>,
     pub percentile: Column<Option<f64>>,
+    pub municipal_mean: Column<Option<f64>>,
     pub women: Column<Option<f64>>,
     pub men: Column<Option<f64>>,
 }
@@ -268,6 +269,7 @@ impl AssessColumns {
             ("national", self.national.len()),
             ("peers", self.peers.len()),
             ("percentile", self.percentile.len()),
+            ("municipal_mean", self.municipal_mean.len()),
             ("women", self.women.len()),
             ("men", self.men.len()),
         ]
@@ -302,6 +304,7 @@ impl AssessColumns {
             self.national.fill(i, &mut r.national);
             self.peers.fill(i, &mut r.peers);
             self.percentile.fill(i, &mut r.percentile);
+            self.municipal_mean.fill(i, &mut r.municipal_mean);
             self.women.fill(i, &mut r.women);
             self.men.fill(i, &mut r.men);
             out.push(r);

@@ -192,7 +192,7 @@ impl PyPlan {
     /// sequence with one per row. A dict of lists, one per field of the assessment.
     #[pyo3(signature = (
         indicator, value=None, period=None, target=None, previous=None, history=None, national=None, peers=None,
-        percentile=None, women=None, men=None,
+        percentile=None, women=None, men=None, municipal_mean=None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn assess_many<'py>(
@@ -209,6 +209,7 @@ impl PyPlan {
         percentile: Option<&Bound<'py, PyAny>>,
         women: Option<&Bound<'py, PyAny>>,
         men: Option<&Bound<'py, PyAny>>,
+        municipal_mean: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let requests = guard(py, || {
             AssessColumns {
@@ -220,6 +221,7 @@ impl PyPlan {
                 national: convert::number_column(national, "national")?,
                 peers: convert::arg_column(peers, "peers")?,
                 percentile: convert::number_column(percentile, "percentile")?,
+                municipal_mean: convert::number_column(municipal_mean, "municipal_mean")?,
                 women: convert::number_column(women, "women")?,
                 men: convert::number_column(men, "men")?,
             }

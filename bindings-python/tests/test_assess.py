@@ -209,6 +209,7 @@ def _inputs(r: attain.IndicatorResult) -> dict[str, Any]:
         "percentile": r.percentile,
         "women": r.women,
         "men": r.men,
+        "municipal_mean": r.municipal_mean,
     }
 
 
@@ -490,7 +491,7 @@ def test_no_input_crosses_the_binding_as_anything_but_a_typed_error(plan: attain
         (1, 2), {}, {"mean": 1}, {"values": []}, {"values": [math.inf]}, [(2022, 1)], [{"period": None}],
         [[("2021", 1)]], math.nan, object(), range(3), [2**70], [{"count": 2**70}],
     ]  # fmt: skip
-    names = ["value", "period", "target", "previous", "history", "national", "peers", "percentile", "women", "men"]
+    names = ["value", "period", "target", "previous", "history", "national", "peers", "percentile", "women", "men", "municipal_mean"]
     outcomes: defaultdict[str, int] = defaultdict(int)
     statuses = {"attained", "partly", "not_attained", "no_data"}
     for i in range(1500):

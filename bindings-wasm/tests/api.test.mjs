@@ -121,16 +121,15 @@ test('the report is plain objects in exactly core JSON shape', () => {
   const c = report.indicators.find((r) => r.id === 'C');
   assert.deepEqual(Object.keys(c), [
     'id', 'title', 'unit', 'decimals', 'direction', 'gender', 'role', 'goals', 'rule', 'status', 'label', 'color', 'score',
-    'reason', 'error', 'period', 'value', 'target', 'target_op', 'national', 'peers', 'percentile', 'previous', 'history', 'women',
-    'men',
-    'source',
+    'reason', 'error', 'period', 'value', 'target', 'target_op', 'national', 'peers', 'percentile', 'municipal_mean', 'compared_with',
+    'previous', 'history', 'women', 'men', 'source',
   ]);
   assert.equal(c.target, null, 'absent values are null, never undefined');
   assert.equal(c.error, null);
   assert.equal(report.indicators.find((r) => r.id === 'D').role, 'key_figure');
   assert.deepEqual(Object.keys(report.goals[0]), [
     'id', 'title', 'text', 'parent', 'status', 'label', 'color', 'score', 'reason', 'rule', 'indicators', 'key_figures',
-    'children', 'assignments', 'error',
+    'children', 'assignments', 'error', 'basis',
   ]);
   assert.deepEqual(report.goals[1].key_figures, ['D']);
   // JSON round trip: nothing is lost or added.
@@ -251,7 +250,7 @@ test('assess judges inputs given directly, agreeing with evaluate', () => {
   for (const r of report.indicators.filter((x) => x.gender === 'T')) {
     const a = plan.assess(r.id, {
       value: r.value, period: r.period, target: r.target, history: r.history,
-      national: r.national, percentile: r.percentile, previous: r.previous,
+      national: r.national, percentile: r.percentile, previous: r.previous, municipal_mean: r.municipal_mean,
     });
     assert.deepEqual([a.status, a.reason], [r.status, r.reason], r.id);
   }

@@ -115,11 +115,14 @@ struct AssessArgs {
     /// Position among all municipalities, 0 (worst) to 1 (best)
     #[arg(long)]
     percentile: Option<f64>,
+    /// The unweighted mean of the municipalities (`reference` with `against = "mean"`)
+    #[arg(long, allow_negative_numbers = true)]
+    municipal_mean: Option<f64>,
     /// Every input at once, as JSON (core's AssessRequest: value, period, target, previous,
-    /// history, national, peers, percentile, women, men), instead of the flags above:
+    /// history, national, peers, percentile, municipal_mean, women, men), instead of the flags above:
     /// `{"value": 60, "period": "2023", "history": [{"period": "2022", "value": 55}]}`;
     /// a list of them judges each in turn
-    #[arg(long, conflicts_with_all = ["value", "period", "target", "history", "national", "peers", "percentile"])]
+    #[arg(long, conflicts_with_all = ["value", "period", "target", "history", "national", "peers", "percentile", "municipal_mean"])]
     inputs: Option<String>,
     /// Print JSON
     #[arg(long)]
@@ -341,6 +344,7 @@ fn assess(a: &AssessArgs, o: &mut Out) -> Result<ExitCode, Error> {
         peers
     });
     request.percentile = a.percentile;
+    request.municipal_mean = a.municipal_mean;
     print_assessment(&plan, &a.indicator, &request, a.json, o)
 }
 
@@ -448,6 +452,7 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
                 r.peers.as_ref().map_or("–".to_string(), |p| format!("mean {} (n = {})", f(p.mean), p.count))
             ));
             o.line(format_args!("  percentile  {}", f(r.percentile)));
+            o.line(format_args!("  mean        {} (the unweighted mean of the municipalities)", f(r.municipal_mean)));
             o.line(format_args!("  women, men  {}, {}", f(r.women), f(r.men)));
             o.line(format_args!("  direction   {:?}", r.direction));
             o.line(format_args!("  status      {} ({})", r.status, r.label));

@@ -43,6 +43,21 @@ impl BoundRule {
         &self.script.id
     }
 
+    /// The comparisons the rule judges against: `national` (riket), `peers` (the peer group),
+    /// `mean` (the unweighted mean of the municipalities), `rank` (the position among them),
+    /// `fixed` (a number in the params). A std twin knows its own; a script names those it reads.
+    pub(crate) fn compared_with(&self) -> Vec<String> {
+        if let Some(Twin::Rule(r)) = &self.twin {
+            return r.compared_with().into_iter().map(String::from).collect();
+        }
+        let r = &self.script.reads;
+        [(r.national, "national"), (r.peers, "peers"), (r.municipal_mean, "mean"), (r.percentile, "rank")]
+            .into_iter()
+            .filter(|(read, _)| *read)
+            .map(|(_, name)| name.to_string())
+            .collect()
+    }
+
     /// Runs the rule for an indicator: the twin where it answers, else the script.
     pub(crate) fn judge(&self, engine: &RuleEngine, lang: Language, ctx: &IndicatorContext<'_>, inputs: &Inputs) -> Result<Outcome> {
         match self.twin.as_ref().and_then(|t| t.judge(inputs, ctx, lang)) {

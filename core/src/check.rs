@@ -119,6 +119,7 @@ fn generated(plan: &Plan, ind: &Indicator, (lo, hi): (f64, f64), rng: &mut Rng) 
         target: Some(rng.range(lo, hi)),
         target_op: Some(crate::target::TargetOp::plain(ind.higher_is_better())),
         national: Some(rng.range(lo, hi)),
+        municipal_mean: Some(population.iter().sum::<f64>() / population.len() as f64),
         peers: Some(PeerStats::from_values(population[..8].to_vec())),
         women: ind.gender.then(|| rng.range(lo, hi)),
         men: ind.gender.then(|| rng.range(lo, hi)),

@@ -134,6 +134,9 @@ pub struct Inputs {
     pub peers: Option<PeerStats>,
     /// Position among all municipalities, 0 (worst) to 1 (best).
     pub percentile: Option<f64>,
+    /// The unweighted mean of the municipalities: the plan's published row for it
+    /// (`[comparison] mean`), else computed from every municipality in the data.
+    pub municipal_mean: Option<f64>,
     /// Women's value, for gendered indicators.
     pub women: Option<f64>,
     /// Men's value, for gendered indicators.

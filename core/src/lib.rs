@@ -45,12 +45,12 @@ pub use host::{
     OutlineAssignment, OutlineGoal, OutlineIndicator, PeersRequest, Period, decode, decode_json,
 };
 pub use model::{AssignmentStatus, Direction, Gender, Language, Level, PeerStats, PeriodValue, Scale};
-pub use plan::{Assignment, Comparison, Goal, GoalIndicator, Indicator, Plan};
+pub use plan::{Assignment, Comparison, Goal, GoalIndicator, Indicator, MinBasis, Plan};
 pub use query::{Explanation, Required};
 pub use render::{Format, render};
 #[cfg(feature = "schema")]
 pub use report::report_schema;
-pub use report::{AssignmentResult, GoalResult, IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role, WeightedId};
+pub use report::{AssignmentResult, Basis, GoalResult, IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role, WeightedId};
 pub use sandbox::{MeteredAllocator, Stop};
 pub use target::{Target, TargetInput, TargetOp};
 pub use testing::{CaseOutcome, TestReport, run_rule_tests, run_rule_tests_in};

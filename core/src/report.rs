@@ -83,6 +83,35 @@ pub struct GoalResult {
     pub assignments: Vec<AssignmentResult>,
     /// Set when the aggregation failed.
     pub error: Option<Error>,
+    /// On how many of its scored indicators the goal rests (`0 of 0` in a report written
+    /// before the field was added).
+    #[serde(default)]
+    pub basis: Basis,
+}
+
+/// What a goal's verdict rests on: how many of its scored indicators were assessed, of how many
+/// it links (key figures are shown, not scored, so they are not counted).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Basis {
+    /// Scored indicators with a status (not `no_data`, not `error`).
+    pub assessed: usize,
+    /// Scored indicators the goal links.
+    pub of: usize,
+}
+
+impl Basis {
+    /// The basis in words: "assessed on 1 of 12 indicators", "bedömt på 1 av 12 nyckeltal".
+    ///
+    /// ```
+    /// use attain_core::{Basis, Language};
+    /// assert_eq!(Basis { assessed: 1, of: 12 }.text(Language::Sv), "bedömt på 1 av 12 nyckeltal");
+    /// ```
+    pub fn text(&self, lang: Language) -> String {
+        let Basis { assessed, of } = *self;
+        lang.pick(format!("assessed on {assessed} of {of} indicators"), format!("bedömt på {assessed} av {of} nyckeltal"))
+    }
 }
 
 /// An indicator id and weight.
@@ -180,6 +209,13 @@ pub struct IndicatorResult {
     pub peers: Option<PeerStats>,
     /// Position among all entities in the data (1 = best).
     pub percentile: Option<f64>,
+    /// The unweighted mean of the municipalities for that period (published or computed).
+    pub municipal_mean: Option<f64>,
+    /// The comparisons the rule judges against: `national` (riket, the national entity),
+    /// `peers` (the peer group), `mean` (the unweighted mean of the municipalities), `rank`
+    /// (the position among them), `fixed` (a number in the rule's params).
+    #[serde(default)]
+    pub compared_with: Vec<String>,
     /// Previous value.
     pub previous: Option<f64>,
     /// Earlier values, oldest first.

@@ -56,6 +56,7 @@ impl RuleKind {
                 "national",
                 "peers",
                 "percentile",
+                "municipal_mean",
                 "women",
                 "men",
                 "higher_is_better",

@@ -10,6 +10,7 @@ static ALLOCATOR: attain_core::MeteredAllocator = attain_core::MeteredAllocator:
 
 mod assess;
 mod bad_input;
+mod basis;
 mod common;
 mod conformance;
 mod error_codes;

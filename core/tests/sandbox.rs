@@ -214,7 +214,7 @@ fn a_std_rule_given_a_bad_param_value_fails_for_that_indicator_only() {
     assert_eq!(bad.status, "error");
     let e = bad.error.as_ref().unwrap();
     assert_eq!(e.file(), Some("std/reference.rhai"));
-    assert!(e.message().contains("params.against must be \"national\", \"peers\" or a number, not \"neighbours\""), "{e}");
+    assert!(e.message().contains("params.against must be \"national\", \"peers\", \"mean\" or a number, not \"neighbours\""), "{e}");
     assert!(e.line().is_some());
     assert_eq!(r.indicator("OK", Gender::T).unwrap().status, "attained");
 }

@@ -237,6 +237,8 @@ class IndicatorResult(_Result):
     national: Optional[float]
     peers: Optional[dict[str, Any]]
     percentile: Optional[float]
+    municipal_mean: Optional[float]
+    compared_with: list[str]
     previous: Optional[float]
     history: list[dict[str, Any]]
     women: Optional[float]
@@ -269,6 +271,7 @@ class GoalResult(_Result):
     children: list[str]
     assignments: list[dict[str, Any]]
     error: Optional[dict[str, Any]]
+    basis: dict[str, Any]
 
     def __repr__(self) -> str:
         return f"<GoalResult {self.id}: {self.status}>"
@@ -693,6 +696,7 @@ class Plan:
         percentile: Optional[float] = None,
         women: Optional[float] = None,
         men: Optional[float] = None,
+        municipal_mean: Optional[float] = None,
     ) -> Assessment:
         """What the indicator's rule says of inputs given directly (a what-if, a row from
         elsewhere), with the indicator's direction, unit, params and the plan's language.
@@ -702,7 +706,8 @@ class Plan:
         the plan's, ``target`` the indicator's own for the period (:meth:`target_for`; a number,
         or written as a plan writes one: ``"≥ 30"``, ``"minst 40"``, ``"öka"``),
         ``previous`` the last value of ``history``. A ``value`` of ``None`` is ``no_data``
-        without running the rule. ``percentile`` is 0 (worst) to 1 (best). The
+        without running the rule. ``percentile`` is 0 (worst) to 1 (best); ``municipal_mean`` is
+        the unweighted mean of the municipalities (std ``reference`` with ``against = "mean"``). The
         :class:`Assessment` says which period, target and previous were used.
 
         Raises:
@@ -713,7 +718,7 @@ class Plan:
             RuleError: the rule failed on these inputs (a script error, a sandbox limit).
         """
         fields: dict[str, Any] = dict(value=value, period=period, target=target, previous=previous, history=history)
-        fields.update(national=national, peers=peers, percentile=percentile, women=women, men=men)
+        fields.update(national=national, peers=peers, percentile=percentile, women=women, men=men, municipal_mean=municipal_mean)
         return Assessment(**self._native.assess(indicator, _inputs(inputs, fields)))
 
     def assess_many(
@@ -732,6 +737,7 @@ class Plan:
         percentile: NumberColumn = None,
         women: NumberColumn = None,
         men: NumberColumn = None,
+        municipal_mean: NumberColumn = None,
     ) -> Assessments:
         """:meth:`assess` over many rows, in one call with the GIL released: ``rows``, a list of
         input mappings, or columns given as keywords.
@@ -765,6 +771,7 @@ class Plan:
             _column(percentile, numbers=True),
             _column(women, numbers=True),
             _column(men, numbers=True),
+            _column(municipal_mean, numbers=True),
         )
         return Assessments(**columns)
 

@@ -76,6 +76,7 @@ impl Plan {
         };
         let target = ind.target_at(at);
         let percentile = used.as_ref().and_then(|(_, v)| self.percentile(index, ind, at, gender, entity, *v));
+        let municipal_mean = self.municipal_mean(index, ind, at, gender);
         let (women, men) = if ind.gender { (value_of(entity, Gender::K), value_of(entity, Gender::M)) } else { (None, None) };
         Gathered {
             inputs: Inputs {
@@ -87,6 +88,7 @@ impl Plan {
                 national,
                 peers,
                 percentile,
+                municipal_mean,
                 women,
                 men,
                 period: at.to_string(),
@@ -126,6 +128,31 @@ impl Plan {
         }
         let values: Vec<f64> = self.comparison.peers.iter().filter_map(|m| index.value_at(&ind.id, m, gender, period)).collect();
         if values.is_empty() { None } else { Some(PeerStats::from_values(values)) }
+    }
+
+    /// The unweighted mean of the municipalities for `period`: the plan's published row
+    /// (`[comparison] mean`) where the data has one, else the mean over every municipality in the
+    /// data (the entities `percentile` ranks, the entity itself included), from two of them up.
+    pub(crate) fn municipal_mean(&self, index: &Index, ind: &Indicator, period: &str, gender: Gender) -> Option<f64> {
+        if let Some(v) = self.comparison.mean.as_deref().and_then(|m| index.value_at(&ind.id, m, gender, period)) {
+            return Some(v);
+        }
+        let mut values = index.ranked_at(&ind.id, period, gender)?.to_vec();
+        let mut excluded: Vec<&str> = Vec::with_capacity(2 + self.comparison.groups.len());
+        excluded.extend(self.comparison.national.as_deref());
+        excluded.extend(self.comparison.mean.as_deref());
+        excluded.extend(self.comparison.groups.keys().map(String::as_str));
+        for (i, e) in excluded.iter().enumerate() {
+            if e.starts_with('G') || excluded[..i].contains(e) {
+                continue;
+            }
+            if let Some(at) = index.value_at(&ind.id, e, gender, period).and_then(|v| values.iter().position(|x| *x == v)) {
+                values.remove(at);
+            }
+        }
+        // Each value divided first, so that the sum of values near f64::MAX cannot overflow.
+        let n = values.len() as f64;
+        (values.len() >= 2).then(|| values.iter().map(|v| v / n).sum())
     }
 
     /// The position of `value` for `entity` among every other municipality with a value (1 = best;

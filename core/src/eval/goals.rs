@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::judgement::{AggregationInput, Part, PartKind, Verdict, assessed};
 use crate::model::{AssignmentStatus, Direction, Gender, period_year};
 use crate::plan::{Goal, Plan};
-use crate::report::{AssignmentResult, GoalResult, IndicatorResult, WeightedId};
+use crate::report::{AssignmentResult, Basis, GoalResult, IndicatorResult, WeightedId};
 use std::collections::HashMap;
 
 impl Plan {
@@ -44,7 +44,10 @@ impl Plan {
             .map(|c| Part { measures: c.measures.clone(), ..Part::new(PartKind::Goal, &c.id, &c.status, c.score, 1.0) })
             .collect();
         let input = AggregationInput { indicators: &indicators, assignments: &assignment_parts, children: &child_parts };
-        let (verdict, error) = self.aggregate(goal, &input);
+        // Every linked indicator counts in `of`, found in the results or not (a goal's link is
+        // to an indicator of the plan, so each has a result unless the call was stopped).
+        let basis = Basis { assessed: indicators.iter().filter(|p| assessed(&p.status)).count(), of: goal.indicators.len() };
+        let (verdict, error) = self.aggregate(goal, &input, basis);
         let level = self.scale.level(&verdict.status).unwrap_or(&self.scale.error);
         GoalResult {
             id: goal.id.clone(),
@@ -63,17 +66,25 @@ impl Plan {
             children: children.iter().map(|c| c.id.clone()).collect(),
             assignments,
             error,
+            basis,
         }
     }
 
-    /// The goal's aggregation over its parts (`no_data` when no part could be assessed); a failed
-    /// rule is the status `error` with its message.
-    fn aggregate(&self, goal: &Goal, input: &AggregationInput<'_>) -> (Verdict, Option<Error>) {
+    /// The goal's aggregation over its parts (`no_data` when no part could be assessed, or when
+    /// its indicators' basis is below the goal's `min_basis`); a failed rule is the status `error`
+    /// with its message.
+    fn aggregate(&self, goal: &Goal, input: &AggregationInput<'_>, basis: Basis) -> (Verdict, Option<Error>) {
         let anything = input.indicators.iter().chain(input.assignments).chain(input.children).any(|p| assessed(&p.status));
         if !anything {
             let why = self
                 .language
                 .text("nothing linked to the goal could be assessed", "inget av målets nyckeltal, uppdrag eller delmål kunde bedömas");
+            return (Verdict::new("no_data", Some(why)), None);
+        }
+        if let Some(min) = goal.min_basis.filter(|m| !m.holds(basis.assessed, basis.of)) {
+            let lang = self.language;
+            let (basis, min) = (basis.text(lang), min.text(lang));
+            let why = lang.pick(format!("too little to judge on: {basis}, {min} needed"), format!("underlag saknas: {basis}, {min} krävs"));
             return (Verdict::new("no_data", Some(why)), None);
         }
         let rule = &goal.aggregate;

@@ -207,6 +207,8 @@ impl Plan {
             national: i.national,
             peers: i.peers,
             percentile: i.percentile,
+            municipal_mean: i.municipal_mean,
+            compared_with: ind.rule.compared_with(),
             previous: i.previous,
             history: i.history,
             women: i.women,

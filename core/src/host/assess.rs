@@ -42,6 +42,9 @@ pub struct AssessRequest {
     /// Position among all municipalities, 0 (worst) to 1 (best).
     #[serde(default, deserialize_with = "number")]
     pub percentile: Option<f64>,
+    /// The unweighted mean of the municipalities.
+    #[serde(default, deserialize_with = "number")]
+    pub municipal_mean: Option<f64>,
     /// Women's value.
     #[serde(default, deserialize_with = "number")]
     pub women: Option<f64>,
@@ -139,6 +142,7 @@ impl AssessRequest {
             ("previous", self.previous),
             ("national", self.national),
             ("percentile", self.percentile),
+            ("municipal_mean", self.municipal_mean),
             ("women", self.women),
             ("men", self.men),
         ];
@@ -210,6 +214,7 @@ impl AssessRequest {
             national: self.national,
             peers: self.peers.as_ref().map(PeersRequest::stats),
             percentile: self.percentile,
+            municipal_mean: self.municipal_mean,
             women: self.women,
             men: self.men,
             period,

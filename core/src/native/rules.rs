@@ -24,6 +24,8 @@ pub(crate) enum StdRule {
 pub(crate) enum Against {
     National,
     Peers,
+    /// The unweighted mean of the municipalities.
+    Mean,
     Fixed(f64),
 }
 
@@ -61,6 +63,18 @@ impl Say<'_> {
 }
 
 impl StdRule {
+    /// The comparisons the rule judges against, as the report's `compared_with` names them.
+    pub(crate) fn compared_with(&self) -> Vec<&'static str> {
+        match self {
+            StdRule::Reference { against: Against::National, .. } => vec!["national"],
+            StdRule::Reference { against: Against::Peers, .. } => vec!["peers"],
+            StdRule::Reference { against: Against::Mean, .. } => vec!["mean"],
+            StdRule::Reference { against: Against::Fixed(_), .. } => vec!["fixed"],
+            StdRule::Quartile => vec!["rank"],
+            _ => vec![],
+        }
+    }
+
     /// The twin of std rule `name` with these params; `None` when the script must run.
     pub(crate) fn new(name: &str, params: &Dynamic) -> Option<StdRule> {
         let params = params.read_lock::<Map>()?;
@@ -75,6 +89,7 @@ impl StdRule {
                         (Ok(x), _) => Against::Fixed(x),
                         (_, Some(s)) if s.as_str() == "national" => Against::National,
                         (_, Some(s)) if s.as_str() == "peers" => Against::Peers,
+                        (_, Some(s)) if s.as_str() == "mean" => Against::Mean,
                         _ => return None,
                     },
                 };
@@ -131,6 +146,9 @@ fn reference(against: &Against, tolerance: f64, i: &Inputs, say: &Say<'_>, value
         Against::National => (i.national, if say.sv() { "riket" } else { "the national value" }),
         Against::Peers => {
             (i.peers.as_ref().and_then(|p| p.mean), if say.sv() { "jämförelsegruppens genomsnitt" } else { "the peer average" })
+        }
+        Against::Mean => {
+            (i.municipal_mean, if say.sv() { "kommunernas ovägda medel" } else { "the unweighted mean of the municipalities" })
         }
         Against::Fixed(x) => (Some(*x), if say.sv() { "referensvärdet" } else { "the reference value" }),
     };

@@ -81,7 +81,7 @@ fn param(rng: &mut Rng, name: &str) -> Option<toml::Value> {
         return Some(Float(*rng.pick(&[0.5, 0.8, 0.9, 1.0, 1.2])));
     }
     Some(match rng.below(10) {
-        0 => String((*rng.pick(&["national", "peers", "2019", "2019-T1", "x", ""])).into()),
+        0 => String((*rng.pick(&["national", "peers", "mean", "2019", "2019-T1", "x", ""])).into()),
         1 => Boolean(rng.chance(50)),
         2 => Integer(*rng.pick(&[0, 1, 2, 3, -1, 2019, 2030])),
         3 if name == "baseline_period" => String((*rng.pick(&["2019", "2020", "2021-T1", "20x1"])).into()),
@@ -120,6 +120,7 @@ fn generated_inputs(rng: &mut Rng) -> (Inputs, BTreeMap<String, f64>) {
             p
         }),
         percentile: (!rng.chance(10)).then(|| *rng.pick(&[0.0, 0.25, 0.5, 0.75, 1.0, 0.2468, 0.8123])),
+        municipal_mean: (!rng.chance(15)).then(|| rng.number(&near)),
         women: None,
         men: None,
         period: (*rng.pick(&["2023", "2024-T2", "2023", "x"])).into(),

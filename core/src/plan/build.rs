@@ -4,7 +4,7 @@ use super::raw::{
     MAX_DECIMALS, MAX_WEIGHT, RawAssignment, RawComparison, RawGoal, RawHeader, RawIndicator, RawIndicatorRef, RawParams, RawPeers,
     RawPlan, RawScale, params_table, toml_number,
 };
-use super::{Assignment, Comparison, Goal, GoalIndicator, Indicator, PLAN_FILE, Plan};
+use super::{Assignment, Comparison, Goal, GoalIndicator, Indicator, MinBasis, PLAN_FILE, Plan};
 use crate::bound::BoundRule;
 use crate::error::{Code, Error, Result};
 use crate::files::PlanFiles;
@@ -18,7 +18,7 @@ use std::sync::Arc;
 use toml::Spanned;
 
 /// An error at a byte range of plan.toml.
-fn spanned_err(text: &str, span: Range<usize>, code: Code, msg: String) -> Error {
+pub(super) fn spanned_err(text: &str, span: Range<usize>, code: Code, msg: String) -> Error {
     Error::new(code, msg).in_file(PLAN_FILE).at_offset(text, span.start)
 }
 
@@ -79,7 +79,8 @@ pub(super) fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<P
     let max_age = raw.plan.max_age.unwrap_or(2);
     let mut loader = Loader { text, files: &files, engine: engine.clone(), compiled: HashMap::new() };
     let (indicators, indicator_index) = indicators(&mut loader, raw.indicators, max_age)?;
-    let (goals, goal_ids, goal_order) = goals(&mut loader, raw.goals, &indicator_index)?;
+    let plan_min_basis = super::basis::min_basis(raw.plan.min_basis, text)?;
+    let (goals, goal_ids, goal_order) = goals(&mut loader, raw.goals, &indicator_index, plan_min_basis)?;
     let assignments = assignments(raw.assignments, &goal_ids, text)?;
     Ok(Plan {
         id: raw.plan.id,
@@ -180,7 +181,7 @@ fn scale(raw: Option<Spanned<RawScale>>, language: Language, text: &str) -> Resu
 
 /// `[comparison]`: the national entity, the groups, and the peers (a group's members or a list).
 fn comparison(raw: &RawComparison, text: &str) -> Result<Comparison> {
-    let mut comparison = Comparison { national: raw.national.clone(), ..Default::default() };
+    let mut comparison = Comparison { national: raw.national.clone(), mean: raw.mean.clone(), ..Default::default() };
     for (id, g) in &raw.groups {
         comparison.groups.insert(id.clone(), (g.title.clone().unwrap_or_else(|| id.clone()), g.members.clone()));
     }
@@ -295,7 +296,12 @@ fn targets(raw: Option<Spanned<BTreeMap<String, Spanned<TargetInput>>>>, explici
 type Goals = (Vec<Goal>, HashMap<String, usize>, Vec<usize>);
 
 /// `[[goal]]`, in file order; where each id stands; and the order goals are judged in (children first).
-fn goals(loader: &mut Loader<'_>, raw: Vec<RawGoal>, indicator_index: &HashMap<String, usize>) -> Result<Goals> {
+fn goals(
+    loader: &mut Loader<'_>,
+    raw: Vec<RawGoal>,
+    indicator_index: &HashMap<String, usize>,
+    min_basis: Option<MinBasis>,
+) -> Result<Goals> {
     let mut goal_ids: HashMap<String, usize> = HashMap::new();
     for (i, g) in raw.iter().enumerate() {
         if goal_ids.insert(g.id.get_ref().clone(), i).is_some() {
@@ -308,7 +314,9 @@ fn goals(loader: &mut Loader<'_>, raw: Vec<RawGoal>, indicator_index: &HashMap<S
     let goal_spans: Vec<usize> = raw.iter().map(|g| g.id.span().start).collect();
     let mut goals = Vec::new();
     for g in raw {
-        goals.push(goal(loader, g, &goal_ids, indicator_index)?);
+        let mut goal = goal(loader, g, &goal_ids, indicator_index)?;
+        goal.min_basis = goal.min_basis.or(min_basis);
+        goals.push(goal);
     }
     let order = children_first(&goals, &goal_ids, loader.text, &goal_spans)?;
     Ok((goals, goal_ids, order))
@@ -335,6 +343,7 @@ fn goal(loader: &mut Loader<'_>, g: RawGoal, goal_ids: &HashMap<String, usize>, 
         }
     }
     let aggregate = loader.bind(g.aggregate.as_ref(), ("share", g.id.span()), RuleKind::Aggregation, g.params)?;
+    let min_basis = super::basis::min_basis(g.min_basis, loader.text)?;
     Ok(Goal {
         id: g.id.into_inner(),
         title: g.title,
@@ -342,6 +351,7 @@ fn goal(loader: &mut Loader<'_>, g: RawGoal, goal_ids: &HashMap<String, usize>, 
         parent: g.parent.map(Spanned::into_inner),
         indicators: links,
         key_figures: g.key_figures.into_iter().map(Spanned::into_inner).collect(),
+        min_basis,
         aggregate,
     })
 }

@@ -1,5 +1,6 @@
 //! A compiled, validated plan: its goals, indicators and assignments, read through accessors.
 
+mod basis;
 mod build;
 mod raw;
 
@@ -14,6 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
+pub use basis::MinBasis;
 pub(crate) use raw::{Finite, MAX_WEIGHT, RawParams, params_table, toml_number};
 
 const PLAN_FILE: &str = "plan.toml";
@@ -110,6 +112,8 @@ pub struct Goal {
     pub indicators: Vec<GoalIndicator>,
     /// Followed, shown, not scored.
     pub key_figures: Vec<String>,
+    /// The least its verdict may rest on: its own `min_basis`, else the plan's.
+    pub min_basis: Option<MinBasis>,
     pub(crate) aggregate: BoundRule,
 }
 
@@ -138,6 +142,8 @@ pub struct Assignment {
 pub struct Comparison {
     /// Entity id of the national value (Kolada: `0000`).
     pub national: Option<String>,
+    /// Entity id whose rows are the published unweighted mean of the municipalities, if any.
+    pub mean: Option<String>,
     /// Peer group id (its members in `groups`), if any.
     pub peer_group: Option<String>,
     /// Peer members.

@@ -33,12 +33,22 @@ pub(super) struct RawHeader {
     pub(super) language: Option<Spanned<String>>,
     pub(super) max_age: Option<u32>,
     pub(super) description: Option<String>,
+    pub(super) min_basis: Option<Spanned<RawMinBasis>>,
+}
+
+/// `min_basis = { count = 2, share = 0.25 }`: the least a goal's verdict may rest on.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMinBasis {
+    pub(super) count: Option<Spanned<i64>>,
+    pub(super) share: Option<Spanned<Finite>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawComparison {
     pub(super) national: Option<String>,
+    pub(super) mean: Option<String>,
     pub(super) peers: Option<Spanned<RawPeers>>,
     #[serde(default)]
     pub(super) groups: BTreeMap<String, RawGroup>,
@@ -91,6 +101,7 @@ pub(super) struct RawGoal {
     pub(super) key_figures: Vec<Spanned<String>>,
     pub(super) aggregate: Option<Spanned<String>>,
     pub(super) params: Option<Spanned<RawParams>>,
+    pub(super) min_basis: Option<Spanned<RawMinBasis>>,
 }
 
 /// A goal's link to an indicator: `"I"`, or `{ id = "I", weight = 2 }` with no other key (an

@@ -1,7 +1,8 @@
 //! A self-contained HTML page: no scripts, no network, inline CSS and SVG.
 
 use super::escape::{css_color, html as esc, http_url};
-use super::{goal_rows, t};
+use super::{basis_shown, goal_rows, t};
+use crate::model::Gender;
 use crate::report::{GoalResult, IndicatorResult, Report, Role};
 use std::fmt::Write;
 
@@ -79,7 +80,7 @@ fn header(o: &mut String, report: &Report) {
         t(report, "Period", "Period"),
         esc(&report.period)
     );
-    let _ = write!(o, "<ul class=\"summary\">");
+    let _ = write!(o, "<ul class=\"summary\"><li class=\"what\">{} <b>{}</b></li>", t(report, "Goals", "Mål"), report.goals.len());
     for level in report.scale.levels().iter().chain([&report.scale.no_data]) {
         let n = report.goals.iter().filter(|g| g.status == level.id).count();
         let _ = write!(
@@ -89,14 +90,35 @@ fn header(o: &mut String, report: &Report) {
             esc(&level.label)
         );
     }
-    let _ = write!(o, "</ul></header>");
+    let _ = write!(o, "</ul>");
+    indicator_summary(o, report);
+    let _ = write!(o, "</header>");
+}
+
+/// How many scored indicators (totals) are at each level, and errors where there are any.
+fn indicator_summary(o: &mut String, report: &Report) {
+    let scored: Vec<_> = report.indicators.iter().filter(|r| r.gender == Gender::T && r.role == Role::Indicator).collect();
+    let _ = write!(o, "<ul class=\"summary\"><li class=\"what\">{} <b>{}</b></li>", t(report, "Indicators", "Nyckeltal"), scored.len());
+    for level in report.scale.levels().iter().chain([&report.scale.no_data, &report.scale.error]) {
+        let n = scored.iter().filter(|r| r.status == level.id).count();
+        if n == 0 && level.id == report.scale.error.id {
+            continue;
+        }
+        let _ = write!(
+            o,
+            "<li><span class=\"dot\" style=\"background:{}\"></span>{} <b>{n}</b></li>",
+            esc(css_color(&level.color)),
+            esc(&level.label)
+        );
+    }
+    let _ = write!(o, "</ul>");
 }
 
 /// One goal: its light, status and reason, its political text, its indicators and its assignments.
 fn goal_section(o: &mut String, report: &Report, goal: &GoalResult) {
     let _ = write!(
         o,
-        "<section class=\"goal\" id=\"goal-{}\"><div class=\"goal-head\"><span class=\"light\" style=\"background:{}\" title=\"{}\"></span><div><h2><span class=\"gid\">{} {}</span> {}</h2><p class=\"status\"><b style=\"color:{}\">{}</b> – {}{}</p></div></div>",
+        "<section class=\"goal\" id=\"goal-{}\"><div class=\"goal-head\"><span class=\"light\" style=\"background:{}\" title=\"{}\"></span><div><h2><span class=\"gid\">{} {}</span> {}</h2><p class=\"status\"><b style=\"color:{}\">{}</b>{} – {}{}</p></div></div>",
         esc(&goal.id),
         esc(css_color(&goal.color)),
         esc(&goal.label),
@@ -105,6 +127,7 @@ fn goal_section(o: &mut String, report: &Report, goal: &GoalResult) {
         esc(&goal.title),
         esc(css_color(&goal.color)),
         esc(&goal.label),
+        basis_shown(report, goal).map(|b| format!(" <span class=\"basis\">({})</span>", esc(&b))).unwrap_or_default(),
         esc(&goal.reason),
         measures_html(report, &goal.measures)
     );
@@ -246,7 +269,7 @@ const CSS: &str = "
 *{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--fg);background:var(--bg)}
 header{background:#fff;border-bottom:1px solid var(--line);padding:24px 32px}h1{margin:0 0 4px;font-size:24px}
 .sub{margin:0;color:var(--muted)}.summary{list-style:none;display:flex;gap:20px;padding:0;margin:14px 0 0;flex-wrap:wrap}
-.summary li{display:flex;align-items:center;gap:6px}main{max-width:1200px;margin:0 auto;padding:16px 24px}
+.summary li{display:flex;align-items:center;gap:6px}.summary .what{min-width:110px;color:var(--muted)}.basis{color:var(--muted)}main{max-width:1200px;margin:0 auto;padding:16px 24px}
 .goal{background:#fff;border:1px solid var(--line);border-radius:10px;margin:18px 0;padding:18px 22px}
 .goal-head{display:flex;gap:14px;align-items:flex-start}.light{flex:none;width:22px;height:22px;border-radius:50%;margin-top:4px;box-shadow:inset 0 -2px 0 rgba(0,0,0,.15)}
 h2{margin:0;font-size:17px;font-weight:600}.gid{color:var(--muted);font-weight:500;margin-right:4px}.status{margin:4px 0 0;color:var(--muted)}

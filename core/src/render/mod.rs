@@ -5,7 +5,7 @@ mod html;
 
 use crate::locale::format_number;
 use crate::model::{Gender, Language};
-use crate::report::{IndicatorResult, Report, Role};
+use crate::report::{GoalResult, IndicatorResult, Report, Role};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -98,6 +98,11 @@ pub(crate) fn measures_shown(report: &Report, measures: &BTreeMap<String, f64>) 
     shown.join(" · ")
 }
 
+/// A goal's basis in words ("bedömt på 1 av 12 nyckeltal"), for a goal that links indicators.
+pub(crate) fn basis_shown(report: &Report, goal: &GoalResult) -> Option<String> {
+    (goal.basis.of > 0).then(|| goal.basis.text(lang(report)))
+}
+
 /// Results of a goal's indicators (scored first, then key figures), total only.
 pub(crate) fn goal_rows<'a>(report: &'a Report, goal_id: &str) -> Vec<&'a IndicatorResult> {
     let Some(goal) = report.goal(goal_id) else { return vec![] };
@@ -138,7 +143,8 @@ fn table(report: &Report, color: bool) -> String {
     for goal in &report.goals {
         let (c, reset) = if color { (ansi(&goal.color), "\x1b[0m") } else { ("", "") };
         let _ = writeln!(out);
-        let _ = writeln!(out, "{c}● {}{reset} {} {}", s(&goal.label), t(report, "Goal", "Mål"), s(&goal.id));
+        let basis = basis_shown(report, goal).map(|b| format!(" ({})", s(&b))).unwrap_or_default();
+        let _ = writeln!(out, "{c}● {}{reset} {} {}{basis}", s(&goal.label), t(report, "Goal", "Mål"), s(&goal.id));
         let _ = writeln!(out, "  {}", s(&goal.title));
         let _ = writeln!(out, "  {}", s(&goal.reason));
         if !goal.measures.is_empty() {
@@ -191,7 +197,8 @@ fn markdown(report: &Report) -> String {
     );
     for goal in &report.goals {
         let _ = writeln!(out, "## {} {}: {}\n", t(report, "Goal", "Mål"), m(&goal.id), m(&goal.title));
-        let _ = writeln!(out, "**{}** — {}\n", m(&goal.label), m(&goal.reason));
+        let basis = basis_shown(report, goal).map(|b| format!(" ({})", m(&b))).unwrap_or_default();
+        let _ = writeln!(out, "**{}**{basis} — {}\n", m(&goal.label), m(&goal.reason));
         if !goal.measures.is_empty() {
             let _ = writeln!(out, "{}\n", m(&measures_shown(report, &goal.measures)));
         }

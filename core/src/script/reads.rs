@@ -1,4 +1,4 @@
-//! What a script reads, found in its syntax tree: the params it takes, and whether it reads `history` or `peers`.
+//! What a script reads, found in its syntax tree: the params it takes, and whether it reads `history`, `peers` or another comparison.
 
 use rhai::{AST, ASTNode, Expr};
 use std::collections::BTreeSet;
@@ -11,6 +11,11 @@ pub(crate) struct Reads {
     pub params: BTreeSet<String>,
     pub history: bool,
     pub peers: bool,
+    /// The comparisons named (`national`, `municipal_mean`, `percentile`; `peers` above), for
+    /// the report's `compared_with`.
+    pub national: bool,
+    pub municipal_mean: bool,
+    pub percentile: bool,
 }
 
 impl Reads {
@@ -32,6 +37,9 @@ impl Reads {
             Expr::Variable(v, _, _) if v.2.is_empty() => match v.1.as_str() {
                 "history" => self.history = true,
                 "peers" => self.peers = true,
+                "national" => self.national = true,
+                "municipal_mean" => self.municipal_mean = true,
+                "percentile" => self.percentile = true,
                 _ => {}
             },
             Expr::Dot(chain, _, _) | Expr::Index(chain, _, _) if is_params(&chain.lhs) => {

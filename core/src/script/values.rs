@@ -104,7 +104,7 @@ pub(crate) fn targets_map<'a>(targets: impl IntoIterator<Item = (&'a String, &'a
 
 /// The scope of an indicator rule: every name of [`RuleKind::Indicator`](crate::stdlib::RuleKind), in that order.
 pub(crate) fn indicator_scope(rule: &CompiledRule, params: &Dynamic, inputs: &Inputs, ctx: &IndicatorContext<'_>) -> Scope<'static> {
-    // 16 names: room for all of them at once, and for a rule's own `let`s.
+    // 17 names: room for all of them at once, and for a rule's own `let`s.
     let mut scope = Scope::with_capacity(24);
     scope.push_constant_dynamic("value", opt(inputs.value));
     scope.push_constant_dynamic("target", opt(inputs.target));
@@ -117,6 +117,7 @@ pub(crate) fn indicator_scope(rule: &CompiledRule, params: &Dynamic, inputs: &In
         if rule.reads.peers { inputs.peers.as_ref().map_or(Dynamic::UNIT, peers_map) } else { Dynamic::UNIT },
     );
     scope.push_constant_dynamic("percentile", opt(inputs.percentile));
+    scope.push_constant_dynamic("municipal_mean", opt(inputs.municipal_mean));
     scope.push_constant_dynamic("women", opt(inputs.women));
     scope.push_constant_dynamic("men", opt(inputs.men));
     scope.push_constant("higher_is_better", ctx.higher_is_better);

@@ -54,6 +54,7 @@ struct RuleCase {
     national: Option<Finite>,
     peers: Option<PeersInput>,
     percentile: Option<Finite>,
+    municipal_mean: Option<Finite>,
     women: Option<Finite>,
     men: Option<Finite>,
     period: Option<String>,
@@ -417,6 +418,7 @@ fn run_rule_case(plan: &Plan, rule: &BoundRule, c: &RuleCase, written: &CaseTarg
             PeerStats::from_values(p.values.iter().map(|v| v.0).collect()).with_stated(f(p.mean), f(p.median), f(p.min), f(p.max), p.count)
         }),
         percentile: f(c.percentile),
+        municipal_mean: f(c.municipal_mean),
         women: f(c.women),
         men: f(c.men),
         period,
