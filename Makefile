@@ -11,7 +11,9 @@ help: ## list the targets
 
 .PHONY: build
 build: ## build the core and the `attain` CLI (release)
-	$(CARGO) build --release -p attain-cli
+	@# The workspace's default members, as the README's `cargo run --release` builds them: with
+	@# `-p attain-cli` cargo resolves other features and builds core and the CLI a second time.
+	$(CARGO) build --release
 
 .PHONY: report
 report: build ## the main job: the Östersund report in the terminal and as report.html
@@ -29,6 +31,9 @@ test-rust: ## Rust unit, integration, property, conformance and doc tests, and t
 
 .PHONY: test-rules
 test-rules: build ## rule tests of the std library and the Östersund plan, and property checks
+	@# The README's main job reuses this build: if `cargo run --release` compiles anything, a new
+	@# user waits twice (issue 14).
+	@if $(CARGO) run --release -- --version 2>&1 | grep -E '^ *Compiling'; then echo "make build and the README's cargo run --release build different things" >&2; exit 1; fi
 	$(ATTAIN) test rules/std
 	$(ATTAIN) test $(PLAN)
 	$(ATTAIN) check $(PLAN)

@@ -33,7 +33,7 @@ mod render;
 mod report;
 mod testing;
 
-pub use check::{CheckFailure, CheckOptions, CheckReport, MAX_CHECK_CASES, check};
+pub use check::{CheckFailure, CheckOptions, CheckReport, MAX_CHECK_CASES, NotChecked, check};
 pub use data::{AssignmentUpdate, OBSERVATION_FIELDS, Observation, Observations, observation_field};
 pub use error::{Code, Error, ErrorKind, Location, Result};
 pub use eval::Query;

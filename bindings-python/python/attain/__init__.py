@@ -18,6 +18,7 @@ import importlib
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, NamedTuple, Optional, Union, overload
 
 from . import _native
@@ -287,6 +288,10 @@ def _pandas() -> Any:
     return pandas
 
 
+# Read-only, so the default shared by every Assessment cannot be changed through one of them.
+_NO_MEASURES: Mapping[str, float] = MappingProxyType({})
+
+
 class Assessment(NamedTuple):
     """What an indicator's rule says of one row of inputs (:meth:`Plan.assess`), and the inputs
     it rests on after core filled in what was not given."""
@@ -308,6 +313,9 @@ class Assessment(NamedTuple):
     target_op: Optional[str] = None
     """How the value was judged against the target: ``>=``, ``>``, ``<=``, ``<``, ``=``,
     ``increase`` or ``decrease`` (the comparator as the plan or ``target`` writes it)."""
+    measures: Mapping[str, float] = _NO_MEASURES
+    """The figures the rule handed on with its verdict (``sdg_progress``'s ``progress_value``
+    and ``score``), by name; empty when none."""
 
 
 _FIELDS = Assessment._fields
@@ -328,6 +336,7 @@ class Assessments:
     target: list[Optional[float]]
     previous: list[Optional[float]]
     target_op: list[Optional[str]]
+    measures: list[Mapping[str, float]]
 
     def __init__(
         self,
@@ -339,6 +348,7 @@ class Assessments:
         target: Optional[list[Optional[float]]] = None,
         previous: Optional[list[Optional[float]]] = None,
         target_op: Optional[list[Optional[str]]] = None,
+        measures: Optional[list[Mapping[str, float]]] = None,
     ) -> None:
         n = len(status)
         self.status = status
@@ -349,6 +359,7 @@ class Assessments:
         self.target = [None] * n if target is None else target
         self.previous = [None] * n if previous is None else previous
         self.target_op = [None] * n if target_op is None else target_op
+        self.measures = [_NO_MEASURES] * n if measures is None else measures
 
     def _columns(self) -> tuple[list[Any], ...]:
         return tuple(getattr(self, f) for f in _FIELDS)
@@ -375,7 +386,8 @@ class Assessments:
 
     def to_frame(self, index: Any = None) -> Any:
         """A pandas DataFrame with one column per field (status, label, reason, score, period,
-        target, previous, target_op); ``index`` (e.g. the index of the Series given) labels the rows.
+        target, previous, target_op, measures: a dict per row); ``index`` (e.g. the index of the
+        Series given) labels the rows.
 
         Raises:
             ImportError: pandas is not installed.
@@ -818,6 +830,7 @@ def check(plan: Plan, cases: int = 200, seed: int = 2023, timeout: Optional[floa
     same input gives the same output.
 
     Returns core's check report: ``indicators``, ``evaluations``, ``failures`` (each with
-    indicator, rule, property, message). ``timeout`` (seconds) stops it, as Ctrl-C does.
+    indicator, rule, property, message) and ``not_checked`` (indicator, property, reason: a
+    target written ``= 100`` is not monotone by design). ``timeout`` (seconds) stops it, as Ctrl-C does.
     """
     return _native.check(plan._native, {"cases": cases, "seed": seed}, timeout)
