@@ -21,7 +21,7 @@ report: build ## the main job: the Östersund report in the terminal and as repo
 	$(ATTAIN) report $(PLAN) --format html --out report.html
 
 .PHONY: test
-test: test-rust test-rules test-python test-wasm ## every suite: Rust, rule tests, Python, JavaScript and the browser
+test: test-rust test-rules test-python test-wasm test-docs ## every suite: Rust, rule tests, Python, JavaScript, the browser and the docs' examples
 	@echo "all suites passed"
 
 .PHONY: test-rust
@@ -45,6 +45,13 @@ test-python: ## build the Python wheel in .venv and run pytest, the plugin and s
 .PHONY: test-wasm
 test-wasm: ## build the npm package and run the Node tests and the Chromium browser test
 	bash bindings-wasm/run-tests.sh
+
+.PHONY: test-docs
+test-docs: build ## run every code block of README.md, docs/ and the bindings' READMEs (after test-python and test-wasm)
+	python3 scripts/doc-examples.py
+	@# The runner itself: every block of this file is wrong, and each must be reported.
+	@out="$$(python3 scripts/doc-examples.py tests/doc-examples/broken.md || true)"; \
+	  echo "$$out" | grep -q '^doc examples: 0 blocks run, 6 failed' || { echo "$$out"; echo "doc-examples.py missed a wrong block" >&2; exit 1; }
 
 .PHONY: wasm
 wasm: ## build the WebAssembly npm package (bindings-wasm/pkg)
