@@ -110,25 +110,23 @@ pub(crate) fn basis_shown(report: &Report, goal: &GoalResult) -> Option<String> 
     (goal.basis.of > 0).then(|| goal.basis.text(lang(report)))
 }
 
-/// The target as the row judges it, with its comparator: `mål ≥ 30`, `target: increase`;
-/// none when the row has no target.
-pub(crate) fn target_shown(report: &Report, r: &IndicatorResult) -> Option<String> {
-    let word = t(report, "target", "mål");
+/// The target as the row judges it, with its comparator (`≥ 30`, `öka`), and whether it is a
+/// direction of travel (`öka`, `minska`) rather than a number; none when the row has no target.
+pub(crate) fn target_shown(report: &Report, r: &IndicatorResult) -> Option<(String, bool)> {
     let number = || r.target.map(|x| value_shown(report, r, Some(x)));
-    let shown = match r.target_op.as_deref() {
-        Some("increase") => format!("{word}: {}", t(report, "increase", "öka")),
-        Some("decrease") => format!("{word}: {}", t(report, "decrease", "minska")),
+    Some(match r.target_op.as_deref() {
+        Some("increase") => (t(report, "increase", "öka").to_string(), true),
+        Some("decrease") => (t(report, "decrease", "minska").to_string(), true),
         Some(op) => {
             let op = match op {
                 ">=" => "≥",
                 "<=" => "≤",
                 other => other,
             };
-            format!("{word} {op} {}", number()?)
+            (format!("{op} {}", number()?), false)
         }
-        None => format!("{word} {}", number()?),
-    };
-    Some(shown)
+        None => (number()?, false),
+    })
 }
 
 /// Results of a goal's indicators (scored first, then key figures), total only.
@@ -161,7 +159,7 @@ fn markdown(report: &Report) -> String {
         // A column of targets, and one of measures, only where a row has some: a plan without
         // them reads as before.
         let rows = goal_rows(report, &goal.id);
-        let targets: Vec<Option<String>> = rows.iter().map(|r| target_shown(report, r)).collect();
+        let targets: Vec<Option<String>> = rows.iter().map(|r| target_shown(report, r).map(|(target, _)| target)).collect();
         let with_targets = targets.iter().any(Option::is_some);
         let with_measures = rows.iter().any(|r| !r.measures.is_empty());
         let optional = |on: bool, head: &str| if on { (format!(" {head} |"), "---|") } else { (String::new(), "") };

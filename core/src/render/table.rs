@@ -67,13 +67,12 @@ pub fn render_table(report: &Report, options: &TableOptions) -> Result<String, E
     out.wrapped(&head, "", 2, None);
     out.wrapped(&legend(lang), "", 2, None);
     // Report warnings (issue 14, part 2) are to be printed here, under the header and the legend.
-    let label_width = report.indicators.iter().map(|r| s(&r.label).width()).max().unwrap_or(0);
-    let id_width = report.indicators.iter().map(|r| s(&r.id).width()).max().unwrap_or(0);
+    let column = status_column(report, out.width);
     for goal in goals {
         out.blank();
         goal_lines(&mut out, report, goal);
         for r in goal_rows(report, &goal.id) {
-            indicator_lines(&mut out, report, r, (label_width, id_width));
+            indicator_lines(&mut out, report, r, column);
         }
         assignment_lines(&mut out, report, &goal.assignments, options.all_assignments);
     }
@@ -115,11 +114,8 @@ impl Table {
         }
     }
 
-    /// Breaks at spaces only (never inside `kg/inv` or `16-84`), long words broken to fit.
     fn options(&self) -> textwrap::Options<'static> {
-        textwrap::Options::new(self.width)
-            .word_separator(textwrap::WordSeparator::AsciiSpace)
-            .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        wrap_options(self.width)
     }
 
     /// One line, its bytes `from..to` coloured when colour is on.
@@ -138,6 +134,15 @@ impl Table {
     }
 }
 
+/// Breaks at spaces only (never inside `kg/inv` or `16-84`), a word longer than a line broken
+/// to fit. First fit: textwrap's optimal fit lets a long word overflow a line by a column.
+fn wrap_options(width: usize) -> textwrap::Options<'static> {
+    textwrap::Options::new(width)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit)
+}
+
 /// `text` wrapped (an empty text is one empty line).
 fn wrap(text: &str, options: textwrap::Options<'_>) -> Vec<String> {
     let lines: Vec<String> = textwrap::wrap(text, options).into_iter().map(|l| l.into_owned()).collect();
@@ -148,7 +153,7 @@ fn goal_lines(out: &mut Table, report: &Report, goal: &GoalResult) {
     let basis = basis_shown(report, goal).map(|b| format!(" ({})", s(&b))).unwrap_or_default();
     let label = format!("● {}", s(&goal.label));
     let head = format!("{} {}{basis}", t(report, "Goal", "Mål"), s(&goal.id));
-    let first = format!("{label}  ");
+    let first = format!("{label} ");
     out.wrapped(&head, &first, 2, Some((ansi(&goal.color), 0, label.len())));
     out.wrapped(&s(&goal.title), "  ", 2, None);
     out.wrapped(&s(&goal.reason), "  ", 2, None);
@@ -159,7 +164,7 @@ fn goal_lines(out: &mut Table, report: &Report, goal: &GoalResult) {
 
 /// An indicator: marker and status, with its id under them, beside its full title, then the
 /// value, its period and target and the reason, all wrapped in the title's column.
-fn indicator_lines(out: &mut Table, report: &Report, r: &IndicatorResult, (label_width, id_width): (usize, usize)) {
+fn indicator_lines(out: &mut Table, report: &Report, r: &IndicatorResult, column: usize) {
     let marker = if r.role == Role::KeyFigure { "·" } else { "●" };
     let (label, id, color) = (s(&r.label), s(&r.id), ansi(&r.color));
     let mut text = vec![s(&r.title)];
@@ -167,7 +172,9 @@ fn indicator_lines(out: &mut Table, report: &Report, r: &IndicatorResult, (label
     if let Some(p) = r.period.as_deref().filter(|_| r.value.is_some()) {
         value.push_str(&format!(" ({})", s(p)));
     }
-    if let Some(target) = target_shown(report, r) {
+    if let Some((target, direction)) = target_shown(report, r) {
+        let word = t(report, "target", "mål");
+        let target = if direction { format!("{word}: {target}") } else { format!("{word} {target}") };
         value.push_str(&format!("{}{}", if value.is_empty() { "" } else { ", " }, s(&target)));
     }
     text.push(if value.is_empty() { s(&r.reason) } else { format!("{value} — {}", s(&r.reason)) });
@@ -179,9 +186,8 @@ fn indicator_lines(out: &mut Table, report: &Report, r: &IndicatorResult, (label
         let men = format!("{} {}", t(report, "men", "män"), s(&value_shown(report, r, r.men)));
         text.push(format!("{women}, {men}"));
     }
-    let column = label_width.max(id_width);
     let indent = 4 + column + 2;
-    if indent > out.width / 2 {
+    if label.width().max(id.width()) > column {
         // A very long status or id gets lines of its own, so that the text keeps its width.
         out.wrapped(&format!("{label} {id}"), &format!("  {marker} "), 6, Some((color, 2, 2 + marker.len() + 1 + label.len())));
         for t in &text {
@@ -189,10 +195,7 @@ fn indicator_lines(out: &mut Table, report: &Report, r: &IndicatorResult, (label
         }
         return;
     }
-    let options = textwrap::Options::new(out.width - indent)
-        .word_separator(textwrap::WordSeparator::AsciiSpace)
-        .word_splitter(textwrap::WordSplitter::NoHyphenation);
-    let lines: Vec<String> = text.iter().flat_map(|t| wrap(t, options.clone())).collect();
+    let lines: Vec<String> = text.iter().flat_map(|t| wrap(t, wrap_options(out.width - indent))).collect();
     for (i, line) in lines.iter().enumerate() {
         let left = match i {
             0 => format!("  {marker} {}", pad(&label, column + 2)),
@@ -202,6 +205,14 @@ fn indicator_lines(out: &mut Table, report: &Report, r: &IndicatorResult, (label
         let paint = (i == 0).then_some((color, 2, 2 + marker.len() + 1 + label.len()));
         out.line(&format!("{left}{line}"), paint);
     }
+}
+
+/// The width of the column of statuses and ids: the widest that leaves the text half the
+/// table; a row whose status or id is wider gets lines of its own.
+fn status_column(report: &Report, width: usize) -> usize {
+    let most = (width / 2).saturating_sub(6);
+    let widths = report.indicators.iter().flat_map(|r| [s(&r.label).width(), s(&r.id).width()]);
+    widths.filter(|w| *w <= most).max().unwrap_or(most)
 }
 
 /// Assignments: a count by status, then those with a follow-up (or, with `all`, every one).
@@ -270,4 +281,127 @@ fn pad(s: &str, w: usize) -> String {
     let mut out = s.to_string();
     out.push_str(&" ".repeat(w.saturating_sub(s.width())));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::{Observations, Plan, PlanFiles, Query};
+
+    const PLAN: &str = r#"
+[plan]
+id = "t"
+title = "Tabell"
+entity = "1"
+language = "sv"
+[comparison]
+national = "0"
+[[goal]]
+id = "g"
+title = "Ett mål"
+indicators = ["UP", "MIN", "VERY-LONG-INDICATOR-ID-THAT-TAKES-HALF-THE-WIDTH"]
+[[indicator]]
+id = "UP"
+title = "Ett nyckeltal som ska öka, med en titel så lång att den måste brytas på flera rader i en smal tabell"
+rule = "target"
+targets = { 2023 = "öka" }
+[[indicator]]
+id = "MIN"
+title = "标题很长的指标标题很长的指标标题很长的指标标题很长的指标标题很长的指标"
+rule = "target"
+targets = { 2023 = "minst 30" }
+[[indicator]]
+id = "VERY-LONG-INDICATOR-ID-THAT-TAKES-HALF-THE-WIDTH"
+title = "Långt id"
+rule = "reference"
+[[assignment]]
+id = "A1"
+goal = "g"
+text = "Gör något"
+[[assignment]]
+id = "A2"
+goal = "g"
+text = "Gör något mer"
+"#;
+
+    const DATA: &str = "indicator,entity,period,value\nUP,1,2022,10\nUP,1,2023,12\nMIN,1,2023,25\n\
+        VERY-LONG-INDICATOR-ID-THAT-TAKES-HALF-THE-WIDTH,1,2023,5\nVERY-LONG-INDICATOR-ID-THAT-TAKES-HALF-THE-WIDTH,0,2023,4\n";
+
+    fn report() -> Report {
+        let plan = Plan::from_files(PlanFiles::from([("plan.toml".to_string(), PLAN.to_string())])).unwrap();
+        plan.evaluate(&Observations::from_csv(DATA, "d.csv").unwrap(), &Query::default()).unwrap()
+    }
+
+    fn options(width: usize) -> TableOptions {
+        TableOptions { width, ..TableOptions::default() }
+    }
+
+    #[test]
+    fn every_line_fits_the_width_in_display_columns() {
+        let report = report();
+        for width in [MIN_TABLE_WIDTH, 60, 100, 140] {
+            let table = render_table(&report, &options(width)).unwrap();
+            for line in table.lines() {
+                assert!(line.width() <= width, "{width}: {} columns: {line}", line.width());
+            }
+            // Wide characters are two columns: the Chinese title wraps where 2 × its length passes.
+            assert!(table.contains("标题很长的指标"), "{table}");
+        }
+        // Narrower than the least is the least.
+        assert_eq!(render_table(&report, &options(3)).unwrap(), render_table(&report, &options(MIN_TABLE_WIDTH)).unwrap());
+    }
+
+    #[test]
+    fn targets_show_their_comparator_and_directions_their_word() {
+        let table = render_table(&report(), &options(200)).unwrap();
+        assert!(table.contains("12 (2023), mål: öka — "), "{table}");
+        assert!(table.contains("25 (2023), mål ≥ 30 — "), "{table}");
+    }
+
+    #[test]
+    fn a_long_id_gets_a_line_of_its_own_and_the_title_keeps_its_width() {
+        let table = render_table(&report(), &options(100)).unwrap();
+        assert!(table.contains("\n  ● Uppfyllt VERY-LONG-INDICATOR-ID-THAT-TAKES-HALF-THE-WIDTH\n      Långt id\n"), "{table}");
+    }
+
+    #[test]
+    fn colour_codes_wrap_the_status_and_take_no_columns() {
+        let report = report();
+        let plain = render_table(&report, &options(60)).unwrap();
+        let colour = render_table(&report, &TableOptions { color: true, ..options(60) }).unwrap();
+        assert!(colour.contains("\x1b[") && colour.contains("\x1b[0m"));
+        let stripped: String =
+            colour.split('\x1b').enumerate().map(|(i, part)| if i == 0 { part } else { &part[part.find('m').unwrap() + 1..] }).collect();
+        assert_eq!(stripped, plain);
+    }
+
+    #[test]
+    fn one_goal_or_an_error_naming_the_goals() {
+        let report = report();
+        let one = render_table(&report, &TableOptions { goal: Some("g".into()), ..TableOptions::default() }).unwrap();
+        assert_eq!(one, render_table(&report, &TableOptions::default()).unwrap());
+        let e = render_table(&report, &TableOptions { goal: Some("h".into()), ..TableOptions::default() }).unwrap_err();
+        assert_eq!(e.code(), Code::QueryUnknownGoal);
+        assert_eq!(e.message(), "the plan has no goal `h`; its goals are `g`");
+    }
+
+    #[test]
+    fn assignments_are_counted_and_listed_on_demand() {
+        let report = report();
+        let short = render_table(&report, &TableOptions::default()).unwrap();
+        assert!(short.contains("  ▸ 2 uppdrag: 2 ej uppföljda\n") && !short.contains("A1"), "{short}");
+        let all = render_table(&report, &TableOptions { all_assignments: true, ..TableOptions::default() }).unwrap();
+        assert!(all.contains("    A1 [ej uppföljt] Gör något\n    A2 [ej uppföljt] Gör något mer\n"), "{all}");
+    }
+
+    #[test]
+    fn status_counts_agree_in_number() {
+        assert_eq!(status_count(Language::Sv, None, 1), "1 ej uppföljt");
+        assert_eq!(status_count(Language::Sv, None, 59), "59 ej uppföljda");
+        assert_eq!(status_count(Language::Sv, Some("done"), 1), "1 genomfört");
+        assert_eq!(status_count(Language::Sv, Some("not_started"), 2), "2 ej påbörjade");
+        assert_eq!(status_count(Language::En, Some("on_track"), 2), "2 on track");
+        assert_eq!(status_count(Language::En, Some("later"), 3), "3 later");
+    }
 }
