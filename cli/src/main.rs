@@ -1,7 +1,8 @@
 //! `attain`: reports, rule tests and checks for goal plans. A thin shell over attain-core.
 
 use attain_core::{
-    AssessRequest, CheckRequest, Code, Error, Format, Gender, HistoryPoint, Observations, PeersRequest, Period, Plan, Query, TargetInput,
+    AssessRequest, CheckRequest, Code, Error, Format, Gender, HistoryPoint, Observations, PeersRequest, Period, Plan, Query, TableOptions,
+    TargetInput,
 };
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::fmt::Display;
@@ -40,6 +41,8 @@ enum Command {
         /// Write to this file instead of standard output
         #[arg(long)]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        table: TableArgs,
     },
     /// Run every *.test.toml rule test under PATH
     Test {
@@ -127,6 +130,30 @@ struct AssessArgs {
     /// Print JSON
     #[arg(long)]
     json: bool,
+}
+
+/// How the terminal report (`--format table`) is laid out.
+#[derive(Args)]
+struct TableArgs {
+    /// Show this goal only (table format)
+    #[arg(long)]
+    goal: Option<String>,
+    /// List every assignment, not only those with a follow-up (table format)
+    #[arg(long)]
+    assignments: bool,
+    /// Width in columns no line passes (table format; default 100)
+    #[arg(long)]
+    width: Option<usize>,
+    /// Colour the statuses: auto (when standard output is a terminal), always or never
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Args)]
@@ -285,6 +312,20 @@ fn load(target: &Target) -> Result<(Plan, Observations, Query), Error> {
     Ok((plan, data, query))
 }
 
+/// The table's flags as core's options; colour by default only on a terminal.
+fn table_options(args: &TableArgs, to_stdout: bool) -> TableOptions {
+    let mut options = TableOptions::default();
+    options.color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_stdout && std::io::stdout().is_terminal(),
+    };
+    options.width = args.width.unwrap_or(options.width);
+    options.goal = args.goal.clone();
+    options.all_assignments = args.assignments;
+    options
+}
+
 fn write_file(path: &Path, text: &str) -> Result<(), Error> {
     let place = format!("`{}`", path.display());
     let mut file = std::fs::File::create(path).map_err(|e| write_error(&place, &e))?;
@@ -360,17 +401,24 @@ fn print_assessment(plan: &Plan, indicator: &str, request: &AssessRequest, json:
 
 fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
     match command {
-        Command::Report { target, format, out } => {
+        Command::Report { target, format, out, table } => {
             let (plan, data, query) = load(&target)?;
             let report = plan.evaluate(&data, &query)?;
-            let format = match format {
-                OutFormat::Table => Format::Table { color: out.is_none() && std::io::stdout().is_terminal() },
-                OutFormat::Json => Format::Json,
-                OutFormat::Md => Format::Markdown,
-                OutFormat::Csv => Format::Csv,
-                OutFormat::Html => Format::Html,
+            let text = match format {
+                OutFormat::Table => attain_core::render_table(&report, &table_options(&table, out.is_none()))?,
+                other => {
+                    if table.goal.is_some() || table.assignments || table.width.is_some() {
+                        return Err(bad_argument("--goal, --assignments and --width shape the table: use them with --format table".into()));
+                    }
+                    let format = match other {
+                        OutFormat::Json => Format::Json,
+                        OutFormat::Md => Format::Markdown,
+                        OutFormat::Csv => Format::Csv,
+                        OutFormat::Table | OutFormat::Html => Format::Html,
+                    };
+                    attain_core::render(&report, format)
+                }
             };
-            let text = attain_core::render(&report, format);
             match out {
                 Some(path) => {
                     write_file(&path, &text)?;

@@ -47,7 +47,7 @@ pub use host::{
 pub use model::{AssignmentStatus, Direction, Gender, Language, Level, PeerStats, PeriodValue, Scale};
 pub use plan::{Assignment, Comparison, Goal, GoalIndicator, Indicator, MinBasis, Plan};
 pub use query::{Explanation, Required};
-pub use render::{Format, render};
+pub use render::{Format, MIN_TABLE_WIDTH, TableOptions, render, render_table};
 #[cfg(feature = "schema")]
 pub use report::report_schema;
 pub use report::{AssignmentResult, Basis, GoalResult, IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role, WeightedId};
