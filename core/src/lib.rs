@@ -48,7 +48,7 @@ pub use locale::{DecimalMark, parse_number};
 pub use model::{AssignmentStatus, Direction, Gender, Language, Level, PeerStats, PeriodValue, Scale};
 pub use plan::{Assignment, Comparison, Goal, GoalIndicator, Indicator, MinBasis, Plan};
 pub use query::{Explanation, Required};
-pub use render::{Format, render};
+pub use render::{Format, ReportCell, indicator_table, render};
 #[cfg(feature = "schema")]
 pub use report::report_schema;
 pub use report::{AssignmentResult, Basis, GoalResult, IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role, WeightedId};
