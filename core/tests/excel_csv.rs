@@ -114,6 +114,16 @@ fn a_table_is_read_as_csv_rows_are_with_its_place_in_the_sheet() {
         .unwrap_err();
     assert_eq!((e.code(), e.line(), e.column()), (Code::DataFieldCount, Some(2), Some(7)));
 
+    // A table that starts in column B: columns counted as the sheet counts them.
+    let shifted = [(1, cells(&["", "kpi", "municipality", "year", "value"])), (2, cells(&["", "N1", "2380", "2022", "8,5"]))];
+    assert_eq!(Observations::from_table("book.xlsx", "S", shifted.clone()).unwrap().rows()[0].value, Some(8.5));
+    let bad = [shifted[0].clone(), (2, cells(&["", "N1", "2380", "2022", "1,234.5"]))];
+    let e = Observations::from_table("book.xlsx", "S", bad).unwrap_err();
+    assert_eq!((e.code(), e.line(), e.column()), (Code::DataInvalidValue, Some(2), Some(5)));
+    let left = [shifted[0].clone(), (2, cells(&["note", "N1", "2380", "2022", "1"]))];
+    let e = Observations::from_table("book.xlsx", "S", left).unwrap_err();
+    assert_eq!((e.code(), e.line(), e.column()), (Code::DataFieldCount, Some(2), Some(1)));
+
     let e = Observations::from_table("book.xlsx", "S", Vec::new()).unwrap_err();
     assert_eq!(e.code(), Code::DataEmpty);
     assert!(e.message().starts_with("sheet `S`: the sheet is empty"), "{}", e.message());

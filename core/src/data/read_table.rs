@@ -51,12 +51,15 @@ fn read_table(file: &str, rows: impl IntoIterator<Item = (usize, Vec<TableCell>)
     for (c, cell) in header.iter().enumerate() {
         cols.push(cell.as_deref().map_err(|why| unreadable(why, header_line, c))?.trim().to_ascii_lowercase());
     }
-    // Empty header cells at the end of a sheet's used range name no column.
+    // Empty header cells before and after the header's names (a table that starts in column C,
+    // a used range wider than the table) name no column; the cells under them must be empty.
     while cols.last().is_some_and(String::is_empty) {
         cols.pop();
     }
+    let first = cols.iter().take_while(|c| c.is_empty()).count();
+    cols.drain(..first);
     let columns = Columns::from_header(&cols, file, DecimalMark::Either).map_err(|e| match e.column() {
-        Some(c) => e.at(header_line, c),
+        Some(c) => e.at(header_line, c + first),
         None => e,
     })?;
     let mut obs = Observations::from_source(Some(file));
@@ -65,23 +68,20 @@ fn read_table(file: &str, rows: impl IntoIterator<Item = (usize, Vec<TableCell>)
         let mut texts = Vec::with_capacity(cols.len());
         for (c, cell) in cells.iter().enumerate() {
             match cell {
-                Ok(t) if c < cols.len() => texts.push(t.as_str()),
+                Ok(t) if (first..first + cols.len()).contains(&c) => texts.push(t.as_str()),
                 Ok(t) if t.trim().is_empty() => {}
                 Ok(_) => {
-                    return Err(Error::new(
-                        Code::DataFieldCount,
-                        format!("the cell is right of the header's last column ({})", cols.len()),
-                    )
-                    .in_file(file)
-                    .at(line, c + 1)
-                    .at_row(row));
+                    return Err(Error::new(Code::DataFieldCount, "the cell is outside the header's columns, so it names no field")
+                        .in_file(file)
+                        .at(line, c + 1)
+                        .at_row(row));
                 }
                 Err(why) => return Err(unreadable(why, line, c).at_row(row)),
             }
         }
         texts.resize(cols.len(), "");
         let record = csv::StringRecord::from(texts);
-        let at = |e: Error, col: usize| e.in_file(file).at(line, col + 1).at_row(row);
+        let at = |e: Error, col: usize| e.in_file(file).at(line, first + col + 1).at_row(row);
         let o = columns.observation(&record, at)?;
         obs.push_checked(o).map_err(|e| at(e, 0))?;
     }
