@@ -55,6 +55,7 @@ export type Code =
   | "data.field_count"
   | "data.not_utf8"
   | "data.malformed_json"
+  | "data.malformed_workbook"
   | "data.unknown_column"
   | "data.missing_column"
   | "data.duplicate_column"
