@@ -1,6 +1,7 @@
-//! Renderers: terminal table, Markdown, CSV, JSON and a self-contained HTML page.
+//! Renderers: terminal table, Markdown, CSV, JSON, a self-contained HTML page and an HTML fragment.
 
 mod escape;
+mod fragment;
 mod html;
 
 use crate::locale::format_number;
@@ -25,10 +26,13 @@ pub enum Format {
     Csv,
     /// A self-contained HTML page.
     Html,
+    /// A compact HTML fragment for a notebook or a host page: one root element, its styles
+    /// scoped to it, indicators folded (Jupyter's `_repr_html_`).
+    HtmlFragment,
 }
 
 impl Format {
-    /// Parses `table`, `json`, `md`/`markdown`, `csv`, `html`.
+    /// Parses `table`, `json`, `md`/`markdown`, `csv`, `html`, `html-fragment`.
     pub fn parse(s: &str) -> Option<Format> {
         Some(match s {
             "table" => Format::Table { color: false },
@@ -36,6 +40,7 @@ impl Format {
             "md" | "markdown" => Format::Markdown,
             "csv" => Format::Csv,
             "html" => Format::Html,
+            "html-fragment" => Format::HtmlFragment,
             _ => return None,
         })
     }
@@ -59,6 +64,7 @@ pub fn render(report: &Report, format: Format) -> String {
         Format::Markdown => markdown(report),
         Format::Csv => csv(report),
         Format::Html => html::page(report),
+        Format::HtmlFragment => fragment::fragment(report),
     }
 }
 
