@@ -42,13 +42,19 @@ pub(crate) fn is_plan_file(name: &str) -> bool {
 /// is read as that file. Hidden entries, `node_modules` and `target` are skipped.
 pub(crate) fn read_dir(dir: &Path) -> Result<PlanFiles> {
     if !dir.is_dir() {
-        let code = if dir.exists() { Code::IoNotAFolder } else { Code::IoNotFound };
-        return Err(Error::new(code, format!("`{}` is not a folder", dir.display())));
+        return Err(not_a_folder(&dir.display().to_string(), dir.exists()));
     }
     let root = std::fs::canonicalize(dir).map_err(|e| io_error(&e, format!("cannot read folder `{}`: {e}", dir.display())))?;
     let mut folder = Folder { root, limits: FOLDER_LIMITS, bytes: 0, files: PlanFiles::new() };
     folder.walk(dir, "", 0)?;
     Ok(folder.files)
+}
+
+/// The error for a plan folder that is not one: `io.not_found` when nothing is there, else
+/// `io.not_a_folder`; the one text for every reader of a folder (core's, Node's `Plan.load`).
+pub fn not_a_folder(shown: &str, exists: bool) -> Error {
+    let code = if exists { Code::IoNotAFolder } else { Code::IoNotFound };
+    Error::new(code, format!("`{shown}` is not a folder"))
 }
 
 /// The entries of a folder, sorted by name: the one walk order of the plan reader and the test runner.
@@ -112,7 +118,7 @@ impl Folder {
             let key = format!("{prefix}{name}");
             let path = entry.path();
             let (kind, target) = self.probe(&path, &key)?;
-            match folder_entry(name, kind).map_err(|e| e.in_file(key.clone()))? {
+            match folder_entry(&key, kind)? {
                 EntryAction::Skip => {}
                 EntryAction::Walk => self.walk(&path, &format!("{key}/"), depth + 1)?,
                 EntryAction::Read => {
@@ -179,15 +185,16 @@ pub enum EntryAction {
     Read,
 }
 
-/// The plan reader's one rule for a folder entry named `name`, for every reader of a plan folder
+/// The plan reader's one rule for a folder entry at `key` (its `/`-separated path in the plan), for every reader of a plan folder
 /// (core's own walk, Node's `Plan.load`): hidden entries, `node_modules` and `target` are left
 /// out, folders walked, `.toml`, `.rhai`, `.csv` and `.json` files read; a link to a folder,
 /// out of the plan or to nowhere, and a plan file that is not a regular file, are errors.
 ///
 /// # Errors
-/// An io error (`io.link`, `io.not_a_file`) without its file: the caller adds the entry's path.
-pub fn folder_entry(name: &str, kind: EntryKind) -> Result<EntryAction> {
-    let link = |m: &str| Err(Error::new(Code::IoLink, m));
+/// An io error (`io.link`, `io.not_a_file`) at `key`.
+pub fn folder_entry(key: &str, kind: EntryKind) -> Result<EntryAction> {
+    let name = key.rsplit('/').next().unwrap_or(key);
+    let link = |m: &str| Err(Error::new(Code::IoLink, m).in_file(key));
     if skipped(name) {
         return Ok(EntryAction::Skip);
     }
@@ -198,7 +205,7 @@ pub fn folder_entry(name: &str, kind: EntryKind) -> Result<EntryAction> {
         }
         _ if !is_plan_file(name) => Ok(EntryAction::Skip),
         EntryKind::File | EntryKind::LinkToFile => Ok(EntryAction::Read),
-        EntryKind::Other | EntryKind::LinkToOther => Err(not_regular()),
+        EntryKind::Other | EntryKind::LinkToOther => Err(not_regular().in_file(key)),
         EntryKind::LinkOutside => link("a link that leads outside the plan folder, which the plan reader does not follow"),
         EntryKind::BrokenLink => link("a link that leads nowhere (its target does not exist)"),
     }
