@@ -57,6 +57,10 @@ test-docs: build ## run every code block of README.md, docs/ and the bindings' R
 wasm: ## build the WebAssembly npm package (bindings-wasm/pkg)
 	bash bindings-wasm/build.sh
 
+.PHONY: npm-pack
+npm-pack: wasm ## the npm package as a tarball, bindings-wasm/attain-wasm-<version>.tgz, for `npm install FILE`
+	cd bindings-wasm && npm pack --silent
+
 .PHONY: lint
 lint: ## rustfmt and clippy with warnings as errors
 	$(CARGO) fmt --all -- --check

@@ -109,17 +109,17 @@ fn hostile_report() -> Report {
     report
 }
 
-const ALL: [Format; 6] =
-    [Format::Html, Format::Markdown, Format::Csv, Format::Json, Format::Table { color: false }, Format::Table { color: true }];
+const ALL: [Format; 7] =
+    [Format::Html, Format::HtmlFragment, Format::Markdown, Format::Csv, Format::Json, Format::Table { color: false }, Format::Table { color: true }];
 
 /// What no output may hold raw: a terminal escape (JSON writes it as `\u001b`); in HTML and
 /// Markdown, markup; in HTML, a colour that loads a URL and a `javascript:` link.
 fn assert_no_raw_markup(format: Format, out: &str) {
     let mut raw = vec!["\u{1b}[2J"];
-    if matches!(format, Format::Html | Format::Markdown) {
+    if matches!(format, Format::Html | Format::HtmlFragment | Format::Markdown) {
         raw.extend(["<script>", "<svg onload"]);
     }
-    if format == Format::Html {
+    if matches!(format, Format::Html | Format::HtmlFragment) {
         raw.extend(["url(http://evil/css)", "href=\"javascript"]);
     }
     for raw in raw {

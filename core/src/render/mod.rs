@@ -1,7 +1,8 @@
-//! Renderers: terminal table, Markdown, CSV, JSON and a self-contained HTML page.
+//! Renderers: terminal table, Markdown, CSV, JSON, a self-contained HTML page and an HTML fragment.
 
 mod csv;
 mod escape;
+mod fragment;
 
 pub use csv::{ReportCell, indicator_table};
 mod html;
@@ -34,10 +35,13 @@ pub enum Format {
     CsvSemicolon,
     /// A self-contained HTML page.
     Html,
+    /// A compact HTML fragment for a notebook or a host page: one root element, its styles
+    /// scoped to it, indicators folded (Jupyter's `_repr_html_`).
+    HtmlFragment,
 }
 
 impl Format {
-    /// Parses `table`, `json`, `md`/`markdown`, `csv`, `csv-semicolon`, `html`.
+    /// Parses `table`, `json`, `md`/`markdown`, `csv`, `csv-semicolon`, `html`, `html-fragment`.
     pub fn parse(s: &str) -> Option<Format> {
         Some(match s {
             "table" => Format::Table { color: false },
@@ -46,6 +50,7 @@ impl Format {
             "csv" => Format::Csv,
             "csv-semicolon" => Format::CsvSemicolon,
             "html" => Format::Html,
+            "html-fragment" => Format::HtmlFragment,
             _ => return None,
         })
     }
@@ -73,6 +78,7 @@ pub fn render(report: &Report, format: Format) -> String {
         Format::Csv => csv::csv(report, b','),
         Format::CsvSemicolon => csv::csv(report, b';'),
         Format::Html => html::page(report),
+        Format::HtmlFragment => fragment::fragment(report),
     }
 }
 
