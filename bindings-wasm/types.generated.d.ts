@@ -73,6 +73,7 @@ export type Code =
   | "data.not_a_report"
   | "data.invalid_argument"
   | "query.unknown_indicator"
+  | "query.unknown_goal"
   | "query.no_entity"
   | "query.no_data"
   | "query.invalid_period"

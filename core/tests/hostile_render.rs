@@ -180,7 +180,7 @@ fn hostile_markdown_keeps_one_row_per_indicator_and_no_html() {
     assert_eq!(rows.len(), 4, "{md}");
     for row in &rows {
         let cells = row.replace("\\|", "").matches('|').count();
-        assert_eq!(cells, 6, "row `{row}` has the wrong number of cells");
+        assert_eq!(cells, 7, "row `{row}` has the wrong number of cells");
     }
     assert!(rows[2].contains("−3.5") || rows[2].contains("-3.5"), "{}", rows[2]);
     assert!(md.contains("- **=HYPERLINK(\"http://evil/asg-id\",\"x\") &lt;script&gt;"), "{md}");
@@ -212,7 +212,8 @@ fn hostile_table_cannot_rewrite_the_terminal() {
     for format in [Format::Table { color: false }, Format::Table { color: true }] {
         let table = render(&report, format);
         assert_no_raw_markup(format, &table);
-        assert!(table.contains("| x | \u{fffd}[2J line2 ind-title"), "{table}");
+        let words = table.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(words.contains("| x | \u{fffd}[2J line2 ind-title"), "{table}");
         assert!(!table.lines().any(|l| l.starts_with("line2")), "a newline from the plan breaks a line:\n{table}");
         // The only escapes left are the renderer's own colours.
         let escapes = table.matches('\u{1b}').count();
@@ -221,8 +222,14 @@ fn hostile_table_cannot_rewrite_the_terminal() {
             .map(|e| table.matches(e).count())
             .sum::<usize>();
         assert_eq!(escapes, own, "{format:?} lets a foreign escape through:\n{table}");
-        // A long title is clipped at a character boundary, not in the middle of `ö`.
-        assert!(table.contains(&format!("{}…", "ö".repeat(47))), "{table}");
+        // A long title is shown whole, within 100 columns: a word longer than the line is broken
+        // at a character boundary (a `str` cannot be cut inside `ö`).
+        assert!(table.contains(&"ö".repeat(70)), "{table}");
+        for line in table.lines() {
+            let plain: String =
+                line.split('\u{1b}').enumerate().map(|(i, p)| if i == 0 { p } else { p.split_once('m').map_or("", |(_, r)| r) }).collect();
+            assert!(plain.chars().count() <= 100, "{format:?}: a line passes 100 columns: {plain}");
+        }
     }
 }
 
