@@ -28,8 +28,17 @@ export PATH="$VENV/bin:$PATH"  # the maturin backend runs the `maturin` command
 
 "$PY" -m pip install --quiet --disable-pip-version-check maturin pytest mypy pandas
 
-echo "building and installing attain (pip install ./bindings-python)"
-"$PY" -m pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps "$HERE"
+echo "building and installing attain (pip install ./bindings-python; cargo's output follows)"
+# --verbose: pip passes on maturin's and cargo's progress (the first build takes minutes); the
+# progress lines are shown as they come, the whole output is kept, and shown when the build fails.
+BUILD_LOG="$(mktemp)"
+if ! "$PY" -m pip install --verbose --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps "$HERE" 2>&1 \
+    | tee "$BUILD_LOG" | awk '/^ *(Compiling|Finished|Built wheel|Successfully installed)/ { print; fflush() }'; then
+    tail -n 80 "$BUILD_LOG"
+    echo "the Python build failed; its whole output: $BUILD_LOG" >&2
+    exit 1
+fi
+rm -f "$BUILD_LOG"
 
 cd "$HERE"
 "$PY" -m pytest "$HERE/tests" -p no:cacheprovider -rs "$@"

@@ -55,6 +55,7 @@ export type Code =
   | "data.field_count"
   | "data.not_utf8"
   | "data.malformed_json"
+  | "data.malformed_workbook"
   | "data.unknown_column"
   | "data.missing_column"
   | "data.duplicate_column"
@@ -244,6 +245,13 @@ export interface Assessment {
    */
   label: string;
   /**
+   * The figures the rule handed on with its verdict (`sdg_progress`'s `progress_value` and
+   * `score`), by name, as in a report's result; absent when none.
+   */
+  measures?: {
+    [k: string]: number | undefined;
+  };
+  /**
    * The period judged.
    */
   period: string;
@@ -416,6 +424,28 @@ export interface CheckReport {
    * Indicators checked.
    */
   indicators: number;
+  /**
+   * Properties not checked for an indicator, each with the reason (a target written `= 100`
+   * is met by one value only, so a better value may rightly be judged worse: not monotone).
+   */
+  not_checked: NotChecked[];
+}
+/**
+ * A property [`check`] left out for one indicator, and why.
+ */
+export interface NotChecked {
+  /**
+   * Indicator.
+   */
+  indicator: string;
+  /**
+   * Property: `monotone`.
+   */
+  property: string;
+  /**
+   * Why it does not apply.
+   */
+  reason: string;
 }
 /**
  * Settings of [`check`](crate::check) as a host gives them: `{cases, seed}`, both optional.

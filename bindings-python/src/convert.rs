@@ -110,7 +110,8 @@ pub fn decode_kwargs<T: DeserializeOwned>(v: &Bound<'_, PyAny>) -> attain_core::
 }
 
 /// The assessments of `assess_many` as a dict of lists (status, label, reason, score,
-/// period, target, previous, target_op), each distinct status, label and period one string object.
+/// period, target, previous, target_op, measures), each distinct status, label and period one
+/// string object.
 pub fn assessments<'py>(py: Python<'py>, rows: Vec<Assessment>) -> PyResult<Bound<'py, PyDict>> {
     let mut seen: Vec<(String, Bound<'py, PyString>)> = Vec::new();
     let mut text = |s: String| -> Bound<'py, PyString> {
@@ -126,6 +127,7 @@ pub fn assessments<'py>(py: Python<'py>, rows: Vec<Assessment>) -> PyResult<Boun
     let n = rows.len();
     let (mut status, mut label, mut reason, mut period) = (room_for(n), room_for(n), room_for(n), room_for(n));
     let (mut score, mut target, mut previous, mut target_op) = (room_for(n), room_for(n), room_for(n), room_for(n));
+    let mut measures = room_for(n);
     for a in rows {
         status.push(text(a.status));
         label.push(text(a.label));
@@ -135,6 +137,7 @@ pub fn assessments<'py>(py: Python<'py>, rows: Vec<Assessment>) -> PyResult<Boun
         target.push(a.target);
         previous.push(a.previous);
         target_op.push(a.target_op.map(&mut text));
+        measures.push(a.measures);
     }
     let out = PyDict::new(py);
     out.set_item("status", PyList::new(py, status)?)?;
@@ -145,6 +148,7 @@ pub fn assessments<'py>(py: Python<'py>, rows: Vec<Assessment>) -> PyResult<Boun
     out.set_item("target", PyList::new(py, target)?)?;
     out.set_item("previous", PyList::new(py, previous)?)?;
     out.set_item("target_op", PyList::new(py, target_op)?)?;
+    out.set_item("measures", PyList::new(py, measures)?)?;
     Ok(out)
 }
 

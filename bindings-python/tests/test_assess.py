@@ -87,7 +87,8 @@ def test_assess_gives_status_label_and_reason(plan: attain.Plan) -> None:
     assert a == attain.Assessment(
         "attained", "Attained", "72.3 % is at least as good as the national value (69.8 %)", 1.0, "2023", None, None
     )
-    assert (a.status, a.label, a.reason, a.score, a.period, a.target, a.previous, a.target_op) == tuple(a)
+    assert (a.status, a.label, a.reason, a.score, a.period, a.target, a.previous, a.target_op, a.measures) == tuple(a)
+    assert a.measures == {}
     assert plan.assess("REF", value=68, national=70, period=2023).status == "partly"
     b = plan.assess("REF", value=60, national=70, period="2023")
     assert b[:3] == ("not_attained", "Not attained", "60 % is worse than the national value (70 %)")
@@ -351,7 +352,7 @@ def test_assess_many_takes_pandas_series_and_gives_a_frame() -> None:
     )
     got = plan.assess_many("REF", value=df["value"], national=df["national"], period=df["year"])
     frame = got.to_frame(index=df.index)
-    assert list(frame.columns) == ["status", "label", "reason", "score", "period", "target", "previous", "target_op"]
+    assert list(frame.columns) == ["status", "label", "reason", "score", "period", "target", "previous", "target_op", "measures"]
     assert frame.loc["a", "period"] == "2022"
     assert frame.loc["b", "status"] == "not_attained"
     assert list(got.to_frame().index) == [0, 1, 2]

@@ -467,6 +467,9 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
             for f in &report.failures {
                 o.line(format_args!("FAIL  `{}` (rule `{}`) {}: {}", f.indicator, f.rule, f.property, f.message));
             }
+            for n in &report.not_checked {
+                o.line(format_args!("skip  `{}` {}: {}", n.indicator, n.property, n.reason));
+            }
             o.line(format_args!(
                 "plan `{}` is valid; {} indicators, {} rule evaluations, {} failures (seed {})",
                 plan.id(),

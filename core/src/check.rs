@@ -5,6 +5,7 @@ use crate::error::{Code, Error, Result};
 use crate::judgement::Inputs;
 use crate::model::{PeerStats, PeriodValue};
 use crate::plan::{Indicator, Plan};
+use crate::target::TargetOp;
 use serde::{Deserialize, Serialize};
 
 /// Most generated inputs per indicator [`check`] takes: more says little, and each costs a rule
@@ -58,6 +59,22 @@ pub struct CheckReport {
     pub evaluations: usize,
     /// Failures, at most one per indicator and property.
     pub failures: Vec<CheckFailure>,
+    /// Properties not checked for an indicator, each with the reason (a target written `= 100`
+    /// is met by one value only, so a better value may rightly be judged worse: not monotone).
+    #[serde(default)]
+    pub not_checked: Vec<NotChecked>,
+}
+
+/// A property [`check`] left out for one indicator, and why.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotChecked {
+    /// Indicator.
+    pub indicator: String,
+    /// Property: `monotone`.
+    pub property: String,
+    /// Why it does not apply.
+    pub reason: String,
 }
 
 /// xorshift64*: small, seeded, reproducible on every platform (`check`, and the native twins' tests).
@@ -150,8 +167,14 @@ fn check_indicator(plan: &Plan, ind: &Indicator, (lo, hi): (f64, f64), cases: us
         }
     };
     let mut best_counter: Option<(f64, String)> = None;
+    let mut equal_target = None;
     for _ in 0..cases {
         let (base, population) = generated(plan, ind, (lo, hi), rng);
+        // A target to be met exactly: a value past it is rightly worse than one on it.
+        let monotone = base.target_op != Some(TargetOp::Equal);
+        if !monotone {
+            equal_target = Some(base.period.clone());
+        }
         let run = |v: Option<f64>| {
             let mut i = base.clone();
             i.value = v;
@@ -181,7 +204,7 @@ fn check_indicator(plan: &Plan, ind: &Indicator, (lo, hi): (f64, f64), cases: us
                 fail(report, "deterministic", format!("value {better_v} gave `{}` then `{}`", rb.status, again.status));
             }
         }
-        if let (Some(rank_w), Some(rank_b)) = (plan.scale.rank(&rw.status), plan.scale.rank(&rb.status)) {
+        if let (true, Some(rank_w), Some(rank_b)) = (monotone, plan.scale.rank(&rw.status), plan.scale.rank(&rb.status)) {
             if rank_b > rank_w {
                 let gap = (better_v - worse_v).abs();
                 if best_counter.as_ref().is_none_or(|(g, _)| gap < *g) {
@@ -202,5 +225,12 @@ fn check_indicator(plan: &Plan, ind: &Indicator, (lo, hi): (f64, f64), cases: us
     }
     if let Some((_, message)) = best_counter {
         fail(report, "monotone", message);
+    }
+    if let Some(period) = equal_target {
+        report.not_checked.push(NotChecked {
+            indicator: ind.id.clone(),
+            property: "monotone".into(),
+            reason: format!("its target for {period} is written `=`: only the target itself meets it"),
+        });
     }
 }

@@ -18,6 +18,7 @@ import importlib
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, NamedTuple, Optional, Union, overload
 
 from . import _native
@@ -287,6 +288,10 @@ def _pandas() -> Any:
     return pandas
 
 
+# Read-only, so the default shared by every Assessment cannot be changed through one of them.
+_NO_MEASURES: Mapping[str, float] = MappingProxyType({})
+
+
 class Assessment(NamedTuple):
     """What an indicator's rule says of one row of inputs (:meth:`Plan.assess`), and the inputs
     it rests on after core filled in what was not given."""
@@ -308,6 +313,9 @@ class Assessment(NamedTuple):
     target_op: Optional[str] = None
     """How the value was judged against the target: ``>=``, ``>``, ``<=``, ``<``, ``=``,
     ``increase`` or ``decrease`` (the comparator as the plan or ``target`` writes it)."""
+    measures: Mapping[str, float] = _NO_MEASURES
+    """The figures the rule handed on with its verdict (``sdg_progress``'s ``progress_value``
+    and ``score``), by name; empty when none."""
 
 
 _FIELDS = Assessment._fields
@@ -328,6 +336,7 @@ class Assessments:
     target: list[Optional[float]]
     previous: list[Optional[float]]
     target_op: list[Optional[str]]
+    measures: list[Mapping[str, float]]
 
     def __init__(
         self,
@@ -339,6 +348,7 @@ class Assessments:
         target: Optional[list[Optional[float]]] = None,
         previous: Optional[list[Optional[float]]] = None,
         target_op: Optional[list[Optional[str]]] = None,
+        measures: Optional[list[Mapping[str, float]]] = None,
     ) -> None:
         n = len(status)
         self.status = status
@@ -349,6 +359,7 @@ class Assessments:
         self.target = [None] * n if target is None else target
         self.previous = [None] * n if previous is None else previous
         self.target_op = [None] * n if target_op is None else target_op
+        self.measures = [_NO_MEASURES] * n if measures is None else measures
 
     def _columns(self) -> tuple[list[Any], ...]:
         return tuple(getattr(self, f) for f in _FIELDS)
@@ -375,7 +386,8 @@ class Assessments:
 
     def to_frame(self, index: Any = None) -> Any:
         """A pandas DataFrame with one column per field (status, label, reason, score, period,
-        target, previous, target_op); ``index`` (e.g. the index of the Series given) labels the rows.
+        target, previous, target_op, measures: a dict per row); ``index`` (e.g. the index of the
+        Series given) labels the rows.
 
         Raises:
             ImportError: pandas is not installed.
@@ -414,8 +426,8 @@ class Report:
     """The result of evaluating a plan for one entity and period.
 
     ``goals`` and ``indicators`` are light records; :meth:`to_dict` and :meth:`to_json` give
-    core's stable report shape unchanged; :meth:`to_html` is core's self-contained page, also
-    shown by Jupyter.
+    core's stable report shape unchanged; :meth:`to_html` is core's self-contained page; Jupyter
+    shows core's compact fragment (``render("html-fragment")``), its styles scoped to its own root.
     """
 
     __slots__ = ("_native", "_data", "_goals", "_indicators")
@@ -511,7 +523,7 @@ class Report:
         return self._native.render("csv")
 
     def render(self, format: str) -> str:
-        """Renders with one of core's renderers: html, markdown, csv, table or json."""
+        """Renders with one of core's renderers: html, html-fragment, markdown, csv, table or json."""
         return self._native.render(format)
 
     def to_frame(self) -> Any:
@@ -528,7 +540,8 @@ class Report:
         return pandas.DataFrame.from_records(records)
 
     def _repr_html_(self) -> str:
-        return self.to_html()
+        """Core's HTML fragment: one root element, every style scoped to it, indicators folded."""
+        return self._native.render("html-fragment")
 
     def __repr__(self) -> str:
         statuses = ", ".join(f"{g.id}={g.status}" for g in self.goals)
@@ -818,6 +831,7 @@ def check(plan: Plan, cases: int = 200, seed: int = 2023, timeout: Optional[floa
     same input gives the same output.
 
     Returns core's check report: ``indicators``, ``evaluations``, ``failures`` (each with
-    indicator, rule, property, message). ``timeout`` (seconds) stops it, as Ctrl-C does.
+    indicator, rule, property, message) and ``not_checked`` (indicator, property, reason: a
+    target written ``= 100`` is not monotone by design). ``timeout`` (seconds) stops it, as Ctrl-C does.
     """
     return _native.check(plan._native, {"cases": cases, "seed": seed}, timeout)

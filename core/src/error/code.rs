@@ -164,6 +164,8 @@ catalogue! {
     DataNotUtf8 = "data.not_utf8",
     /// A JSON file is not valid JSON (or names a key twice in one object).
     DataMalformedJson = "data.malformed_json",
+    /// A spreadsheet file (.xlsx) cannot be opened as a workbook.
+    DataMalformedWorkbook = "data.malformed_workbook",
     /// A CSV header names a column attain does not know.
     DataUnknownColumn = "data.unknown_column",
     /// A CSV header lacks a required column.

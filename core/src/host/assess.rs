@@ -8,6 +8,7 @@ use crate::model::{PeerStats, PeriodValue};
 use crate::plan::{Indicator, Plan};
 use crate::target::{TargetInput, polarity};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// What-if inputs of one indicator ([`Plan::assess`]), as a host gives them. Only `value` is
 /// needed; everything else is decided by core: the period is the plan's when not given, the
@@ -124,6 +125,10 @@ pub struct Assessment {
     pub target_op: Option<String>,
     /// The previous value used: given, or the last of the history.
     pub previous: Option<f64>,
+    /// The figures the rule handed on with its verdict (`sdg_progress`'s `progress_value` and
+    /// `score`), by name, as in a report's result; absent when none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub measures: BTreeMap<String, f64>,
 }
 
 impl AssessRequest {
@@ -282,6 +287,7 @@ impl Plan {
             target: inputs.target,
             target_op: inputs.target_op.map(|op| op.as_str().to_string()),
             previous: inputs.previous,
+            measures: verdict.measures,
         })
     }
 }

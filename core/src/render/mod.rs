@@ -1,6 +1,10 @@
-//! Renderers: terminal table, Markdown, CSV, JSON and a self-contained HTML page.
+//! Renderers: terminal table, Markdown, CSV, JSON, a self-contained HTML page and an HTML fragment.
 
+mod csv;
 mod escape;
+mod fragment;
+
+pub use csv::{ReportCell, indicator_table};
 mod html;
 mod table;
 
@@ -27,19 +31,26 @@ pub enum Format {
     Markdown,
     /// CSV, one row per indicator result.
     Csv,
+    /// CSV as Excel writes it in Sweden: `;` between fields, decimal commas (`85,5`).
+    CsvSemicolon,
     /// A self-contained HTML page.
     Html,
+    /// A compact HTML fragment for a notebook or a host page: one root element, its styles
+    /// scoped to it, indicators folded (Jupyter's `_repr_html_`).
+    HtmlFragment,
 }
 
 impl Format {
-    /// Parses `table`, `json`, `md`/`markdown`, `csv`, `html`.
+    /// Parses `table`, `json`, `md`/`markdown`, `csv`, `csv-semicolon`, `html`, `html-fragment`.
     pub fn parse(s: &str) -> Option<Format> {
         Some(match s {
             "table" => Format::Table { color: false },
             "json" => Format::Json,
             "md" | "markdown" => Format::Markdown,
             "csv" => Format::Csv,
+            "csv-semicolon" => Format::CsvSemicolon,
             "html" => Format::Html,
+            "html-fragment" => Format::HtmlFragment,
             _ => return None,
         })
     }
@@ -64,8 +75,10 @@ pub fn render(report: &Report, format: Format) -> String {
         }
         Format::Json => report.to_json(),
         Format::Markdown => markdown(report),
-        Format::Csv => csv(report),
+        Format::Csv => csv::csv(report, b','),
+        Format::CsvSemicolon => csv::csv(report, b';'),
         Format::Html => html::page(report),
+        Format::HtmlFragment => fragment::fragment(report),
     }
 }
 
@@ -205,59 +218,4 @@ fn markdown(report: &Report) -> String {
         let _ = writeln!(out);
     }
     out
-}
-
-fn csv(report: &Report) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
-        "entity",
-        "period",
-        "goals",
-        "indicator",
-        "title",
-        "gender",
-        "role",
-        "rule",
-        "status",
-        "period_used",
-        "value",
-        "target",
-        "national",
-        "peers_mean",
-        "percentile",
-        "previous",
-        "women",
-        "men",
-        "reason",
-        "measures",
-    ]);
-    // Numbers as Rust writes them (`-3.5` stays a number); every text cell neutralised.
-    let f = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
-    let c = escape::csv_cell;
-    for r in &report.indicators {
-        let _ = w.write_record([
-            &*c(&report.entity),
-            &c(&report.period),
-            &c(&r.goals.join(";")),
-            &c(&r.id),
-            &c(&r.title),
-            r.gender.code(),
-            if r.role == Role::Indicator { "indicator" } else { "key_figure" },
-            &c(&r.rule),
-            &c(&r.status),
-            &c(r.period.as_deref().unwrap_or("")),
-            &c(&f(r.value)),
-            &c(&f(r.target)),
-            &c(&f(r.national)),
-            &c(&f(r.peers.as_ref().and_then(|p| p.mean))),
-            &c(&f(r.percentile)),
-            &c(&f(r.previous)),
-            &c(&f(r.women)),
-            &c(&f(r.men)),
-            &c(&r.reason),
-            // `name=value;…`, each value as Rust writes it (exact), in name order.
-            &c(&r.measures.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";")),
-        ]);
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

@@ -152,10 +152,15 @@ fn wrap(text: &str, options: textwrap::Options<'_>) -> Vec<String> {
 fn goal_lines(out: &mut Table, report: &Report, goal: &GoalResult) {
     let basis = basis_shown(report, goal).map(|b| format!(" ({})", s(&b))).unwrap_or_default();
     let label = format!("● {}", s(&goal.label));
-    let head = format!("{label} {} {}{basis}", t(report, "Goal", "Mål"), s(&goal.id));
-    // The status is text, not an indent, so that a long one wraps too; it is coloured when it
-    // stands whole on the first line.
-    out.wrapped(&head, "", 2, Some((ansi(&goal.color), 0, label.len())));
+    let head = format!("{} {}{basis}", t(report, "Goal", "Mål"), s(&goal.id));
+    let paint = Some((ansi(&goal.color), 0, label.len()));
+    if label.width() > out.width / 2 {
+        // A label too long to stand before the heading is wrapped with it (a plan's scale may
+        // name its levels at any length).
+        out.wrapped(&format!("{label} {head}"), "", 2, paint);
+    } else {
+        out.wrapped(&head, &format!("{label} "), 2, paint);
+    }
     out.wrapped(&s(&goal.title), "  ", 2, None);
     out.wrapped(&s(&goal.reason), "  ", 2, None);
     if !goal.measures.is_empty() {
