@@ -639,3 +639,14 @@ fn counts_agree_in_number_and_targets_show_their_comparator() {
     let en = table(&["report", one.path().to_str().unwrap()]);
     assert!(en.contains("(assessed on 1 of 1 indicator)"), "{en}");
 }
+
+#[test]
+fn the_readme_and_guide_quote_the_table_as_it_prints() {
+    let goal8 = table(&["report", &ostersund(), "--goal", "8"]);
+    for doc in ["README.md", "docs/guide.md"] {
+        let text = std::fs::read_to_string(repo().join(doc)).unwrap();
+        let start = text.find("```text\n● Delvis uppfyllt Mål 8").unwrap_or_else(|| panic!("{doc} quotes goal 8")) + "```text\n".len();
+        let block = &text[start..start + text[start..].find("```").unwrap()];
+        assert!(goal8.contains(block), "{doc}'s quote is not what `attain report --goal 8` prints:\n{block}\n---\n{goal8}");
+    }
+}
