@@ -1,7 +1,8 @@
 //! `attain`: reports, rule tests and checks for goal plans. A thin shell over attain-core.
 
 use attain_core::{
-    AssessRequest, CheckRequest, Code, Error, Format, Gender, HistoryPoint, Observations, PeersRequest, Period, Plan, Query, TargetInput,
+    AssessRequest, CheckRequest, Code, Error, Format, Gender, HistoryPoint, Observations, PeersRequest, Period, Plan, Query, TableOptions,
+    TargetInput,
 };
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::fmt::Display;
@@ -40,6 +41,8 @@ enum Command {
         /// Write to this file instead of standard output
         #[arg(long)]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        table: TableArgs,
     },
     /// Run every *.test.toml rule test under PATH
     Test {
@@ -127,6 +130,30 @@ struct AssessArgs {
     /// Print JSON
     #[arg(long)]
     json: bool,
+}
+
+/// How the terminal report (`--format table`) is laid out.
+#[derive(Args)]
+struct TableArgs {
+    /// Show this goal only (table format)
+    #[arg(long)]
+    goal: Option<String>,
+    /// List every assignment, not only those with a follow-up (table format)
+    #[arg(long)]
+    assignments: bool,
+    /// Width in columns no line passes (table format; default 100)
+    #[arg(long)]
+    width: Option<usize>,
+    /// Colour the statuses: auto (when standard output is a terminal), always or never
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Args)]
@@ -311,6 +338,20 @@ fn load(target: &Target) -> Result<(Plan, Observations, Query), Error> {
     Ok((plan, data, query))
 }
 
+/// The table's flags as core's options; colour by default only on a terminal.
+fn table_options(args: &TableArgs, to_stdout: bool) -> TableOptions {
+    let mut options = TableOptions::default();
+    options.color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_stdout && std::io::stdout().is_terminal(),
+    };
+    options.width = args.width.unwrap_or(options.width);
+    options.goal = args.goal.clone();
+    options.all_assignments = args.assignments;
+    options
+}
+
 fn write_file(path: &Path, text: &[u8]) -> Result<(), Error> {
     let place = format!("`{}`", path.display());
     let mut file = std::fs::File::create(path).map_err(|e| write_error(&place, &e))?;
@@ -388,7 +429,7 @@ fn print_assessment(plan: &Plan, indicator: &str, request: &AssessRequest, json:
 
 fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
     match command {
-        Command::Report { target, format, out } => {
+        Command::Report { target, format, out, table } => {
             if matches!(format, OutFormat::Xlsx) && out.is_none() && std::io::stdout().is_terminal() {
                 return Err(bad_argument("a workbook is not for a terminal: give --out report.xlsx (or redirect standard output)".into()));
             }
@@ -397,27 +438,28 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
             }
             let (plan, data, query) = load(&target)?;
             let report = plan.evaluate(&data, &query)?;
-            if matches!(format, OutFormat::Xlsx) {
-                let bytes = attain_excel::report_xlsx(&report)?;
-                match out {
-                    Some(path) => {
-                        write_file(&path, &bytes)?;
-                        warn(format_args!("wrote {}", path.display()));
-                    }
-                    None => o.bytes(&bytes),
-                }
-                return Ok(ExitCode::SUCCESS);
+            if !matches!(format, OutFormat::Table) && (table.goal.is_some() || table.assignments || table.width.is_some()) {
+                return Err(bad_argument("--goal, --assignments and --width shape the table: use them with --format table".into()));
             }
-            let format = match format {
-                OutFormat::Table => Format::Table { color: out.is_none() && std::io::stdout().is_terminal() },
-                OutFormat::Json => Format::Json,
-                OutFormat::Md => Format::Markdown,
-                OutFormat::Csv if target.delimiter == Some(';') => Format::CsvSemicolon,
-                OutFormat::Csv => Format::Csv,
-                OutFormat::Html => Format::Html,
-                OutFormat::Xlsx => unreachable!("written above"),
+            let text = match format {
+                OutFormat::Table => attain_core::render_table(&report, &table_options(&table, out.is_none()))?,
+                OutFormat::Xlsx => {
+                    let bytes = attain_excel::report_xlsx(&report)?;
+                    match out {
+                        Some(path) => {
+                            write_file(&path, &bytes)?;
+                            warn(format_args!("wrote {}", path.display()));
+                        }
+                        None => o.bytes(&bytes),
+                    }
+                    return Ok(ExitCode::SUCCESS);
+                }
+                OutFormat::Json => attain_core::render(&report, Format::Json),
+                OutFormat::Md => attain_core::render(&report, Format::Markdown),
+                OutFormat::Csv if target.delimiter == Some(';') => attain_core::render(&report, Format::CsvSemicolon),
+                OutFormat::Csv => attain_core::render(&report, Format::Csv),
+                OutFormat::Html => attain_core::render(&report, Format::Html),
             };
-            let text = attain_core::render(&report, format);
             match out {
                 Some(path) => {
                     write_file(&path, text.as_bytes())?;

@@ -139,6 +139,14 @@ pub(crate) fn format_number(x: Option<f64>, decimals: Option<u32>, lang: Languag
     out
 }
 
+/// A count with its noun or adjective in agreement: `1 uppfyllt`, `2 uppfyllda`, `1 goal`,
+/// `0 goals`. Swedish and English both take the singular for exactly one and the plural
+/// otherwise (zero included); `en` and `sv` are each `[singular, plural]`.
+pub(crate) fn plural(lang: Language, n: usize, en: [&str; 2], sv: [&str; 2]) -> String {
+    let [one, many] = lang.pick(en, sv);
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A formatted number with its unit, as `show` writes it: `72 %`, `1 200 kr`.
 pub(crate) fn with_unit(mut n: String, unit: &str) -> String {
     if !unit.is_empty() {
@@ -151,6 +159,20 @@ pub(crate) fn with_unit(mut n: String, unit: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_agree_in_both_languages() {
+        let goals = |lang, n| plural(lang, n, ["goal", "goals"], ["mål", "mål"]);
+        let met = |lang, n| plural(lang, n, ["attained", "attained"], ["uppfyllt", "uppfyllda"]);
+        assert_eq!(goals(Language::En, 1), "1 goal");
+        assert_eq!(goals(Language::En, 2), "2 goals");
+        assert_eq!(goals(Language::En, 0), "0 goals");
+        assert_eq!(met(Language::Sv, 1), "1 uppfyllt");
+        assert_eq!(met(Language::Sv, 2), "2 uppfyllda");
+        assert_eq!(met(Language::Sv, 0), "0 uppfyllda");
+        assert_eq!(plural(Language::Sv, 1, ["assignment", "assignments"], ["uppdrag", "uppdrag"]), "1 uppdrag");
+        assert_eq!(plural(Language::En, 11, ["assignment", "assignments"], ["uppdrag", "uppdrag"]), "11 assignments");
+    }
 
     #[test]
     fn numbers_are_read_with_either_mark_and_never_a_thousands_separator() {

@@ -202,6 +202,8 @@ catalogue! {
     DataInvalidArgument = "data.invalid_argument",
     /// The plan has no indicator of that id.
     QueryUnknownIndicator = "query.unknown_indicator",
+    /// The report has no goal of that id (a table of one goal).
+    QueryUnknownGoal = "query.unknown_goal",
     /// No entity was given and the plan sets none.
     QueryNoEntity = "query.no_entity",
     /// The entity has no values in the data, so there is no latest period.

@@ -244,7 +244,7 @@ fn source_html(report: &Report, r: &IndicatorResult) -> String {
     }
 }
 
-fn assignment_label(report: &Report) -> impl Fn(&str) -> String + '_ {
+pub(crate) fn assignment_label(report: &Report) -> impl Fn(&str) -> String + '_ {
     move |s: &str| {
         let sv = report.plan.language.pick(false, true);
         match (s, sv) {
