@@ -81,3 +81,45 @@ fn cell(data: &Data) -> TableCell {
         Data::Error(e) => Err(format!("the error value {e}")),
     }
 }
+
+/// A plan's data: what core reads from its `data/` folder (CSV, JSON) and every workbook
+/// (`.xlsx`) under that folder, in name order, as one set; a row that two files hold is a
+/// duplicate naming both. Hidden entries are skipped, as core skips them; only regular files
+/// are read.
+///
+/// # Errors
+/// As [`Plan::data`](attain_core::Plan::data) and [`read_xlsx`]; an io error for a folder that
+/// cannot be listed.
+pub fn plan_data(plan: &attain_core::Plan, folder: impl AsRef<Path>) -> Result<Observations> {
+    let mut parts = vec![plan.bundled_data()?];
+    let mut books = Vec::new();
+    workbooks(&folder.as_ref().join("data"), &mut books)?;
+    for path in books {
+        parts.push(load(&path)?);
+    }
+    if parts.len() == 1 { Ok(parts.remove(0)) } else { Observations::combine(parts) }
+}
+
+/// Every `.xlsx` under `dir` (none when it does not exist), sorted by name, depth first.
+fn workbooks(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
+    let io = |e: std::io::Error| Error::new(Code::IoRead, format!("cannot read folder `{}`: {e}", dir.display()));
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io(e)),
+    };
+    let mut entries = entries.collect::<std::io::Result<Vec<_>>>().map_err(io)?;
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let kind = entry.file_type().map_err(io)?;
+        if kind.is_dir() {
+            workbooks(&entry.path(), out)?;
+        } else if kind.is_file() && is_workbook(entry.path()) {
+            out.push(entry.path());
+        }
+    }
+    Ok(())
+}
