@@ -309,9 +309,13 @@ fn write_error(place: &str, e: &std::io::Error) -> Error {
     Error::new(Code::IoWrite, format!("cannot write {place}: {why}"))
 }
 
-/// A number as core reads one (`85.5`, `85,5`; no thousands separator).
+/// A number as core reads one (`85.5`, `85,5`; no thousands separator). `NaN` and the
+/// infinities pass on to core, which refuses them naming the input, as for every host.
 fn number(text: &str) -> Result<f64, String> {
-    attain_core::parse_number(text, attain_core::DecimalMark::Either).map_err(|e| e.message().to_string())
+    match attain_core::parse_number(text, attain_core::DecimalMark::Either) {
+        Err(e) if e.code() == Code::DataNotFinite => text.trim().parse::<f64>().map_err(|_| e.message().to_string()),
+        other => other.map_err(|e| e.message().to_string()),
+    }
 }
 
 /// One --data file: a workbook, a CSV with the named separator, or as core reads it.
