@@ -12,7 +12,7 @@ pub use table::{MIN_TABLE_WIDTH, TableOptions, render_table};
 
 use crate::locale::format_number;
 use crate::model::{Gender, Language};
-use crate::report::{GoalResult, IndicatorResult, Report, Role};
+use crate::report::{GoalResult, IndicatorResult, Report};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
