@@ -1,4 +1,5 @@
 //! Workbooks both ways: sheets read as CSV rows are, and reports written with numbers as numbers and statuses in the scale's colours.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use attain_core::{Code, Observations, Plan, PlanFiles, Query};
 use calamine::{Data, Reader, Xlsx};
