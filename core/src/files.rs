@@ -135,7 +135,16 @@ impl Folder {
         // Not `metadata`: that follows links, and a link must not lead the walk out of the plan.
         let kind = std::fs::symlink_metadata(path).map_err(|e| io_error(&e, format!("cannot read: {e}")).in_file(key))?.file_type();
         if !kind.is_symlink() {
-            return Ok((if kind.is_dir() { EntryKind::Folder } else if kind.is_file() { EntryKind::File } else { EntryKind::Other }, None));
+            return Ok((
+                if kind.is_dir() {
+                    EntryKind::Folder
+                } else if kind.is_file() {
+                    EntryKind::File
+                } else {
+                    EntryKind::Other
+                },
+                None,
+            ));
         }
         let target = std::fs::canonicalize(path).ok();
         let Some(meta) = target.as_deref().and_then(|t| std::fs::metadata(t).ok()) else { return Ok((EntryKind::BrokenLink, None)) };
@@ -200,9 +209,7 @@ pub fn folder_entry(key: &str, kind: EntryKind) -> Result<EntryAction> {
     }
     match kind {
         EntryKind::Folder => Ok(EntryAction::Walk),
-        EntryKind::LinkToFolder => {
-            link("a link to a folder, which the plan reader does not follow; put the folder itself in the plan")
-        }
+        EntryKind::LinkToFolder => link("a link to a folder, which the plan reader does not follow; put the folder itself in the plan"),
         _ if !is_plan_file(name) => Ok(EntryAction::Skip),
         EntryKind::File | EntryKind::LinkToFile => Ok(EntryAction::Read),
         EntryKind::Other | EntryKind::LinkToOther => Err(not_regular().in_file(key)),

@@ -31,7 +31,10 @@ fn the_fragment_is_one_root_with_every_style_scoped_to_it_and_a_fraction_of_the_
         assert!(fragment.contains(&format!("data-goal=\"{}\"", g.id)), "goal {}", g.id);
     }
     assert!(fragment.contains("(bedömt på 1 av 12 nyckeltal)"));
-    assert_eq!(fragment.matches("<details>").count(), r.goals.iter().filter(|g| !g.indicators.is_empty() || !g.key_figures.is_empty()).count());
+    assert_eq!(
+        fragment.matches("<details>").count(),
+        r.goals.iter().filter(|g| !g.indicators.is_empty() || !g.key_figures.is_empty()).count()
+    );
     assert!(fragment.len() * 2 < page.len(), "fragment {} bytes, page {} bytes", fragment.len(), page.len());
     // Another report is another root: their styles do not meet.
     let p = Plan::load(repo_root().join("rules/ostersund-2023")).unwrap();

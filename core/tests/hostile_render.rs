@@ -109,8 +109,15 @@ fn hostile_report() -> Report {
     report
 }
 
-const ALL: [Format; 7] =
-    [Format::Html, Format::HtmlFragment, Format::Markdown, Format::Csv, Format::Json, Format::Table { color: false }, Format::Table { color: true }];
+const ALL: [Format; 7] = [
+    Format::Html,
+    Format::HtmlFragment,
+    Format::Markdown,
+    Format::Csv,
+    Format::Json,
+    Format::Table { color: false },
+    Format::Table { color: true },
+];
 
 /// What no output may hold raw: a terminal escape (JSON writes it as `\u001b`); in HTML and
 /// Markdown, markup; in HTML, a colour that loads a URL and a `javascript:` link.

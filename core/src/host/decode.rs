@@ -137,7 +137,8 @@ impl std::str::FromStr for Format {
 
     /// `table`, `json`, `md` (or `markdown`), `csv`, `html`, `html-fragment`.
     fn from_str(s: &str) -> Result<Format> {
-        Format::parse(s)
-            .ok_or_else(|| Error::new(Code::QueryInvalidFormat, format!("format `{s}` is not one of table, json, md, csv, html, html-fragment")))
+        Format::parse(s).ok_or_else(|| {
+            Error::new(Code::QueryInvalidFormat, format!("format `{s}` is not one of table, json, md, csv, html, html-fragment"))
+        })
     }
 }

@@ -23,7 +23,10 @@ pub(super) fn fragment(report: &Report) -> String {
     }
     let id = format!("attain-{:016x}", fnv1a(body.as_bytes()));
     let lang = report.plan.language.pick("en", "sv");
-    format!("<div class=\"{FRAGMENT_CLASS}\" id=\"{id}\" lang=\"{lang}\"><style>{}</style>{body}</div>", CSS.replace("$R", &format!("#{id}")))
+    format!(
+        "<div class=\"{FRAGMENT_CLASS}\" id=\"{id}\" lang=\"{lang}\"><style>{}</style>{body}</div>",
+        CSS.replace("$R", &format!("#{id}"))
+    )
 }
 
 /// FNV-1a, 64 bits: a stable id from the content, the same in every host (no randomness on wasm32).
