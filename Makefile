@@ -21,13 +21,13 @@ report: build ## the main job: the Östersund report in the terminal and as repo
 	$(ATTAIN) report $(PLAN) --format html --out report.html
 
 .PHONY: test
-test: test-rust test-rules test-python test-wasm ## every suite: Rust, rule tests, Python, JavaScript and the browser
+test: test-rust test-rules test-python test-wasm test-docs ## every suite: Rust, rule tests, Python, JavaScript, the browser and the docs' examples
 	@echo "all suites passed"
 
 .PHONY: test-rust
 test-rust: ## Rust unit, integration, property, conformance and doc tests, and the core's shape
 	python3 scripts/core-shape.py
-	$(CARGO) test -p attain-core -p attain-cli --features attain-core/schema
+	$(CARGO) test -p attain-core -p attain-cli -p attain-excel --features attain-core/schema
 
 .PHONY: test-rules
 test-rules: build ## rule tests of the std library and the Östersund plan, and property checks
@@ -46,6 +46,13 @@ test-python: ## build the Python wheel in .venv and run pytest, the plugin and s
 test-wasm: ## build the npm package and run the Node tests and the Chromium browser test
 	bash bindings-wasm/run-tests.sh
 
+.PHONY: test-docs
+test-docs: build ## run every code block of README.md, docs/ and the bindings' READMEs (after test-python and test-wasm)
+	python3 scripts/doc-examples.py
+	@# The runner itself: every block of this file is wrong, and each must be reported.
+	@out="$$(python3 scripts/doc-examples.py tests/doc-examples/broken.md || true)"; \
+	  echo "$$out" | grep -q '^doc examples: 0 blocks run, 6 failed' || { echo "$$out"; echo "doc-examples.py missed a wrong block" >&2; exit 1; }
+
 .PHONY: wasm
 wasm: ## build the WebAssembly npm package (bindings-wasm/pkg)
 	bash bindings-wasm/build.sh
@@ -57,7 +64,7 @@ npm-pack: wasm ## the npm package as a tarball, bindings-wasm/attain-wasm-<versi
 .PHONY: lint
 lint: ## rustfmt and clippy with warnings as errors
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy -p attain-core -p attain-cli -p attain-python -p attain-wasm --all-targets -- -D warnings
+	$(CARGO) clippy -p attain-core -p attain-cli -p attain-excel -p attain-python -p attain-wasm --all-targets -- -D warnings
 
 .PHONY: bench
 bench: ## criterion benchmarks of the core (see docs/benchmarks.md)
