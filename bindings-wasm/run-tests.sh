@@ -6,7 +6,8 @@
 #   2. scripts/setup-browser.sh        chromium (apt) and `npm ci` (package-lock.json)
 #   3. tools/gen-types.mjs --check, tsc  types.generated.d.ts current; index.d.ts against tests/types.ts
 #   4. node --test                     API, conformance, Plan.load and the packed tarball (Node)
-#   5. node --test tests/browser.test.mjs   the demo page in headless Chromium, docs/demo.png
+#   5. node --test tests/browser.test.mjs   the demo page in headless Chromium at 1920, 1280 and 390 px, docs/demo.png
+#      (UPDATE_SCREENSHOTS=1 also writes docs/demo-1920.png, demo-1280.png, demo-390.png)
 #
 # SKIP_BUILD=1 reuses an existing build; SKIP_BROWSER=1 leaves out step 5.
 set -euo pipefail

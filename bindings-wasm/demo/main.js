@@ -34,10 +34,21 @@ const state = {
   forked: new Map(),
 };
 
-/** Where an error happened, for a person: `rules/x.rhai, rad 3, kolumn 5`. */
+/** The file the demo gives the edited rule of indicator `id`: a name of its own, never shown. */
+function forkPath(id) {
+  return `demo-rules/${id.replace(/[^A-Za-z0-9_-]/g, '_')}.rhai`;
+}
+
+/**
+ * Where an error happened, for a person: `rules/x.rhai, rad 3, kolumn 5`. In the rule being
+ * edited it is the indicator's rule at the editor's line (`Regeln för N00209, rad 2`), not the
+ * file the demo keeps the copy in.
+ */
 function describeError(e) {
-  if (!e || e.name !== 'AttainError') return String(e?.message ?? e);
-  const where = [e.file, e.line != null ? `rad ${e.line}` : null, e.column != null ? `kolumn ${e.column}` : null, e.row != null ? `datarad ${e.row}` : null]
+  if (!e || (e.name !== 'AttainError' && e.type === undefined)) return String(e?.message ?? e);
+  const id = el.ruleIndicator.value;
+  const file = e.file === forkPath(id) ? `Regeln för ${id}` : e.file;
+  const where = [file, e.line != null ? `rad ${e.line}` : null, e.column != null ? `kolumn ${e.column}` : null, e.row != null ? `datarad ${e.row}` : null]
     .filter(Boolean)
     .join(', ');
   return where ? `${where}: ${e.message}` : e.message;
@@ -210,7 +221,7 @@ function planToml(forks) {
 
 function onRuleInput() {
   const id = el.ruleIndicator.value;
-  const path = `demo-rules/${id.replace(/[^A-Za-z0-9_-]/g, '_')}.rhai`;
+  const path = forkPath(id);
   const forks = new Map(state.forked);
   forks.set(id, { path, dropParams: false });
   const files = { ...state.files, [path]: el.ruleText.value };
