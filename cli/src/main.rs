@@ -2,6 +2,7 @@
 
 use attain_core::{
     AssessRequest, CheckRequest, Code, Error, Format, Gender, HistoryPoint, Observations, PeersRequest, Period, Plan, Query, TargetInput,
+    WarningCode,
 };
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::fmt::Display;
@@ -40,6 +41,9 @@ enum Command {
         /// Write to this file instead of standard output
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Exit 1 when a rule failed (its warning is printed on standard error), for CI
+        #[arg(long)]
+        strict: bool,
     },
     /// Run every *.test.toml rule test under PATH
     Test {
@@ -360,9 +364,13 @@ fn print_assessment(plan: &Plan, indicator: &str, request: &AssessRequest, json:
 
 fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
     match command {
-        Command::Report { target, format, out } => {
+        Command::Report { target, format, out, strict } => {
             let (plan, data, query) = load(&target)?;
             let report = plan.evaluate(&data, &query)?;
+            for line in report.warning_lines() {
+                warn(line);
+            }
+            let rule_failed = report.warnings.iter().any(|w| matches!(w.code, WarningCode::RuleError | WarningCode::RuleGoalError));
             let format = match format {
                 OutFormat::Table => Format::Table { color: out.is_none() && std::io::stdout().is_terminal() },
                 OutFormat::Json => Format::Json,
@@ -378,7 +386,7 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
                 }
                 None => o.raw(&text),
             }
-            Ok(ExitCode::SUCCESS)
+            Ok(if strict && rule_failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Test { path, format } => {
             let report = attain_core::run_rule_tests(&path)?;
@@ -407,14 +415,19 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
         }
         Command::Check { plan, cases, seed, json } => {
             let plan = Plan::load(&plan)?;
+            // Rows of the plan's own data for ids the plan does not know fail the check.
+            let unknown = plan.unknown_indicators(&plan.bundled_data()?);
             let mut request = CheckRequest::default();
             request.cases = cases.unwrap_or(request.cases);
             request.seed = seed.unwrap_or(request.seed);
             let report = attain_core::check(&plan, &request.options())?;
-            let code = if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
+            let code = if report.failures.is_empty() && unknown.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
             if json {
                 o.raw(&json!(&report));
                 return Ok(code);
+            }
+            for w in &unknown {
+                o.line(format_args!("FAIL  data/: {} [{}]", w.message, w.code.as_str()));
             }
             for f in &report.failures {
                 o.line(format_args!("FAIL  `{}` (rule `{}`) {}: {}", f.indicator, f.rule, f.property, f.message));
@@ -427,7 +440,7 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
                 plan.id(),
                 report.indicators,
                 report.evaluations,
-                report.failures.len(),
+                report.failures.len() + unknown.len(),
                 request.seed
             ));
             Ok(code)

@@ -3,6 +3,7 @@
 use crate::error::{Code, Error};
 use crate::model::{Direction, Scale};
 use crate::model::{Gender, Language, PeerStats, PeriodValue};
+use crate::warning::Warning;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -30,6 +31,10 @@ pub struct Report {
     pub goals: Vec<GoalResult>,
     /// Indicator results: every indicator and key figure, total first then women and men.
     pub indicators: Vec<IndicatorResult>,
+    /// What a reader should know of: data for ids the plan does not know, an entity or period
+    /// without data, rules that failed (empty in a report written before the field was added).
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
 }
 
 /// Identity of the plan in a report.
