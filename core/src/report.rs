@@ -234,6 +234,12 @@ pub struct IndicatorResult {
 }
 
 impl Report {
+    /// The report's warnings as lines in its plan's language, as `attain report` prints them
+    /// on standard error: "varning: 142 rader för okänt nyckeltal N2103O (menade du N21030?)".
+    pub fn warning_lines(&self) -> Vec<String> {
+        let word = self.plan.language.pick("warning", "varning");
+        self.warnings.iter().map(|w| format!("{word}: {} [{}]", w.message, w.code.as_str())).collect()
+    }
     /// Goal by id.
     pub fn goal(&self, id: &str) -> Option<&GoalResult> {
         self.goals.iter().find(|g| g.id == id)

@@ -2,6 +2,7 @@
 
 mod gather;
 mod goals;
+mod warnings;
 
 use crate::bound::settle;
 use crate::data::{Index, Observations};
