@@ -34,6 +34,7 @@ export type Code =
   | "plan.file_path"
   | "plan.missing_script"
   | "plan.unknown_param"
+  | "plan.missing_param"
   | "plan.invalid_argument"
   | "rule.compile"
   | "rule.unknown_name"

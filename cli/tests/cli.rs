@@ -529,10 +529,7 @@ fn report_warns_of_an_unknown_id_and_a_rule_error_and_strict_exits_1() {
     let out = attain(&["report", plan.path().to_str().unwrap()]);
     assert_exit(&out, 0);
     let stderr = text(&out.stderr);
-    assert!(
-        stderr.contains("varning: 2 rader för okänt nyckeltal N2103O (menade du N21030?) [data.unknown_indicator]"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("varning: 2 rader för okänt nyckeltal N2103O (menade du N21030?) [data.unknown_indicator]"), "{stderr}");
     assert!(stderr.contains("varning: nyckeltal BAD: regelfel i rules/bad.rhai") && stderr.contains("[rule.error]"), "{stderr}");
     let stdout = text(&out.stdout);
     assert!(stdout.contains("1 nyckeltal kunde inte bedömas: regelfel i rules/bad.rhai"), "{stdout}");
