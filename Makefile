@@ -27,7 +27,7 @@ test: test-rust test-rules test-python test-wasm test-docs ## every suite: Rust,
 .PHONY: test-rust
 test-rust: ## Rust unit, integration, property, conformance and doc tests, and the core's shape
 	python3 scripts/core-shape.py
-	$(CARGO) test -p attain-core -p attain-cli --features attain-core/schema
+	$(CARGO) test -p attain-core -p attain-cli -p attain-excel --features attain-core/schema
 
 .PHONY: test-rules
 test-rules: build ## rule tests of the std library and the Östersund plan, and property checks
@@ -57,10 +57,14 @@ test-docs: build ## run every code block of README.md, docs/ and the bindings' R
 wasm: ## build the WebAssembly npm package (bindings-wasm/pkg)
 	bash bindings-wasm/build.sh
 
+.PHONY: npm-pack
+npm-pack: wasm ## the npm package as a tarball, bindings-wasm/attain-wasm-<version>.tgz, for `npm install FILE`
+	cd bindings-wasm && npm pack --silent
+
 .PHONY: lint
 lint: ## rustfmt and clippy with warnings as errors
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy -p attain-core -p attain-cli -p attain-python -p attain-wasm --all-targets -- -D warnings
+	$(CARGO) clippy -p attain-core -p attain-cli -p attain-excel -p attain-python -p attain-wasm --all-targets -- -D warnings
 
 .PHONY: bench
 bench: ## criterion benchmarks of the core (see docs/benchmarks.md)

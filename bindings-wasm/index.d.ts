@@ -143,8 +143,8 @@ export interface AttainError extends Error, Omit<AttainErrorInfo, 'type' | 'code
   code: Code;
 }
 
-/** The text files of a plan, keyed by path relative to the plan folder (`rules/x.rhai`). */
-export type PlanFiles = Record<string, string> | Map<string, string>;
+/** The files of a plan, keyed by path relative to the plan folder (`rules/x.rhai`): their text, or their bytes (UTF-8, as `Plan.load` reads them). */
+export type PlanFiles = Record<string, string | Uint8Array> | Map<string, string | Uint8Array>;
 
 /**
  * What to evaluate: `null`/`undefined` for the plan's own `data/` folder (read once, kept with
@@ -154,7 +154,8 @@ export type PlanFiles = Record<string, string> | Map<string, string>;
 export type DataInput = Observations | null | undefined;
 
 /** A report format of core's renderers. */
-export type RenderFormat = 'html' | 'md' | 'markdown' | 'csv' | 'json' | 'table';
+/** `html-fragment`: a compact fragment for a host page, one root element with its styles scoped to it. */
+export type RenderFormat = 'html' | 'html-fragment' | 'md' | 'markdown' | 'csv' | 'json' | 'table';
 
 // ------------------------------------------------------------------ classes and functions
 
@@ -187,6 +188,12 @@ export class Plan {
   private constructor();
   /** Builds a plan from `{path: text}`: `plan.toml`, its scripts and optionally `data/`. */
   static fromFiles(files: PlanFiles): Plan;
+  /**
+   * Node only (not in the browser build): loads a plan folder as the CLI does (every `.toml`,
+   * `.rhai`, `.csv` and `.json` file; hidden entries, `node_modules` and `target` left out).
+   * A missing folder is an `AttainError` of code `io.not_found` naming it.
+   */
+  static load(folder: string | URL): Plan;
   /** Evaluates for one entity and period. A failing rule gives status `error`; the rest completes. */
   evaluate(data?: DataInput, query?: Query | null): Report;
   /** Every entity for every period (totals only), entity by entity. */

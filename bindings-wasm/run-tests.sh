@@ -5,7 +5,7 @@
 #   1. build.sh                        wasm build, JS glue, demo files
 #   2. scripts/setup-browser.sh        chromium (apt) and `npm ci` (package-lock.json)
 #   3. tools/gen-types.mjs --check, tsc  types.generated.d.ts current; index.d.ts against tests/types.ts
-#   4. node --test                     API and conformance tests (Node)
+#   4. node --test                     API, conformance, Plan.load and the packed tarball (Node)
 #   5. node --test tests/browser.test.mjs   the demo page in headless Chromium, docs/demo.png
 #
 # SKIP_BUILD=1 reuses an existing build; SKIP_BROWSER=1 leaves out step 5.
@@ -32,7 +32,7 @@ node tools/gen-types.mjs --check
 npx --no-install tsc -p tsconfig.json
 
 log "tests in Node"
-node --test tests/api.test.mjs tests/conformance.test.mjs tests/hostile.test.mjs
+node --test tests/api.test.mjs tests/conformance.test.mjs tests/hostile.test.mjs tests/node.test.mjs
 
 if [[ -z "${SKIP_BROWSER:-}" ]]; then
   log "demo page in headless Chromium"

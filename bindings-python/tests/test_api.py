@@ -219,7 +219,7 @@ def test_report_renderings(plan: attain.Plan) -> None:
     html = report.to_html()
     assert html.lstrip().lower().startswith("<!doctype html>")
     assert "Full-time employees" in html and "Östersund" in html
-    assert report._repr_html_() == html
+    assert report.render("html") == html
     md = report.to_markdown()
     assert "| Full-time employees |" in md
     assert report.render("md") == md

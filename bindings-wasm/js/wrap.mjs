@@ -237,7 +237,7 @@ function renderHtml(report) {
   return call(() => wasm.renderHtml(arg(report)));
 }
 
-/** A report in one of core's formats: `html`, `md`, `csv`, `json` or `table`. */
+/** A report in one of core's formats: `html`, `html-fragment`, `md`, `csv`, `json` or `table`. */
 function render(report, format) {
   return call(() => wasm.render(arg(report), arg(format)));
 }
@@ -257,10 +257,20 @@ function version() {
   return call(() => wasm.version());
 }
 
-/** Internal, for this package's tests: trap the instance, and which instance is current. */
+/**
+ * Internal: for this package's tests, trap the instance and which instance is current; for
+ * Node's `Plan.load`, core's rule for each entry of a plan folder and its error for a folder that
+ * is not one.
+ */
 const __attainInternal = {
   trap() {
     return call(() => wasm.__attainTrap());
+  },
+  folderEntry(key, kind) {
+    return call(() => wasm.planFolderEntry(key, kind));
+  },
+  folderMissing(folder, exists) {
+    return call(() => wasm.planFolderMissing(folder, exists));
   },
   get generation() {
     return generation;

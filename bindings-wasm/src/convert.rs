@@ -158,6 +158,10 @@ pub fn plan_files(files: &JsValue) -> JsResult<PlanFiles> {
     let mut out = PlanFiles::new();
     let mut add = |path: JsValue, text: JsValue| -> JsResult<()> {
         let path = path.as_string().ok_or_else(|| plan_error(format!("a plan file path must be a string, got {}", type_name(&path))))?;
+        // A file's bytes (Node's `Plan.load` reads them): core decodes them as it reads a file.
+        if let Some(bytes) = text.dyn_ref::<js_sys::Uint8Array>() {
+            return out.insert_bytes(&path, bytes.to_vec()).map_err(|e| from_core(&e));
+        }
         let text =
             text.as_string().ok_or_else(|| plan_error(format!("the text of `{path}` must be a string, got {}", type_name(&text))))?;
         // Core normalises the path (`\` to `/`) and refuses one that leaves the plan.

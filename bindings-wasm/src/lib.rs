@@ -407,11 +407,44 @@ pub fn render_html(report: JsValue) -> JsResult<String> {
     Ok(attain_core::render(&convert::report(report)?, Format::Html))
 }
 
-/// A report in one of core's formats: `html`, `md`, `csv`, `json` or `table`.
+/// A report in one of core's formats: `html`, `html-fragment`, `md`, `csv`, `json` or `table`.
 #[wasm_bindgen(js_name = render)]
 pub fn render(report: JsValue, format: JsValue) -> JsResult<String> {
     let format: Format = js(convert::text(&format, "format", ErrorKind::Query)?.parse())?;
     Ok(attain_core::render(&convert::report(report)?, format))
+}
+
+/// Node's `Plan.load`: what core's plan reader does with a folder entry (`skip`, `walk` or
+/// `read`), given its path in the plan (`key`) and what it is (`folder`, `file`, `other`, `link-to-folder`,
+/// `link-to-file`, `link-to-other`, `link-outside`, `broken-link`); core's error for an entry it
+/// refuses, at `key`.
+#[wasm_bindgen(js_name = planFolderEntry)]
+pub fn plan_folder_entry(key: &str, kind: &str) -> JsResult<String> {
+    use attain_core::{EntryAction, EntryKind};
+    let kind = match kind {
+        "folder" => EntryKind::Folder,
+        "file" => EntryKind::File,
+        "other" => EntryKind::Other,
+        "link-to-folder" => EntryKind::LinkToFolder,
+        "link-to-file" => EntryKind::LinkToFile,
+        "link-to-other" => EntryKind::LinkToOther,
+        "link-outside" => EntryKind::LinkOutside,
+        "broken-link" => EntryKind::BrokenLink,
+        other => return Err(invalid(ErrorKind::Plan, format!("`{other}` is not a kind of folder entry"))),
+    };
+    let action = js(attain_core::folder_entry(key, kind))?;
+    Ok(match action {
+        EntryAction::Skip => "skip",
+        EntryAction::Walk => "walk",
+        EntryAction::Read => "read",
+    }
+    .into())
+}
+
+/// Node's `Plan.load`: core's error for a plan folder that is not one (`exists`: something is there).
+#[wasm_bindgen(js_name = planFolderMissing)]
+pub fn plan_folder_missing(folder: &str, exists: bool) -> JsResult<()> {
+    js(Err(attain_core::not_a_folder(folder, exists)))
 }
 
 /// Runs every `*.test.toml` in `{path: text}`, with the plan when `plan.toml` is among them.

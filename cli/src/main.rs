@@ -1,8 +1,8 @@
 //! `attain`: reports, rule tests and checks for goal plans. A thin shell over attain-core.
 
 use attain_core::{
-    AssessRequest, CheckRequest, Code, Error, Format, Gender, HistoryPoint, Observations, PeersRequest, Period, Plan, Query, TargetInput,
-    WarningCode,
+    AssessRequest, CheckRequest, Code, Error, Format, Gender, HistoryPoint, Observations, PeersRequest, Period, Plan, Query, TableOptions,
+    TargetInput, WarningCode,
 };
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::fmt::Display;
@@ -41,6 +41,8 @@ enum Command {
         /// Write to this file instead of standard output
         #[arg(long)]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        table: TableArgs,
         /// Exit 1 when a rule failed (its warning is printed on standard error), for CI
         #[arg(long)]
         strict: bool,
@@ -97,8 +99,8 @@ struct AssessArgs {
     /// Indicator id
     #[arg(long)]
     indicator: String,
-    /// The value to judge
-    #[arg(long, allow_negative_numbers = true, required_unless_present = "inputs")]
+    /// The value to judge (`85.5` or `85,5`)
+    #[arg(long, allow_negative_numbers = true, required_unless_present = "inputs", value_parser = number)]
     value: Option<f64>,
     /// Period judged; default: the plan's period
     #[arg(long)]
@@ -111,16 +113,16 @@ struct AssessArgs {
     #[arg(long)]
     history: Option<String>,
     /// The national value
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_negative_numbers = true, value_parser = number)]
     national: Option<f64>,
     /// The peer group's mean
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_negative_numbers = true, value_parser = number)]
     peers: Option<f64>,
     /// Position among all municipalities, 0 (worst) to 1 (best)
-    #[arg(long)]
+    #[arg(long, value_parser = number)]
     percentile: Option<f64>,
     /// The unweighted mean of the municipalities (`reference` with `against = "mean"`)
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_negative_numbers = true, value_parser = number)]
     municipal_mean: Option<f64>,
     /// Every input at once, as JSON (core's AssessRequest: value, period, target, previous,
     /// history, national, peers, percentile, municipal_mean, women, men), instead of the flags above:
@@ -133,13 +135,42 @@ struct AssessArgs {
     json: bool,
 }
 
+/// How the terminal report (`--format table`) is laid out.
+#[derive(Args)]
+struct TableArgs {
+    /// Show this goal only (table format)
+    #[arg(long)]
+    goal: Option<String>,
+    /// List every assignment, not only those with a follow-up (table format)
+    #[arg(long)]
+    assignments: bool,
+    /// Width in columns no line passes (table format; default 100)
+    #[arg(long)]
+    width: Option<usize>,
+    /// Colour the statuses: auto (when standard output is a terminal), always or never
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(Args)]
 struct Target {
     /// Plan folder (holding plan.toml)
     plan: PathBuf,
-    /// Data files (CSV or Kolada JSON); default: every file in the plan's data/ folder
+    /// Data files (CSV, `;` CSV with decimal commas, .xlsx or Kolada JSON); default: every
+    /// file in the plan's data/ folder
     #[arg(long)]
     data: Vec<PathBuf>,
+    /// CSV separator, `,` or `;`: of the --data CSV files (default: found from each header)
+    /// and of the CSV written by `--format csv` (`;` writes decimal commas, as Excel in Sweden)
+    #[arg(long)]
+    delimiter: Option<char>,
     /// Entity (municipality code); default: the plan's entity
     #[arg(long)]
     entity: Option<String>,
@@ -169,6 +200,8 @@ enum OutFormat {
     Md,
     Csv,
     Html,
+    /// An Excel workbook (needs --out, or standard output that is not a terminal)
+    Xlsx,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -212,25 +245,29 @@ fn wants_json(command: &Command) -> bool {
 /// What a command prints, gathered and written to standard output once at the end, so that
 /// every write error is handled in one place.
 #[derive(Default)]
-struct Out(String);
+struct Out(Vec<u8>);
 
 impl Out {
     /// A line of text for a terminal: plan text in it cannot move the cursor or clear the
     /// screen (control characters and bidirectional controls replaced, line breaks as spaces).
     fn line(&mut self, line: impl Display) {
-        self.0.push_str(&terminal_safe(&line.to_string(), false));
-        self.0.push('\n');
+        self.0.extend_from_slice(terminal_safe(&line.to_string(), false).as_bytes());
+        self.0.push(b'\n');
     }
     /// Text that is already safe (a rendered report, JSON).
     fn raw(&mut self, text: &str) {
-        self.0.push_str(text);
+        self.0.extend_from_slice(text.as_bytes());
+    }
+    /// Bytes (a workbook) for standard output that is not a terminal.
+    fn bytes(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
     }
     /// Writes everything. A reader that closed the pipe early (`attain report … | head -1`)
     /// wanted no more: that ends quietly, as coreutils and ripgrep do. Any other failure
     /// (a full disk) is an error naming standard output.
     fn write_to_stdout(&self) -> Result<(), Error> {
         let mut stdout = std::io::stdout().lock();
-        match stdout.write_all(self.0.as_bytes()).and_then(|()| stdout.flush()) {
+        match stdout.write_all(&self.0).and_then(|()| stdout.flush()) {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(write_error("standard output", &e)),
             _ => Ok(()),
         }
@@ -275,13 +312,32 @@ fn write_error(place: &str, e: &std::io::Error) -> Error {
     Error::new(Code::IoWrite, format!("cannot write {place}: {why}"))
 }
 
+/// A number as core reads one (`85.5`, `85,5`; no thousands separator). `NaN` and the
+/// infinities pass on to core, which refuses them naming the input, as for every host.
+fn number(text: &str) -> Result<f64, String> {
+    match attain_core::parse_number(text, attain_core::DecimalMark::Either) {
+        Err(e) if e.code() == Code::DataNotFinite => text.trim().parse::<f64>().map_err(|_| e.message().to_string()),
+        other => other.map_err(|e| e.message().to_string()),
+    }
+}
+
+/// One --data file: a workbook, a CSV with the named separator, or as core reads it.
+fn load_data(path: &Path, delimiter: Option<char>) -> Result<Observations, Error> {
+    match delimiter {
+        Some(d) if !attain_excel::is_workbook(path) && !path.to_string_lossy().to_ascii_lowercase().ends_with(".json") => {
+            Observations::from_csv_with(&attain_core::read_text(path)?, &path.display().to_string(), Some(d))
+        }
+        _ => attain_excel::load(path),
+    }
+}
+
 fn load(target: &Target) -> Result<(Plan, Observations, Query), Error> {
     let plan = Plan::load(&target.plan)?;
     let data = if target.data.is_empty() {
-        plan.bundled_data()?
+        attain_excel::plan_data(&plan, &target.plan)?
     } else {
         // One rule for duplicates, as in a plan's data folder: a row in two files names both.
-        Observations::combine(target.data.iter().map(Observations::load).collect::<Result<Vec<_>, _>>()?)?
+        Observations::combine(target.data.iter().map(|p| load_data(p, target.delimiter)).collect::<Result<Vec<_>, _>>()?)?
     };
     let mut query = Query::default();
     query.entity = target.entity.clone();
@@ -289,10 +345,24 @@ fn load(target: &Target) -> Result<(Plan, Observations, Query), Error> {
     Ok((plan, data, query))
 }
 
-fn write_file(path: &Path, text: &str) -> Result<(), Error> {
+/// The table's flags as core's options; colour by default only on a terminal.
+fn table_options(args: &TableArgs, to_stdout: bool) -> TableOptions {
+    let mut options = TableOptions::default();
+    options.color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_stdout && std::io::stdout().is_terminal(),
+    };
+    options.width = args.width.unwrap_or(options.width);
+    options.goal = args.goal.clone();
+    options.all_assignments = args.assignments;
+    options
+}
+
+fn write_file(path: &Path, text: &[u8]) -> Result<(), Error> {
     let place = format!("`{}`", path.display());
     let mut file = std::fs::File::create(path).map_err(|e| write_error(&place, &e))?;
-    file.write_all(text.as_bytes()).map_err(|e| write_error(&place, &e))?;
+    file.write_all(text).map_err(|e| write_error(&place, &e))?;
     // A regular file is synced so that a late failure (a full disk, a quota) is reported here
     // rather than lost when the file is closed; a pipe or a device cannot be synced.
     if file.metadata().is_ok_and(|m| m.is_file()) {
@@ -308,10 +378,12 @@ fn bad_argument(message: String) -> Error {
 /// `2021=60,2022=65` as history (core checks the order, the periods and the values).
 fn history(text: &str) -> Result<Vec<HistoryPoint>, Error> {
     let mut out = Vec::new();
-    for (i, item) in text.split(',').map(str::trim).enumerate() {
+    // `;` between items where the values have decimal commas: `2021=60,5;2022=65`.
+    let separator = if text.contains(';') { ';' } else { ',' };
+    for (i, item) in text.split(separator).map(str::trim).enumerate() {
         let bad = |why: &str| bad_argument(format!("--history item {} (`{item}`): {why}; write PERIOD=VALUE, e.g. 2022=65", i + 1));
         let (period, value) = item.split_once('=').ok_or_else(|| bad("no `=`"))?;
-        let value: f64 = value.trim().parse().map_err(|_| bad("the value is not a number"))?;
+        let value = number(value).map_err(|why| bad(&format!("the value is not a number ({why})")))?;
         out.push(HistoryPoint { period: Period::parse(period.trim())?, value });
     }
     Ok(out)
@@ -339,7 +411,7 @@ fn assess(a: &AssessArgs, o: &mut Out) -> Result<ExitCode, Error> {
     request.value = a.value;
     request.period = a.period.as_deref().map(Period::parse).transpose()?;
     // A number stays a number; any other text is core's to read as a written target.
-    request.target = a.target.as_deref().map(|t| t.trim().parse().map_or_else(|_| TargetInput::Text(t.to_string()), TargetInput::Number));
+    request.target = a.target.as_deref().map(|t| number(t).map_or_else(|_| TargetInput::Text(t.to_string()), TargetInput::Number));
     request.history = a.history.as_deref().map(history).transpose()?.unwrap_or_default();
     request.national = a.national;
     request.peers = a.peers.map(|mean| {
@@ -364,29 +436,50 @@ fn print_assessment(plan: &Plan, indicator: &str, request: &AssessRequest, json:
 
 fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
     match command {
-        Command::Report { target, format, out, strict } => {
+        Command::Report { target, format, out, table, strict } => {
+            if matches!(format, OutFormat::Xlsx) && out.is_none() && std::io::stdout().is_terminal() {
+                return Err(bad_argument("a workbook is not for a terminal: give --out report.xlsx (or redirect standard output)".into()));
+            }
+            if target.delimiter.is_some_and(|d| d != ',' && d != ';') {
+                return Err(bad_argument(format!("--delimiter `{}` is not `,` or `;`", target.delimiter.unwrap_or(','))));
+            }
             let (plan, data, query) = load(&target)?;
             let report = plan.evaluate(&data, &query)?;
             for line in report.warning_lines() {
                 warn(line);
             }
             let rule_failed = report.warnings.iter().any(|w| matches!(w.code, WarningCode::RuleError | WarningCode::RuleGoalError));
-            let format = match format {
-                OutFormat::Table => Format::Table { color: out.is_none() && std::io::stdout().is_terminal() },
-                OutFormat::Json => Format::Json,
-                OutFormat::Md => Format::Markdown,
-                OutFormat::Csv => Format::Csv,
-                OutFormat::Html => Format::Html,
+            let code = if strict && rule_failed { ExitCode::from(1) } else { ExitCode::SUCCESS };
+            if !matches!(format, OutFormat::Table) && (table.goal.is_some() || table.assignments || table.width.is_some()) {
+                return Err(bad_argument("--goal, --assignments and --width shape the table: use them with --format table".into()));
+            }
+            let text = match format {
+                OutFormat::Table => attain_core::render_table(&report, &table_options(&table, out.is_none()))?,
+                OutFormat::Xlsx => {
+                    let bytes = attain_excel::report_xlsx(&report)?;
+                    match out {
+                        Some(path) => {
+                            write_file(&path, &bytes)?;
+                            warn(format_args!("wrote {}", path.display()));
+                        }
+                        None => o.bytes(&bytes),
+                    }
+                    return Ok(code);
+                }
+                OutFormat::Json => attain_core::render(&report, Format::Json),
+                OutFormat::Md => attain_core::render(&report, Format::Markdown),
+                OutFormat::Csv if target.delimiter == Some(';') => attain_core::render(&report, Format::CsvSemicolon),
+                OutFormat::Csv => attain_core::render(&report, Format::Csv),
+                OutFormat::Html => attain_core::render(&report, Format::Html),
             };
-            let text = attain_core::render(&report, format);
             match out {
                 Some(path) => {
-                    write_file(&path, &text)?;
+                    write_file(&path, text.as_bytes())?;
                     warn(format_args!("wrote {}", path.display()));
                 }
                 None => o.raw(&text),
             }
-            Ok(if strict && rule_failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(code)
         }
         Command::Test { path, format } => {
             let report = attain_core::run_rule_tests(&path)?;

@@ -556,3 +556,160 @@ fn check_fails_on_unknown_ids_in_the_plans_data() {
     let stdout = text(&out.stdout);
     assert!(stdout.contains("FAIL  data/: 2 rader för okänt nyckeltal N2103O (menade du N21030?)"), "{stdout}");
 }
+
+// ---------------------------------------------------------------- the terminal report
+
+fn ostersund() -> String {
+    repo().join("rules/ostersund-2023").display().to_string()
+}
+
+/// The text with ANSI colour codes (`ESC [ … m`) taken out.
+fn without_ansi(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn table(args: &[&str]) -> String {
+    let out = attain(args);
+    assert_exit(&out, 0);
+    text(&out.stdout)
+}
+
+#[test]
+fn the_ostersund_report_fits_100_columns_with_and_without_colour() {
+    use unicode_width::UnicodeWidthStr;
+    let plain = table(&["report", &ostersund()]);
+    let colour = table(&["report", &ostersund(), "--color", "always"]);
+    assert!(colour.contains("\u{1b}[32m") && !plain.contains('\u{1b}'), "colour only when asked");
+    assert_eq!(without_ansi(&colour), plain, "colour adds codes and nothing else");
+    assert!(plain.lines().count() > 100, "the whole report:\n{plain}");
+    for line in plain.lines() {
+        assert!(line.width() <= 100, "{} columns: {line}", line.width());
+    }
+    // Long reasons wrap under their line instead of running on.
+    let wrapped = plain.lines().filter(|l| l.starts_with("                       ")).count();
+    assert!(wrapped > 20, "{plain}");
+    let narrow = table(&["report", &ostersund(), "--width", "60"]);
+    assert!(narrow.lines().all(|l| l.width() <= 60), "{narrow}");
+}
+
+#[test]
+fn every_indicator_shows_its_id_and_full_title_so_titles_stay_distinct() {
+    let out = attain(&["report", &ostersund(), "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let table = table(&["report", &ostersund()]);
+    let ids: Vec<&str> = report["indicators"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let words: Vec<&str> = table.split_whitespace().collect();
+    // The table's words without the ids, which stand in the column beside the title.
+    let prose = words.iter().filter(|w| !ids.contains(w)).copied().collect::<Vec<_>>().join(" ");
+    for r in report["indicators"].as_array().unwrap().iter().filter(|r| r["gender"] == "T") {
+        let id = r["id"].as_str().unwrap();
+        assert!(words.contains(&id), "id {id} is not shown");
+        let title = r["title"].as_str().unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(prose.contains(&title), "the full title of {id} is not shown: {title}");
+    }
+    // Goal 6's two key figures that used to read "Brukarbedömning individ- och familjeomsorg tota…".
+    let a = "Brukarbedömning individ- och familjeomsorg totalt – förbättrad situation, andel (%)";
+    let b = "Brukarbedömning individ- och familjeomsorg totalt – helhetssyn, andel (%)";
+    assert_eq!(a.chars().take(48).collect::<String>(), b.chars().take(48).collect::<String>());
+    assert!(prose.contains(a) && prose.contains(b), "{table}");
+    assert!(words.contains(&"U30453") && words.contains(&"U30452"));
+}
+
+#[test]
+fn the_legend_explains_the_markers_under_the_header() {
+    let sv = table(&["report", &ostersund()]);
+    assert_eq!(sv.lines().nth(1), Some("● nyckeltal som bedöms i målet   · nyckeltal som bara visas   ▸ uppdrag"));
+    // Each marker means what the legend says: `·` only on key figures (N01951 is one in goal 1).
+    assert!(sv.lines().any(|l| l.starts_with("  · Ej bedömd")), "{sv}");
+    let dir = good_plan();
+    let en = table(&["report", dir.path().to_str().unwrap()]);
+    assert_eq!(en.lines().nth(1), Some("● indicator, scored by its goal   · key figure, shown and not scored   ▸ assignment"));
+}
+
+#[test]
+fn assignments_are_counted_unless_followed_up_and_all_listed_with_the_flag() {
+    let short = table(&["report", &ostersund()]);
+    assert!(short.contains("  ▸ 5 uppdrag: 5 ej uppföljda\n"), "{short}");
+    assert!(!short.contains("A1.1"), "no assignment is listed without a follow-up: {short}");
+    let long = table(&["report", &ostersund(), "--assignments"]);
+    let listed = long.lines().filter(|l| l.starts_with("    A") && l.contains(" [ej uppföljt] ")).count();
+    assert_eq!(listed, 59, "{long}");
+    assert!(long.contains("    A1.1 [ej uppföljt] Bedriv verksamheten kostnadseffektivt"), "{long}");
+    // A follow-up is listed by default, with its status; the count agrees in number.
+    let dir = TempDir::new(&[
+        (
+            "plan.toml",
+            &format!(
+                "{PLAN}[[assignment]]\nid = \"A1\"\ngoal = \"1\"\ntext = \"Hire\"\n[[assignment]]\nid = \"A2\"\ngoal = \"1\"\ntext = \"Train\"\n[[assignment]]\nid = \"A3\"\ngoal = \"1\"\ntext = \"Plan\"\n"
+            ),
+        ),
+        ("data/values.csv", DATA),
+        ("data/assignments.csv", "assignment,period,status,comment\nA1,2022,done,hired three\n"),
+    ]);
+    let en = table(&["report", dir.path().to_str().unwrap()]);
+    assert!(en.contains("  ▸ 3 assignments: 1 done, 2 not followed up\n"), "{en}");
+    assert!(en.contains("    A1 [Done] Hire — hired three\n"), "{en}");
+    assert!(!en.contains("A2"), "{en}");
+}
+
+#[test]
+fn goal_shows_one_goal_and_an_unknown_goal_is_exit_2_naming_the_known_ones() {
+    let six = table(&["report", &ostersund(), "--goal", "6"]);
+    assert!(six.contains("Mål 6 (bedömt på 1 av 12 nyckeltal)"), "{six}");
+    for other in ["Mål 1 ", "Mål 5 ", "Mål 7 "] {
+        assert!(!six.contains(other), "{other} in {six}");
+    }
+    assert!(six.contains("U30453") && !six.contains("N00209"), "{six}");
+    let out = attain(&["report", &ostersund(), "--goal", "9"]);
+    assert_exit(&out, 2);
+    let err = text(&out.stderr);
+    assert!(err.contains("no goal `9`") && err.contains("`1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`"), "{err}");
+    // The table's options shape the table only.
+    let out = attain(&["report", &ostersund(), "--goal", "6", "--format", "md"]);
+    assert_exit(&out, 2);
+    assert!(text(&out.stderr).contains("--format table"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn counts_agree_in_number_and_targets_show_their_comparator() {
+    let sv = table(&["report", &ostersund()]);
+    assert!(sv.contains("Medelpoäng 75 av 100: 3 uppfyllda, 0 delvis uppfyllda, 1 ej uppfyllt, 3 ej bedömda."), "{sv}");
+    assert!(!sv.contains(" 1 uppfyllda") && !sv.contains(" 1 ej uppfyllda") && !sv.contains(" 1 ej bedömda"), "{sv}");
+    let dir = good_plan();
+    let en = table(&["report", dir.path().to_str().unwrap()]);
+    assert!(en.contains("(assessed on 2 of 2 indicators)"), "{en}");
+    // WAIT has a target of 20 days, lower is better: the table shows it with its comparator.
+    assert!(en.contains("25 (2022), target ≤ 20 — "), "{en}");
+    let out = attain(&["report", dir.path().to_str().unwrap(), "--format", "md"]);
+    assert!(text(&out.stdout).contains("| WAIT | Waiting days | 25 | 2022 | ≤ 20 |"), "{}", text(&out.stdout));
+    let one = TempDir::new(&[
+        ("plan.toml", &PLAN.replace("indicators = [\"N00209\", \"WAIT\"]", "indicators = [\"WAIT\"]")),
+        ("data/values.csv", DATA),
+    ]);
+    let en = table(&["report", one.path().to_str().unwrap()]);
+    assert!(en.contains("(assessed on 1 of 1 indicator)"), "{en}");
+}
+
+#[test]
+fn the_readme_and_guide_quote_the_table_as_it_prints() {
+    let goal8 = table(&["report", &ostersund(), "--goal", "8"]);
+    for doc in ["README.md", "docs/guide.md"] {
+        let text = std::fs::read_to_string(repo().join(doc)).unwrap();
+        let start = text.find("```text\n● Delvis uppfyllt Mål 8").unwrap_or_else(|| panic!("{doc} quotes goal 8")) + "```text\n".len();
+        let block = &text[start..start + text[start..].find("```").unwrap()];
+        assert!(goal8.contains(block), "{doc}'s quote is not what `attain report --goal 8` prints:\n{block}\n---\n{goal8}");
+    }
+}

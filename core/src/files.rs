@@ -42,13 +42,19 @@ pub(crate) fn is_plan_file(name: &str) -> bool {
 /// is read as that file. Hidden entries, `node_modules` and `target` are skipped.
 pub(crate) fn read_dir(dir: &Path) -> Result<PlanFiles> {
     if !dir.is_dir() {
-        let code = if dir.exists() { Code::IoNotAFolder } else { Code::IoNotFound };
-        return Err(Error::new(code, format!("`{}` is not a folder", dir.display())));
+        return Err(not_a_folder(&dir.display().to_string(), dir.exists()));
     }
     let root = std::fs::canonicalize(dir).map_err(|e| io_error(&e, format!("cannot read folder `{}`: {e}", dir.display())))?;
     let mut folder = Folder { root, limits: FOLDER_LIMITS, bytes: 0, files: PlanFiles::new() };
     folder.walk(dir, "", 0)?;
     Ok(folder.files)
+}
+
+/// The error for a plan folder that is not one: `io.not_found` when nothing is there, else
+/// `io.not_a_folder`; the one text for every reader of a folder (core's, Node's `Plan.load`).
+pub fn not_a_folder(shown: &str, exists: bool) -> Error {
+    let code = if exists { Code::IoNotAFolder } else { Code::IoNotFound };
+    Error::new(code, format!("`{shown}` is not a folder"))
 }
 
 /// The entries of a folder, sorted by name: the one walk order of the plan reader and the test runner.
@@ -109,53 +115,106 @@ impl Folder {
                 }
                 continue;
             };
-            if skipped(name) {
-                continue;
-            }
             let key = format!("{prefix}{name}");
             let path = entry.path();
-            // Not `metadata`: that follows links, and a link must not lead the walk out of the plan.
-            let kind =
-                std::fs::symlink_metadata(&path).map_err(|e| io_error(&e, format!("cannot read: {e}")).in_file(key.clone()))?.file_type();
-            if kind.is_dir() {
-                self.walk(&path, &format!("{key}/"), depth + 1)?;
-            } else if kind.is_symlink() {
-                let target = std::fs::canonicalize(&path).ok();
-                let meta = target.as_deref().and_then(|t| std::fs::metadata(t).ok());
-                if meta.as_ref().is_some_and(std::fs::Metadata::is_dir) {
-                    return Err(Error::new(
-                        Code::IoLink,
-                        "a link to a folder, which the plan reader does not follow; put the folder itself in the plan",
-                    )
-                    .in_file(key));
+            let (kind, target) = self.probe(&path, &key)?;
+            match folder_entry(&key, kind)? {
+                EntryAction::Skip => {}
+                EntryAction::Walk => self.walk(&path, &format!("{key}/"), depth + 1)?,
+                EntryAction::Read => {
+                    let text = read_text(target.as_deref().unwrap_or(&path)).map_err(|e| e.in_file(key.clone()))?;
+                    self.keep(key, text)?;
                 }
-                if !is_plan_file(name) {
-                    continue;
-                }
-                match (target, meta) {
-                    (Some(t), Some(m)) if t.starts_with(&self.root) && m.is_file() => {
-                        let text = read_text(&t).map_err(|e| e.in_file(key.clone()))?;
-                        self.keep(key, text)?;
-                    }
-                    (Some(t), Some(_)) if t.starts_with(&self.root) => return Err(not_regular(key)),
-                    (Some(_), Some(_)) => {
-                        return Err(Error::new(
-                            Code::IoLink,
-                            "a link that leads outside the plan folder, which the plan reader does not follow",
-                        )
-                        .in_file(key));
-                    }
-                    _ => return Err(Error::new(Code::IoLink, "a link that leads nowhere (its target does not exist)").in_file(key)),
-                }
-            } else if is_plan_file(name) {
-                if !kind.is_file() {
-                    return Err(not_regular(key));
-                }
-                let text = read_text(&path).map_err(|e| e.in_file(key.clone()))?;
-                self.keep(key, text)?;
             }
         }
         Ok(())
+    }
+
+    /// What an entry is, for [`folder_entry`]; a link's target when it leads to a file inside the plan.
+    fn probe(&self, path: &Path, key: &str) -> Result<(EntryKind, Option<std::path::PathBuf>)> {
+        // Not `metadata`: that follows links, and a link must not lead the walk out of the plan.
+        let kind = std::fs::symlink_metadata(path).map_err(|e| io_error(&e, format!("cannot read: {e}")).in_file(key))?.file_type();
+        if !kind.is_symlink() {
+            return Ok((
+                if kind.is_dir() {
+                    EntryKind::Folder
+                } else if kind.is_file() {
+                    EntryKind::File
+                } else {
+                    EntryKind::Other
+                },
+                None,
+            ));
+        }
+        let target = std::fs::canonicalize(path).ok();
+        let Some(meta) = target.as_deref().and_then(|t| std::fs::metadata(t).ok()) else { return Ok((EntryKind::BrokenLink, None)) };
+        let inside = target.as_ref().is_some_and(|t| t.starts_with(&self.root));
+        let kind = if meta.is_dir() {
+            EntryKind::LinkToFolder
+        } else if !inside {
+            EntryKind::LinkOutside
+        } else if meta.is_file() {
+            EntryKind::LinkToFile
+        } else {
+            EntryKind::LinkToOther
+        };
+        Ok((kind, target))
+    }
+}
+
+/// A folder entry as a walk finds it (the walk follows no link: it looks where a link leads).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A folder.
+    Folder,
+    /// A regular file.
+    File,
+    /// A pipe, socket or device.
+    Other,
+    /// A link to a folder.
+    LinkToFolder,
+    /// A link to a regular file inside the plan folder.
+    LinkToFile,
+    /// A link to a pipe, socket or device inside the plan folder.
+    LinkToOther,
+    /// A link to anything outside the plan folder.
+    LinkOutside,
+    /// A link whose target does not exist.
+    BrokenLink,
+}
+
+/// What a walk does with a folder entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryAction {
+    /// Leave it out.
+    Skip,
+    /// Walk into the folder.
+    Walk,
+    /// Read the file (through the link) as the entry's path.
+    Read,
+}
+
+/// The plan reader's one rule for a folder entry at `key` (its `/`-separated path in the plan), for every reader of a plan folder
+/// (core's own walk, Node's `Plan.load`): hidden entries, `node_modules` and `target` are left
+/// out, folders walked, `.toml`, `.rhai`, `.csv` and `.json` files read; a link to a folder,
+/// out of the plan or to nowhere, and a plan file that is not a regular file, are errors.
+///
+/// # Errors
+/// An io error (`io.link`, `io.not_a_file`) at `key`.
+pub fn folder_entry(key: &str, kind: EntryKind) -> Result<EntryAction> {
+    let name = key.rsplit('/').next().unwrap_or(key);
+    let link = |m: &str| Err(Error::new(Code::IoLink, m).in_file(key));
+    if skipped(name) {
+        return Ok(EntryAction::Skip);
+    }
+    match kind {
+        EntryKind::Folder => Ok(EntryAction::Walk),
+        EntryKind::LinkToFolder => link("a link to a folder, which the plan reader does not follow; put the folder itself in the plan"),
+        _ if !is_plan_file(name) => Ok(EntryAction::Skip),
+        EntryKind::File | EntryKind::LinkToFile => Ok(EntryAction::Read),
+        EntryKind::Other | EntryKind::LinkToOther => Err(not_regular().in_file(key)),
+        EntryKind::LinkOutside => link("a link that leads outside the plan folder, which the plan reader does not follow"),
+        EntryKind::BrokenLink => link("a link that leads nowhere (its target does not exist)"),
     }
 }
 
@@ -166,8 +225,8 @@ pub(crate) fn io_error(e: &std::io::Error, message: String) -> Error {
     Error::new(code, message)
 }
 
-fn not_regular(key: String) -> Error {
-    Error::new(Code::IoNotAFile, "not a regular file (a pipe, socket or device), which the plan reader does not open").in_file(key)
+fn not_regular() -> Error {
+    Error::new(Code::IoNotAFile, "not a regular file (a pipe, socket or device), which the plan reader does not open")
 }
 
 /// Reads one UTF-8 text file of at most [`MAX_FILE_BYTES`], without a UTF-8 byte-order mark.

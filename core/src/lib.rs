@@ -35,20 +35,21 @@ mod testing;
 mod warning;
 
 pub use check::{CheckFailure, CheckOptions, CheckReport, MAX_CHECK_CASES, NotChecked, check};
-pub use data::{AssignmentUpdate, OBSERVATION_FIELDS, Observation, Observations, observation_field};
+pub use data::{AssignmentUpdate, OBSERVATION_FIELDS, Observation, Observations, TableCell, observation_field};
 pub use error::{Code, Error, ErrorKind, Location, Result};
 pub use eval::Query;
-pub use files::{MAX_FILE_BYTES, PlanFiles, read_text};
+pub use files::{EntryAction, EntryKind, MAX_FILE_BYTES, PlanFiles, folder_entry, not_a_folder, read_text};
 #[cfg(feature = "schema")]
 pub use host::api_schema;
 pub use host::{
     AssessRequest, Assessment, CheckRequest, DataArg, EvaluateManyRequest, EvaluateRequest, HistoryPoint, IndicatorRequest, Outline,
     OutlineAssignment, OutlineGoal, OutlineIndicator, PeersRequest, Period, decode, decode_json,
 };
+pub use locale::{DecimalMark, parse_number};
 pub use model::{AssignmentStatus, Direction, Gender, Language, Level, PeerStats, PeriodValue, Scale};
 pub use plan::{Assignment, Comparison, Goal, GoalIndicator, Indicator, MinBasis, Plan};
 pub use query::{Explanation, Required};
-pub use render::{Format, render};
+pub use render::{Format, MIN_TABLE_WIDTH, ReportCell, TableOptions, indicator_table, render, render_table};
 #[cfg(feature = "schema")]
 pub use report::report_schema;
 pub use report::{AssignmentResult, Basis, GoalResult, IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role, WeightedId};

@@ -1,7 +1,87 @@
-//! Locale: the one place the plan's language is picked, and numbers with their units as reports show them.
+//! Locale: the one place the plan's language is picked, numbers as people write them (`85,5`), and as reports show them.
 
+use crate::error::{Code, Error, Result};
 use crate::model::Language;
 use crate::sandbox::limits;
+
+/// The mark a number's decimals are written with where it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DecimalMark {
+    /// `85.5` or `85,5`: one mark, once (a command-line argument, a quoted CSV cell, a text cell).
+    #[default]
+    Either,
+    /// `85,5` only: a `;`-separated CSV, as Excel writes it in Sweden, where a point would be a
+    /// thousands separator in some locales and so is refused.
+    Comma,
+}
+
+/// Reads a number as people write one: `85.5`, `85,5` (a decimal comma), `-3`, `1e3`. No
+/// thousands separator (`1,234.5`, `1.234,5`, `1 234`): which mark is the decimal one cannot be
+/// known, so it is an error, never a guess. The one number parser of the CLI and the readers.
+///
+/// ```
+/// use attain_core::{DecimalMark, parse_number};
+/// assert_eq!(parse_number("85,5", DecimalMark::Either)?, 85.5);
+/// assert_eq!(parse_number(" -0.25 ", DecimalMark::Either)?, -0.25);
+/// assert!(parse_number("1,234.5", DecimalMark::Either).unwrap_err().message().contains("thousands separator"));
+/// assert!(parse_number("85.5", DecimalMark::Comma).is_err());
+/// # Ok::<(), attain_core::Error>(())
+/// ```
+///
+/// # Errors
+/// `data.invalid_value` naming the text and what is wrong with it; `data.not_finite` for `inf`
+/// and `NaN`.
+pub fn parse_number(text: &str, mark: DecimalMark) -> Result<f64> {
+    let t = text.trim();
+    read_number(t, mark).map_err(|why| match why {
+        NotANumber::Infinite => Error::new(Code::DataNotFinite, format!("`{t}` is not a finite number")),
+        NotANumber::Text => Error::new(
+            Code::DataInvalidValue,
+            format!("`{t}` is not a number: write digits with at most one decimal mark, as 85,5 or 85.5"),
+        ),
+        NotANumber::Because(why) => Error::new(Code::DataInvalidValue, format!("`{t}` is not a number: {why}")),
+    })
+}
+
+/// Why a text is not a number.
+pub(crate) enum NotANumber {
+    /// `inf`, `NaN`, `1e999`.
+    Infinite,
+    /// Not a number at all (`many`).
+    Text,
+    /// Digits written in a way that cannot be read without a guess.
+    Because(&'static str),
+}
+
+/// [`parse_number`] on trimmed text, saying why not.
+pub(crate) fn read_number(t: &str, mark: DecimalMark) -> std::result::Result<f64, NotANumber> {
+    let (commas, points) = (t.matches(',').count(), t.matches('.').count());
+    let digits = t.bytes().any(|b| b.is_ascii_digit());
+    if digits && t.contains([' ', '\u{a0}', '\u{202f}', '\'']) {
+        return Err(NotANumber::Because(
+            "it holds a space or an apostrophe (a thousands separator?); write the digits together, as 1234,5",
+        ));
+    }
+    if digits && commas > 0 && points > 0 {
+        return Err(NotANumber::Because("it has both a comma and a point (a thousands separator?); write 1234.5 or 1234,5"));
+    }
+    if digits && (commas > 1 || points > 1) {
+        return Err(NotANumber::Because("it has more than one decimal mark (a thousands separator?); write 1234567 or 1234,5"));
+    }
+    if digits && mark == DecimalMark::Comma && points > 0 {
+        return Err(NotANumber::Because(
+            "this `;`-separated file writes decimals with a comma (85,5); a point could be a thousands separator",
+        ));
+    }
+    let plain = t.replacen(',', ".", 1);
+    let parsed = plain.parse::<f64>();
+    match parsed {
+        Ok(x) if !x.is_finite() => Err(NotANumber::Infinite),
+        // Rust's float syntax, less what no person writes for a number: `infinity` spelt out is caught above.
+        Ok(x) if digits => Ok(x),
+        _ => Err(NotANumber::Text),
+    }
+}
 
 impl Language {
     /// The text in this language: every Swedish-or-English choice in core goes through here.
@@ -59,6 +139,14 @@ pub(crate) fn format_number(x: Option<f64>, decimals: Option<u32>, lang: Languag
     out
 }
 
+/// A count with its noun or adjective in agreement: `1 uppfyllt`, `2 uppfyllda`, `1 goal`,
+/// `0 goals`. Swedish and English both take the singular for exactly one and the plural
+/// otherwise (zero included); `en` and `sv` are each `[singular, plural]`.
+pub(crate) fn plural(lang: Language, n: usize, en: [&str; 2], sv: [&str; 2]) -> String {
+    let [one, many] = lang.pick(en, sv);
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A formatted number with its unit, as `show` writes it: `72 %`, `1 200 kr`.
 pub(crate) fn with_unit(mut n: String, unit: &str) -> String {
     if !unit.is_empty() {
@@ -71,6 +159,58 @@ pub(crate) fn with_unit(mut n: String, unit: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_agree_in_both_languages() {
+        let goals = |lang, n| plural(lang, n, ["goal", "goals"], ["mål", "mål"]);
+        let met = |lang, n| plural(lang, n, ["attained", "attained"], ["uppfyllt", "uppfyllda"]);
+        assert_eq!(goals(Language::En, 1), "1 goal");
+        assert_eq!(goals(Language::En, 2), "2 goals");
+        assert_eq!(goals(Language::En, 0), "0 goals");
+        assert_eq!(met(Language::Sv, 1), "1 uppfyllt");
+        assert_eq!(met(Language::Sv, 2), "2 uppfyllda");
+        assert_eq!(met(Language::Sv, 0), "0 uppfyllda");
+        assert_eq!(plural(Language::Sv, 1, ["assignment", "assignments"], ["uppdrag", "uppdrag"]), "1 uppdrag");
+        assert_eq!(plural(Language::En, 11, ["assignment", "assignments"], ["uppdrag", "uppdrag"]), "11 assignments");
+    }
+
+    #[test]
+    fn numbers_are_read_with_either_mark_and_never_a_thousands_separator() {
+        let ok = |t: &str, m| parse_number(t, m).unwrap_or(f64::NAN);
+        assert_eq!(ok("85,5", DecimalMark::Either), 85.5);
+        assert_eq!(ok("85.5", DecimalMark::Either), 85.5);
+        assert_eq!(ok("-3", DecimalMark::Either), -3.0);
+        assert_eq!(ok("1e3", DecimalMark::Either), 1000.0);
+        assert_eq!(ok("-0,5", DecimalMark::Comma), -0.5);
+        assert_eq!(ok("1234", DecimalMark::Comma), 1234.0);
+        assert_eq!(ok(",5", DecimalMark::Either), 0.5);
+        for (text, mark, why) in [
+            ("1,234.5", DecimalMark::Either, "both a comma and a point"),
+            ("1.234,5", DecimalMark::Comma, "both a comma and a point"),
+            ("1,234,567", DecimalMark::Either, "more than one decimal mark"),
+            ("1.234.567", DecimalMark::Either, "more than one decimal mark"),
+            ("1 234", DecimalMark::Either, "a space"),
+            ("1\u{a0}234,5", DecimalMark::Comma, "a space"),
+            ("1'234", DecimalMark::Either, "apostrophe"),
+            ("85.5", DecimalMark::Comma, "decimals with a comma"),
+            ("85,5 %", DecimalMark::Comma, "a space"),
+            ("85,5%", DecimalMark::Comma, "at most one decimal mark"),
+            ("abc", DecimalMark::Either, "at most one decimal mark"),
+            ("0x10", DecimalMark::Either, "at most one decimal mark"),
+            ("", DecimalMark::Either, "at most one decimal mark"),
+            ("-", DecimalMark::Either, "at most one decimal mark"),
+            (",", DecimalMark::Either, "at most one decimal mark"),
+            ("1e", DecimalMark::Either, "at most one decimal mark"),
+        ] {
+            let e = parse_number(text, mark).expect_err(text);
+            assert_eq!(e.code(), Code::DataInvalidValue, "{text}");
+            assert!(e.message().contains(why), "{text}: {}", e.message());
+            assert!(e.message().starts_with(&format!("`{}` is not a number", text.trim())), "{}", e.message());
+        }
+        for text in ["inf", "-inf", "NaN", "1e999"] {
+            assert_eq!(parse_number(text, DecimalMark::Either).map_err(|e| e.code()), Err(Code::DataNotFinite), "{text}");
+        }
+    }
 
     #[test]
     fn swedish_numbers_use_a_decimal_comma() {

@@ -112,10 +112,14 @@ impl Basis {
     /// ```
     /// use attain_core::{Basis, Language};
     /// assert_eq!(Basis { assessed: 1, of: 12 }.text(Language::Sv), "bedömt på 1 av 12 nyckeltal");
+    /// assert_eq!(Basis { assessed: 1, of: 1 }.text(Language::En), "assessed on 1 of 1 indicator");
+    /// assert_eq!(Basis { assessed: 0, of: 2 }.text(Language::En), "assessed on 0 of 2 indicators");
     /// ```
     pub fn text(&self, lang: Language) -> String {
         let Basis { assessed, of } = *self;
-        lang.pick(format!("assessed on {assessed} of {of} indicators"), format!("bedömt på {assessed} av {of} nyckeltal"))
+        // The noun agrees with the total: "1 of 1 indicator", "1 of 12 indicators".
+        let of = crate::locale::plural(lang, of, ["indicator", "indicators"], ["nyckeltal", "nyckeltal"]);
+        lang.pick(format!("assessed on {assessed} of {of}"), format!("bedömt på {assessed} av {of}"))
     }
 }
 

@@ -109,17 +109,24 @@ fn hostile_report() -> Report {
     report
 }
 
-const ALL: [Format; 6] =
-    [Format::Html, Format::Markdown, Format::Csv, Format::Json, Format::Table { color: false }, Format::Table { color: true }];
+const ALL: [Format; 7] = [
+    Format::Html,
+    Format::HtmlFragment,
+    Format::Markdown,
+    Format::Csv,
+    Format::Json,
+    Format::Table { color: false },
+    Format::Table { color: true },
+];
 
 /// What no output may hold raw: a terminal escape (JSON writes it as `\u001b`); in HTML and
 /// Markdown, markup; in HTML, a colour that loads a URL and a `javascript:` link.
 fn assert_no_raw_markup(format: Format, out: &str) {
     let mut raw = vec!["\u{1b}[2J"];
-    if matches!(format, Format::Html | Format::Markdown) {
+    if matches!(format, Format::Html | Format::HtmlFragment | Format::Markdown) {
         raw.extend(["<script>", "<svg onload"]);
     }
-    if format == Format::Html {
+    if matches!(format, Format::Html | Format::HtmlFragment) {
         raw.extend(["url(http://evil/css)", "href=\"javascript"]);
     }
     for raw in raw {
@@ -175,12 +182,12 @@ fn hostile_markdown_keeps_one_row_per_indicator_and_no_html() {
         "{md}"
     );
     assert!(!md.lines().any(|l| l.starts_with("line2")), "a newline from the plan breaks a line:\n{md}");
-    // Header, separator and exactly two indicator rows (scored, key figure), each with 5 cells.
+    // Header, separator and exactly two indicator rows (scored, key figure), each with 6 cells.
     let rows: Vec<&str> = md.lines().filter(|l| l.starts_with('|')).collect();
     assert_eq!(rows.len(), 4, "{md}");
     for row in &rows {
         let cells = row.replace("\\|", "").matches('|').count();
-        assert_eq!(cells, 6, "row `{row}` has the wrong number of cells");
+        assert_eq!(cells, 7, "row `{row}` has the wrong number of cells");
     }
     assert!(rows[2].contains("−3.5") || rows[2].contains("-3.5"), "{}", rows[2]);
     assert!(md.contains("- **=HYPERLINK(\"http://evil/asg-id\",\"x\") &lt;script&gt;"), "{md}");
@@ -212,7 +219,9 @@ fn hostile_table_cannot_rewrite_the_terminal() {
     for format in [Format::Table { color: false }, Format::Table { color: true }] {
         let table = render(&report, format);
         assert_no_raw_markup(format, &table);
-        assert!(table.contains("| x | \u{fffd}[2J line2 ind-title"), "{table}");
+        // Wrapped to 100 columns: the text is whole once the lines are joined.
+        let joined = table.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+        assert!(joined.contains("| x | \u{fffd}[2J line2 ind-title"), "{table}");
         assert!(!table.lines().any(|l| l.starts_with("line2")), "a newline from the plan breaks a line:\n{table}");
         // The only escapes left are the renderer's own colours.
         let escapes = table.matches('\u{1b}').count();
@@ -221,9 +230,24 @@ fn hostile_table_cannot_rewrite_the_terminal() {
             .map(|e| table.matches(e).count())
             .sum::<usize>();
         assert_eq!(escapes, own, "{format:?} lets a foreign escape through:\n{table}");
-        // A long title is clipped at a character boundary, not in the middle of `ö`.
-        assert!(table.contains(&format!("{}…", "ö".repeat(47))), "{table}");
+        // A long title is kept whole (wrapped, not cut), and no line is wider than 100 columns.
+        assert!(table.contains(&"ö".repeat(70)), "{table}");
+        assert!(table.lines().all(|l| strip_ansi(l).chars().count() <= 100), "{table}");
     }
+}
+
+/// The line without the renderer's colour escapes (ESC `[` … `m`).
+fn strip_ansi(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            chars.by_ref().find(|&c| c == 'm');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[test]

@@ -14,6 +14,8 @@ mod basis;
 mod common;
 mod conformance;
 mod error_codes;
+mod excel_csv;
+mod fragment;
 mod hostile_data;
 mod hostile_plan;
 mod hostile_render;

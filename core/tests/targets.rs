@@ -114,3 +114,23 @@ fn assess_reads_a_written_target_and_names_its_comparator() {
     r.target = Some(TargetInput::Number(f64::NAN));
     assert_eq!(p.assess("I", &r).unwrap_err().message(), "`target` is NaN, not a finite number");
 }
+
+#[test]
+fn every_renderer_shows_the_target_as_written_and_html_escapes_it() {
+    let head = "[plan]\nid = \"t\"\ntitle = \"T\"\nentity = \"1\"\nperiod = \"2023\"\nlanguage = \"en\"\n[[goal]]\nid = \"g\"\ntitle = \"G\"\nindicators = [\"I\", \"J\"]\n";
+    let toml = format!(
+        "{head}[[indicator]]\nid = \"I\"\ntitle = \"I\"\nunit = \"<u>\"\nrule = \"target\"\ntargets = {{ 2023 = \"<10\" }}\n\
+         [[indicator]]\nid = \"J\"\ntitle = \"J\"\nrule = \"target\"\ntargets = {{ 2023 = \"öka\" }}\n"
+    );
+    let p = plan(&toml, &[]);
+    let data = csv("indicator,entity,period,value\nI,1,2023,8\nJ,1,2022,3\nJ,1,2023,4\n");
+    let report = p.evaluate(&data, &attain_core::Query::default()).unwrap();
+    let html = attain_core::render(&report, attain_core::Format::Html);
+    assert!(html.contains("target &lt; 10 &lt;u&gt;"), "{html}");
+    assert!(html.contains("target: increase"), "{html}");
+    assert!(!html.contains("<u>"), "the unit is escaped");
+    let md = attain_core::render(&report, attain_core::Format::Markdown);
+    assert!(md.contains("< 10") || md.contains("&lt; 10"), "{md}");
+    let table = attain_core::render(&report, attain_core::Format::Table { color: false });
+    assert!(table.contains("< 10 <u>"), "{table}");
+}

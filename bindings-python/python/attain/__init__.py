@@ -426,8 +426,8 @@ class Report:
     """The result of evaluating a plan for one entity and period.
 
     ``goals`` and ``indicators`` are light records; :meth:`to_dict` and :meth:`to_json` give
-    core's stable report shape unchanged; :meth:`to_html` is core's self-contained page, also
-    shown by Jupyter.
+    core's stable report shape unchanged; :meth:`to_html` is core's self-contained page; Jupyter
+    shows core's compact fragment (``render("html-fragment")``), its styles scoped to its own root.
     """
 
     __slots__ = ("_native", "_data", "_goals", "_indicators")
@@ -531,7 +531,7 @@ class Report:
         return self._native.render("csv")
 
     def render(self, format: str) -> str:
-        """Renders with one of core's renderers: html, markdown, csv, table or json."""
+        """Renders with one of core's renderers: html, html-fragment, markdown, csv, table or json."""
         return self._native.render(format)
 
     def to_frame(self) -> Any:
@@ -548,7 +548,8 @@ class Report:
         return pandas.DataFrame.from_records(records)
 
     def _repr_html_(self) -> str:
-        return self.to_html()
+        """Core's HTML fragment: one root element, every style scoped to it, indicators folded."""
+        return self._native.render("html-fragment")
 
     def __repr__(self) -> str:
         statuses = ", ".join(f"{g.id}={g.status}" for g in self.goals)

@@ -9,6 +9,7 @@ mod read_csv;
 mod read_host;
 mod read_json;
 mod read_kolada;
+mod read_table;
 mod row;
 mod sources;
 mod strict;
@@ -22,6 +23,7 @@ use std::sync::{Arc, OnceLock};
 
 pub use assignments::AssignmentUpdate;
 pub(crate) use index::{Index, Series, slot};
+pub use read_table::TableCell;
 pub use row::{OBSERVATION_FIELDS, Observation, observation_field};
 use row::{check_finite, normalize};
 use sources::Source;

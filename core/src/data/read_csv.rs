@@ -1,6 +1,7 @@
-//! The CSV reader: tidy observation rows or assignment follow-ups, every error at its line and column.
+//! The CSV reader: tidy observation rows or assignment follow-ups, `,` or `;` (Excel in Sweden), every error at its line and column.
 
 use crate::error::{Code, Error, Result};
+use crate::locale::DecimalMark;
 use crate::model::Gender;
 
 use super::Observations;
@@ -17,10 +18,42 @@ impl Observations {
     /// A data error with file, line and row for malformed CSV, unknown, missing or repeated
     /// columns, a quote that is never closed, an unknown gender, a value that is not a finite
     /// number, or a duplicate row.
+    ///
+    /// The separator is found from the header line: `;` when the header has a `;` and no `,`
+    /// outside quotes (Excel's CSV in Sweden), else `,`. In a `;` file values use decimal commas
+    /// (`85,5`); see [`Observations::from_csv_with`] to name the separator.
     pub fn from_csv(text: &str, file: &str) -> Result<Observations> {
+        Observations::from_csv_with(text, file, None)
+    }
+
+    /// As [`Observations::from_csv`] with the separator named (`,` or `;`), or found from the
+    /// header when `None`. A `;` file writes decimals with a comma (`85,5`) and a point there is
+    /// an error; a `,` file takes either mark in a quoted cell (`"85,5"`). A thousands separator
+    /// is an error in both.
+    ///
+    /// ```
+    /// let data = attain_core::Observations::from_csv("\u{feff}kpi;municipality;year;value\nN1;2380;2022;85,5\n", "excel.csv")?;
+    /// assert_eq!(data.rows()[0].value, Some(85.5));
+    /// let e = attain_core::Observations::from_csv("kpi;municipality;year;value\nN1;2380;2022;1.234,5\n", "excel.csv").unwrap_err();
+    /// assert_eq!((e.line(), e.column()), (Some(2), Some(4)));
+    /// # Ok::<(), attain_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Observations::from_csv`]; a separator other than `,` or `;`.
+    pub fn from_csv_with(text: &str, file: &str, delimiter: Option<char>) -> Result<Observations> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        check_whole_text(text, file)?;
-        let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::Headers).from_reader(text.as_bytes());
+        let delimiter = match delimiter {
+            None => detect_delimiter(text),
+            Some(',') => b',',
+            Some(';') => b';',
+            Some(other) => {
+                return Err(Error::new(Code::DataInvalidArgument, format!("the CSV separator `{other}` is not `,` or `;`")).in_file(file));
+            }
+        };
+        check_whole_text(text, file, delimiter)?;
+        let mut reader =
+            csv::ReaderBuilder::new().flexible(false).delimiter(delimiter).trim(csv::Trim::Headers).from_reader(text.as_bytes());
         let headers = reader.headers().map_err(|e| csv_error(e, file))?.clone();
         let cols: Vec<String> = headers.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
         let mut obs = Observations::from_source(Some(file));
@@ -28,7 +61,8 @@ impl Observations {
             obs.read_assignment_csv(&mut reader, &cols, file)?;
             return Ok(obs);
         }
-        let columns = Columns::from_header(&cols, file)?;
+        let mark = if delimiter == b';' { DecimalMark::Comma } else { DecimalMark::Either };
+        let columns = Columns::from_header(&cols, file, mark)?;
         for (row, record) in reader.records().enumerate() {
             let row = row + 1;
             let record = record.map_err(|e| csv_error(e, file))?;
@@ -83,7 +117,7 @@ impl Observations {
 /// opens a CSV field and is never closed: the csv reader would read the rest of the file into
 /// that one cell. Quotes as the csv reader sees them: only at the start of a field, and `""`
 /// inside a quoted field is a quote.
-fn unclosed_quote(text: &str) -> Option<(usize, usize)> {
+fn unclosed_quote(text: &str, delimiter: u8) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
     let (mut in_quote, mut field_start, mut field) = (false, true, 1);
     let (mut line, mut opened) = (1, (1, 1));
@@ -107,7 +141,7 @@ fn unclosed_quote(text: &str) -> Option<(usize, usize)> {
                     in_quote = true;
                     opened = (line, field);
                 }
-                b',' => {
+                b if b == delimiter => {
                     field += 1;
                     field_start = true;
                     i += 1;
@@ -166,11 +200,11 @@ fn csv_error(e: csv::Error, file: &str) -> Error {
 
 /// The text as a whole, before the csv reader sees it: not empty, and no quote left open (the
 /// reader would take the rest of the file for one cell).
-fn check_whole_text(text: &str, file: &str) -> Result<()> {
+fn check_whole_text(text: &str, file: &str, delimiter: u8) -> Result<()> {
     if text.trim().is_empty() {
         return Err(Error::new(Code::DataEmpty, "the file is empty (it needs at least a header row)").in_file(file).at(1, 1));
     }
-    if let Some((line, column)) = unclosed_quote(text) {
+    if let Some((line, column)) = unclosed_quote(text, delimiter) {
         return Err(Error::new(Code::DataMalformedCsv, "a quote opened here is never closed, so the rest of the file would be one cell")
             .in_file(file)
             .at(line, column));
@@ -178,9 +212,27 @@ fn check_whole_text(text: &str, file: &str) -> Result<()> {
     Ok(())
 }
 
+/// `;` when the header line has a `;` and no `,` outside quotes (Excel's CSV where the decimal
+/// mark is a comma), else `,`.
+fn detect_delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    let (mut quoted, mut comma, mut semicolon) = (false, false, false);
+    for c in header.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => comma = true,
+            ';' if !quoted => semicolon = true,
+            _ => {}
+        }
+    }
+    if semicolon && !comma { b';' } else { b',' }
+}
+
 /// Where each field of an observation row is in a CSV header: the four needed ones, and the
 /// optional ones when present.
-struct Columns {
+pub(super) struct Columns {
+    /// How the value column marks decimals.
+    mark: DecimalMark,
     indicator: usize,
     entity: usize,
     period: usize,
@@ -194,7 +246,7 @@ struct Columns {
 impl Columns {
     /// The columns of a header (trimmed, lowercase): each a name or alias of the vocabulary,
     /// none repeated, and `indicator`, `entity`, `period` and `value` present.
-    fn from_header(cols: &[String], file: &str) -> Result<Columns> {
+    pub(super) fn from_header(cols: &[String], file: &str, mark: DecimalMark) -> Result<Columns> {
         for (i, c) in cols.iter().enumerate() {
             if observation_field(c).is_none() {
                 return Err(Error::new(Code::DataUnknownColumn, format!("unknown column `{c}` (expected {})", expected_fields()))
@@ -209,6 +261,7 @@ impl Columns {
                 .ok_or_else(|| Error::new(Code::DataMissingColumn, format!("the header has no `{what}` column")).in_file(file).at(1, 1))
         };
         Ok(Columns {
+            mark,
             indicator: need(&["indicator", "kpi"], "indicator")?,
             entity: need(&["entity", "municipality"], "entity")?,
             period: need(&["period", "year"], "period")?,
@@ -222,7 +275,7 @@ impl Columns {
 
     /// One record as an observation (not yet normalised); `at` places an error at the record's
     /// line and the given 0-based column.
-    fn observation(&self, record: &csv::StringRecord, at: impl Fn(Error, usize) -> Error) -> Result<Observation> {
+    pub(super) fn observation(&self, record: &csv::StringRecord, at: impl Fn(Error, usize) -> Error) -> Result<Observation> {
         let cell = |c: usize| record.get(c).unwrap_or("").trim();
         for (c, name) in [(self.indicator, "indicator"), (self.entity, "entity"), (self.period, "period")] {
             if cell(c).contains(['\n', '\r']) {
@@ -236,7 +289,7 @@ impl Columns {
             Some(c) => Gender::parse(cell(c)).ok_or_else(|| at(gender_error(cell(c)), c))?,
             None => Gender::T,
         };
-        let (value, mut missing) = parse_value(cell(self.value)).map_err(|e| at(e, self.value))?;
+        let (value, mut missing) = parse_value(cell(self.value), self.mark).map_err(|e| at(e, self.value))?;
         if let Some(c) = self.missing {
             // A reason given wins over Kolada's marker in the value.
             if value.is_none() && !cell(c).is_empty() {

@@ -1,6 +1,7 @@
 //! The observation row: its one vocabulary, the `Observation` type and the checks every reader applies.
 
 use crate::error::{Code, Error, Result};
+use crate::locale::{DecimalMark, NotANumber, read_number};
 use crate::model::Gender;
 use serde::{Deserialize, Serialize};
 
@@ -68,8 +69,9 @@ pub struct Observation {
     pub source: Option<String>,
 }
 
-/// Parses a value cell: a number, empty, or one of Kolada's missing markers.
-pub(super) fn parse_value(cell: &str) -> Result<(Option<f64>, Option<String>)> {
+/// Parses a value cell: a number (its decimals marked as `mark` says), empty, or one of Kolada's
+/// missing markers.
+pub(super) fn parse_value(cell: &str, mark: DecimalMark) -> Result<(Option<f64>, Option<String>)> {
     let t = cell.trim();
     if t.is_empty() {
         return Ok((None, None));
@@ -77,11 +79,13 @@ pub(super) fn parse_value(cell: &str) -> Result<(Option<f64>, Option<String>)> {
     if let Some((_, why)) = MISSING_MARKERS.iter().find(|(m, _)| *m == t) {
         return Ok((None, Some((*why).to_string())));
     }
-    let normalized = t.replace(',', ".").replace(['\u{a0}', ' '], "");
-    match normalized.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok((Some(v), None)),
-        Ok(_) => Err(Error::new(Code::DataNotFinite, format!("value `{t}` is not a finite number"))),
-        Err(_) => Err(Error::new(Code::DataInvalidValue, format!("value `{t}` is not a number (nor empty, `-`, `..` or `.`)"))),
+    match read_number(t, mark) {
+        Ok(v) => Ok((Some(v), None)),
+        Err(NotANumber::Infinite) => Err(Error::new(Code::DataNotFinite, format!("value `{t}` is not a finite number"))),
+        Err(NotANumber::Text) => {
+            Err(Error::new(Code::DataInvalidValue, format!("value `{t}` is not a number (nor empty, `-`, `..` or `.`)")))
+        }
+        Err(NotANumber::Because(why)) => Err(Error::new(Code::DataInvalidValue, format!("value `{t}` is not a number: {why}"))),
     }
 }
 

@@ -166,6 +166,8 @@ catalogue! {
     DataNotUtf8 = "data.not_utf8",
     /// A JSON file is not valid JSON (or names a key twice in one object).
     DataMalformedJson = "data.malformed_json",
+    /// A spreadsheet file (.xlsx) cannot be opened as a workbook.
+    DataMalformedWorkbook = "data.malformed_workbook",
     /// A CSV header names a column attain does not know.
     DataUnknownColumn = "data.unknown_column",
     /// A CSV header lacks a required column.
@@ -202,6 +204,8 @@ catalogue! {
     DataInvalidArgument = "data.invalid_argument",
     /// The plan has no indicator of that id.
     QueryUnknownIndicator = "query.unknown_indicator",
+    /// The report has no goal of that id (a table of one goal).
+    QueryUnknownGoal = "query.unknown_goal",
     /// No entity was given and the plan sets none.
     QueryNoEntity = "query.no_entity",
     /// The entity has no values in the data, so there is no latest period.

@@ -86,7 +86,9 @@ impl Error {
     pub fn new(code: Code, message: impl Into<String>) -> Self {
         Error { code, message: message.into(), location: Location::default() }
     }
-    pub(crate) fn in_file(mut self, file: impl Into<String>) -> Self {
+    /// The same error in a file (a reader outside core, such as attain-excel, names its file).
+    #[must_use]
+    pub fn in_file(mut self, file: impl Into<String>) -> Self {
         self.location.file = Some(file.into());
         self
     }

@@ -59,6 +59,21 @@ impl PlanFiles {
         Ok(())
     }
 
+    /// Adds a file at `path` from its bytes, read as the plan reader reads a file: UTF-8, at most
+    /// [`MAX_FILE_BYTES`](crate::MAX_FILE_BYTES), a byte-order mark dropped (Node's `Plan.load`).
+    ///
+    /// # Errors
+    /// As [`insert`](PlanFiles::insert), and an io error at the file (with the line and column of
+    /// the first byte that is not UTF-8) when the bytes are too many or not UTF-8.
+    pub fn insert_bytes(&mut self, path: &str, bytes: Vec<u8>) -> Result<()> {
+        if bytes.len() as u64 > super::MAX_FILE_BYTES {
+            let message = format!("the file is larger than the limit of {} MiB", super::MAX_FILE_BYTES >> 20);
+            return Err(Error::new(Code::IoLimit, message).in_file(path));
+        }
+        let text = super::decode(bytes).map_err(|e| e.in_file(path))?;
+        self.insert(path, text)
+    }
+
     /// The text of the file at `path` (normalised, as every key is).
     pub fn get(&self, path: &str) -> Option<&String> {
         self.files.get(path)

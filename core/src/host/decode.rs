@@ -135,9 +135,13 @@ pub(super) fn number<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Opt
 impl std::str::FromStr for Format {
     type Err = Error;
 
-    /// `table`, `json`, `md` (or `markdown`), `csv`, `html`.
+    /// `table`, `json`, `md` (or `markdown`), `csv`, `csv-semicolon`, `html`, `html-fragment`.
     fn from_str(s: &str) -> Result<Format> {
-        Format::parse(s)
-            .ok_or_else(|| Error::new(Code::QueryInvalidFormat, format!("format `{s}` is not one of table, json, md, csv, html")))
+        Format::parse(s).ok_or_else(|| {
+            Error::new(
+                Code::QueryInvalidFormat,
+                format!("format `{s}` is not one of table, json, md, csv, csv-semicolon, html, html-fragment"),
+            )
+        })
     }
 }

@@ -169,8 +169,10 @@ fn indicator_row(o: &mut String, report: &Report, r: &IndicatorResult) {
     } else {
         String::new()
     };
-    let target_or_nat = match (r.target, r.national) {
-        (Some(_), _) => format!("{} {}", t(report, "target", "mål"), value_shown(report, r, r.target)),
+    // The target as the plan writes it ("mål ≥ 30 %", "mål: öka").
+    let target_or_nat = match (super::target_shown(report, r), r.national) {
+        (Some((word, true)), _) => format!("{} {}", t(report, "target:", "mål:"), esc(&word)),
+        (Some((shown, false)), _) => format!("{} {}", t(report, "target", "mål"), esc(&shown)),
         (None, Some(_)) => value_shown(report, r, r.national),
         _ => "–".into(),
     };
@@ -244,7 +246,7 @@ fn source_html(report: &Report, r: &IndicatorResult) -> String {
     }
 }
 
-fn assignment_label(report: &Report) -> impl Fn(&str) -> String + '_ {
+pub(crate) fn assignment_label(report: &Report) -> impl Fn(&str) -> String + '_ {
     move |s: &str| {
         let sv = report.plan.language.pick(false, true);
         match (s, sv) {

@@ -1,18 +1,26 @@
-//! Renderers: terminal table, Markdown, CSV, JSON and a self-contained HTML page.
+//! Renderers: terminal table, Markdown, CSV, JSON, a self-contained HTML page and an HTML fragment.
 
+mod csv;
 mod escape;
+mod fragment;
+
+pub use csv::{ReportCell, indicator_table};
 mod html;
+mod table;
+
+pub use table::{MIN_TABLE_WIDTH, TableOptions, render_table};
 
 use crate::locale::format_number;
 use crate::model::{Gender, Language};
-use crate::report::{GoalResult, IndicatorResult, Report, Role};
+use crate::report::{GoalResult, IndicatorResult, Report};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// An output format for a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// A table for a terminal; `color` adds ANSI colours.
+    /// A table for a terminal; `color` adds ANSI colours. [`render_table`] takes the other
+    /// options (width, one goal, every assignment).
     Table {
         /// Use ANSI colours.
         color: bool,
@@ -23,19 +31,26 @@ pub enum Format {
     Markdown,
     /// CSV, one row per indicator result.
     Csv,
+    /// CSV as Excel writes it in Sweden: `;` between fields, decimal commas (`85,5`).
+    CsvSemicolon,
     /// A self-contained HTML page.
     Html,
+    /// A compact HTML fragment for a notebook or a host page: one root element, its styles
+    /// scoped to it, indicators folded (Jupyter's `_repr_html_`).
+    HtmlFragment,
 }
 
 impl Format {
-    /// Parses `table`, `json`, `md`/`markdown`, `csv`, `html`.
+    /// Parses `table`, `json`, `md`/`markdown`, `csv`, `csv-semicolon`, `html`, `html-fragment`.
     pub fn parse(s: &str) -> Option<Format> {
         Some(match s {
             "table" => Format::Table { color: false },
             "json" => Format::Json,
             "md" | "markdown" => Format::Markdown,
             "csv" => Format::Csv,
+            "csv-semicolon" => Format::CsvSemicolon,
             "html" => Format::Html,
+            "html-fragment" => Format::HtmlFragment,
             _ => return None,
         })
     }
@@ -54,11 +69,16 @@ impl Format {
 /// ```
 pub fn render(report: &Report, format: Format) -> String {
     match format {
-        Format::Table { color } => table(report, color),
+        Format::Table { color } => {
+            let options = TableOptions { color, ..TableOptions::default() };
+            render_table(report, &options).unwrap_or_default()
+        }
         Format::Json => report.to_json(),
         Format::Markdown => markdown(report),
-        Format::Csv => csv(report),
+        Format::Csv => csv::csv(report, b','),
+        Format::CsvSemicolon => csv::csv(report, b';'),
         Format::Html => html::page(report),
+        Format::HtmlFragment => fragment::fragment(report),
     }
 }
 
@@ -103,83 +123,30 @@ pub(crate) fn basis_shown(report: &Report, goal: &GoalResult) -> Option<String> 
     (goal.basis.of > 0).then(|| goal.basis.text(lang(report)))
 }
 
+/// The target as the row judges it, with its comparator (`≥ 30`, `öka`), and whether it is a
+/// direction of travel (`öka`, `minska`) rather than a number; none when the row has no target.
+pub(crate) fn target_shown(report: &Report, r: &IndicatorResult) -> Option<(String, bool)> {
+    let number = || r.target.map(|x| value_shown(report, r, Some(x)));
+    Some(match r.target_op.as_deref() {
+        Some("increase") => (t(report, "increase", "öka").to_string(), true),
+        Some("decrease") => (t(report, "decrease", "minska").to_string(), true),
+        Some(op) => {
+            let op = match op {
+                ">=" => "≥",
+                "<=" => "≤",
+                other => other,
+            };
+            (format!("{op} {}", number()?), false)
+        }
+        None => (number()?, false),
+    })
+}
+
 /// Results of a goal's indicators (scored first, then key figures), total only.
 pub(crate) fn goal_rows<'a>(report: &'a Report, goal_id: &str) -> Vec<&'a IndicatorResult> {
     let Some(goal) = report.goal(goal_id) else { return vec![] };
     let ids = goal.indicators.iter().map(|w| w.id.as_str()).chain(goal.key_figures.iter().map(String::as_str));
     ids.filter_map(|id| report.indicator(id, Gender::T)).collect()
-}
-
-fn ansi(color: &str) -> &'static str {
-    match color {
-        "#2e7d32" | "#1b5e20" => "\x1b[32m",
-        "#f9a825" | "#ef6c00" => "\x1b[33m",
-        "#c62828" => "\x1b[31m",
-        "#6a1b9a" => "\x1b[35m",
-        _ => "\x1b[90m",
-    }
-}
-
-fn width(s: &str) -> usize {
-    s.chars().count()
-}
-
-fn pad(s: &str, w: usize) -> String {
-    let mut out = s.to_string();
-    for _ in width(s)..w {
-        out.push(' ');
-    }
-    out
-}
-
-fn clip(s: &str, w: usize) -> String {
-    if width(s) <= w { s.to_string() } else { s.chars().take(w.saturating_sub(1)).collect::<String>() + "…" }
-}
-
-fn table(report: &Report, color: bool) -> String {
-    let s = escape::terminal;
-    let mut out = String::new();
-    let _ = writeln!(out, "{} — {} ({}), {}", s(&report.plan.title), s(&report.entity_name), s(&report.entity), s(&report.period));
-    for goal in &report.goals {
-        let (c, reset) = if color { (ansi(&goal.color), "\x1b[0m") } else { ("", "") };
-        let _ = writeln!(out);
-        let basis = basis_shown(report, goal).map(|b| format!(" ({})", s(&b))).unwrap_or_default();
-        let _ = writeln!(out, "{c}● {}{reset} {} {}{basis}", s(&goal.label), t(report, "Goal", "Mål"), s(&goal.id));
-        let _ = writeln!(out, "  {}", s(&goal.title));
-        let _ = writeln!(out, "  {}", s(&goal.reason));
-        if !goal.measures.is_empty() {
-            let _ = writeln!(out, "  {}", s(&measures_shown(report, &goal.measures)));
-        }
-        let rows = goal_rows(report, &goal.id);
-        let titles: Vec<String> = rows.iter().map(|r| clip(&s(&r.title), 48)).collect();
-        let tw = titles.iter().map(|t| width(t)).max().unwrap_or(10);
-        for (r, title) in rows.into_iter().zip(&titles) {
-            let (c, reset) = if color { (ansi(&r.color), "\x1b[0m") } else { ("", "") };
-            let marker = if r.role == Role::KeyFigure { "·" } else { "●" };
-            let value = s(&value_shown(report, r, r.value));
-            let period = r.period.as_deref().map(|p| format!(" ({})", s(p))).unwrap_or_default();
-            let _ =
-                writeln!(out, "  {c}{marker} {}{reset} {} {}{} — {}", pad(&s(&r.label), 16), pad(title, tw), value, period, s(&r.reason));
-            if !r.measures.is_empty() {
-                let _ = writeln!(out, "    {}", s(&measures_shown(report, &r.measures)));
-            }
-            if r.women.is_some() || r.men.is_some() {
-                let _ = writeln!(
-                    out,
-                    "    {} {}  {} {}",
-                    t(report, "women", "kvinnor"),
-                    s(&value_shown(report, r, r.women)),
-                    t(report, "men", "män"),
-                    s(&value_shown(report, r, r.men))
-                );
-            }
-        }
-        for a in &goal.assignments {
-            let status = a.status.as_deref().map_or_else(|| t(report, "not followed up", "ej uppföljt").to_string(), s);
-            let _ = writeln!(out, "  ▸ {} [{}] {}", s(&a.id), status, clip(&s(&a.text), 90));
-        }
-    }
-    out
 }
 
 fn markdown(report: &Report) -> String {
@@ -202,24 +169,33 @@ fn markdown(report: &Report) -> String {
         if !goal.measures.is_empty() {
             let _ = writeln!(out, "{}\n", m(&measures_shown(report, &goal.measures)));
         }
-        // A column of measures only where a row has some: a plan without them reads as before.
+        // A column of targets, and one of measures, only where a row has some: a plan without
+        // them reads as before.
         let rows = goal_rows(report, &goal.id);
+        let targets: Vec<Option<String>> = rows.iter().map(|r| target_shown(report, r).map(|(target, _)| target)).collect();
+        let with_targets = targets.iter().any(Option::is_some);
         let with_measures = rows.iter().any(|r| !r.measures.is_empty());
-        let (head, rule) = if with_measures { (format!(" {} |", t(report, "Measures", "Mått")), "---|") } else { (String::new(), "") };
+        let optional = |on: bool, head: &str| if on { (format!(" {head} |"), "---|") } else { (String::new(), "") };
+        let (target_head, target_rule) = optional(with_targets, t(report, "Target", "Mål"));
+        let (measures_head, measures_rule) = optional(with_measures, t(report, "Measures", "Mått"));
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} |{head}\n|---|---|---|---|---|{rule}",
+            "| {} | {} | {} | {} |{target_head} {} | {} |{measures_head}\n|---|---|---|---|{target_rule}---|---|{measures_rule}",
+            t(report, "Id", "Id"),
             t(report, "Indicator", "Nyckeltal"),
             t(report, "Value", "Utfall"),
             t(report, "Period", "Period"),
             t(report, "Status", "Status"),
             t(report, "Reason", "Motivering")
         );
-        for r in rows {
+        for (r, target) in rows.into_iter().zip(targets) {
+            let target =
+                if with_targets { format!(" {} |", target.as_deref().map_or_else(|| "–".to_string(), m)) } else { String::new() };
             let measures = if with_measures { format!(" {} |", m(&measures_shown(report, &r.measures))) } else { String::new() };
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} |{measures}",
+                "| {} | {} | {} | {} |{target} {} | {} |{measures}",
+                m(&r.id),
                 m(&r.title),
                 m(&value_shown(report, r, r.value)),
                 r.period.as_deref().map_or_else(|| "–".to_string(), m),
@@ -242,59 +218,4 @@ fn markdown(report: &Report) -> String {
         let _ = writeln!(out);
     }
     out
-}
-
-fn csv(report: &Report) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
-        "entity",
-        "period",
-        "goals",
-        "indicator",
-        "title",
-        "gender",
-        "role",
-        "rule",
-        "status",
-        "period_used",
-        "value",
-        "target",
-        "national",
-        "peers_mean",
-        "percentile",
-        "previous",
-        "women",
-        "men",
-        "reason",
-        "measures",
-    ]);
-    // Numbers as Rust writes them (`-3.5` stays a number); every text cell neutralised.
-    let f = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
-    let c = escape::csv_cell;
-    for r in &report.indicators {
-        let _ = w.write_record([
-            &*c(&report.entity),
-            &c(&report.period),
-            &c(&r.goals.join(";")),
-            &c(&r.id),
-            &c(&r.title),
-            r.gender.code(),
-            if r.role == Role::Indicator { "indicator" } else { "key_figure" },
-            &c(&r.rule),
-            &c(&r.status),
-            &c(r.period.as_deref().unwrap_or("")),
-            &c(&f(r.value)),
-            &c(&f(r.target)),
-            &c(&f(r.national)),
-            &c(&f(r.peers.as_ref().and_then(|p| p.mean))),
-            &c(&f(r.percentile)),
-            &c(&f(r.previous)),
-            &c(&f(r.women)),
-            &c(&f(r.men)),
-            &c(&r.reason),
-            // `name=value;…`, each value as Rust writes it (exact), in name order.
-            &c(&r.measures.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";")),
-        ]);
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

@@ -1,0 +1,125 @@
+//! Reading a workbook: every sheet with cells, each read by core as a table, errors at file, sheet, row and column.
+
+use attain_core::{Code, Error, Observations, Result, TableCell};
+use calamine::{Data, Reader, Xlsx};
+use std::io::Cursor;
+use std::path::Path;
+
+/// Whether a data file is a workbook, by its extension (`.xlsx`, any case).
+pub fn is_workbook(path: impl AsRef<Path>) -> bool {
+    path.as_ref().extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+}
+
+/// Reads a data file: a workbook by its extension (see [`read_xlsx`]), anything else as
+/// [`Observations::load`] reads it (CSV, `;` CSV, JSON).
+///
+/// # Errors
+/// An io error when the file cannot be read or is larger than [`attain_core::MAX_FILE_BYTES`];
+/// otherwise those of [`read_xlsx`] or [`Observations::load`].
+pub fn load(path: impl AsRef<Path>) -> Result<Observations> {
+    let path = path.as_ref();
+    if !is_workbook(path) {
+        return Observations::load(path);
+    }
+    let name = path.display().to_string();
+    let io = |e: std::io::Error| {
+        let code = if e.kind() == std::io::ErrorKind::NotFound { Code::IoNotFound } else { Code::IoRead };
+        Error::new(code, format!("cannot read `{name}`: {e}")).in_file(name.clone())
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > attain_core::MAX_FILE_BYTES {
+        return Err(
+            Error::new(Code::IoLimit, format!("`{name}` is {size} bytes, over the limit of {}", attain_core::MAX_FILE_BYTES)).in_file(name)
+        );
+    }
+    read_xlsx(std::fs::read(path).map_err(io)?, &name)
+}
+
+/// Observations from the bytes of an .xlsx workbook: every sheet that holds cells is a table
+/// whose first row is a header in the vocabulary of CSV (`kpi`/`indicator`,
+/// `municipality`/`entity`, `year`/`period`, `gender`, `value`, `missing`/`status`, …). A
+/// numeric cell is its number, a text cell is read as a CSV cell (`85,5` and `85.5` alike),
+/// an empty cell is a gap; a date, a true/false or an error cell (`#N/A`) is an error at its
+/// place. Rows in two sheets are duplicates as rows in two files are.
+///
+/// # Errors
+/// `data.malformed_workbook` when the bytes are not a workbook; otherwise those of
+/// [`Observations::from_table`], the file named `file` and the message opening with the sheet.
+pub fn read_xlsx(bytes: Vec<u8>, file: &str) -> Result<Observations> {
+    let bad = |e: calamine::XlsxError| {
+        Error::new(Code::DataMalformedWorkbook, format!("the file cannot be read as an .xlsx workbook: {e}")).in_file(file)
+    };
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(bad)?;
+    let mut sheets = Vec::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).map_err(bad)?;
+        let Some((top, left)) = range.start() else { continue };
+        let rows = range.rows().enumerate().map(|(i, cells)| {
+            let mut row: Vec<TableCell> = vec![Ok(String::new()); left as usize];
+            row.extend(cells.iter().map(cell));
+            (top as usize + i + 1, row)
+        });
+        sheets.push(Observations::from_table(file, &name, rows)?);
+    }
+    if sheets.is_empty() {
+        return Err(Error::new(Code::DataEmpty, "the workbook has no sheet with cells (it needs at least a header row)").in_file(file));
+    }
+    Observations::combine(sheets)
+}
+
+/// A cell as text for core's table reader: numbers as Rust writes them (exact), or why the
+/// cell cannot be read.
+fn cell(data: &Data) -> TableCell {
+    match data {
+        Data::Empty => Ok(String::new()),
+        Data::String(s) => Ok(s.clone()),
+        Data::Int(i) => Ok(i.to_string()),
+        Data::Float(f) => Ok(f.to_string()),
+        Data::Bool(b) => Err(format!("the true/false value {}", if *b { "TRUE" } else { "FALSE" })),
+        Data::DateTime(_) | Data::DateTimeIso(_) => Err("a date (a period is text such as 2023 or 2023-Q1)".to_string()),
+        Data::DurationIso(_) => Err("a duration".to_string()),
+        Data::Error(e) => Err(format!("the error value {e}")),
+    }
+}
+
+/// A plan's data: what core reads from its `data/` folder (CSV, JSON) and every workbook
+/// (`.xlsx`) under that folder, in name order, as one set; a row that two files hold is a
+/// duplicate naming both. Hidden entries are skipped, as core skips them; only regular files
+/// are read.
+///
+/// # Errors
+/// As [`Plan::data`](attain_core::Plan::data) and [`read_xlsx`]; an io error for a folder that
+/// cannot be listed.
+pub fn plan_data(plan: &attain_core::Plan, folder: impl AsRef<Path>) -> Result<Observations> {
+    let mut parts = vec![plan.bundled_data()?];
+    let mut books = Vec::new();
+    workbooks(&folder.as_ref().join("data"), &mut books)?;
+    for path in books {
+        parts.push(load(&path)?);
+    }
+    if parts.len() == 1 { Ok(parts.remove(0)) } else { Observations::combine(parts) }
+}
+
+/// Every `.xlsx` under `dir` (none when it does not exist), sorted by name, depth first.
+fn workbooks(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
+    let io = |e: std::io::Error| Error::new(Code::IoRead, format!("cannot read folder `{}`: {e}", dir.display()));
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io(e)),
+    };
+    let mut entries = entries.collect::<std::io::Result<Vec<_>>>().map_err(io)?;
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let kind = entry.file_type().map_err(io)?;
+        if kind.is_dir() {
+            workbooks(&entry.path(), out)?;
+        } else if kind.is_file() && is_workbook(entry.path()) {
+            out.push(entry.path());
+        }
+    }
+    Ok(())
+}
