@@ -34,6 +34,7 @@ export type Code =
   | "plan.file_path"
   | "plan.missing_script"
   | "plan.unknown_param"
+  | "plan.missing_param"
   | "plan.invalid_argument"
   | "rule.compile"
   | "rule.unknown_name"
@@ -138,6 +139,11 @@ export type Role = "indicator" | "key_figure";
  * Language of labels and reasons.
  */
 export type Language = "sv" | "en";
+/**
+ * The stable code of a report warning (`data.unknown_indicator`); serialised as its text.
+ */
+export type WarningCode =
+  "data.unknown_indicator" | "data.no_data_for_period" | "data.no_data_for_entity" | "rule.error" | "rule.goal_error";
 
 /**
  * What-if inputs of one indicator ([`Plan::assess`]), as a host gives them. Only `value` is
@@ -1053,6 +1059,11 @@ export interface Report {
    * Always [`REPORT_SCHEMA`].
    */
   schema: string;
+  /**
+   * What a reader should know of: data for ids the plan does not know, an entity or period
+   * without data, rules that failed (empty in a report written before the field was added).
+   */
+  warnings: Warning[];
 }
 /**
  * The plan's scale: levels best first (at least one), and the levels for "not assessed" and
@@ -1065,6 +1076,48 @@ export interface Scale {
    */
   levels: Level[];
   no_data: Level;
+}
+/**
+ * Something in a report a reader should know of: it does not stop the report.
+ */
+export interface Warning {
+  code: WarningCode;
+  /**
+   * Column of a rule error.
+   */
+  column: number | null;
+  /**
+   * File of a rule error.
+   */
+  file: string | null;
+  /**
+   * The goal id it concerns.
+   */
+  goal: string | null;
+  /**
+   * Ids it concerns (`data.no_data_for_entity`).
+   */
+  ids: string[];
+  /**
+   * The indicator id it concerns.
+   */
+  indicator: string | null;
+  /**
+   * Line of a rule error.
+   */
+  line: number | null;
+  /**
+   * The warning in the plan's language.
+   */
+  message: string;
+  /**
+   * The nearest id the plan knows (`data.unknown_indicator`), when one is close.
+   */
+  nearest: string | null;
+  /**
+   * Rows of the data it concerns.
+   */
+  rows: number | null;
 }
 /**
  * The nearest value that moves an indicator to the next better level.

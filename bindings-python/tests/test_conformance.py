@@ -33,6 +33,7 @@ CASE_FIELDS = {
     "expect_goals",
     "expect_reasons",
     "expect_measures",
+    "expect_warnings",
     "expect_error",
     "skip",
     "call",
@@ -252,7 +253,18 @@ def differences(case: dict[str, Any]) -> list[str]:
             diffs.append(f"measures of {key}: not in the report")
         elif set(found.measures) != set(want) or any(abs(found.measures[k] - x) > 1e-9 for k, x in want.items()):
             diffs.append(f"measures of {key}: expected {want}, got {found.measures}")
+    for want in case.get("expect_warnings", []):
+        if not any(warning_matches(want, w) for w in report.warnings):
+            diffs.append(f"warning {want}: not among the report's {report.warnings}")
     return diffs
+
+
+def warning_matches(want: dict[str, Any], got: dict[str, Any]) -> bool:
+    """Whether a report's warning has every key of the expected one: equal, ``message`` a substring."""
+    return all(
+        (k in got and isinstance(got[k], str) and v in got[k]) if k == "message" else (k in got and got[k] == v)
+        for k, v in want.items()
+    )
 
 
 def test_there_are_vectors() -> None:

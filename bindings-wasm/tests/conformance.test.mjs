@@ -15,7 +15,7 @@ const FOLDER = path.join(REPO, 'tests/conformance');
 
 const CASE_KEYS = new Set([
   'name', 'description', 'files', 'plan', 'observations', 'csv', 'data', 'assignments', 'query',
-  'expect_indicators', 'expect_goals', 'expect_reasons', 'expect_measures', 'expect_error', 'skip',
+  'expect_indicators', 'expect_goals', 'expect_reasons', 'expect_measures', 'expect_warnings', 'expect_error', 'skip',
   'call', 'expect_result', 'expect_text',
 ]);
 // Core's row vocabulary (OBSERVATION_FIELDS): each field and its alias.
@@ -214,6 +214,14 @@ export function check(c, { report, result, error }) {
       && Object.entries(want).every(([k, x]) => k in got && Math.abs(got[k] - x) <= 1e-9);
     if (!found) diffs.push(`measures of ${key}: not in the report`);
     else if (!same) diffs.push(`measures of ${key}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+  }
+  // Each expected warning matches one of the report's: its keys equal, `message` a substring.
+  const matches = (want, got) => Object.entries(want).every(([k, v]) =>
+    k === 'message' ? typeof got[k] === 'string' && got[k].includes(v) : got[k] === v);
+  for (const want of c.expect_warnings ?? []) {
+    if (!(report.warnings ?? []).some((w) => matches(want, w))) {
+      diffs.push(`warning ${JSON.stringify(want)}: not among the report's ${JSON.stringify(report.warnings)}`);
+    }
   }
   return diffs;
 }

@@ -2,7 +2,7 @@
 
 use attain_core::{
     AssessRequest, CheckRequest, Code, Error, Format, Gender, HistoryPoint, Observations, PeersRequest, Period, Plan, Query, TableOptions,
-    TargetInput,
+    TargetInput, WarningCode,
 };
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::fmt::Display;
@@ -43,6 +43,9 @@ enum Command {
         out: Option<PathBuf>,
         #[command(flatten)]
         table: TableArgs,
+        /// Exit 1 when a rule failed (its warning is printed on standard error), for CI
+        #[arg(long)]
+        strict: bool,
     },
     /// Run every *.test.toml rule test under PATH
     Test {
@@ -433,7 +436,7 @@ fn print_assessment(plan: &Plan, indicator: &str, request: &AssessRequest, json:
 
 fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
     match command {
-        Command::Report { target, format, out, table } => {
+        Command::Report { target, format, out, table, strict } => {
             if matches!(format, OutFormat::Xlsx) && out.is_none() && std::io::stdout().is_terminal() {
                 return Err(bad_argument("a workbook is not for a terminal: give --out report.xlsx (or redirect standard output)".into()));
             }
@@ -442,6 +445,11 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
             }
             let (plan, data, query) = load(&target)?;
             let report = plan.evaluate(&data, &query)?;
+            for line in report.warning_lines() {
+                warn(line);
+            }
+            let rule_failed = report.warnings.iter().any(|w| matches!(w.code, WarningCode::RuleError | WarningCode::RuleGoalError));
+            let code = if strict && rule_failed { ExitCode::from(1) } else { ExitCode::SUCCESS };
             if !matches!(format, OutFormat::Table) && (table.goal.is_some() || table.assignments || table.width.is_some()) {
                 return Err(bad_argument("--goal, --assignments and --width shape the table: use them with --format table".into()));
             }
@@ -456,7 +464,7 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
                         }
                         None => o.bytes(&bytes),
                     }
-                    return Ok(ExitCode::SUCCESS);
+                    return Ok(code);
                 }
                 OutFormat::Json => attain_core::render(&report, Format::Json),
                 OutFormat::Md => attain_core::render(&report, Format::Markdown),
@@ -471,7 +479,7 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
                 }
                 None => o.raw(&text),
             }
-            Ok(ExitCode::SUCCESS)
+            Ok(code)
         }
         Command::Test { path, format } => {
             let report = attain_core::run_rule_tests(&path)?;
@@ -500,14 +508,19 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
         }
         Command::Check { plan, cases, seed, json } => {
             let plan = Plan::load(&plan)?;
+            // Rows of the plan's own data for ids the plan does not know fail the check.
+            let unknown = plan.unknown_indicators(&plan.bundled_data()?);
             let mut request = CheckRequest::default();
             request.cases = cases.unwrap_or(request.cases);
             request.seed = seed.unwrap_or(request.seed);
             let report = attain_core::check(&plan, &request.options())?;
-            let code = if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
+            let code = if report.failures.is_empty() && unknown.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
             if json {
                 o.raw(&json!(&report));
                 return Ok(code);
+            }
+            for w in &unknown {
+                o.line(format_args!("FAIL  data/: {} [{}]", w.message, w.code.as_str()));
             }
             for f in &report.failures {
                 o.line(format_args!("FAIL  `{}` (rule `{}`) {}: {}", f.indicator, f.rule, f.property, f.message));
@@ -520,7 +533,7 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
                 plan.id(),
                 report.indicators,
                 report.evaluations,
-                report.failures.len(),
+                report.failures.len() + unknown.len(),
                 request.seed
             ));
             Ok(code)

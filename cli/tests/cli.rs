@@ -494,6 +494,69 @@ fn check_json_and_outline_print_core_types() {
     assert_eq!(v["indicators"][1]["id"], "WAIT", "{v}");
 }
 
+// ---------------------------------------------------------------- warnings (issue 14)
+
+const TYPO_PLAN: &str = r#"[plan]
+id = "typo"
+title = "Typo"
+language = "sv"
+entity = "2380"
+period = "2023"
+[[goal]]
+id = "1"
+title = "Mål"
+indicators = ["N21030", "BAD"]
+[[indicator]]
+id = "N21030"
+title = "Kostnad"
+targets = { 2023 = 70.0 }
+[[indicator]]
+id = "BAD"
+title = "Trasig"
+rule = "rules/bad.rhai"
+"#;
+
+const TYPO_DATA: &str = "indicator,entity,period,gender,value
+N21030,2380,2023,T,80
+N2103O,2380,2023,T,5
+N2103O,2380,2022,T,6
+BAD,2380,2023,T,1
+";
+
+#[test]
+fn report_warns_of_an_unknown_id_and_a_rule_error_and_strict_exits_1() {
+    let plan = TempDir::new(&[("plan.toml", TYPO_PLAN), ("data/values.csv", TYPO_DATA), ("rules/bad.rhai", "let a = 1;\n1.5\n")]);
+    let out = attain(&["report", plan.path().to_str().unwrap()]);
+    assert_exit(&out, 0);
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("varning: 2 rader för okänt nyckeltal N2103O (menade du N21030?) [data.unknown_indicator]"), "{stderr}");
+    assert!(stderr.contains("varning: nyckeltal BAD: regelfel i rules/bad.rhai") && stderr.contains("[rule.error]"), "{stderr}");
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("1 nyckeltal kunde inte bedömas: regelfel i rules/bad.rhai"), "{stdout}");
+    let strict = attain(&["report", plan.path().to_str().unwrap(), "--strict"]);
+    assert_exit(&strict, 1);
+    // The JSON form carries the same warnings.
+    let json = attain(&["report", plan.path().to_str().unwrap(), "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let w = &report["warnings"][0];
+    assert_eq!((w["code"].as_str(), w["nearest"].as_str(), w["rows"].as_u64()), (Some("data.unknown_indicator"), Some("N21030"), Some(2)));
+}
+
+#[test]
+fn strict_report_exits_0_without_a_rule_error() {
+    let out = attain(&["report", good_plan().path().to_str().unwrap(), "--strict"]);
+    assert_exit(&out, 0);
+}
+
+#[test]
+fn check_fails_on_unknown_ids_in_the_plans_data() {
+    let plan = TempDir::new(&[("plan.toml", TYPO_PLAN), ("data/values.csv", TYPO_DATA), ("rules/bad.rhai", "attained()\n")]);
+    let out = attain(&["check", plan.path().to_str().unwrap(), "--cases", "20"]);
+    assert_exit(&out, 1);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("FAIL  data/: 2 rader för okänt nyckeltal N2103O (menade du N21030?)"), "{stdout}");
+}
+
 // ---------------------------------------------------------------- the terminal report
 
 fn ostersund() -> String {

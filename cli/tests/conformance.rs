@@ -49,6 +49,10 @@ struct Case {
     /// Per result (keys as `expect_reasons`), its measures: exactly these names, each to 1e-9.
     #[serde(default)]
     expect_measures: BTreeMap<String, BTreeMap<String, f64>>,
+    /// Warnings the report must carry: each table matches one warning (its keys equal, `message`
+    /// a substring).
+    #[serde(default)]
+    expect_warnings: Vec<toml::Table>,
     expect_error: Option<ExpectError>,
     #[serde(default)]
     skip: BTreeMap<String, String>,
@@ -517,7 +521,27 @@ fn check(case: &Case, outcome: Outcome) -> Vec<String> {
             None => diffs.push(format!("measures of {key}: not in the report")),
         }
     }
+    let got = serde_json::to_value(&report.warnings).expect("warnings are JSON");
+    for want in &case.expect_warnings {
+        let want = serde_json::to_value(want).expect("TOML is JSON");
+        if !got.as_array().is_some_and(|all| all.iter().any(|w| warning_matches(&want, w))) {
+            diffs.push(format!("warning {want}: not among the report's {got}"));
+        }
+    }
     diffs
+}
+
+/// Whether a report's warning has every key of the expected one: equal, `message` a substring.
+fn warning_matches(want: &serde_json::Value, got: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    want.as_object().is_some_and(|fields| {
+        fields.iter().all(|(k, v)| match (k.as_str(), v, got.get(k)) {
+            ("message", Value::String(s), Some(Value::String(g))) => g.contains(s.as_str()),
+            (_, Value::Number(a), Some(Value::Number(b))) => a.as_f64() == b.as_f64(),
+            (_, a, Some(b)) => a == b,
+            _ => false,
+        })
+    })
 }
 
 #[test]

@@ -22,15 +22,29 @@ pub(crate) struct BoundRule {
 }
 
 impl BoundRule {
-    /// Binds `params` to `script`. A param the script does not read is an error (its message;
-    /// the caller knows where the params stand).
-    pub(crate) fn bind(script: CompiledRule, params: toml::Table) -> Result<BoundRule, String> {
+    /// Binds `params` to `script`. A param the script does not read, or one it reads with no
+    /// default (`params.x` not before `??`, never tested with `"x" in params`) that `params` does
+    /// not give, is an error (its code and message; the caller knows where the params stand).
+    pub(crate) fn bind(script: CompiledRule, params: toml::Table) -> Result<BoundRule, (Code, String)> {
         if let Some(key) = params.keys().find(|k| !script.reads.params.contains(*k)) {
             let takes: Vec<&str> = script.reads.params.iter().map(String::as_str).collect();
-            return Err(format!(
-                "rule `{}` takes no param `{key}` ({})",
-                script.id,
-                if takes.is_empty() { "it takes none".to_string() } else { format!("it takes {}", takes.join(", ")) }
+            return Err((
+                Code::PlanUnknownParam,
+                format!(
+                    "rule `{}` takes no param `{key}` ({})",
+                    script.id,
+                    if takes.is_empty() { "it takes none".to_string() } else { format!("it takes {}", takes.join(", ")) }
+                ),
+            ));
+        }
+        if let Some((key, (line, col))) = script.reads.required_params.iter().find(|(k, _)| !params.contains_key(*k)) {
+            return Err((
+                Code::PlanMissingParam,
+                format!(
+                    "rule `{}` reads `params.{key}` at {}:{line}:{col} with no default, and no `{key}` is given (give `params = {{ {key} = … }}`, or write `params.{key} ?? default` in the rule)",
+                    script.id,
+                    stdlib::rule_file(&script.id)
+                ),
             ));
         }
         let dynamic = params_to_dynamic(&params).into_shared();

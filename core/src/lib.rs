@@ -32,6 +32,7 @@ mod query;
 mod render;
 mod report;
 mod testing;
+mod warning;
 
 pub use check::{CheckFailure, CheckOptions, CheckReport, MAX_CHECK_CASES, NotChecked, check};
 pub use data::{AssignmentUpdate, OBSERVATION_FIELDS, Observation, Observations, TableCell, observation_field};
@@ -55,3 +56,4 @@ pub use report::{AssignmentResult, Basis, GoalResult, IndicatorResult, PlanInfo,
 pub use sandbox::{MeteredAllocator, Stop};
 pub use target::{Target, TargetInput, TargetOp};
 pub use testing::{CaseOutcome, TestReport, run_rule_tests, run_rule_tests_in};
+pub use warning::{Warning, WarningCode};

@@ -3,6 +3,7 @@
 use crate::error::{Code, Error};
 use crate::model::{Direction, Scale};
 use crate::model::{Gender, Language, PeerStats, PeriodValue};
+use crate::warning::Warning;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -30,6 +31,10 @@ pub struct Report {
     pub goals: Vec<GoalResult>,
     /// Indicator results: every indicator and key figure, total first then women and men.
     pub indicators: Vec<IndicatorResult>,
+    /// What a reader should know of: data for ids the plan does not know, an entity or period
+    /// without data, rules that failed (empty in a report written before the field was added).
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
 }
 
 /// Identity of the plan in a report.
@@ -233,6 +238,12 @@ pub struct IndicatorResult {
 }
 
 impl Report {
+    /// The report's warnings as lines in its plan's language, as `attain report` prints them
+    /// on standard error: "varning: 142 rader för okänt nyckeltal N2103O (menade du N21030?)".
+    pub fn warning_lines(&self) -> Vec<String> {
+        let word = self.plan.language.pick("warning", "varning");
+        self.warnings.iter().map(|w| format!("{word}: {} [{}]", w.message, w.code.as_str())).collect()
+    }
     /// Goal by id.
     pub fn goal(&self, id: &str) -> Option<&GoalResult> {
         self.goals.iter().find(|g| g.id == id)

@@ -30,7 +30,12 @@ pub(crate) fn assert_bad(report: &Report, msg: &str, line: Option<usize>) {
         assert_eq!(e.line(), line, "{e}");
     }
     assert!(e.message().contains(msg), "`{}` does not contain `{msg}`", e.message());
-    assert_eq!(bad.reason, e.message(), "the reason is the error's message");
+    // The reason is the error's message after its place, in the plan's language (English here).
+    let place = match (e.line(), e.column()) {
+        (Some(l), Some(c)) => format!("rules/bad.rhai line {l}, column {c}"),
+        _ => "rules/bad.rhai".to_string(),
+    };
+    assert_eq!(bad.reason, format!("rule error in {place}: {}", e.message()), "the reason is the error's message at its place");
     let ok = report.indicator("OK", Gender::T).unwrap();
     assert_eq!(ok.status, "attained");
     assert!(ok.error.is_none());

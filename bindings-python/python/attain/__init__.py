@@ -494,6 +494,14 @@ class Report:
         self._dict()
         return list(self._indicators)
 
+    @property
+    def warnings(self) -> list[dict[str, Any]]:
+        """What a reader should know of, as core gives it: data rows for ids the plan does not
+        know (``indicator``, ``rows``, ``nearest``), an entity or period without data, rules that
+        failed (``indicator`` or ``goal``, ``file``, ``line``, ``column``); each with its stable
+        ``code`` and a ``message`` in the plan's language."""
+        return [dict(w) for w in self._dict()["warnings"]]
+
     def goal(self, id: str) -> Optional[GoalResult]:
         """The goal with this id, if any."""
         return next((g for g in self.goals if g.id == id), None)

@@ -30,6 +30,8 @@ pub(crate) struct Index {
     pub entity_periods: AHashMap<String, Vec<String>>,
     /// indicator → period → the values of every entity that is not a group (`G…`), sorted, per gender.
     ranked: AHashMap<String, AHashMap<String, [Vec<f64>; 3]>>,
+    /// indicator → how many rows the data holds of it (a report warns of ids the plan does not know).
+    pub rows_per_indicator: AHashMap<String, usize>,
 }
 
 /// A gender's place in the per-gender arrays (T, K, M).
@@ -71,6 +73,7 @@ impl Observations {
                 // indicator → period → every (entity, value) present, per gender.
                 let mut by_period: AHashMap<&str, AHashMap<&str, [EntityValues<'_>; 3]>> = AHashMap::new();
                 for r in &self.rows {
+                    *idx.rows_per_indicator.entry(r.indicator.clone()).or_default() += 1;
                     let series = idx.series.entry(r.indicator.clone()).or_default().entry(r.entity.clone()).or_default();
                     series[slot(r.gender)].push(Point {
                         period: r.period.clone(),

@@ -122,6 +122,8 @@ catalogue! {
     PlanMissingScript = "plan.missing_script",
     /// A param given to a rule that the rule does not read.
     PlanUnknownParam = "plan.unknown_param",
+    /// A rule reads a param with no default (`params.x`, not `params.x ?? …`) that the plan does not give.
+    PlanMissingParam = "plan.missing_param",
     /// A host argument meant as a plan has the wrong type or shape.
     PlanInvalidArgument = "plan.invalid_argument",
     /// A Rhai script does not compile.

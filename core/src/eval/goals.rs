@@ -49,6 +49,7 @@ impl Plan {
         let basis = Basis { assessed: indicators.iter().filter(|p| assessed(&p.status)).count(), of: goal.indicators.len() };
         let (verdict, error) = self.aggregate(goal, &input, basis);
         let level = self.scale.level(&verdict.status).unwrap_or(&self.scale.error);
+        let reason = self.with_errored(goal, total, verdict.reason.unwrap_or_default());
         GoalResult {
             id: goal.id.clone(),
             title: goal.title.clone(),
@@ -58,7 +59,7 @@ impl Plan {
             label: level.label.clone(),
             color: level.color.clone(),
             score: level.score,
-            reason: verdict.reason.unwrap_or_default(),
+            reason,
             measures: verdict.measures,
             rule: goal.aggregate.id().to_string(),
             indicators: goal.indicators.iter().map(|l| WeightedId { id: l.id.clone(), weight: l.weight }).collect(),
@@ -90,8 +91,29 @@ impl Plan {
         let rule = &goal.aggregate;
         match rule.aggregate(&self.engine, self.language, input).and_then(|o| settle(&self.scale, self.language, rule.id(), o)) {
             Ok(v) => (v, None),
-            Err(e) => (Verdict::new("error", Some(e.message().to_string())), Some(e)),
+            Err(e) => (Verdict::new("error", Some(crate::warning::rule_error_reason(&e, self.language))), Some(e)),
         }
+    }
+
+    /// The goal's reason, with a word on its linked indicators whose rule failed:
+    /// "…; 1 nyckeltal kunde inte bedömas: regelfel i rules/x.rhai rad 3, kolumn 1".
+    fn with_errored(&self, goal: &Goal, total: &HashMap<&str, &IndicatorResult>, reason: String) -> String {
+        let lang = self.language;
+        let places: Vec<String> = goal
+            .indicators
+            .iter()
+            .filter_map(|l| total.get(l.id.as_str()).and_then(|r| r.error.as_ref()))
+            .map(|e| crate::warning::rule_place(e, lang))
+            .collect();
+        if places.is_empty() {
+            return reason;
+        }
+        let (n, list) = (places.len(), places.join("; "));
+        let said = lang.pick(
+            format!("{n} {} could not be assessed: rule error in {list}", if n == 1 { "indicator" } else { "indicators" }),
+            format!("{n} nyckeltal kunde inte bedömas: regelfel i {list}"),
+        );
+        if reason.is_empty() { said } else { format!("{reason}; {said}") }
     }
 
     /// The goal's assignments with their latest follow-up of the period's year, up to the period.

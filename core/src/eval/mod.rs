@@ -2,6 +2,7 @@
 
 mod gather;
 mod goals;
+mod warnings;
 
 use crate::bound::settle;
 use crate::data::{Index, Observations};
@@ -121,6 +122,7 @@ impl Plan {
     ) -> Report {
         let results = self.judge_indicators(index, peers, entity, period, genders);
         let goals = self.judge_goals(data, period, &results);
+        let warnings = self.warnings(index, entity, period, &results, &goals);
         Report {
             schema: REPORT_SCHEMA.to_string(),
             plan: PlanInfo { id: self.id.clone(), title: self.title.clone(), language: self.language },
@@ -130,6 +132,7 @@ impl Plan {
             scale: self.scale.clone(),
             goals,
             indicators: results,
+            warnings,
         }
     }
 
@@ -178,7 +181,7 @@ impl Plan {
         } else {
             match self.run_rule(ind, &g.inputs) {
                 Ok(v) => (v, None),
-                Err(e) => (Verdict::new("error", Some(e.message().to_string())), Some(e)),
+                Err(e) => (Verdict::new("error", Some(crate::warning::rule_error_reason(&e, self.language))), Some(e)),
             }
         };
         let level = self.scale.level(&verdict.status).unwrap_or(&self.scale.error);

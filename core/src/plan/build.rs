@@ -67,7 +67,7 @@ impl Loader<'_> {
             }
             None => (toml::Table::new(), span),
         };
-        BoundRule::bind(script, params).map_err(|m| self.err(params_span, Code::PlanUnknownParam, m))
+        BoundRule::bind(script, params).map_err(|(code, m)| self.err(params_span, code, m))
     }
 }
 

@@ -387,7 +387,7 @@ fn bind_case(plan: &Plan, name: &str, kind: RuleKind, params: &RawParams, file: 
     let at_case = |e: Error| if e.file().is_some() { e } else { e.in_file(file).at(line, 1) };
     let script = plan.compile_named(name, kind).map_err(at_case)?;
     let id = script.id.clone();
-    Ok((id, BoundRule::bind(script, params_table(params.clone())).map_err(|m| Error::new(Code::PlanUnknownParam, m))))
+    Ok((id, BoundRule::bind(script, params_table(params.clone())).map_err(|(code, m)| Error::new(code, m))))
 }
 
 fn run_rule_case(plan: &Plan, rule: &BoundRule, c: &RuleCase, written: &CaseTargets) -> Result<Verdict> {
