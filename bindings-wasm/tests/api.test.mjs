@@ -114,7 +114,7 @@ test('the report is plain objects in exactly core JSON shape', () => {
   const report = Plan.fromFiles(FILES).evaluate(null, {});
   assert.ok(isPlain(report), 'only plain objects, arrays, strings, numbers, booleans and null');
   assert.equal(report.schema, 'attain-report/1');
-  assert.deepEqual(Object.keys(report), ['schema', 'plan', 'entity', 'entity_name', 'period', 'scale', 'goals', 'indicators']);
+  assert.deepEqual(Object.keys(report), ['schema', 'plan', 'entity', 'entity_name', 'period', 'scale', 'goals', 'indicators', 'warnings']);
   assert.deepEqual(report.plan, { id: 'small', title: 'Small plan', language: 'en' });
   assert.equal(report.entity_name, 'Town');
   assert.deepEqual(Object.keys(report.scale), ['levels', 'no_data', 'error']);
