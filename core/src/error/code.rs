@@ -174,6 +174,8 @@ catalogue! {
     DataMissingColumn = "data.missing_column",
     /// A CSV header names a column twice (or by two names for the same thing).
     DataDuplicateColumn = "data.duplicate_column",
+    /// A header has both a tidy sheet's columns (`value`, `period`) and period columns (a wide sheet's).
+    DataMixedLayout = "data.mixed_layout",
     /// A JSON or host row has a field attain does not know.
     DataUnknownField = "data.unknown_field",
     /// A JSON or host row lacks a required field.
