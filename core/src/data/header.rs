@@ -109,7 +109,10 @@ pub(super) struct Columns {
 
 fn unknown_column(header: &str) -> Error {
     let message = if header.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("column `{header}` is neither a period (`2023`, `2023-T2`, `2023-Q1`, `2023-05`) nor a field (expected {})", expected_fields())
+        format!(
+            "column `{header}` is neither a period (`2023`, `2023-T2`, `2023-Q1`, `2023-05`) nor a field (expected {})",
+            expected_fields()
+        )
     } else {
         format!("unknown column `{header}` (expected {}, or periods such as `2023` for a column per period)", expected_fields())
     };

@@ -5,7 +5,9 @@ use crate::model::Gender;
 use serde_json::Value;
 
 use super::Observations;
-use super::row::{OBSERVATION_FIELDS, Observation, check_finite, count_error, expected_fields, field_index, gender_error, normalize, parse_value};
+use super::row::{
+    OBSERVATION_FIELDS, Observation, check_finite, count_error, expected_fields, field_index, gender_error, normalize, parse_value,
+};
 use super::strict::Strict;
 
 impl Observations {

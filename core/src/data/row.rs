@@ -168,5 +168,5 @@ pub(super) fn count_error(shown: impl std::fmt::Display) -> Error {
 }
 
 pub(super) fn gender_error(shown: &str) -> Error {
-    Error::new(Code::DataInvalidGender, format!("gender `{shown}` is not T, K or M (Totalt, Kvinnor, Män; total, women, men)"))
+    Error::new(Code::DataInvalidGender, format!("gender `{shown}` is not T, K or M"))
 }
