@@ -1,6 +1,6 @@
 //! Reading a workbook: every sheet with cells, each read by core as a table, errors at file, sheet, row and column.
 
-use attain_core::{Code, Error, Observations, Result, TableCell};
+use attain_core::{Code, Error, Observations, Plan, Result, TableCell};
 use calamine::{Data, Reader, Xlsx};
 use std::io::Cursor;
 use std::path::Path;
@@ -11,15 +11,30 @@ pub fn is_workbook(path: impl AsRef<Path>) -> bool {
 }
 
 /// Reads a data file: a workbook by its extension (see [`read_xlsx`]), anything else as
-/// [`Observations::load`] reads it (CSV, `;` CSV, JSON).
+/// [`Observations::load`] reads it (CSV, `;` CSV, JSON). What every host that has files calls
+/// (the CLI's `--data`, Python's `Observations.load`).
 ///
 /// # Errors
 /// An io error when the file cannot be read or is larger than [`attain_core::MAX_FILE_BYTES`];
 /// otherwise those of [`read_xlsx`] or [`Observations::load`].
 pub fn load(path: impl AsRef<Path>) -> Result<Observations> {
+    load_with(path, None)
+}
+
+/// As [`load`], with the separator of a CSV file named (`,` or `;`; `None`: found from its
+/// header). The separator is a CSV's only: a workbook or a `.json` file is read as [`load`]
+/// reads it.
+///
+/// # Errors
+/// As [`load`]; a separator other than `,` or `;` (see [`Observations::from_csv_with`]).
+pub fn load_with(path: impl AsRef<Path>, delimiter: Option<char>) -> Result<Observations> {
     let path = path.as_ref();
+    let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
     if !is_workbook(path) {
-        return Observations::load(path);
+        return match delimiter {
+            Some(d) if !json => Observations::from_csv_with(&attain_core::read_text(path)?, &path.display().to_string(), Some(d)),
+            _ => Observations::load(path),
+        };
     }
     let name = path.display().to_string();
     let io = |e: std::io::Error| {
@@ -82,22 +97,48 @@ fn cell(data: &Data) -> TableCell {
     }
 }
 
+/// A plan folder as core loads it ([`Plan::load`]), its data (`data/`) read with every
+/// workbook (`.xlsx`) under that folder: see [`plan_data`]. A folder without workbooks is core's
+/// plan as it is (its data read on first use); with workbooks, the data is read here, so a bad
+/// row is an error of the load. What every host that has files calls for a plan folder (the
+/// CLI, Python's `Plan.load`).
+///
+/// # Errors
+/// As [`Plan::load`]; with workbooks, as [`plan_data`].
+pub fn load_plan(folder: impl AsRef<Path>) -> Result<Plan> {
+    let folder = folder.as_ref();
+    let plan = Plan::load(folder)?;
+    let books = workbooks_of(folder)?;
+    if books.is_empty() {
+        return Ok(plan);
+    }
+    let data = with_workbooks(&plan, books)?;
+    Ok(plan.with_data(data))
+}
+
 /// A plan's data: what core reads from its `data/` folder (CSV, JSON) and every workbook
 /// (`.xlsx`) under that folder, in name order, as one set; a row that two files hold is a
 /// duplicate naming both. Hidden entries are skipped, as core skips them; only regular files
 /// are read.
 ///
 /// # Errors
-/// As [`Plan::data`](attain_core::Plan::data) and [`read_xlsx`]; an io error for a folder that
-/// cannot be listed.
-pub fn plan_data(plan: &attain_core::Plan, folder: impl AsRef<Path>) -> Result<Observations> {
+/// As [`Plan::data`] and [`read_xlsx`]; an io error for a folder that cannot be listed.
+pub fn plan_data(plan: &Plan, folder: impl AsRef<Path>) -> Result<Observations> {
+    with_workbooks(plan, workbooks_of(folder.as_ref())?)
+}
+
+fn with_workbooks(plan: &Plan, books: Vec<std::path::PathBuf>) -> Result<Observations> {
     let mut parts = vec![plan.bundled_data()?];
-    let mut books = Vec::new();
-    workbooks(&folder.as_ref().join("data"), &mut books)?;
     for path in books {
         parts.push(load(&path)?);
     }
     if parts.len() == 1 { Ok(parts.remove(0)) } else { Observations::combine(parts) }
+}
+
+fn workbooks_of(folder: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let mut books = Vec::new();
+    workbooks(&folder.join("data"), &mut books)?;
+    Ok(books)
 }
 
 /// Every `.xlsx` under `dir` (none when it does not exist), sorted by name, depth first.

@@ -24,6 +24,16 @@ pub struct IgnoredColumn {
     pub reason: String,
 }
 
+impl std::fmt::Display for IgnoredColumn {
+    /// `k.csv: column 1 `Kommun` is not read: the entity is read from column 2 (`Kommun-id`)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{file}: ")?;
+        }
+        write!(f, "column {} `{}` is not read: {}", self.column, self.name, self.reason)
+    }
+}
+
 /// A column whose cells are names or ids depending on the sheet: Kolada's web export and
 /// analysts' sheets have `Kommun` (`Östersund`, or `2380`) and `Nyckeltal` (a title, or an id).
 /// Beside the field's id column it is ignored; alone it is the field and its every cell must be

@@ -281,6 +281,16 @@ impl Plan {
         self.bundled.get_or_init(|| self.read_bundled_data().map(Arc::new)).clone()
     }
 
+    /// The plan with `data` as the data of its folder: what a reader outside core found there
+    /// (attain-excel's `load_plan` adds the folder's workbooks, which core does not read, so
+    /// that the browser build carries no zip or XML reader). Every call without data then runs
+    /// on `data`, as on a folder's CSV and JSON.
+    #[must_use]
+    pub fn with_data(mut self, data: crate::Observations) -> Plan {
+        self.bundled = Arc::new(std::sync::OnceLock::from(Ok(Arc::new(data))));
+        self
+    }
+
     fn read_bundled_data(&self) -> Result<crate::Observations> {
         let is_data = |p: &str| {
             let lower = p.to_ascii_lowercase();
