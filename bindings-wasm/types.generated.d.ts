@@ -60,6 +60,7 @@ export type Code =
   | "data.unknown_column"
   | "data.missing_column"
   | "data.duplicate_column"
+  | "data.mixed_layout"
   | "data.unknown_field"
   | "data.missing_field"
   | "data.duplicate_field"
