@@ -3,24 +3,12 @@
 //! Values are Östersund's (2380) and riket's (0000) from ../shared/reference/ostersund-values-2.csv;
 //! N01982 has no 2024 value for Östersund, a real gap.
 
+use crate::common::obs;
 use attain_core::{Code, Gender, Observation, Observations, TableCell};
 use serde_json::json;
 
 fn csv(text: &str) -> Result<Observations, attain_core::Error> {
     Observations::from_csv(text, "kolada.csv")
-}
-
-fn obs(indicator: &str, entity: &str, period: &str, value: Option<f64>) -> Observation {
-    Observation {
-        indicator: indicator.into(),
-        entity: entity.into(),
-        period: period.into(),
-        gender: Gender::T,
-        value,
-        missing: None,
-        count: None,
-        source: None,
-    }
 }
 
 fn sorted(d: &Observations) -> Vec<Observation> {
