@@ -93,6 +93,14 @@ fn host_rows_take_the_same_names() {
     let e =
         Observations::from_values(&[json!({"kpi": "N01982", "Nyckeltals-id": "N01982", "entity": "2380", "period": "2022"})]).unwrap_err();
     assert_eq!((e.code(), e.row()), (Code::DataDuplicateField, Some(1)));
+    // A data frame's columns, by the same names.
+    let columns = vec![
+        ("Nyckeltals-id".to_string(), vec![json!("N01982")]),
+        ("Kommun-ID".to_string(), vec![json!("2380")]),
+        ("År".to_string(), vec![json!(2022)]),
+        ("Värde".to_string(), vec![json!(47.24)]),
+    ];
+    assert_eq!(Observations::from_host_columns(columns).unwrap().rows(), [obs("N01982", "2380", "2022", Some(47.24))]);
 }
 
 #[test]
