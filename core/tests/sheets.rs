@@ -228,3 +228,32 @@ fn bad_wide_headers_are_errors_at_their_column() {
         assert!(e.message().starts_with(message), "{header}: {}", e.message());
     }
 }
+
+// ---------------------------------------------------------------- workbooks in a plan folder
+
+#[test]
+fn core_alone_refuses_the_data_of_a_folder_with_a_workbook_naming_it() {
+    use attain_core::{EntryAction, EntryKind, folder_entry};
+    assert_eq!(folder_entry("data/kolada.XLSX", EntryKind::File).unwrap(), EntryAction::Workbook);
+    assert_eq!(folder_entry("data/sub/kolada.xlsx", EntryKind::LinkToFile).unwrap(), EntryAction::Workbook);
+    assert_eq!(folder_entry("docs/kolada.xlsx", EntryKind::File).unwrap(), EntryAction::Skip, "not data");
+    assert_eq!(folder_entry("data/.~lock.xlsx", EntryKind::File).unwrap(), EntryAction::Skip, "hidden");
+
+    let dir = std::env::temp_dir().join(format!("attain-core-workbook-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::write(dir.join("plan.toml"), "[plan]\nid = \"x\"\ntitle = \"x\"\n").unwrap();
+    std::fs::write(dir.join("data/values.csv"), TIDY).unwrap();
+    // Core does not open it: any bytes will do.
+    std::fs::write(dir.join("data/kolada.xlsx"), b"PK").unwrap();
+    let plan = attain_core::Plan::load(&dir).unwrap();
+    assert_eq!(plan.files().workbooks(), ["data/kolada.xlsx"]);
+    let e = plan.data().unwrap_err();
+    assert_eq!((e.code(), e.file()), (Code::DataUnreadWorkbook, Some("data/kolada.xlsx")));
+    assert!(e.message().contains("save the sheet as CSV"), "{}", e.message());
+    // The data a workbook reader gives with it: the CSV's rows and the workbook's.
+    let book = csv("kpi,municipality,year,value\nN01982,2380,2021,46.39\n").unwrap();
+    assert_eq!(plan.data_with(vec![book.clone()]).unwrap().rows().len(), 13);
+    assert_eq!(plan.clone().with_data(book).data().unwrap().rows().len(), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -85,3 +85,21 @@ fn a_plan_folder_with_a_workbook_reads_it_as_its_data_in_every_call() {
     assert_eq!(attain_excel::load_plan(&dir).unwrap().data().unwrap().rows().len(), 0);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_bad_workbook_in_a_plan_folder_is_named_by_its_path_in_the_plan() {
+    let dir = std::env::temp_dir().join(format!("attain-excel-bad-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::write(dir.join("plan.toml"), "[plan]\nid = \"x\"\ntitle = \"x\"\n").unwrap();
+    std::fs::write(dir.join("data/values.xlsx"), b"not a workbook").unwrap();
+    let e = attain_excel::load_plan(&dir).unwrap_err();
+    assert_eq!((e.code(), e.file()), (attain_core::Code::DataMalformedWorkbook, Some("data/values.xlsx")));
+    // A row in a workbook and a CSV of the folder is a duplicate naming both.
+    std::fs::copy(data().join("kolada-wide.xlsx"), dir.join("data/values.xlsx")).unwrap();
+    std::fs::write(dir.join("data/more.csv"), "indicator,entity,period,value\nN01982,2380,2022,47.24\n").unwrap();
+    let e = attain_excel::load_plan(&dir).unwrap_err();
+    assert_eq!((e.code(), e.file()), (attain_core::Code::DataDuplicateRow, Some("data/values.xlsx")));
+    assert!(e.message().contains("(first in `data/more.csv` row 1)"), "{}", e.message());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -168,6 +168,8 @@ catalogue! {
     DataMalformedJson = "data.malformed_json",
     /// A spreadsheet file (.xlsx) cannot be opened as a workbook.
     DataMalformedWorkbook = "data.malformed_workbook",
+    /// A plan's data holds a workbook (.xlsx) and the reader has none (the JavaScript package, core alone).
+    DataUnreadWorkbook = "data.unread_workbook",
     /// A CSV header names a column attain does not know.
     DataUnknownColumn = "data.unknown_column",
     /// A CSV header lacks a required column.
