@@ -71,10 +71,10 @@ fn kwargs<T: serde::de::DeserializeOwned>(py: Python<'_>, v: &Bound<'_, PyAny>) 
 
 #[pymethods]
 impl PyPlan {
-    /// Loads a plan folder (plan.toml, its scripts, data and tests).
+    /// Loads a plan folder (plan.toml, its scripts, data and tests; .xlsx under data/ too).
     #[staticmethod]
     fn load(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        run(py, || Plan::load(&path)).map(PyPlan::new)
+        run(py, || attain_excel::load_plan(&path)).map(PyPlan::new)
     }
 
     /// Builds a plan from a dict of relative path to text.
@@ -361,10 +361,23 @@ impl PyObservations {
         run(py, || Observations::from_json(&text, file)).map(PyObservations::new)
     }
 
-    /// Reads a CSV or JSON file (JSON by its `.json` extension).
+    /// Reads a CSV, JSON or .xlsx file (by its extension); `delimiter` names a CSV's separator.
     #[staticmethod]
-    fn load(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        run(py, || Observations::load(&path)).map(PyObservations::new)
+    #[pyo3(signature = (path, delimiter=None))]
+    fn load(py: Python<'_>, path: PathBuf, delimiter: Option<char>) -> PyResult<Self> {
+        run(py, || attain_excel::load_with(&path, delimiter)).map(PyObservations::new)
+    }
+
+    /// The columns of the files read that were not kept, and why (a `Kommun` of names beside
+    /// `Kommun-id`), as dicts with `file`, `column`, `name`, `reason` and `text`.
+    fn ignored_columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let listed: Vec<serde_json::Value> = self
+            .inner
+            .ignored_columns()
+            .iter()
+            .map(|c| serde_json::json!({"file": c.file, "column": c.column, "name": c.name, "reason": c.reason, "text": c.to_string()}))
+            .collect();
+        convert::to_python(py, &listed)
     }
 
     /// These observations and `other`'s together; a row present in both is an error.

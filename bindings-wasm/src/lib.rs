@@ -415,7 +415,7 @@ pub fn render(report: JsValue, format: JsValue) -> JsResult<String> {
 }
 
 /// Node's `Plan.load`: what core's plan reader does with a folder entry (`skip`, `walk` or
-/// `read`), given its path in the plan (`key`) and what it is (`folder`, `file`, `other`, `link-to-folder`,
+/// `read`; a workbook under `data/` is core's `data.unread_workbook`), given its path in the plan (`key`) and what it is (`folder`, `file`, `other`, `link-to-folder`,
 /// `link-to-file`, `link-to-other`, `link-outside`, `broken-link`); core's error for an entry it
 /// refuses, at `key`.
 #[wasm_bindgen(js_name = planFolderEntry)]
@@ -437,6 +437,8 @@ pub fn plan_folder_entry(key: &str, kind: &str) -> JsResult<String> {
         EntryAction::Skip => "skip",
         EntryAction::Walk => "walk",
         EntryAction::Read => "read",
+        // This package has no workbook reader (its size budget): the workbook's rows would be lost.
+        EntryAction::Workbook => return js(Err(attain_core::unread_workbook(key))),
     }
     .into())
 }

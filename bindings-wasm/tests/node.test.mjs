@@ -98,6 +98,23 @@ test('Plan.load: a missing folder, a link out of the plan and bytes that are not
   }
 });
 
+test('Plan.load refuses a workbook in the data folder, naming it: its rows would be lost', () => {
+  const dir = folder({ 'plan.toml': SMALL, 'data/values.csv': 'indicator,entity,period,value\nA,1,2022,5\n' });
+  try {
+    writeFileSync(path.join(dir, 'data', 'kolada.xlsx'), readFileSync(path.join(REPO, 'bindings-python/tests/data/kolada-wide.xlsx')));
+    const e = thrown(() => Plan.load(dir));
+    assert.equal(e.code, 'data.unread_workbook');
+    assert.equal(e.file, 'data/kolada.xlsx');
+    assert.match(e.message, /save the sheet as CSV/);
+    // A workbook outside data/ is not data: left out as before.
+    rmSync(path.join(dir, 'data', 'kolada.xlsx'));
+    writeFileSync(path.join(dir, 'notes.xlsx'), 'PK');
+    assert.deepEqual(Object.keys(Plan.load(dir).files()).sort(), ['data/values.csv', 'plan.toml']);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
 test("render(report, 'html-fragment') is core's fragment: one root, every style scoped to it", () => {
   const report = Plan.load(OSTERSUND).evaluate();
   const fragment = render(report, 'html-fragment');

@@ -321,24 +321,18 @@ fn number(text: &str) -> Result<f64, String> {
     }
 }
 
-/// One --data file: a workbook, a CSV with the named separator, or as core reads it.
-fn load_data(path: &Path, delimiter: Option<char>) -> Result<Observations, Error> {
-    match delimiter {
-        Some(d) if !attain_excel::is_workbook(path) && !path.to_string_lossy().to_ascii_lowercase().ends_with(".json") => {
-            Observations::from_csv_with(&attain_core::read_text(path)?, &path.display().to_string(), Some(d))
-        }
-        _ => attain_excel::load(path),
-    }
-}
-
 fn load(target: &Target) -> Result<(Plan, Observations, Query), Error> {
-    let plan = Plan::load(&target.plan)?;
+    let plan = attain_excel::load_plan(&target.plan)?;
     let data = if target.data.is_empty() {
-        attain_excel::plan_data(&plan, &target.plan)?
+        (*plan.data()?).clone()
     } else {
         // One rule for duplicates, as in a plan's data folder: a row in two files names both.
-        Observations::combine(target.data.iter().map(|p| load_data(p, target.delimiter)).collect::<Result<Vec<_>, _>>()?)?
+        let files = target.data.iter().map(|p| attain_excel::load_with(p, target.delimiter));
+        Observations::combine(files.collect::<Result<Vec<_>, _>>()?)?
     };
+    for ignored in data.ignored_columns() {
+        warn(ignored);
+    }
     let mut query = Query::default();
     query.entity = target.entity.clone();
     query.period = target.period.clone();
@@ -507,7 +501,7 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
             Ok(if report.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Check { plan, cases, seed, json } => {
-            let plan = Plan::load(&plan)?;
+            let plan = attain_excel::load_plan(&plan)?;
             // Rows of the plan's own data for ids the plan does not know fail the check.
             let unknown = plan.unknown_indicators(&plan.bundled_data()?);
             let mut request = CheckRequest::default();

@@ -132,3 +132,36 @@ fn assess_takes_decimal_commas_and_refuses_a_thousands_separator() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("item 1 (`2020=1.234,5`): the value is not a number"), "{}", text(&out.stderr));
 }
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../bindings-python/tests/data").join(name)
+}
+
+#[test]
+fn a_wide_swedish_workbook_is_read_and_its_names_column_listed() {
+    let kolada_plan = PLAN.replace("N1", "N01982");
+    let dir = plan("wide", &[("plan.toml", &kolada_plan)], None);
+    let book = fixture("kolada-wide.xlsx");
+    let out = attain(&["report", dir.to_str().unwrap(), "--data", book.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Östersund's and riket's N01982 in 2022 (the plan's period).
+    assert_eq!((v["indicators"][0]["value"].as_f64(), v["indicators"][0]["national"].as_f64()), (Some(47.24), Some(46.23)), "{v}");
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("column 2 `Kommun` is not read: the entity is read from column 1 (`Kommun-id`)"), "{stderr}");
+    // The same sheet saved as Swedish CSV gives the same report.
+    let csv = fixture("kolada-wide.csv");
+    let same = attain(&["report", dir.to_str().unwrap(), "--data", csv.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(same.stdout, out.stdout);
+}
+
+#[test]
+fn check_reads_the_workbooks_of_the_data_folder() {
+    // The workbook holds N07906, which this plan does not know.
+    let kolada_plan = PLAN.replace("N1", "N01982");
+    let dir = plan("check", &[("plan.toml", &kolada_plan)], None);
+    std::fs::copy(fixture("kolada-wide.xlsx"), dir.join("data/kolada.xlsx")).unwrap();
+    let out = attain(&["check", dir.to_str().unwrap(), "--cases", "10"]);
+    assert_eq!(out.status.code(), Some(1), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(text(&out.stdout).contains("unknown indicator N07906"), "{}", text(&out.stdout));
+}

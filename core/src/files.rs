@@ -120,6 +120,7 @@ impl Folder {
             let (kind, target) = self.probe(&path, &key)?;
             match folder_entry(&key, kind)? {
                 EntryAction::Skip => {}
+                EntryAction::Workbook => self.files.add_workbook(key),
                 EntryAction::Walk => self.walk(&path, &format!("{key}/"), depth + 1)?,
                 EntryAction::Read => {
                     let text = read_text(target.as_deref().unwrap_or(&path)).map_err(|e| e.in_file(key.clone()))?;
@@ -192,11 +193,33 @@ pub enum EntryAction {
     Walk,
     /// Read the file (through the link) as the entry's path.
     Read,
+    /// A workbook (`.xlsx`) under `data/`: data, but not text. Core's walk lists it
+    /// ([`PlanFiles::workbooks`]) for a reader of workbooks (attain-excel); a reader without
+    /// one refuses it with [`unread_workbook`].
+    Workbook,
+}
+
+/// Whether a plan file's path is a workbook of its data (`data/…/*.xlsx`, any case).
+fn is_data_workbook(key: &str) -> bool {
+    key.starts_with("data/") && key.rsplit_once('.').is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("xlsx"))
+}
+
+/// The error for a workbook in a plan's data that the reader cannot read (the JavaScript
+/// package, core alone): `data.unread_workbook` at the workbook, saying which readers do and
+/// the way round. Never skipped in silence, since its rows would be lost.
+pub fn unread_workbook(key: &str) -> Error {
+    Error::new(
+        Code::DataUnreadWorkbook,
+        "the plan's data holds this workbook (.xlsx), which this reader does not read (the attain CLI and the Python package do, \
+         through attain-excel); save the sheet as CSV (`;` with decimal commas is read) or read it in the host",
+    )
+    .in_file(key)
 }
 
 /// The plan reader's one rule for a folder entry at `key` (its `/`-separated path in the plan), for every reader of a plan folder
 /// (core's own walk, Node's `Plan.load`): hidden entries, `node_modules` and `target` are left
-/// out, folders walked, `.toml`, `.rhai`, `.csv` and `.json` files read; a link to a folder,
+/// out, folders walked, `.toml`, `.rhai`, `.csv` and `.json` files read, a workbook under `data/`
+/// listed ([`EntryAction::Workbook`]); a link to a folder,
 /// out of the plan or to nowhere, and a plan file that is not a regular file, are errors.
 ///
 /// # Errors
@@ -210,6 +233,7 @@ pub fn folder_entry(key: &str, kind: EntryKind) -> Result<EntryAction> {
     match kind {
         EntryKind::Folder => Ok(EntryAction::Walk),
         EntryKind::LinkToFolder => link("a link to a folder, which the plan reader does not follow; put the folder itself in the plan"),
+        EntryKind::File | EntryKind::LinkToFile if is_data_workbook(key) => Ok(EntryAction::Workbook),
         _ if !is_plan_file(name) => Ok(EntryAction::Skip),
         EntryKind::File | EntryKind::LinkToFile => Ok(EntryAction::Read),
         EntryKind::Other | EntryKind::LinkToOther => Err(not_regular().in_file(key)),

@@ -35,10 +35,10 @@ mod testing;
 mod warning;
 
 pub use check::{CheckFailure, CheckOptions, CheckReport, MAX_CHECK_CASES, NotChecked, check};
-pub use data::{AssignmentUpdate, OBSERVATION_FIELDS, Observation, Observations, TableCell, observation_field};
+pub use data::{AssignmentUpdate, IgnoredColumn, OBSERVATION_FIELDS, Observation, Observations, TableCell, observation_field};
 pub use error::{Code, Error, ErrorKind, Location, Result};
 pub use eval::Query;
-pub use files::{EntryAction, EntryKind, MAX_FILE_BYTES, PlanFiles, folder_entry, not_a_folder, read_text};
+pub use files::{EntryAction, EntryKind, MAX_FILE_BYTES, PlanFiles, folder_entry, not_a_folder, read_text, unread_workbook};
 #[cfg(feature = "schema")]
 pub use host::api_schema;
 pub use host::{

@@ -28,7 +28,7 @@ impl Gender {
 
     /// Parses `T`, `K`, `M` (also `F`/`W` for women, `total`, `women`, `men`), case-insensitive.
     pub fn parse(s: &str) -> Option<Gender> {
-        match s.trim().to_ascii_lowercase().as_str() {
+        match s.trim().to_lowercase().as_str() {
             "t" | "total" | "totalt" | "" => Some(Gender::T),
             "k" | "f" | "w" | "women" | "kvinnor" => Some(Gender::K),
             "m" | "men" | "män" => Some(Gender::M),

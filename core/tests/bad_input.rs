@@ -404,16 +404,7 @@ fn kolada_json_rows_are_checked() {
 // ---------------------------------------------------------------- host rows
 
 fn row(period: &str, value: Option<f64>) -> Observation {
-    Observation {
-        indicator: "I".into(),
-        entity: "1".into(),
-        period: period.into(),
-        gender: Gender::T,
-        value,
-        missing: None,
-        count: None,
-        source: None,
-    }
+    crate::common::obs("I", "1", period, value)
 }
 
 #[test]

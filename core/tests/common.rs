@@ -1,6 +1,6 @@
 //! Helpers shared by the test modules.
 
-use attain_core::{Error, ErrorKind, Observations, Plan, PlanFiles, Query, Report};
+use attain_core::{Error, ErrorKind, Gender, Observation, Observations, Plan, PlanFiles, Query, Report};
 use std::path::PathBuf;
 
 /// The repository root (the folder above `core/`).
@@ -50,4 +50,18 @@ pub fn assert_at(e: &Error, kind: ErrorKind, file: Option<&str>, line: Option<us
 #[track_caller]
 pub fn assert_message(e: &Error, contains: &str) {
     assert!(e.message().contains(contains), "message `{}` does not contain `{contains}`", e.message());
+}
+
+/// One observation for the total (T), no reason, count or source.
+pub fn obs(indicator: &str, entity: &str, period: &str, value: Option<f64>) -> Observation {
+    Observation {
+        indicator: indicator.into(),
+        entity: entity.into(),
+        period: period.into(),
+        gender: Gender::T,
+        value,
+        missing: None,
+        count: None,
+        source: None,
+    }
 }

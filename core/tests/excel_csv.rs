@@ -75,7 +75,7 @@ fn bad_semicolon_files_name_their_place() {
     let e = read("kpi;municipality;year;value\nN1;2380;\"2022;1\n").unwrap_err();
     assert_eq!((e.code(), e.line(), e.column()), (Code::DataMalformedCsv, Some(2), Some(3)));
     // An unknown column in a `;` header is named by its number.
-    let e = read("kpi;kommun;year;value\nN1;2380;2022;1\n").unwrap_err();
+    let e = read("kpi;colour;year;value\nN1;2380;2022;1\n").unwrap_err();
     assert_eq!((e.code(), e.line(), e.column()), (Code::DataUnknownColumn, Some(1), Some(2)));
     // A byte-order mark alone is an empty file.
     assert_eq!(read("\u{feff}").unwrap_err().code(), Code::DataEmpty);
@@ -107,7 +107,7 @@ fn a_table_is_read_as_csv_rows_are_with_its_place_in_the_sheet() {
     );
     assert!(e.message().starts_with("sheet `Data`: gender `X`"), "{}", e.message());
 
-    let e = Observations::from_table("book.xlsx", "S", [(3, cells(&["kpi", "kommun"]))]).unwrap_err();
+    let e = Observations::from_table("book.xlsx", "S", [(3, cells(&["kpi", "colour"]))]).unwrap_err();
     assert_eq!((e.code(), e.line(), e.column()), (Code::DataUnknownColumn, Some(3), Some(2)));
 
     let e = Observations::from_table("book.xlsx", "S", [(1, header.clone()), (2, cells(&["N1", "2380", "2022", "T", "1", "", "extra"]))])

@@ -24,5 +24,6 @@ mod properties;
 mod required;
 mod robustness;
 mod sandbox;
+mod sheets;
 mod targets;
 mod vocabulary;

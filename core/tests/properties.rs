@@ -2,7 +2,7 @@
 //! monotone in polarity, a missing value is no data, evaluation is deterministic, and the
 //! report JSON round-trips. Also `attain_core::check` on plans that pass and fail.
 
-use crate::common::plan;
+use crate::common::{obs, plan};
 use attain_core::{CheckOptions, Gender, Observation, Observations, Plan, Query, Report};
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -126,19 +126,6 @@ fn world() -> impl Strategy<Value = World> {
 /// A value in the generated range, often a round number (ties with the boundaries matter).
 fn value() -> impl Strategy<Value = f64> {
     prop_oneof![-50.0..150.0f64, (-50i32..150).prop_map(f64::from)]
-}
-
-fn obs(indicator: &str, entity: &str, period: &str, value: Option<f64>) -> Observation {
-    Observation {
-        indicator: indicator.into(),
-        entity: entity.into(),
-        period: period.into(),
-        gender: Gender::T,
-        value,
-        missing: None,
-        count: None,
-        source: None,
-    }
 }
 
 /// The same world for every indicator, with entity `1` at `value` in 2022.

@@ -50,16 +50,37 @@ fn every_reader(fields: &[(&str, &str)]) -> Vec<(&'static str, Vec<Observation>)
 
 #[test]
 fn the_vocabulary_is_one_table_of_fields_and_aliases() {
-    let aliases: Vec<(&str, &str)> = OBSERVATION_FIELDS.iter().filter_map(|(n, a)| a.map(|a| (*n, a))).collect();
-    assert_eq!(aliases, [("indicator", "kpi"), ("entity", "municipality"), ("period", "year"), ("missing", "status")]);
-    for (name, alias) in OBSERVATION_FIELDS {
+    let aliases: Vec<(&str, &str)> = OBSERVATION_FIELDS.iter().flat_map(|(n, a)| a.iter().map(|a| (*n, *a))).collect();
+    assert_eq!(
+        aliases,
+        [
+            ("indicator", "kpi"),
+            ("indicator", "kpi_id"),
+            ("indicator", "kpi-id"),
+            ("indicator", "nyckeltals-id"),
+            ("entity", "municipality"),
+            ("entity", "kommun-id"),
+            ("entity", "kommunkod"),
+            ("entity", "område-id"),
+            ("period", "year"),
+            ("period", "år"),
+            ("gender", "kön"),
+            ("value", "värde"),
+            ("missing", "status"),
+            ("missing", "saknas"),
+        ]
+    );
+    for (name, others) in OBSERVATION_FIELDS {
         assert_eq!(observation_field(name), Some(name));
-        if let Some(a) = alias {
+        for a in others {
             assert_eq!(observation_field(a), Some(name));
         }
     }
     assert_eq!(observation_field("colour"), None);
-    assert_eq!(observation_field("KPI"), None, "names are exact; the CSV reader lowercases its header first");
+    // Names are matched trimmed and in any case, Swedish letters included.
+    for (given, field) in [("KPI", "indicator"), (" Kommun-ID ", "entity"), ("ÅR", "period"), ("Kön", "gender"), ("VÄRDE", "value")] {
+        assert_eq!(observation_field(given), Some(field), "{given}");
+    }
 }
 
 #[test]
@@ -129,7 +150,7 @@ fn a_note_is_accepted_and_not_kept() {
 
 #[test]
 fn a_field_given_by_both_names_is_an_error_naming_the_row() {
-    for (name, alias) in OBSERVATION_FIELDS.iter().filter_map(|(n, a)| a.map(|a| (*n, a))) {
+    for (name, alias) in OBSERVATION_FIELDS.iter().flat_map(|(n, a)| a.iter().map(|a| (*n, *a))) {
         let mut second = json!({"indicator": "N1", "entity": "1", "period": "2023", "value": 2});
         second[name] = json!("x");
         second[alias] = json!("y");
@@ -159,13 +180,15 @@ fn a_csv_header_with_both_names_is_an_error_at_the_second() {
 
 #[test]
 fn an_unknown_field_names_the_vocabulary() {
-    let want = "unknown field `colour` (expected indicator (or kpi), entity (or municipality), period (or year), gender, value, \
-                missing (or status), count, source, note)";
+    let want = "unknown field `colour` (expected indicator (or kpi, kpi_id, kpi-id, nyckeltals-id), entity (or municipality, \
+                kommun-id, kommunkod, område-id), period (or year, år), gender (or kön), value (or värde), missing (or status, saknas), \
+                count, source, note)";
     let rows = [json!({"indicator": "N1", "entity": "1", "period": "2022"}), json!({"indicator": "N1", "colour": "red"})];
     let e = Observations::from_values(&rows).unwrap_err();
     assert_eq!((e.row(), e.message()), (Some(2), want));
     let e = Observations::from_csv("indicator,entity,period,value,colour\n", "d.csv").unwrap_err();
-    assert_eq!((e.column(), e.message()), (Some(5), want.replace("field", "column").as_str()));
+    let want = want.replace("field", "column").replace("note)", "note, or periods such as `2023` for a column per period)");
+    assert_eq!((e.column(), e.message()), (Some(5), want.as_str()));
 }
 
 #[test]

@@ -8,5 +8,5 @@
 mod read;
 mod write;
 
-pub use read::{is_workbook, load, plan_data, read_xlsx};
+pub use read::{is_workbook, load, load_plan, load_with, read_xlsx};
 pub use write::report_xlsx;

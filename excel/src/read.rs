@@ -1,6 +1,6 @@
 //! Reading a workbook: every sheet with cells, each read by core as a table, errors at file, sheet, row and column.
 
-use attain_core::{Code, Error, Observations, Result, TableCell};
+use attain_core::{Code, Error, Observations, Plan, Result, TableCell};
 use calamine::{Data, Reader, Xlsx};
 use std::io::Cursor;
 use std::path::Path;
@@ -11,20 +11,39 @@ pub fn is_workbook(path: impl AsRef<Path>) -> bool {
 }
 
 /// Reads a data file: a workbook by its extension (see [`read_xlsx`]), anything else as
-/// [`Observations::load`] reads it (CSV, `;` CSV, JSON).
+/// [`Observations::load`] reads it (CSV, `;` CSV, JSON). What every host that has files calls
+/// (the CLI's `--data`, Python's `Observations.load`).
 ///
 /// # Errors
 /// An io error when the file cannot be read or is larger than [`attain_core::MAX_FILE_BYTES`];
 /// otherwise those of [`read_xlsx`] or [`Observations::load`].
 pub fn load(path: impl AsRef<Path>) -> Result<Observations> {
+    load_with(path, None)
+}
+
+/// As [`load`], with the separator of a CSV file named (`,` or `;`; `None`: found from its
+/// header). The separator is a CSV's only: a workbook or a `.json` file is read as [`load`]
+/// reads it.
+///
+/// # Errors
+/// As [`load`]; a separator other than `,` or `;` (see [`Observations::from_csv_with`]).
+pub fn load_with(path: impl AsRef<Path>, delimiter: Option<char>) -> Result<Observations> {
     let path = path.as_ref();
+    let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
     if !is_workbook(path) {
-        return Observations::load(path);
+        return match delimiter {
+            Some(d) if !json => Observations::from_csv_with(&attain_core::read_text(path)?, &path.display().to_string(), Some(d)),
+            _ => Observations::load(path),
+        };
     }
-    let name = path.display().to_string();
+    read_workbook(path, &path.display().to_string())
+}
+
+/// The workbook at `path`, named `name` in its errors and rows' sources.
+fn read_workbook(path: &Path, name: &str) -> Result<Observations> {
     let io = |e: std::io::Error| {
         let code = if e.kind() == std::io::ErrorKind::NotFound { Code::IoNotFound } else { Code::IoRead };
-        Error::new(code, format!("cannot read `{name}`: {e}")).in_file(name.clone())
+        Error::new(code, format!("cannot read `{name}`: {e}")).in_file(name)
     };
     let size = std::fs::metadata(path).map_err(io)?.len();
     if size > attain_core::MAX_FILE_BYTES {
@@ -32,7 +51,7 @@ pub fn load(path: impl AsRef<Path>) -> Result<Observations> {
             Error::new(Code::IoLimit, format!("`{name}` is {size} bytes, over the limit of {}", attain_core::MAX_FILE_BYTES)).in_file(name)
         );
     }
-    read_xlsx(std::fs::read(path).map_err(io)?, &name)
+    read_xlsx(std::fs::read(path).map_err(io)?, name)
 }
 
 /// Observations from the bytes of an .xlsx workbook: every sheet that holds cells is a table
@@ -82,44 +101,32 @@ fn cell(data: &Data) -> TableCell {
     }
 }
 
-/// A plan's data: what core reads from its `data/` folder (CSV, JSON) and every workbook
-/// (`.xlsx`) under that folder, in name order, as one set; a row that two files hold is a
-/// duplicate naming both. Hidden entries are skipped, as core skips them; only regular files
-/// are read.
+/// A plan folder as core loads it ([`Plan::load`]), its data (`data/`) with every workbook
+/// (`.xlsx`) core's walk listed there ([`attain_core::PlanFiles::workbooks`]: the walk's rules,
+/// hidden entries skipped, links inside the plan only), as one set ([`Plan::data_with`]): a row
+/// two files hold is a duplicate naming both. A folder without workbooks is core's plan as it
+/// is (its data read on first use); with workbooks, the data is read here, so a bad row is an
+/// error of the load. What every host that has files calls for a plan folder (the CLI, Python's
+/// `Plan.load`).
 ///
 /// # Errors
-/// As [`Plan::data`](attain_core::Plan::data) and [`read_xlsx`]; an io error for a folder that
-/// cannot be listed.
-pub fn plan_data(plan: &attain_core::Plan, folder: impl AsRef<Path>) -> Result<Observations> {
-    let mut parts = vec![plan.bundled_data()?];
-    let mut books = Vec::new();
-    workbooks(&folder.as_ref().join("data"), &mut books)?;
-    for path in books {
-        parts.push(load(&path)?);
+/// As [`Plan::load`]; with workbooks, as [`Plan::data_with`] and [`read_xlsx`], each error of a
+/// workbook naming it by its path in the plan (`data/values.xlsx`).
+pub fn load_plan(folder: impl AsRef<Path>) -> Result<Plan> {
+    let folder = folder.as_ref();
+    let plan = Plan::load(folder)?;
+    if plan.files().workbooks().is_empty() {
+        return Ok(plan);
     }
-    if parts.len() == 1 { Ok(parts.remove(0)) } else { Observations::combine(parts) }
+    let data = read_data(&plan, folder)?;
+    Ok(plan.with_data(data))
 }
 
-/// Every `.xlsx` under `dir` (none when it does not exist), sorted by name, depth first.
-fn workbooks(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
-    let io = |e: std::io::Error| Error::new(Code::IoRead, format!("cannot read folder `{}`: {e}", dir.display()));
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(io(e)),
-    };
-    let mut entries = entries.collect::<std::io::Result<Vec<_>>>().map_err(io)?;
-    entries.sort_by_key(std::fs::DirEntry::file_name);
-    for entry in entries {
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let kind = entry.file_type().map_err(io)?;
-        if kind.is_dir() {
-            workbooks(&entry.path(), out)?;
-        } else if kind.is_file() && is_workbook(entry.path()) {
-            out.push(entry.path());
-        }
+/// The folder's CSV and JSON as core reads them, with its workbooks read here.
+fn read_data(plan: &Plan, folder: &Path) -> Result<Observations> {
+    let mut books = Vec::new();
+    for key in plan.files().workbooks() {
+        books.push(read_workbook(&folder.join(key), key)?);
     }
-    Ok(())
+    plan.data_with(books)
 }

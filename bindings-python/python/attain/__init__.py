@@ -568,9 +568,13 @@ class Plan:
     def load(cls, path: PathLike) -> Plan:
         """Loads a plan folder: plan.toml, its scripts, data and tests.
 
+        The data is what ``data/`` holds: CSV, JSON and ``.xlsx`` workbooks (a folder with a
+        workbook has its data read here, as the CLI reads it; without, on first use).
+
         Raises:
             PlanError: an invalid plan.toml, with ``.file``, ``.line`` and ``.column``.
             RuleError: a rule script that does not compile, with its file and line.
+            DataError: a bad row or cell of a workbook under ``data/``, at its file, line and column.
             AttainIOError: a folder that cannot be read.
         """
         return cls(_native.Plan.load(path))

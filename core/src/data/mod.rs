@@ -4,6 +4,7 @@
 //! duplicate rule are in a file of their own.
 
 mod assignments;
+mod header;
 mod index;
 mod read_csv;
 mod read_host;
@@ -22,6 +23,7 @@ use crate::model::Gender;
 use std::sync::{Arc, OnceLock};
 
 pub use assignments::AssignmentUpdate;
+pub use header::IgnoredColumn;
 pub(crate) use index::{Index, Series, slot};
 pub use read_table::TableCell;
 pub use row::{OBSERVATION_FIELDS, Observation, observation_field};
@@ -45,6 +47,8 @@ pub struct Observations {
     /// Where each run of rows came from, in row order: a duplicate found after a merge names
     /// the file and row of both copies.
     sources: Vec<Source>,
+    /// Columns of the files read that were not kept (see [`Observations::ignored_columns`]).
+    ignored: Vec<IgnoredColumn>,
     index: OnceLock<Arc<Index>>,
 }
 
@@ -85,7 +89,31 @@ impl Observations {
 
     /// Observations with no rows yet, whose rows will come from `file` (or be given as rows).
     fn from_source(file: Option<&str>) -> Observations {
-        Observations { sources: vec![Source { start: 0, file: file.map(Arc::from), items: None }], ..Observations::default() }
+        Observations { sources: vec![Source { start: 0, file: file.map(Arc::from), items: None, per_row: 1 }], ..Observations::default() }
+    }
+
+    /// The columns of a CSV's or sheet's header (each cell trimmed): the columns it ignores are
+    /// kept with these observations, and a wide header's rows are counted as sheet rows.
+    fn read_header(&mut self, header: &[String], file: &str, mark: crate::locale::DecimalMark) -> Result<header::Columns> {
+        let mut columns = header::Columns::from_header(header, file, mark)?;
+        self.ignored.append(&mut columns.ignored);
+        if let Some(source) = self.sources.last_mut() {
+            source.per_row = columns.per_record();
+        }
+        Ok(columns)
+    }
+
+    /// Columns of the files read that were not kept, and why: a `Kommun` column of names beside
+    /// a `Kommun-id` column, say. Nothing in them is lost: the id column holds what they name.
+    ///
+    /// ```
+    /// let data = attain_core::Observations::from_csv("Kommun-id;Kommun;Nyckeltal;År;Värde\n2380;Östersund;N00209;2022;85,5\n", "k.csv")?;
+    /// assert_eq!(data.rows()[0].entity, "2380");
+    /// assert_eq!(data.ignored_columns()[0].name, "Kommun");
+    /// # Ok::<(), attain_core::Error>(())
+    /// ```
+    pub fn ignored_columns(&self) -> &[IgnoredColumn] {
+        &self.ignored
     }
 
     fn push_checked(&mut self, mut o: Observation) -> Result<()> {
@@ -120,7 +148,7 @@ impl Observations {
         } else {
             if self.sources.last().is_none_or(|s| s.file.is_some() || s.items.is_some()) {
                 // An edited row is named by its place among the edits, not as a row of the last file.
-                self.sources.push(Source { start: self.rows.len(), file: None, items: None });
+                self.sources.push(Source { start: self.rows.len(), file: None, items: None, per_row: 1 });
             }
             self.rows.push(Observation {
                 indicator: indicator.into(),

@@ -2,11 +2,10 @@
 
 use crate::error::{Code, Error, Result};
 use crate::locale::DecimalMark;
-use crate::model::Gender;
 
 use super::Observations;
 use super::assignments::{ASSIGNMENT_FIELDS, AssignmentUpdate, assignment_status, normalize_assignment};
-use super::row::{Observation, count_error, expected_fields, gender_error, observation_field, parse_value};
+use super::header::check_repeated_columns;
 
 impl Observations {
     /// Reads tidy CSV: `indicator,entity,period,gender,value` (Kolada's `kpi`, `municipality`
@@ -55,21 +54,21 @@ impl Observations {
         let mut reader =
             csv::ReaderBuilder::new().flexible(false).delimiter(delimiter).trim(csv::Trim::Headers).from_reader(text.as_bytes());
         let headers = reader.headers().map_err(|e| csv_error(e, file))?.clone();
-        let cols: Vec<String> = headers.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
+        let header: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
         let mut obs = Observations::from_source(Some(file));
-        if cols.iter().any(|c| c == "assignment") {
+        if header.iter().any(|c| c.eq_ignore_ascii_case("assignment")) {
+            let cols: Vec<String> = header.iter().map(|h| h.to_ascii_lowercase()).collect();
             obs.read_assignment_csv(&mut reader, &cols, file)?;
             return Ok(obs);
         }
         let mark = if delimiter == b';' { DecimalMark::Comma } else { DecimalMark::Either };
-        let columns = Columns::from_header(&cols, file, mark)?;
+        let columns = obs.read_header(&header, file, mark)?;
         for (row, record) in reader.records().enumerate() {
             let row = row + 1;
             let record = record.map_err(|e| csv_error(e, file))?;
             let line = record.position().map_or(row + 1, |p| p.line() as usize);
             let at = |e: Error, col: usize| e.in_file(file).at(line, col + 1).at_row(row);
-            let o = columns.observation(&record, at)?;
-            obs.push_checked(o).map_err(|e| at(e, 0))?;
+            columns.read(&record, at, |o, col| obs.push_checked(o).map_err(|e| at(e, col)))?;
         }
         obs.check_duplicates()?;
         Ok(obs)
@@ -87,7 +86,8 @@ impl Observations {
                 .at(1, i + 1));
             }
         }
-        check_repeated_columns(cols, file)?;
+        let keys: Vec<&str> = cols.iter().map(String::as_str).collect();
+        check_repeated_columns(cols, &keys, file)?;
         let (Some(ca), Some(cp), Some(cs)) = (find("assignment"), find("period"), find("status")) else {
             return Err(Error::new(Code::DataMissingColumn, "assignment follow-ups need the columns assignment, period and status")
                 .in_file(file)
@@ -162,26 +162,6 @@ fn unclosed_quote(text: &str, delimiter: u8) -> Option<(usize, usize)> {
     in_quote.then_some(opened)
 }
 
-/// A column named twice (or by two names for the same thing, `indicator` and `kpi`) would
-/// silently lose one of them.
-fn check_repeated_columns(cols: &[String], file: &str) -> Result<()> {
-    fn canonical(c: &str) -> &str {
-        observation_field(c).unwrap_or(c)
-    }
-    for (i, c) in cols.iter().enumerate() {
-        if let Some(first) = cols[..i].iter().position(|p| canonical(p) == canonical(c)) {
-            let same = if cols[first] == *c { String::new() } else { format!(" (`{}`)", cols[first]) };
-            return Err(Error::new(
-                Code::DataDuplicateColumn,
-                format!("column `{c}` repeats column {}{same}; give each column once", first + 1),
-            )
-            .in_file(file)
-            .at(1, i + 1));
-        }
-    }
-    Ok(())
-}
-
 fn csv_error(e: csv::Error, file: &str) -> Error {
     let pos = e.position().cloned();
     let (code, msg) = match e.kind() {
@@ -226,89 +206,4 @@ fn detect_delimiter(text: &str) -> u8 {
         }
     }
     if semicolon && !comma { b';' } else { b',' }
-}
-
-/// Where each field of an observation row is in a CSV header: the four needed ones, and the
-/// optional ones when present.
-pub(super) struct Columns {
-    /// How the value column marks decimals.
-    mark: DecimalMark,
-    indicator: usize,
-    entity: usize,
-    period: usize,
-    value: usize,
-    gender: Option<usize>,
-    missing: Option<usize>,
-    count: Option<usize>,
-    source: Option<usize>,
-}
-
-impl Columns {
-    /// The columns of a header (trimmed, lowercase): each a name or alias of the vocabulary,
-    /// none repeated, and `indicator`, `entity`, `period` and `value` present.
-    pub(super) fn from_header(cols: &[String], file: &str, mark: DecimalMark) -> Result<Columns> {
-        for (i, c) in cols.iter().enumerate() {
-            if observation_field(c).is_none() {
-                return Err(Error::new(Code::DataUnknownColumn, format!("unknown column `{c}` (expected {})", expected_fields()))
-                    .in_file(file)
-                    .at(1, i + 1));
-            }
-        }
-        check_repeated_columns(cols, file)?;
-        let find = |names: &[&str]| cols.iter().position(|c| names.contains(&c.as_str()));
-        let need = |names: &[&str], what: &str| {
-            find(names)
-                .ok_or_else(|| Error::new(Code::DataMissingColumn, format!("the header has no `{what}` column")).in_file(file).at(1, 1))
-        };
-        Ok(Columns {
-            mark,
-            indicator: need(&["indicator", "kpi"], "indicator")?,
-            entity: need(&["entity", "municipality"], "entity")?,
-            period: need(&["period", "year"], "period")?,
-            value: need(&["value"], "value")?,
-            gender: find(&["gender"]),
-            missing: find(&["missing", "status"]),
-            count: find(&["count"]),
-            source: find(&["source"]),
-        })
-    }
-
-    /// One record as an observation (not yet normalised); `at` places an error at the record's
-    /// line and the given 0-based column.
-    pub(super) fn observation(&self, record: &csv::StringRecord, at: impl Fn(Error, usize) -> Error) -> Result<Observation> {
-        let cell = |c: usize| record.get(c).unwrap_or("").trim();
-        for (c, name) in [(self.indicator, "indicator"), (self.entity, "entity"), (self.period, "period")] {
-            if cell(c).contains(['\n', '\r']) {
-                return Err(at(
-                    Error::new(Code::DataMalformedCsv, format!("the `{name}` cell holds a line break (is a quote in this row misplaced?)")),
-                    c,
-                ));
-            }
-        }
-        let gender = match self.gender {
-            Some(c) => Gender::parse(cell(c)).ok_or_else(|| at(gender_error(cell(c)), c))?,
-            None => Gender::T,
-        };
-        let (value, mut missing) = parse_value(cell(self.value), self.mark).map_err(|e| at(e, self.value))?;
-        if let Some(c) = self.missing {
-            // A reason given wins over Kolada's marker in the value.
-            if value.is_none() && !cell(c).is_empty() {
-                missing = Some(cell(c).to_string());
-            }
-        }
-        let count = match self.count {
-            Some(c) if !cell(c).is_empty() => Some(cell(c).parse::<u32>().map_err(|_| at(count_error(cell(c)), c))?),
-            _ => None,
-        };
-        Ok(Observation {
-            indicator: cell(self.indicator).to_string(),
-            entity: cell(self.entity).to_string(),
-            period: cell(self.period).to_string(),
-            gender,
-            value,
-            missing,
-            count,
-            source: self.source.map(|c| cell(c).to_string()).filter(|s| !s.is_empty()),
-        })
-    }
 }

@@ -5,7 +5,9 @@ use crate::model::Gender;
 use serde_json::Value;
 
 use super::Observations;
-use super::row::{OBSERVATION_FIELDS, Observation, check_finite, count_error, expected_fields, gender_error, normalize, parse_value};
+use super::row::{
+    OBSERVATION_FIELDS, Observation, check_finite, count_error, expected_fields, field_index, gender_error, normalize, parse_value,
+};
 use super::strict::Strict;
 
 impl Observations {
@@ -99,18 +101,14 @@ fn row_from_map(m: &serde_json::Map<String, Value>) -> Result<Observation> {
     // Each field as given: the name the row used, and its value (`null` is as absent).
     let mut given: [(&str, Option<&Value>); OBSERVATION_FIELDS.len()] = OBSERVATION_FIELDS.map(|(n, _)| (n, None));
     for (k, v) in m {
-        let Some(i) = OBSERVATION_FIELDS.iter().position(|(n, a)| n == k || *a == Some(k.as_str())) else {
+        let Some(i) = field_index(k) else {
             return Err(Error::new(Code::DataUnknownField, format!("unknown field `{k}` (expected {})", expected_fields())));
         };
         if v.is_null() {
             continue;
         }
         if given[i].1.is_some() {
-            let (name, alias) = OBSERVATION_FIELDS[i];
-            return Err(Error::new(
-                Code::DataDuplicateField,
-                format!("the row has both `{name}` and `{}`; give one", alias.unwrap_or(name)),
-            ));
+            return Err(Error::new(Code::DataDuplicateField, format!("the row has both `{}` and `{k}`; give one", given[i].0)));
         }
         given[i] = (k.as_str(), Some(v));
     }

@@ -4,7 +4,6 @@ use crate::error::{Code, Error, Result};
 use crate::locale::DecimalMark;
 
 use super::Observations;
-use super::read_csv::Columns;
 
 /// One cell of a table as its reader found it: its text (a number as Rust writes it, `85.5`),
 /// or why it cannot be read (a date, an error cell such as `#N/A`).
@@ -49,7 +48,7 @@ fn read_table(file: &str, rows: impl IntoIterator<Item = (usize, Vec<TableCell>)
     };
     let mut cols = Vec::with_capacity(header.len());
     for (c, cell) in header.iter().enumerate() {
-        cols.push(cell.as_deref().map_err(|why| unreadable(why, header_line, c))?.trim().to_ascii_lowercase());
+        cols.push(cell.as_deref().map_err(|why| unreadable(why, header_line, c))?.trim().to_string());
     }
     // Empty header cells before and after the header's names (a table that starts in column C,
     // a used range wider than the table) name no column; the cells under them must be empty.
@@ -58,11 +57,14 @@ fn read_table(file: &str, rows: impl IntoIterator<Item = (usize, Vec<TableCell>)
     }
     let first = cols.iter().take_while(|c| c.is_empty()).count();
     cols.drain(..first);
-    let columns = Columns::from_header(&cols, file, DecimalMark::Either).map_err(|e| match e.column() {
+    let mut obs = Observations::from_source(Some(file));
+    let columns = obs.read_header(&cols, file, DecimalMark::Either).map_err(|e| match e.column() {
         Some(c) => e.at(header_line, c + first),
         None => e,
     })?;
-    let mut obs = Observations::from_source(Some(file));
+    for ignored in &mut obs.ignored {
+        ignored.column += first;
+    }
     for (row, (line, cells)) in rows.enumerate() {
         let row = row + 1;
         let mut texts = Vec::with_capacity(cols.len());
@@ -82,8 +84,7 @@ fn read_table(file: &str, rows: impl IntoIterator<Item = (usize, Vec<TableCell>)
         texts.resize(cols.len(), "");
         let record = csv::StringRecord::from(texts);
         let at = |e: Error, col: usize| e.in_file(file).at(line, first + col + 1).at_row(row);
-        let o = columns.observation(&record, at)?;
-        obs.push_checked(o).map_err(|e| at(e, 0))?;
+        columns.read(&record, at, |o, col| obs.push_checked(o).map_err(|e| at(e, col)))?;
     }
     obs.check_duplicates()?;
     Ok(obs)

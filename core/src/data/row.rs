@@ -11,32 +11,41 @@ use super::strict::Strict;
 const MISSING_MARKERS: &[(&str, &str)] =
     &[("-", "bortfall"), ("..", "sekretess"), (".", "ej tillämplig"), ("---", "saknas"), ("NA", "saknas")];
 
-/// The one vocabulary of an observation row, the same in a CSV header, a JSON row and a host
-/// row: each field with its alias (Kolada's names, and `status`, CSV's older name for
-/// `missing`). A row gives a field by one of its names, never both. `note` is a comment for
-/// people: accepted and not kept.
-pub const OBSERVATION_FIELDS: [(&str, Option<&str>); 9] = [
-    ("indicator", Some("kpi")),
-    ("entity", Some("municipality")),
-    ("period", Some("year")),
-    ("gender", None),
-    ("value", None),
-    ("missing", Some("status")),
-    ("count", None),
-    ("source", None),
-    ("note", None),
+/// The one vocabulary of an observation row, the same in a CSV header, a sheet's header, a JSON
+/// row and a host row: each field with its other names (Kolada's API names, the Swedish names
+/// of Kolada's and analysts' sheets, and `status`, CSV's older name for `missing`). A name is
+/// matched trimmed and in any case (`Kommun-ID`, ` År `). A row gives a field by one of its
+/// names, never two. `note` is a comment for people: accepted and not kept. A sheet's header
+/// also reads `Kommun` and `Nyckeltal`, which hold names or ids depending on the sheet
+/// (see `header.rs`), and period columns (a wide sheet).
+pub const OBSERVATION_FIELDS: [(&str, &[&str]); 9] = [
+    ("indicator", &["kpi", "kpi_id", "kpi-id", "nyckeltals-id"]),
+    ("entity", &["municipality", "kommun-id", "kommunkod", "område-id"]),
+    ("period", &["year", "år"]),
+    ("gender", &["kön"]),
+    ("value", &["värde"]),
+    ("missing", &["status", "saknas"]),
+    ("count", &[]),
+    ("source", &[]),
+    ("note", &[]),
 ];
 
-/// The field list as errors show it: `indicator (or kpi), …`.
+/// The field list as errors show it: `indicator (or kpi, …), …`.
 pub(super) fn expected_fields() -> String {
     let names: Vec<String> = OBSERVATION_FIELDS
         .iter()
-        .map(|(name, alias)| match alias {
-            Some(a) => format!("{name} (or {a})"),
-            None => (*name).to_string(),
+        .map(|(name, others)| match others {
+            [] => (*name).to_string(),
+            _ => format!("{name} (or {})", others.join(", ")),
         })
         .collect();
     names.join(", ")
+}
+
+/// The place in [`OBSERVATION_FIELDS`] of a field named by any of its names, trimmed and in any case.
+pub(super) fn field_index(name: &str) -> Option<usize> {
+    let is = |n: &str| OBSERVATION_FIELDS.iter().position(|(f, others)| *f == n || others.contains(&n));
+    is(name).or_else(|| is(&name.trim().to_lowercase()))
 }
 
 /// One value of one indicator for one entity, period and gender.
@@ -96,15 +105,17 @@ pub(super) fn check_finite(v: Option<f64>) -> Result<Option<f64>> {
     }
 }
 
-/// The canonical name of a field of an observation row given by its name or alias
-/// (`kpi` → `indicator`, `status` → `missing`), or `None` for a name not in the vocabulary.
+/// The canonical name of a field of an observation row given by any of its names, trimmed and
+/// in any case (`kpi` → `indicator`, `Kommun-ID` → `entity`, `status` → `missing`), or `None`
+/// for a name not in the vocabulary.
 ///
 /// ```
 /// assert_eq!(attain_core::observation_field("municipality"), Some("entity"));
+/// assert_eq!(attain_core::observation_field(" År "), Some("period"));
 /// assert_eq!(attain_core::observation_field("colour"), None);
 /// ```
 pub fn observation_field(name: &str) -> Option<&'static str> {
-    OBSERVATION_FIELDS.iter().find(|(n, a)| *n == name || *a == Some(name)).map(|(n, _)| *n)
+    field_index(name).map(|i| OBSERVATION_FIELDS[i].0)
 }
 
 /// Trims a text field in place (every reader trims, so that what CSV reads back is what was given).

@@ -16,6 +16,8 @@ pub(super) struct Source {
     /// For a Kolada response: the first row (counted from `start`) of each item, so that a row
     /// is named as Kolada's item and the value inside it.
     pub(super) items: Option<Arc<[usize]>>,
+    /// Rows made from each row of the file: 1, or a wide sheet's period columns.
+    pub(super) per_row: usize,
 }
 
 /// Where one row came from: its file, its row (a Kolada item) and, in Kolada, the value inside it.
@@ -49,7 +51,7 @@ impl Observations {
                 let item = items.partition_point(|&first| first <= offset).max(1);
                 (item, Some(offset - items.get(item - 1).copied().unwrap_or(0) + 1))
             }
-            None => (offset + 1, None),
+            None => (offset / source.per_row.max(1) + 1, None),
         };
         Place { source: at - 1, file: source.file.as_deref(), row, value }
     }
@@ -95,6 +97,7 @@ impl Observations {
         self.sources.extend(other.sources.into_iter().map(|s| Source { start: s.start + offset, ..s }));
         self.rows.extend(other.rows);
         self.assignments.extend(other.assignments);
+        self.ignored.extend(other.ignored);
         self.index = OnceLock::new();
     }
 

@@ -168,12 +168,16 @@ catalogue! {
     DataMalformedJson = "data.malformed_json",
     /// A spreadsheet file (.xlsx) cannot be opened as a workbook.
     DataMalformedWorkbook = "data.malformed_workbook",
+    /// A plan's data holds a workbook (.xlsx) and the reader has none (the JavaScript package, core alone).
+    DataUnreadWorkbook = "data.unread_workbook",
     /// A CSV header names a column attain does not know.
     DataUnknownColumn = "data.unknown_column",
     /// A CSV header lacks a required column.
     DataMissingColumn = "data.missing_column",
     /// A CSV header names a column twice (or by two names for the same thing).
     DataDuplicateColumn = "data.duplicate_column",
+    /// A header has both a tidy sheet's columns (`value`, `period`) and period columns (a wide sheet's).
+    DataMixedLayout = "data.mixed_layout",
     /// A JSON or host row has a field attain does not know.
     DataUnknownField = "data.unknown_field",
     /// A JSON or host row lacks a required field.

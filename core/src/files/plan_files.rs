@@ -32,6 +32,9 @@ pub struct PlanFiles {
     /// The first path refused while building from an array or an iterator.
     #[serde(skip)]
     refused: Option<Error>,
+    /// The workbooks under `data/` a folder walk found and did not read (not text).
+    #[serde(skip)]
+    workbooks: Vec<String>,
 }
 
 impl PlanFiles {
@@ -57,6 +60,18 @@ impl PlanFiles {
         }
         self.files.insert(key, text);
         Ok(())
+    }
+
+    /// The workbooks (`.xlsx`) under `data/` of the folder read, in walk order: not text, so
+    /// not among the files. A reader of workbooks reads them from the folder
+    /// (`attain_excel::load_plan`); without one, the plan's data is an error naming the first
+    /// (`data.unread_workbook`), never the rest of the data without them.
+    pub fn workbooks(&self) -> &[String] {
+        &self.workbooks
+    }
+
+    pub(crate) fn add_workbook(&mut self, key: String) {
+        self.workbooks.push(key);
     }
 
     /// Adds a file at `path` from its bytes, read as the plan reader reads a file: UTF-8, at most

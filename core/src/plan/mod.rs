@@ -266,6 +266,8 @@ impl Plan {
     /// The observations shipped in the plan's `data/` folder (CSV and JSON files), if any.
     ///
     /// # Errors
+    /// `data.unread_workbook` when the folder holds a workbook (`.xlsx`) and the data was not
+    /// given with [`Plan::with_data`] (as `attain_excel::load_plan` gives it).
     /// A data error naming the file and row of the first bad row, or of a row that two files
     /// (or one file twice) hold, naming both files and rows.
     pub fn bundled_data(&self) -> Result<crate::Observations> {
@@ -281,13 +283,38 @@ impl Plan {
         self.bundled.get_or_init(|| self.read_bundled_data().map(Arc::new)).clone()
     }
 
+    /// The plan with `data` as the data of its folder: what a reader outside core found there
+    /// (attain-excel's `load_plan` adds the folder's workbooks, which core does not read, so
+    /// that the browser build carries no zip or XML reader). Every call without data then runs
+    /// on `data`, as on a folder's CSV and JSON.
+    #[must_use]
+    pub fn with_data(mut self, data: crate::Observations) -> Plan {
+        self.bundled = Arc::new(std::sync::OnceLock::from(Ok(Arc::new(data))));
+        self
+    }
+
     fn read_bundled_data(&self) -> Result<crate::Observations> {
+        if let Some(book) = self.files.workbooks().first() {
+            return Err(files::unread_workbook(book));
+        }
+        self.data_with(Vec::new())
+    }
+
+    /// The observations of the plan's CSV and JSON files under `data/` with `workbooks`, those
+    /// of the folder's workbooks as a reader outside core read them (attain-excel), as one set:
+    /// a row two files hold is a duplicate naming both.
+    ///
+    /// # Errors
+    /// As [`Plan::bundled_data`], but not for the workbooks core did not read.
+    pub fn data_with(&self, workbooks: Vec<crate::Observations>) -> Result<crate::Observations> {
         let is_data = |p: &str| {
             let lower = p.to_ascii_lowercase();
             p.starts_with("data/") && (lower.ends_with(".csv") || lower.ends_with(".json"))
         };
         let parts = self.files.iter().filter(|(p, _)| is_data(p)).map(|(path, text)| crate::Observations::parse(text, path));
-        crate::Observations::combine(parts.collect::<Result<Vec<_>>>()?)
+        let mut parts = parts.collect::<Result<Vec<_>>>()?;
+        parts.extend(workbooks);
+        crate::Observations::combine(parts)
     }
 
     /// The plan's files (plan.toml, scripts, data, tests) as loaded.
