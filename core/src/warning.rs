@@ -93,10 +93,12 @@ pub(crate) fn rule_place(e: &Error, lang: Language) -> String {
     }
 }
 
-/// A failed rule's reason in the plan's language, with its place: "regelfel i rules/x.rhai rad 3, kolumn 1: …".
+/// A failed rule's reason in the plan's language, with its place and its cause in the same
+/// language: "regelfel i rules/x.rhai rad 3, kolumn 1: funktionen finns inte: attaind ()".
 pub(crate) fn rule_error_reason(e: &Error, lang: Language) -> String {
     let place = rule_place(e, lang);
-    lang.pick(format!("rule error in {place}: {}", e.message()), format!("regelfel i {place}: {}", e.message()))
+    let said = e.said(lang);
+    lang.pick(format!("rule error in {place}: {said}"), format!("regelfel i {place}: {said}"))
 }
 
 /// The nearest of `known` to `id` by edit distance, when it is close (at most a third of the id's

@@ -23,6 +23,7 @@ mod hostile_rules;
 mod properties;
 mod required;
 mod robustness;
+mod rule_words;
 mod sandbox;
 mod targets;
 mod vocabulary;

@@ -223,6 +223,6 @@ impl Plan {
     /// Runs an indicator's rule on inputs, settled on the scale.
     pub(crate) fn run_rule(&self, ind: &Indicator, inputs: &Inputs) -> Result<Verdict> {
         let outcome = ind.rule.judge(&self.engine, self.language, &ind.context(), inputs)?;
-        settle(&self.scale, self.language, ind.rule.id(), outcome)
+        settle(&self.scale, self.language, &ind.rule.script, outcome)
     }
 }
