@@ -49,7 +49,7 @@ pub use locale::{DecimalMark, parse_number};
 pub use model::{AssignmentStatus, Direction, Gender, Language, Level, PeerStats, PeriodValue, Scale};
 pub use plan::{Assignment, Comparison, Goal, GoalIndicator, Indicator, MinBasis, Plan};
 pub use query::{Explanation, Required};
-pub use render::{Format, MIN_TABLE_WIDTH, ReportCell, TableOptions, indicator_table, render, render_table};
+pub use render::{Format, MIN_TABLE_WIDTH, ReportCell, TableOptions, indicator_table, render, render_table, render_warnings};
 #[cfg(feature = "schema")]
 pub use report::report_schema;
 pub use report::{AssignmentResult, Basis, GoalResult, IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role, WeightedId};
