@@ -69,3 +69,16 @@ fn warnings_beside_other_output_are_wrapped_under_their_first_line() {
     let text = render_warnings(&r, 40);
     assert_eq!(text, "varning: 2 rader för okänt nyckeltal\n    N2103O (menade du N21030?)\n    [data.unknown_indicator]\n");
 }
+
+/// Many entities at once: `0180`, lost as `180` in a spreadsheet, is a warning naming the id found.
+#[test]
+fn an_entity_that_lost_its_leading_zero_is_a_warning_naming_the_id_found() {
+    let toml =
+        "[plan]\nid = \"w\"\ntitle = \"W\"\nlanguage = \"sv\"\n[[indicator]]\nid = \"N21030\"\ntitle = \"K\"\ntargets = { 2023 = 70.0 }\n";
+    let data = csv("indicator,entity,period,value\nN21030,180,2023,80\nN21030,2380,2023,75\n");
+    let reports = plan(toml, &[]).evaluate_many(&data, &["0180".into(), "2380".into()], &["2023".into()]).unwrap();
+    let w = reports[0].warnings.iter().find(|w| w.code.as_str() == "data.leading_zeros").expect("a data.leading_zeros warning");
+    assert_eq!(w.message, "0180: datan har `180`: en sifferruta tappar sin inledande nolla; skriv id:n som text");
+    assert_eq!(w.ids, ["180"]);
+    assert!(reports[1].warnings.is_empty(), "{:?}", reports[1].warnings);
+}
