@@ -38,7 +38,7 @@ pub use check::{CheckFailure, CheckOptions, CheckReport, MAX_CHECK_CASES, NotChe
 pub use data::{AssignmentUpdate, OBSERVATION_FIELDS, Observation, Observations, TableCell, observation_field};
 pub use error::{Code, Error, ErrorKind, Location, Result};
 pub use eval::Query;
-pub use files::{EntryAction, EntryKind, MAX_FILE_BYTES, PlanFiles, folder_entry, not_a_folder, read_text};
+pub use files::{EntryAction, EntryKind, FolderBudget, MAX_FILE_BYTES, MAX_FOLDER_DEPTH, PlanFiles, folder_entry, not_a_folder, read_text};
 #[cfg(feature = "schema")]
 pub use host::api_schema;
 pub use host::{
