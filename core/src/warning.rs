@@ -105,7 +105,7 @@ pub(crate) fn rule_error_reason(e: &Error, lang: Language) -> String {
 
 /// The id the data holds for `entity` without its leading zeros (`180` for `0180`), when
 /// `entity` is digits with a leading zero and the data names no `entity` but does name that.
-pub(crate) fn without_leading_zeros<'a>(entity: &'a str, in_data: impl Fn(&str) -> bool) -> Option<&'a str> {
+pub(crate) fn without_leading_zeros(entity: &str, in_data: impl Fn(&str) -> bool) -> Option<&str> {
     let stripped = entity.trim_start_matches('0');
     let digits = !entity.is_empty() && entity.bytes().all(|b| b.is_ascii_digit());
     (digits && stripped.len() < entity.len() && !stripped.is_empty() && !in_data(entity) && in_data(stripped)).then_some(stripped)
