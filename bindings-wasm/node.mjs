@@ -39,23 +39,32 @@ function entryKind(full, root) {
 
 /**
  * A plan folder's files as `{path: bytes}`, read as the CLI reads a folder: core decides each
- * entry (skip, walk or read, or its error) and decodes the bytes.
+ * entry (skip, walk or read, or its error), keeps the folder within its limits (core's
+ * `FolderBudget`: depth, files, bytes; this keeps only the count) and decodes the bytes.
  */
 function readFolder(folder) {
   const meta = statSync(folder, { throwIfNoEntry: false });
   if (!meta?.isDirectory()) __attainInternal.folderMissing(folder, meta !== undefined);
   const root = realpathSync(folder);
   const files = {};
-  const walk = (dir, prefix) => {
+  const taken = { files: 0, bytes: 0 };
+  const walk = (dir, prefix, depth) => {
+    __attainInternal.folderEnter(prefix, depth);
     for (const name of readdirSync(dir).sort()) {
       const key = prefix + name;
       const full = path.join(dir, name);
       const action = __attainInternal.folderEntry(key, entryKind(full, root));
-      if (action === 'walk') walk(full, `${key}/`);
-      else if (action === 'read') files[key] = readFileSync(full);
+      if (action === 'walk') walk(full, `${key}/`, depth + 1);
+      else if (action === 'read') {
+        const size = statSync(full).size;
+        __attainInternal.folderFile(taken.files, taken.bytes, key, size);
+        taken.files += 1;
+        taken.bytes += size;
+        files[key] = readFileSync(full);
+      }
     }
   };
-  walk(folder, '');
+  walk(folder, '', 0);
   return files;
 }
 

@@ -78,7 +78,7 @@ def test_result_records_carry_inputs_and_reasons(plan: attain.Plan) -> None:
     assert co2.rule == "rules/halved.rhai"
     goal = report.goal("1")
     assert goal is not None
-    assert goal.reason == "1 of 2 assessed are attained (50 %)"
+    assert goal.reason == "1 of 2 assessed is attained (50 %)"
     assert goal.indicators == [{"id": "FULLTIME", "weight": 1.0}, {"id": "WAIT", "weight": 1.0}]
     assert goal.key_figures == ["SICK"]
     goal2 = report.goal("2")

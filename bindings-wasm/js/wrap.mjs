@@ -269,6 +269,12 @@ const __attainInternal = {
   folderEntry(key, kind) {
     return call(() => wasm.planFolderEntry(key, kind));
   },
+  folderEnter(key, depth) {
+    return call(() => wasm.planFolderEnter(key, depth));
+  },
+  folderFile(files, bytes, key, size) {
+    return call(() => wasm.planFolderFile(files, bytes, key, size));
+  },
   folderMissing(folder, exists) {
     return call(() => wasm.planFolderMissing(folder, exists));
   },

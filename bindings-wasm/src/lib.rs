@@ -443,6 +443,19 @@ pub fn plan_folder_entry(key: &str, kind: &str) -> JsResult<String> {
     .into())
 }
 
+/// Node's `Plan.load`: core's folder budget on entering the folder at `key`, `depth` below the root.
+#[wasm_bindgen(js_name = planFolderEnter)]
+pub fn plan_folder_enter(key: &str, depth: usize) -> JsResult<()> {
+    js(attain_core::FolderBudget::new().enter(key, depth))
+}
+
+/// Node's `Plan.load`: core's folder budget for one more file of `size` bytes at `key`, after
+/// `files` files of `bytes` bytes together (JS numbers: sizes are whole and far below 2^53).
+#[wasm_bindgen(js_name = planFolderFile)]
+pub fn plan_folder_file(files: usize, bytes: f64, key: &str, size: f64) -> JsResult<()> {
+    js(attain_core::FolderBudget::after(files, bytes as u64).take(key, size as u64))
+}
+
 /// Node's `Plan.load`: core's error for a plan folder that is not one (`exists`: something is there).
 #[wasm_bindgen(js_name = planFolderMissing)]
 pub fn plan_folder_missing(folder: &str, exists: bool) -> JsResult<()> {

@@ -107,7 +107,7 @@ test('evaluate with the plan bundled data gives statuses, reasons and goals', ()
   assert.equal(a.national, 75);
   assert.equal(a.women, 85);
   assert.equal(a.men, 70);
-  assert.equal(report.goals[0].reason, '1 of 2 assessed are attained (50 %)');
+  assert.equal(report.goals[0].reason, '1 of 2 assessed is attained (50 %)');
 });
 
 test('the report is plain objects in exactly core JSON shape', () => {

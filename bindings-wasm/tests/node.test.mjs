@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -47,6 +47,27 @@ test('Plan.load reads the Östersund folder as the CLI does, and judges it the s
   );
   const url = Plan.load(pathToFileURL(OSTERSUND));
   assert.equal(url.evaluate().goals.length, 8, 'a file: URL is a folder too');
+});
+
+test("Plan.load keeps core's folder limits: nesting and a file's size, as the CLI does", () => {
+  const deep = `${Array.from({ length: 33 }, (_, i) => `d${i}`).join('/')}`;
+  const dir = folder({ 'plan.toml': SMALL, [`${deep}/x.rhai`]: 'attained()' });
+  try {
+    const e = thrown(() => Plan.load(dir));
+    assert.equal(e.code, 'io.limit');
+    assert.ok(e.message.includes('nested more than 32 deep'), e.message);
+    assert.equal(e.file, deep);
+    rmSync(path.join(dir, 'd0'), { recursive: true });
+    // A file over 64 MiB is refused before it is read (a sparse file: no bytes are written).
+    writeFileSync(path.join(dir, 'big.csv'), '');
+    truncateSync(path.join(dir, 'big.csv'), 64 * 1024 * 1024 + 1);
+    const big = thrown(() => Plan.load(dir));
+    assert.equal(big.code, 'io.limit');
+    assert.equal(big.file, 'big.csv');
+    assert.ok(big.message.includes('larger than the limit of 64 MiB'), big.message);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('Plan.load leaves out what core leaves out, and core decodes the bytes', () => {

@@ -439,8 +439,13 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
             }
             let (plan, data, query) = load(&target)?;
             let report = plan.evaluate(&data, &query)?;
-            for line in report.warning_lines() {
-                warn(line);
+            // The table on a terminal shows the warnings itself; any other output (JSON, HTML, a
+            // workbook, a file) has them on standard error, wrapped to the table's width.
+            if !(matches!(format, OutFormat::Table) && out.is_none()) {
+                let width = table.width.unwrap_or(100);
+                for line in attain_core::render_warnings(&report, width).lines() {
+                    warn(line);
+                }
             }
             let rule_failed = report.warnings.iter().any(|w| matches!(w.code, WarningCode::RuleError | WarningCode::RuleGoalError));
             let code = if strict && rule_failed { ExitCode::from(1) } else { ExitCode::SUCCESS };

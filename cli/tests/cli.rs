@@ -528,11 +528,21 @@ fn report_warns_of_an_unknown_id_and_a_rule_error_and_strict_exits_1() {
     let plan = TempDir::new(&[("plan.toml", TYPO_PLAN), ("data/values.csv", TYPO_DATA), ("rules/bad.rhai", "let a = 1;\n1.5\n")]);
     let out = attain(&["report", plan.path().to_str().unwrap()]);
     assert_exit(&out, 0);
-    let stderr = text(&out.stderr);
+    // The table shows the warnings itself, so standard error does not repeat them.
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("\nVarningar\n  ! 2 rader för okänt nyckeltal N2103O (menade du N21030?) [data.unknown_indicator]\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("  ! nyckeltal BAD: regelfel i rules/bad.rhai rad 2, kolumn 1: gav talet 1,5"), "{stdout}");
+    assert!(stdout.contains("1 nyckeltal kunde inte bedömas: regelfel i rules/bad.rhai"), "{stdout}");
+    assert!(!text(&out.stderr).contains("varning"), "{}", text(&out.stderr));
+    // Any other output has them on standard error.
+    let html = attain(&["report", plan.path().to_str().unwrap(), "--format", "html"]);
+    let stderr = text(&html.stderr);
     assert!(stderr.contains("varning: 2 rader för okänt nyckeltal N2103O (menade du N21030?) [data.unknown_indicator]"), "{stderr}");
     assert!(stderr.contains("varning: nyckeltal BAD: regelfel i rules/bad.rhai") && stderr.contains("[rule.error]"), "{stderr}");
-    let stdout = text(&out.stdout);
-    assert!(stdout.contains("1 nyckeltal kunde inte bedömas: regelfel i rules/bad.rhai"), "{stdout}");
+    assert!(stderr.lines().all(|l| l.chars().count() <= 100), "{stderr}");
     let strict = attain(&["report", plan.path().to_str().unwrap(), "--strict"]);
     assert_exit(&strict, 1);
     // The JSON form carries the same warnings.

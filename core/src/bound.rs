@@ -1,11 +1,11 @@
 //! The one shape every rule runs in: a compiled script bound to its params and, for a std script, its native twin.
 
-use crate::error::{Code, Error, Result};
+use crate::error::{Cause, Code, Result};
 use crate::judgement::{AggregationInput, IndicatorContext, Inputs, Outcome, Verdict};
 use crate::locale::format_number;
 use crate::model::{Language, Scale};
 use crate::native::Twin;
-use crate::script::{CompiledRule, RuleEngine, params_to_dynamic};
+use crate::script::{CompiledRule, RuleEngine, params_to_dynamic, returned_error};
 use crate::stdlib;
 use rhai::Dynamic;
 
@@ -90,8 +90,8 @@ impl BoundRule {
 }
 
 /// An outcome on the plan's scale: a score becomes the nearest level (its reason the score), a
-/// status must be a level or `no_data`.
-pub(crate) fn settle(scale: &Scale, lang: Language, rule: &str, outcome: Outcome) -> Result<Verdict> {
+/// status must be a level or `no_data` (else the rule's error, at the statement that gave it).
+pub(crate) fn settle(scale: &Scale, lang: Language, rule: &CompiledRule, outcome: Outcome) -> Result<Verdict> {
     match outcome {
         Outcome::Score(x) => {
             let reason = format!("{}{}", lang.pick("score ", "poäng "), format_number(Some(x), Some(2), lang));
@@ -100,11 +100,7 @@ pub(crate) fn settle(scale: &Scale, lang: Language, rule: &str, outcome: Outcome
         Outcome::Status(v) if v.status == "no_data" || scale.rank(&v.status).is_some() => Ok(v),
         Outcome::Status(v) => {
             let ids: Vec<&str> = scale.levels().iter().map(|l| l.id.as_str()).collect();
-            Err(Error::new(
-                Code::RuleUnknownStatus,
-                format!("rule `{rule}` returned status `{}`, which is not on the scale ({}, no_data)", v.status, ids.join(", ")),
-            )
-            .in_file(stdlib::rule_file(rule)))
+            Err(returned_error(rule, Code::RuleUnknownStatus, Cause::UnknownStatus { status: v.status, levels: ids.join(", ") }, false))
         }
     }
 }

@@ -7,25 +7,17 @@ use crate::error::{Code, Error, Result};
 use std::io::Read;
 use std::path::Path;
 
+mod budget;
 mod plan_files;
 
+#[cfg(test)]
+use budget::FolderLimits;
+pub use budget::{FolderBudget, MAX_FOLDER_DEPTH};
 pub use plan_files::PlanFiles;
 
 /// Largest file read from a plan folder or given as data; anything bigger is an error, not a
 /// silent skip.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-
-/// Deepest folder nesting read in a plan folder.
-const MAX_DEPTH: usize = 32;
-
-/// What a whole plan folder may hold: files read, and their bytes together.
-#[derive(Debug, Clone, Copy)]
-struct FolderLimits {
-    files: usize,
-    bytes: u64,
-}
-
-const FOLDER_LIMITS: FolderLimits = FolderLimits { files: 100_000, bytes: 1 << 30 };
 
 const PLAN_EXTENSIONS: &[&str] = &["toml", "rhai", "csv", "json"];
 
@@ -45,7 +37,7 @@ pub(crate) fn read_dir(dir: &Path) -> Result<PlanFiles> {
         return Err(not_a_folder(&dir.display().to_string(), dir.exists()));
     }
     let root = std::fs::canonicalize(dir).map_err(|e| io_error(&e, format!("cannot read folder `{}`: {e}", dir.display())))?;
-    let mut folder = Folder { root, limits: FOLDER_LIMITS, bytes: 0, files: PlanFiles::new() };
+    let mut folder = Folder { root, budget: FolderBudget::new(), files: PlanFiles::new() };
     folder.walk(dir, "", 0)?;
     Ok(folder.files)
 }
@@ -72,39 +64,21 @@ pub(crate) fn skipped(name: &str) -> bool {
 /// A plan folder being read, and what it holds so far.
 struct Folder {
     root: std::path::PathBuf,
-    limits: FolderLimits,
-    bytes: u64,
+    budget: FolderBudget,
     files: PlanFiles,
 }
 
 impl Folder {
     /// Keeps one file's text, within the folder's limits.
     fn keep(&mut self, key: String, text: String) -> Result<()> {
-        self.bytes += text.len() as u64;
-        if self.files.len() >= self.limits.files {
-            return Err(Error::new(
-                Code::IoLimit,
-                format!(
-                    "the plan folder holds more than {} files to read; the limit keeps a stray folder from being read whole",
-                    self.limits.files
-                ),
-            )
-            .in_file(key));
-        }
-        if self.bytes > self.limits.bytes {
-            return Err(
-                Error::new(Code::IoLimit, format!("the plan folder's files together exceed {} MiB", self.limits.bytes >> 20)).in_file(key)
-            );
-        }
+        self.budget.take(&key, text.len() as u64)?;
         self.files.insert(&key, text)
     }
 
     /// Reads the folder `dir`, whose path relative to the plan is `prefix` (empty or ending in `/`).
     fn walk(&mut self, dir: &Path, prefix: &str, depth: usize) -> Result<()> {
+        self.budget.enter(prefix, depth)?;
         let folder = if prefix.is_empty() { ".".to_string() } else { prefix.trim_end_matches('/').to_string() };
-        if depth > MAX_DEPTH {
-            return Err(Error::new(Code::IoLimit, format!("folders are nested more than {MAX_DEPTH} deep")).in_file(folder));
-        }
         let cannot = |e: std::io::Error| io_error(&e, format!("cannot read the folder: {e}")).in_file(folder.clone());
         for entry in folder_entries(dir).map_err(cannot)? {
             let os_name = entry.file_name();
@@ -368,7 +342,7 @@ mod tests {
             std::fs::write(dir.join(name), text).map_err(|e| io_error(&e, e.to_string()))?;
         }
         let root = std::fs::canonicalize(&dir).map_err(|e| io_error(&e, e.to_string()))?;
-        let mut folder = Folder { root, limits, bytes: 0, files: PlanFiles::new() };
+        let mut folder = Folder { root, budget: FolderBudget::with(limits), files: PlanFiles::new() };
         let read = folder.walk(&dir, "", 0).map(|()| folder.files);
         let _ = std::fs::remove_dir_all(&dir);
         read

@@ -38,7 +38,10 @@ pub use check::{CheckFailure, CheckOptions, CheckReport, MAX_CHECK_CASES, NotChe
 pub use data::{AssignmentUpdate, IgnoredColumn, OBSERVATION_FIELDS, Observation, Observations, TableCell, observation_field};
 pub use error::{Code, Error, ErrorKind, Location, Result};
 pub use eval::Query;
-pub use files::{EntryAction, EntryKind, MAX_FILE_BYTES, PlanFiles, folder_entry, not_a_folder, read_text, unread_workbook};
+pub use files::{
+    EntryAction, EntryKind, FolderBudget, MAX_FILE_BYTES, MAX_FOLDER_DEPTH, PlanFiles, folder_entry, not_a_folder, read_text,
+    unread_workbook,
+};
 #[cfg(feature = "schema")]
 pub use host::api_schema;
 pub use host::{
@@ -49,7 +52,7 @@ pub use locale::{DecimalMark, parse_number};
 pub use model::{AssignmentStatus, Direction, Gender, Language, Level, PeerStats, PeriodValue, Scale};
 pub use plan::{Assignment, Comparison, Goal, GoalIndicator, Indicator, MinBasis, Plan};
 pub use query::{Explanation, Required};
-pub use render::{Format, MIN_TABLE_WIDTH, ReportCell, TableOptions, indicator_table, render, render_table};
+pub use render::{Format, MIN_TABLE_WIDTH, ReportCell, TableOptions, indicator_table, render, render_table, render_warnings};
 #[cfg(feature = "schema")]
 pub use report::report_schema;
 pub use report::{AssignmentResult, Basis, GoalResult, IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role, WeightedId};

@@ -43,6 +43,8 @@ warning_codes! {
     DataNoDataForPeriod = "data.no_data_for_period",
     /// Indicators of the plan of which the data holds no row at all for the report's entity (`ids`).
     DataNoDataForEntity = "data.no_data_for_entity",
+    /// The report's entity has no data, but the data holds its id without the leading zeros (`0180` as `180`: a number cell in a spreadsheet drops them); `ids` holds the id found.
+    DataLeadingZeros = "data.leading_zeros",
     /// An indicator's rule failed (status `error`); `indicator`, `file`, `line`, `column` and the rule's message.
     RuleError = "rule.error",
     /// A goal's aggregation failed (status `error`); `goal`, `file`, `line`, `column` and the rule's message.
@@ -93,10 +95,28 @@ pub(crate) fn rule_place(e: &Error, lang: Language) -> String {
     }
 }
 
-/// A failed rule's reason in the plan's language, with its place: "regelfel i rules/x.rhai rad 3, kolumn 1: …".
+/// A failed rule's reason in the plan's language, with its place and its cause in the same
+/// language: "regelfel i rules/x.rhai rad 3, kolumn 1: funktionen finns inte: attaind ()".
 pub(crate) fn rule_error_reason(e: &Error, lang: Language) -> String {
     let place = rule_place(e, lang);
-    lang.pick(format!("rule error in {place}: {}", e.message()), format!("regelfel i {place}: {}", e.message()))
+    let said = e.said(lang);
+    lang.pick(format!("rule error in {place}: {said}"), format!("regelfel i {place}: {said}"))
+}
+
+/// The id the data holds for `entity` without its leading zeros (`180` for `0180`), when
+/// `entity` is digits with a leading zero and the data names no `entity` but does name that.
+pub(crate) fn without_leading_zeros(entity: &str, in_data: impl Fn(&str) -> bool) -> Option<&str> {
+    let stripped = entity.trim_start_matches('0');
+    let digits = !entity.is_empty() && entity.bytes().all(|b| b.is_ascii_digit());
+    (digits && stripped.len() < entity.len() && !stripped.is_empty() && !in_data(entity) && in_data(stripped)).then_some(stripped)
+}
+
+/// What to say of it, in `lang`: "the data has `180`: a number cell loses its leading zero; write the ids as text".
+pub(crate) fn leading_zeros_said(found: &str, lang: Language) -> String {
+    lang.pick(
+        format!("the data has `{found}`: a number cell loses its leading zero; write the ids as text"),
+        format!("datan har `{found}`: en sifferruta tappar sin inledande nolla; skriv id:n som text"),
+    )
 }
 
 /// The nearest of `known` to `id` by edit distance, when it is close (at most a third of the id's

@@ -1,9 +1,11 @@
 //! One error type for every failure, with the place it happened kept as fields.
 
 mod code;
+mod rule_failure;
 
 pub(crate) use code::serde_code;
 pub use code::{Code, ErrorKind};
+pub(crate) use rule_failure::{Cause, RuleFailure};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -29,13 +31,23 @@ pub struct Location {
 /// The message is lowercase, has no final period, and quotes user input in backticks.
 /// File, line, column and row stay fields so that bindings can expose them as attributes.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, Serialize, Deserialize, thiserror::Error)]
 #[serde(into = "Wire", try_from = "Wire")]
 #[error("{place}{kind} error: {message}", place = Place(.location), kind = .code.kind().as_str())]
 pub struct Error {
     code: Code,
     message: String,
     location: Location,
+    /// A failed rule's cause as facts, for a report's words in the plan's language. It is not
+    /// serialised (a report carries those words already) and not compared: the message says
+    /// the same in English.
+    failure: Option<Box<RuleFailure>>,
+}
+
+impl PartialEq for Error {
+    fn eq(&self, other: &Error) -> bool {
+        (self.code, &self.message, &self.location) == (other.code, &other.message, &other.location)
+    }
 }
 
 /// An error from loading, validating or evaluating.
@@ -71,7 +83,7 @@ impl TryFrom<Wire> for Error {
         if w.kind != w.code.kind() {
             return Err(format!("error type `{}` does not match code `{}`", w.kind.as_str(), w.code));
         }
-        Ok(Error { code: w.code, message: w.message, location: w.location })
+        Ok(Error { code: w.code, message: w.message, location: w.location, failure: None })
     }
 }
 
@@ -84,7 +96,18 @@ impl Error {
     /// assert_eq!((e.kind(), e.code().as_str()), (ErrorKind::Query, "query.unknown_indicator"));
     /// ```
     pub fn new(code: Code, message: impl Into<String>) -> Self {
-        Error { code, message: message.into(), location: Location::default() }
+        Error { code, message: message.into(), location: Location::default(), failure: None }
+    }
+    /// A failed rule's error: its message is the failure's English, and the failure is kept for
+    /// a report's words in the plan's language ([`Error::said`]).
+    pub(crate) fn of_rule(code: Code, failure: RuleFailure) -> Self {
+        let message = failure.message();
+        Error { failure: Some(Box::new(failure)), ..Error::new(code, message) }
+    }
+    /// The error in `lang` for a report: a failed rule's cause in the plan's language, else the
+    /// message as it is.
+    pub(crate) fn said(&self, lang: crate::model::Language) -> String {
+        self.failure.as_ref().map_or_else(|| self.message.clone(), |f| f.said(lang))
     }
     /// The same error in a file (a reader outside core, such as attain-excel, names its file).
     #[must_use]

@@ -89,7 +89,7 @@ impl Plan {
             return (Verdict::new("no_data", Some(why)), None);
         }
         let rule = &goal.aggregate;
-        match rule.aggregate(&self.engine, self.language, input).and_then(|o| settle(&self.scale, self.language, rule.id(), o)) {
+        match rule.aggregate(&self.engine, self.language, input).and_then(|o| settle(&self.scale, self.language, &rule.script, o)) {
             Ok(v) => (v, None),
             Err(e) => (Verdict::new("error", Some(crate::warning::rule_error_reason(&e, self.language))), Some(e)),
         }

@@ -8,7 +8,7 @@ use crate::bound::settle;
 use crate::data::{Index, Observations};
 use crate::error::{Code, Error, Result};
 use crate::judgement::{Inputs, Verdict};
-use crate::model::{Gender, period_year};
+use crate::model::{Gender, Language, period_year};
 use crate::period::Period;
 use crate::plan::{Indicator, Plan};
 use crate::report::{IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role};
@@ -69,7 +69,11 @@ impl Plan {
         };
         let periods = index.entity_periods.get(&entity);
         if periods.is_none() && !self.indicators.is_empty() {
-            return Err(Error::new(Code::QueryUnknownEntity, format!("entity `{entity}` does not appear in the data")));
+            let mut message = format!("entity `{entity}` does not appear in the data");
+            if let Some(found) = crate::warning::without_leading_zeros(&entity, |e| index.entity_periods.contains_key(e)) {
+                message = format!("{message}; {}", crate::warning::leading_zeros_said(found, Language::En));
+            }
+            return Err(Error::new(Code::QueryUnknownEntity, message));
         }
         let period = match query.period.as_ref().or(self.period.as_ref()) {
             Some(p) => Period::parse(p)?.as_str().to_string(),
@@ -223,6 +227,6 @@ impl Plan {
     /// Runs an indicator's rule on inputs, settled on the scale.
     pub(crate) fn run_rule(&self, ind: &Indicator, inputs: &Inputs) -> Result<Verdict> {
         let outcome = ind.rule.judge(&self.engine, self.language, &ind.context(), inputs)?;
-        settle(&self.scale, self.language, ind.rule.id(), outcome)
+        settle(&self.scale, self.language, &ind.rule.script, outcome)
     }
 }

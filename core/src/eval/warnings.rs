@@ -4,7 +4,7 @@ use crate::data::{Index, Observations};
 use crate::model::Gender;
 use crate::plan::Plan;
 use crate::report::{GoalResult, IndicatorResult};
-use crate::warning::{Warning, WarningCode, located, nearest};
+use crate::warning::{Warning, WarningCode, leading_zeros_said, located, nearest, without_leading_zeros};
 
 impl Plan {
     /// The warnings of a report for `entity` and `period`: unknown ids first (sorted), then
@@ -27,6 +27,10 @@ impl Plan {
                     format!("{entity} har inga värden för perioden {period}"),
                 );
                 out.push(Warning::new(WarningCode::DataNoDataForPeriod, msg));
+                if let Some(found) = without_leading_zeros(entity, |e| index.entity_periods.contains_key(e)) {
+                    let msg = format!("{entity}: {}", leading_zeros_said(found, lang));
+                    out.push(Warning { ids: vec![found.to_string()], ..Warning::new(WarningCode::DataLeadingZeros, msg) });
+                }
             }
             let absent: Vec<String> =
                 self.indicators.iter().filter(|i| index.series(&i.id, entity, Gender::T).is_none()).map(|i| i.id.clone()).collect();

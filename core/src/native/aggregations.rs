@@ -99,7 +99,10 @@ fn share(input: &AggregationInput<'_>, attained_share: f64, partly_share: f64, l
     let n = input.all().filter(|p| p.status == "attained").count();
     let judged = input.all().count() - input.all().filter(|p| p.status == "no_data" || p.status == "error").count();
     let pct = format_number(Some(s * 100.0), Some(0), lang);
-    let why = tr!(lang, ("{n} of {judged} assessed are attained ({pct} %)"), ("{n} av {judged} bedömda är uppfyllda ({pct} %)"));
+    // Number agreement, word for word the script's.
+    let (is, uppfyllda, bedomda) =
+        (if n == 1 { "is" } else { "are" }, if n == 1 { "uppfyllt" } else { "uppfyllda" }, if judged == 1 { "bedömt" } else { "bedömda" });
+    let why = tr!(lang, ("{n} of {judged} assessed {is} attained ({pct} %)"), ("{n} av {judged} {bedomda} är {uppfyllda} ({pct} %)"));
     graded(s, attained_share, partly_share, why)
 }
 

@@ -196,7 +196,7 @@ fn twins_agree_with_scripts_on_generated_inputs() {
                     info: &info,
                     rhai_targets: &targets_map(&targets),
                 };
-                let settled = |o| settle(&plan.scale, language, name, o);
+                let settled = |o| settle(&plan.scale, language, &rule, o);
                 let script = plan.engine.run_indicator(&rule, &params, &inputs, &ctx).and_then(settled);
                 let Some(twin_verdict) = twin.as_ref().and_then(|t| t.run(&inputs, &ctx, language)) else { continue };
                 answered += 1;
@@ -258,7 +258,7 @@ fn aggregation_twins_agree_with_scripts_on_generated_goals() {
                 };
                 let (indicators, assignments, children) = (parts(PartKind::Indicator), parts(PartKind::Assignment), parts(PartKind::Goal));
                 let input = AggregationInput { indicators: &indicators, assignments: &assignments, children: &children };
-                let settled = |o| settle(&plan.scale, plan.language, name, o);
+                let settled = |o| settle(&plan.scale, plan.language, &rule, o);
                 let script = plan.engine.run_aggregation(&rule, &params, &input).and_then(settled);
                 let twin = StdAggregation::new(name, &params);
                 let Some(twin_verdict) = twin.as_ref().and_then(|t| t.run(&input, plan.language)) else { continue };

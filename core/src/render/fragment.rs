@@ -18,6 +18,7 @@ const FRAGMENT_CLASS: &str = "attain-report";
 pub(super) fn fragment(report: &Report) -> String {
     let mut body = String::new();
     summary(&mut body, report);
+    super::html::warning_list(&mut body, report, "b");
     for goal in &report.goals {
         goal_block(&mut body, report, goal);
     }
@@ -124,7 +125,8 @@ $R .dot{display:inline-block;width:10px;height:10px;border-radius:50%;vertical-a
 $R details{margin:2px 0 2px 16px}$R summary{cursor:pointer;color:#1565c0}\
 $R table{border-collapse:collapse;margin:4px 0;font-size:13px}\
 $R td{border-bottom:1px solid #eef1f3;padding:3px 6px;vertical-align:top;text-align:left}\
-$R .n{text-align:right;white-space:nowrap}$R code{font-size:12px}";
+$R .n{text-align:right;white-space:nowrap}$R code{font-size:12px}\
+$R .warnings{background:#fff8e1;padding:4px 8px;margin:4px 0}$R .warnings ul{margin:2px 0;padding-left:18px}";
 
 #[cfg(test)]
 mod tests {

@@ -51,11 +51,25 @@ pub(super) fn page(report: &Report) -> String {
     head(&mut o, report);
     header(&mut o, report);
     let _ = write!(o, "<main>");
+    warning_list(&mut o, report, "h2");
     for goal in &report.goals {
         goal_section(&mut o, report, goal);
     }
     let _ = write!(o, "</main><footer>{} attain · {}</footer></body></html>", t(report, "Made with", "Skapad med"), esc(&report.plan.id));
     o
+}
+
+/// The report's warnings, when it has any: a list under a heading (`tag`: `h2` in the page, `b`
+/// in the fragment, whose notebook styles headings its own way), each with its code.
+pub(super) fn warning_list(o: &mut String, report: &Report, tag: &str) {
+    if report.warnings.is_empty() {
+        return;
+    }
+    let _ = write!(o, "<section class=\"warnings\"><{tag}>{}</{tag}><ul>", t(report, "Warnings", "Varningar"));
+    for w in &report.warnings {
+        let _ = write!(o, "<li>{} <code>{}</code></li>", esc(&w.message), esc(w.code.as_str()));
+    }
+    let _ = write!(o, "</ul></section>");
 }
 
 /// The document's head (language, title, the inline CSS) and the opening of its body.
@@ -281,5 +295,6 @@ td{border-bottom:1px solid var(--line);padding:8px;vertical-align:top}td:last-ch
 .dot{display:inline-block;width:12px;height:12px;border-radius:50%}.reason{color:var(--muted)}.tag{font-size:11px;background:#eceff1;border-radius:4px;padding:1px 5px;color:var(--muted)}
 .k{color:#8e24aa;white-space:nowrap}.m{color:#1565c0;white-space:nowrap}h3{font-size:14px;margin:16px 0 6px;color:var(--muted)}
 .assign{margin:0;padding-left:18px}.assign li{margin:3px 0}.aid{font-weight:600;margin-right:4px}.astat{font-size:12px;background:#eceff1;border-radius:4px;padding:1px 6px;margin-left:4px}
+.warnings{background:#fff8e1;border:1px solid #f3d27a;border-radius:10px;margin:18px 0;padding:14px 22px}.warnings ul{margin:6px 0 0;padding-left:18px}
 footer{text-align:center;color:var(--muted);padding:24px;font-size:12px}
 ";

@@ -8,7 +8,7 @@ pub use csv::{ReportCell, indicator_table};
 mod html;
 mod table;
 
-pub use table::{MIN_TABLE_WIDTH, TableOptions, render_table};
+pub use table::{MIN_TABLE_WIDTH, TableOptions, render_table, render_warnings};
 
 use crate::locale::format_number;
 use crate::model::{Gender, Language};
@@ -162,6 +162,13 @@ fn markdown(report: &Report) -> String {
         t(report, "period", "period"),
         m(&report.period)
     );
+    if !report.warnings.is_empty() {
+        let _ = writeln!(out, "## {}\n", t(report, "Warnings", "Varningar"));
+        for w in &report.warnings {
+            let _ = writeln!(out, "- {} (`{}`)", m(&w.message), w.code.as_str());
+        }
+        let _ = writeln!(out);
+    }
     for goal in &report.goals {
         let _ = writeln!(out, "## {} {}: {}\n", t(report, "Goal", "Mål"), m(&goal.id), m(&goal.title));
         let basis = basis_shown(report, goal).map(|b| format!(" ({})", m(&b))).unwrap_or_default();

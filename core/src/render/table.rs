@@ -5,7 +5,7 @@
 //! the width. Colour codes are added after the layout, so they never count.
 
 use super::escape::terminal as s;
-use super::{basis_shown, goal_rows, html::assignment_label, measures_shown, t, target_shown, value_shown};
+use super::{basis_shown, goal_rows, html::assignment_label, measures_shown, num, t, target_shown, value_shown};
 use crate::error::{Code, Error};
 use crate::locale::plural;
 use crate::model::Language;
@@ -66,7 +66,13 @@ pub fn render_table(report: &Report, options: &TableOptions) -> Result<String, E
     let head = format!("{} — {} ({}), {}", s(&report.plan.title), s(&report.entity_name), s(&report.entity), s(&report.period));
     out.wrapped(&head, "", 2, None);
     out.wrapped(&legend(lang), "", 2, None);
-    // Report warnings (issue 14, part 2) are to be printed here, under the header and the legend.
+    if !report.warnings.is_empty() {
+        out.blank();
+        out.wrapped(t(report, "Warnings", "Varningar"), "", 2, None);
+        for w in &report.warnings {
+            out.wrapped(&format!("{} [{}]", s(&w.message), w.code.as_str()), "  ! ", 4, None);
+        }
+    }
     let column = status_column(report, out.width);
     for goal in goals {
         out.blank();
@@ -77,6 +83,27 @@ pub fn render_table(report: &Report, options: &TableOptions) -> Result<String, E
         assignment_lines(&mut out, report, &goal.assignments, options.all_assignments);
     }
     Ok(out.out)
+}
+
+/// The report's warnings as `attain report` prints them beside a report that is not the table
+/// (JSON, HTML, a file): "varning: … [code]", each wrapped within `width` display columns
+/// (at least [`MIN_TABLE_WIDTH`]) under its first line; empty when there are none.
+///
+/// ```
+/// # let files = attain_core::PlanFiles::from([("plan.toml".to_string(), "[plan]\nid='x'\ntitle='X'\nentity='1'\n[[indicator]]\nid='i'\ntitle='I'\nrule='reference'\n".to_string())]);
+/// # let plan = attain_core::Plan::from_files(files)?;
+/// let data = attain_core::Observations::from_csv("indicator,entity,period,value\ni,1,2020,5\nj,1,2020,4\n", "d.csv")?;
+/// let report = plan.evaluate(&data, &attain_core::Query::default())?;
+/// assert_eq!(attain_core::render_warnings(&report, 100), "warning: 1 row for unknown indicator j (did you mean i?) [data.unknown_indicator]\n");
+/// # Ok::<(), attain_core::Error>(())
+/// ```
+pub fn render_warnings(report: &Report, width: usize) -> String {
+    let mut out = Table { out: String::new(), width: width.max(MIN_TABLE_WIDTH), color: false };
+    let word = t(report, "warning", "varning");
+    for w in &report.warnings {
+        out.wrapped(&format!("{word}: {} [{}]", s(&w.message), w.code.as_str()), "", 4, None);
+    }
+    out.out
 }
 
 fn unknown_goal(report: &Report, id: &str) -> Error {
@@ -187,7 +214,10 @@ fn indicator_lines(out: &mut Table, report: &Report, r: &IndicatorResult, column
     if !r.measures.is_empty() {
         text.push(s(&measures_shown(report, &r.measures)));
     }
-    if r.women.is_some() || r.men.is_some() {
+    // A rule may write the women's and men's values in its reason (Östersund's does, as the
+    // city's own comments do): the line is then left out, not said twice.
+    let in_reason = |x: Option<f64>| x.is_some() && r.reason.contains(&num(report, r, x));
+    if (r.women.is_some() || r.men.is_some()) && !(in_reason(r.women) && in_reason(r.men)) {
         let women = format!("{} {}", t(report, "women", "kvinnor"), s(&value_shown(report, r, r.women)));
         let men = format!("{} {}", t(report, "men", "män"), s(&value_shown(report, r, r.men)));
         text.push(format!("{women}, {men}"));

@@ -2,7 +2,7 @@
 
 use super::budget::Exceeded;
 use super::limits;
-use crate::error::{Code, Error};
+use crate::error::{Cause, Code, Error, RuleFailure};
 use rhai::{EvalAltResult, ImmutableString, ParseError, ParseErrorType};
 
 /// A script that does not compile, at the place Rhai names; `names` is what the script may read.
@@ -31,63 +31,84 @@ pub(crate) fn compile_error(e: &ParseError, file: &str, names: &[&str]) -> Error
 /// A script that failed while running, named for what stopped it, at the place Rhai gives.
 pub(crate) fn runtime_error(rule: &str, e: &EvalAltResult) -> Error {
     let file = crate::stdlib::rule_file(rule);
-    // A limit hit inside an imported module is named as such; the position stays the import's.
-    let mut cause = e;
-    // A limit hit inside an imported module or a closure (`map`, `sort`) is named as that limit.
-    while let EvalAltResult::ErrorInModule(_, inner, _) | EvalAltResult::ErrorInFunctionCall(_, _, inner, _) = cause {
-        cause = inner;
+    // A failure inside an imported module or a function of the script (or a closure: `map`,
+    // `sort`) is named for its cause; the position stays the call's in the rule.
+    let (mut cause, mut within) = (e, None);
+    loop {
+        match cause {
+            EvalAltResult::ErrorInModule(_, inner, _) => cause = inner,
+            EvalAltResult::ErrorInFunctionCall(name, _, inner, _) => {
+                if within.is_none() && !name.starts_with("anon$") {
+                    within = Some(name.clone());
+                }
+                cause = inner;
+            }
+            _ => break,
+        }
     }
-    let (code, message) = match cause {
-        EvalAltResult::ErrorTerminated(token, _) => match token.read_lock::<ImmutableString>().and_then(|t| Exceeded::from_token(&t)) {
-            Some(why) => (
-                why.code(),
-                match why {
-                    Exceeded::Operations => operations_message(rule),
-                    Exceeded::Memory => {
-                        format!("rule `{rule}` stopped: it held more than the limit of {} MiB of memory", limits::MAX_MEMORY >> 20)
-                    }
-                    Exceeded::Time => {
-                        format!("rule `{rule}` stopped: it ran longer than the limit of {} s", limits::MAX_TIME.as_secs_f64())
-                    }
-                    Exceeded::Stopped => format!("rule `{rule}` stopped: cancelled"),
-                    Exceeded::TimedOut => format!("rule `{rule}` stopped: the call's timeout was reached"),
-                },
-            ),
-            None => (Code::RuleRuntime, format!("rule `{rule}` failed: {}", strip_position(e))),
-        },
-        EvalAltResult::ErrorTooManyOperations(_) => (Code::RuleLimitOperations, operations_message(rule)),
-        EvalAltResult::ErrorTooManyVariables(_) => (
-            Code::RuleLimitVariables,
-            format!("rule `{rule}` stopped: more than the limit of {} variables in scope", limits::MAX_VARIABLES),
-        ),
-        EvalAltResult::ErrorDataTooLarge(what, _) => (
-            Code::RuleLimitSize,
-            format!(
-                "rule `{rule}` stopped: {} grew beyond its limit (strings {} characters, arrays {} elements, maps {} entries)",
-                what.to_lowercase(),
-                limits::MAX_STRING_SIZE,
-                limits::MAX_ARRAY_SIZE,
-                limits::MAX_MAP_SIZE
-            ),
-        ),
-        EvalAltResult::ErrorStackOverflow(_) => (
-            Code::RuleLimitDepth,
-            format!("rule `{rule}` stopped: calls nested deeper than the limit of {} levels", limits::MAX_CALL_LEVELS),
-        ),
-        EvalAltResult::ErrorTooManyModules(_) => (
-            Code::RuleLimitModules,
-            format!(
-                "rule `{rule}` stopped: it imports more than {} modules, or its imports nest deeper (an import cycle?)",
-                limits::MAX_MODULES
-            ),
-        ),
-        _ => (Code::RuleRuntime, format!("rule `{rule}` failed: {}", strip_position(e))),
-    };
+    let (code, cause) = classify(cause);
+    let err = Error::of_rule(code, RuleFailure { rule: rule.to_string(), cause, within, unplaced: None }).in_file(file);
     let pos = e.position();
-    let err = Error::new(code, message).in_file(file);
     match (pos.line(), pos.position()) {
         (Some(l), c) => err.at(l, c.unwrap_or(1).max(1)),
         _ => err,
+    }
+}
+
+/// A run's failure as its code and its cause, with the names and numbers involved.
+fn classify(e: &EvalAltResult) -> (Code, Cause) {
+    use EvalAltResult as E;
+    let limit = |code: Code, cause: Cause| (code, cause);
+    let runtime = |cause: Cause| (Code::RuleRuntime, cause);
+    match e {
+        E::ErrorTerminated(token, _) => match token.read_lock::<ImmutableString>().and_then(|t| Exceeded::from_token(&t)) {
+            Some(why) => limit(
+                why.code(),
+                match why {
+                    Exceeded::Operations => Cause::Operations(limits::MAX_OPERATIONS),
+                    Exceeded::Memory => Cause::MemoryMib(limits::MAX_MEMORY >> 20),
+                    Exceeded::Time => Cause::TimeSeconds(limits::MAX_TIME.as_secs_f64()),
+                    Exceeded::Stopped => Cause::Cancelled,
+                    Exceeded::TimedOut => Cause::TimedOut,
+                },
+            ),
+            None => runtime(Cause::Other(strip_position(e))),
+        },
+        E::ErrorTooManyOperations(_) => limit(Code::RuleLimitOperations, Cause::Operations(limits::MAX_OPERATIONS)),
+        E::ErrorTooManyVariables(_) => limit(Code::RuleLimitVariables, Cause::Variables(limits::MAX_VARIABLES)),
+        E::ErrorDataTooLarge(what, _) => limit(
+            Code::RuleLimitSize,
+            Cause::TooLarge {
+                what: what.clone(),
+                string: limits::MAX_STRING_SIZE,
+                array: limits::MAX_ARRAY_SIZE,
+                map: limits::MAX_MAP_SIZE,
+            },
+        ),
+        E::ErrorStackOverflow(_) => limit(Code::RuleLimitDepth, Cause::Depth(limits::MAX_CALL_LEVELS)),
+        E::ErrorTooManyModules(_) => limit(Code::RuleLimitModules, Cause::Modules(limits::MAX_MODULES)),
+        E::ErrorFunctionNotFound(f, _) => runtime(Cause::FunctionNotFound(f.clone())),
+        E::ErrorVariableNotFound(v, _) => runtime(Cause::VariableNotFound(v.clone())),
+        E::ErrorPropertyNotFound(p, _) => runtime(Cause::PropertyNotFound(p.clone())),
+        E::ErrorIndexNotFound(i, _) => runtime(Cause::IndexNotFound(i.to_string())),
+        E::ErrorModuleNotFound(m, _) => runtime(Cause::ModuleNotFound(m.clone())),
+        E::ErrorMismatchDataType(expected, actual, _) | E::ErrorMismatchOutputType(expected, actual, _) => {
+            runtime(Cause::DataType { actual: actual.clone(), expected: expected.clone() })
+        }
+        E::ErrorIndexingType(t, _) => runtime(Cause::NotIndexable(t.clone())),
+        E::ErrorArithmetic(x, _) => runtime(match x.strip_prefix("Division by zero: ") {
+            Some(expr) => Cause::DivisionByZero(expr.to_string()),
+            None => Cause::Arithmetic(if x.is_empty() { "Arithmetic error".into() } else { x.clone() }),
+        }),
+        E::ErrorArrayBounds(len, index, _) => runtime(Cause::ArrayBounds { len: *len, index: *index }),
+        E::ErrorStringBounds(len, index, _) => runtime(Cause::StringBounds { len: *len, index: *index }),
+        E::ErrorRuntime(value, _) => {
+            let text = value.to_string();
+            runtime(Cause::Thrown(if value.is_unit() || text.is_empty() { None } else { Some(text) }))
+        }
+        E::ErrorAssignmentToConstant(c, _) => runtime(Cause::AssignToConstant(c.clone())),
+        E::ErrorFor(_) => runtime(Cause::NotIterable),
+        _ => runtime(Cause::Other(strip_position(e))),
     }
 }
 
@@ -101,10 +122,6 @@ pub(crate) fn on_enough_stack<T>(f: impl FnOnce() -> T) -> T {
 #[cfg(target_arch = "wasm32")]
 pub(crate) fn on_enough_stack<T>(f: impl FnOnce() -> T) -> T {
     f()
-}
-
-fn operations_message(rule: &str) -> String {
-    format!("rule `{rule}` stopped: it ran more than the limit of {} operations (an endless loop?)", limits::MAX_OPERATIONS)
 }
 
 fn strip_position(e: &EvalAltResult) -> String {

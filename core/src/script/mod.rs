@@ -3,12 +3,13 @@
 
 mod helpers;
 mod modules;
+mod outcome;
 mod reads;
 mod values;
 
 use crate::error::{Code, Error, Result};
 use crate::files::PlanFiles;
-use crate::judgement::{AggregationInput, IndicatorContext, Inputs, Outcome, Part, Verdict};
+use crate::judgement::{AggregationInput, IndicatorContext, Inputs, Outcome, Part};
 use crate::model::Language;
 use crate::sandbox::budget;
 use crate::sandbox::{self, limits};
@@ -17,6 +18,7 @@ use rhai::{AST, Dynamic, Engine, Scope};
 use std::cell::RefCell;
 use std::sync::Arc;
 
+pub(crate) use outcome::{ResultPlace, returned_error};
 pub(crate) use reads::Reads;
 pub(crate) use values::{info_map, params_to_dynamic, targets_map};
 
@@ -29,6 +31,8 @@ pub(crate) struct CompiledRule {
     pub(crate) ast: Arc<AST>,
     /// What the script reads, found in its syntax tree.
     pub(crate) reads: Reads,
+    /// The statement the script's value comes from, for the place of a wrong result.
+    pub(crate) result_at: ResultPlace,
 }
 
 impl std::fmt::Debug for CompiledRule {
@@ -141,12 +145,13 @@ impl RuleEngine {
         let ast = self.engine.compile_with_scope(&declared, source).map_err(|e| sandbox::compile_error(&e, file, kind.scope()))?;
         // What the script reads is taken before the optimiser folds away a branch that reads it.
         let reads = Reads::of(&ast);
+        let result_at = ResultPlace::of(&ast);
         let mut ast = self.engine.optimize_ast(&declared, ast, rhai::OptimizationLevel::Full);
         // The source is the script's path, so `import` resolves relative to the importing script.
         ast.set_source(file);
         self.modules.preload(&self.engine, &ast, 0)?;
         #[allow(clippy::arc_with_non_send_sync)] // as for the engine above
-        Ok(CompiledRule { id: id.to_string(), kind, ast: Arc::new(ast), reads })
+        Ok(CompiledRule { id: id.to_string(), kind, ast: Arc::new(ast), reads, result_at })
     }
 
     /// Runs an indicator rule on one set of inputs.
@@ -177,39 +182,6 @@ impl RuleEngine {
     fn eval(&self, rule: &CompiledRule, scope: &mut Scope) -> Result<Outcome> {
         let out = sandbox::on_enough_stack(|| budget::metered_run(|| self.engine.eval_ast_with_scope::<Dynamic>(scope, &rule.ast)))
             .map_err(|e| sandbox::runtime_error(&rule.id, &e))?;
-        to_outcome(rule, out)
+        outcome::to_outcome(rule, out)
     }
-}
-
-/// What a script returned, as a status or a score; anything else is the rule's error.
-fn to_outcome(rule: &CompiledRule, out: Dynamic) -> Result<Outcome> {
-    if out.is::<Verdict>() {
-        return Ok(Outcome::Status(out.cast::<Verdict>()));
-    }
-    let file = stdlib::rule_file(&rule.id);
-    if let Some(x) = values::opt_f64(&out) {
-        if x.is_finite() && (0.0..=1.0).contains(&x) {
-            return Ok(Outcome::Score(x));
-        }
-        return Err(Error::new(
-            Code::RuleInvalidResult,
-            format!("rule `{}` returned the number {x}, but a score must be between 0 and 1", rule.id),
-        )
-        .in_file(file));
-    }
-    // Show the value, but not all of it: a script can return a map or string of any size.
-    let text = out.to_string();
-    let mut shown: String = text.chars().take(80).collect();
-    if shown.len() < text.len() {
-        shown.push('…');
-    }
-    Err(Error::new(
-        Code::RuleInvalidResult,
-        format!(
-            "rule `{}` returned {} (`{shown}`); it must return attained(), partly(), not_attained(), no_data(), status(\"id\") or a score in 0..1",
-            rule.id,
-            out.type_name(),
-        ),
-    )
-    .in_file(file))
 }

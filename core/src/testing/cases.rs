@@ -428,7 +428,7 @@ fn run_rule_case(plan: &Plan, rule: &BoundRule, c: &RuleCase, written: &CaseTarg
     let ctx =
         IndicatorContext { higher_is_better: higher, targets: &case_targets, unit, decimals: None, info: &info, rhai_targets: &targets };
     let outcome = rule.judge(&plan.engine, plan.language, &ctx, &inputs)?;
-    settle(&plan.scale, plan.language, rule.id(), outcome)
+    settle(&plan.scale, plan.language, &rule.script, outcome)
 }
 
 fn run_aggregate_case(plan: &Plan, rule: &BoundRule, c: &AggregateCase) -> Result<Verdict> {
@@ -453,7 +453,7 @@ fn run_aggregate_case(plan: &Plan, rule: &BoundRule, c: &AggregateCase) -> Resul
     let (indicators, assignments, children) = (parts(&c.indicators), parts(&c.assignments), parts(&c.children));
     let input = AggregationInput { indicators: &indicators, assignments: &assignments, children: &children };
     let outcome = rule.aggregate(&plan.engine, plan.language, &input)?;
-    settle(&plan.scale, plan.language, rule.id(), outcome)
+    settle(&plan.scale, plan.language, &rule.script, outcome)
 }
 
 fn run_plan_case(plan: &Plan, c: &PlanCase, file: &str, line: usize) -> Result<Vec<CaseOutcome>> {
