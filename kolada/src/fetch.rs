@@ -1,6 +1,6 @@
 //! `fetch`: a plan's key figures from Kolada into its data folder, every row counted from the answer to the file read back.
 
-use crate::api::{Kolada, MAX_IDS, Page};
+use crate::api::{Group, Kolada, MAX_IDS, Page};
 use crate::http::Settings;
 use crate::progress::Progress;
 use crate::years::parse_years;
@@ -79,9 +79,7 @@ pub fn fetch(plan_dir: &Path, options: &FetchOptions) -> Result<Fetched> {
     let kolada = Kolada::new(&options.base_url, settings);
     let data_dir = plan_dir.join("data");
     let out = options.out.clone().unwrap_or_else(|| data_dir.clone());
-    let mut files = Vec::new();
-    let (entities, groups_file) = entities(&plan, &kolada, options.all, &data_dir)?;
-    files.extend(groups_file);
+    let (entities, groups) = entities(&plan, &kolada, options.all)?;
 
     let calls = calls(&kpis, &entities, &years);
     let progress = Progress::new(options.progress, calls.len(), kolada.base());
@@ -96,6 +94,10 @@ pub fn fetch(plan_dir: &Path, options: &FetchOptions) -> Result<Fetched> {
     let held = if same_folder(&out, &data_dir) { held_keys(&plan)? } else { HashSet::new() };
     let (by_kpi, received, held_rows) = split(&pages, &held)?;
     let fetched_at = httpdate::fmt_http_date(std::time::SystemTime::now());
+    let mut files = Vec::new();
+    if !groups.is_empty() {
+        files.push(write_groups(&data_dir, &groups, kolada.base(), &fetched_at)?);
+    }
     let (written_files, written) = write(&out, &by_kpi, kolada.base(), &fetched_at)?;
     let observations = read_back(&written_files)?;
     files.extend(written_files);
@@ -146,8 +148,8 @@ fn fetch_call(kolada: &Kolada, k: &[String], m: &[String], y: &[String], pages: 
     Ok(())
 }
 
-/// The entities to fetch, and the groups' members file when the plan names Kolada groups.
-fn entities(plan: &Plan, kolada: &Kolada, all: bool, data_dir: &Path) -> Result<(Vec<String>, Option<PathBuf>)> {
+/// The entities to fetch, and the Kolada groups the plan names (with their members).
+fn entities(plan: &Plan, kolada: &Kolada, all: bool) -> Result<(Vec<String>, Vec<Group>)> {
     let c = plan.comparison();
     let mut ids: BTreeSet<String> = BTreeSet::new();
     ids.extend(plan.entity().map(str::to_string));
@@ -169,8 +171,7 @@ fn entities(plan: &Plan, kolada: &Kolada, all: bool, data_dir: &Path) -> Result<
     if all {
         ids.extend(kolada.municipalities()?.into_iter().filter(|m| m.kind == "K").map(|m| m.id));
     }
-    let file = if groups.is_empty() { None } else { Some(write_groups(data_dir, &groups, kolada.base())?) };
-    Ok((ids.into_iter().collect(), file))
+    Ok((ids.into_iter().collect(), groups))
 }
 
 /// Kolada's group ids: `G` and digits.
@@ -179,12 +180,9 @@ fn is_kolada_group(id: &str) -> bool {
 }
 
 /// `data/kolada-groups.toml`: each group's title and members, where core reads them.
-fn write_groups(data_dir: &Path, groups: &[crate::api::Group], base: &str) -> Result<PathBuf> {
+fn write_groups(data_dir: &Path, groups: &[Group], base: &str, at: &str) -> Result<PathBuf> {
     let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
-    let mut text = format!(
-        "# Written by `attain fetch` from {base}/municipality_groups on {}. Källa: Kolada.\n",
-        httpdate::fmt_http_date(std::time::SystemTime::now())
-    );
+    let mut text = format!("# Written by `attain fetch` from {base}/municipality_groups on {at}. Källa: Kolada.\n");
     for g in groups {
         let members: Vec<String> = g.members.iter().map(|m| q(m)).collect();
         text.push_str(&format!("\n[{}]\ntitle = {}\nmembers = [{}]\n", q(&g.id), q(&g.title), members.join(", ")));
@@ -263,7 +261,6 @@ fn split(pages: &[Page], held: &HashSet<Key>) -> Result<(BTreeMap<String, Vec<Va
 
 /// One `kolada-ID.json` per key figure: Kolada's own shape, with where and when in `source`.
 fn write(out: &Path, by_kpi: &BTreeMap<String, Vec<Value>>, base: &str, at: &str) -> Result<(Vec<PathBuf>, usize)> {
-    std::fs::create_dir_all(out).map_err(|e| Error::new(Code::IoWrite, format!("cannot make the folder `{}`: {e}", out.display())))?;
     let (mut files, mut rows) = (Vec::new(), 0);
     for (kpi, items) in by_kpi {
         let file_name = format!("kolada-{}.json", kpi.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_', "_"));
@@ -280,6 +277,9 @@ fn write(out: &Path, by_kpi: &BTreeMap<String, Vec<Value>>, base: &str, at: &str
 }
 
 fn write_file(path: &Path, text: &str) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::new(Code::IoWrite, format!("cannot make the folder `{}`: {e}", dir.display())))?;
+    }
     std::fs::write(path, text).map_err(|e| Error::new(Code::IoWrite, format!("cannot write `{}`: {e}", path.display())))
 }
 
