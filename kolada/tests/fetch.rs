@@ -160,7 +160,7 @@ fn a_429_is_waited_out_and_retried() {
 
 #[test]
 fn a_500_that_never_recovers_names_the_url_and_status() {
-    let fault: Fault = Box::new(|url, _| url.starts_with("/v3/data/").then(|| Reply::Status(500, None)));
+    let fault: Fault = Box::new(|url, _| url.starts_with("/v3/data/").then_some(Reply::Status(500, None)));
     let mock = common::start(kolada(vec![]), Some(fault));
     let dir = TempDir::new(&[("plan.toml", &plan(&["N90001"]))]);
     let e = fetch(&dir.0, &options(&mock.base)).unwrap_err();

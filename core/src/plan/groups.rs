@@ -55,3 +55,38 @@ fn read(text: &str) -> Result<BTreeMap<String, FetchedGroup>> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Code, Plan, PlanFiles};
+
+    const PLAN: &str = "[plan]\nid = \"p\"\ntitle = \"P\"\nentity = \"2380\"\n[comparison]\npeers = \"LIKE\"\n\
+                        [comparison.groups]\nLIKE = { title = \"Like\", kolada = \"G124026\" }\n";
+
+    fn load(files: &[(&str, &str)]) -> crate::Result<Plan> {
+        Plan::from_files(files.iter().map(|(p, t)| ((*p).to_string(), (*t).to_string())).collect::<PlanFiles>())
+    }
+
+    #[test]
+    fn a_kolada_group_takes_its_members_from_the_fetched_file() {
+        let groups = "[G124026]\ntitle = \"Fetched\"\nmembers = [\"0180\", \"1480\"]\n";
+        let plan = load(&[("plan.toml", PLAN), ("data/kolada-groups.toml", groups)]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(plan.comparison().peers, ["0180", "1480"]);
+        assert_eq!(plan.comparison().kolada_groups.get("LIKE").map(String::as_str), Some("G124026"));
+        // Not fetched yet: no members, the group's own rows still count.
+        let plan = load(&[("plan.toml", PLAN)]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(plan.comparison().peers.is_empty());
+        // Members written in plan.toml stand.
+        let listed = PLAN.replace("kolada = \"G124026\"", "kolada = \"G124026\", members = [\"2380\"]");
+        let plan = load(&[("plan.toml", &listed), ("data/kolada-groups.toml", groups)]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(plan.comparison().peers, ["2380"]);
+    }
+
+    #[test]
+    fn a_bad_members_file_is_an_error_at_its_line() {
+        let Err(e) = load(&[("plan.toml", PLAN), ("data/kolada-groups.toml", "[G124026]\nmembers = [1]\n")]) else {
+            panic!("a number is not a member id")
+        };
+        assert_eq!((e.code(), e.file(), e.line()), (Code::PlanInvalidValue, Some("data/kolada-groups.toml"), Some(2)), "{e}");
+    }
+}
