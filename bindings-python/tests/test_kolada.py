@@ -16,7 +16,7 @@ import pytest
 import attain
 import attain.kolada
 
-from .conftest import REPO
+from conftest import REPO
 
 # Real values (kolada/tests/fixtures/README.md says where each comes from).
 FIXTURE = REPO / "kolada" / "tests" / "fixtures" / "kolada-values.csv"
@@ -47,7 +47,7 @@ def _rows() -> list[dict[str, str]]:
 
 
 class _Kolada(BaseHTTPRequestHandler):
-    """Kolada v3's data and municipality calls, two items a page, pages linked by next_page."""
+    """Kolada v3's data and municipality calls, 20 items a page, pages linked by next_page."""
 
     rows: list[dict[str, str]] = []
 
@@ -79,9 +79,9 @@ class _Kolada(BaseHTTPRequestHandler):
             self.end_headers()
             return
         page = int(query.get("page", "1"))
-        chunk = values[(page - 1) * 2 : page * 2]
+        chunk = values[(page - 1) * 20 : page * 20]
         host = f"http://127.0.0.1:{self.server.server_address[1]}"
-        more = page * 2 < len(values)
+        more = page * 20 < len(values)
         body = {"count": len(chunk), "values": chunk, "next_page": f"{host}{url.path}?per_page=5000&page={page + 1}" if more else None}
         data = json.dumps(body).encode()
         self.send_response(200)
@@ -112,7 +112,7 @@ def test_fetch_returns_the_rows_written_and_the_plan_reads_them(kolada: str, tmp
     plan = _plan(tmp_path, "py")
     data = attain.kolada.fetch(plan, years=[2021, 2022], all=True, base_url=kolada)
     expected = [r for r in _rows() if r["kpi"] == "N01982" and r["period"] in ("2021", "2022")]
-    assert len(data) == len(expected) == 292
+    assert len(data) == len(expected) == 293
     got = {(r["entity"], r["period"]): r["value"] for r in data.rows()}
     assert got[("2380", "2022")] == 47.24 and got[("0000", "2022")] == 46.23
     assert all(got[(r["municipality"], r["period"])] == float(r["value"]) for r in expected)
@@ -123,7 +123,7 @@ def test_fetch_returns_the_rows_written_and_the_plan_reads_them(kolada: str, tmp
     again = attain.kolada.fetch(plan, years="2021-2022", all=True, base_url=kolada, offline=True)
     assert again.rows() == data.rows()
     frame = data.to_frame()
-    assert len(frame) == 292 and list(frame.columns)[:3] == ["indicator", "entity", "period"]
+    assert len(frame) == 293 and list(frame.columns)[:3] == ["indicator", "entity", "period"]
 
 
 def test_fetch_gives_the_rows_of_the_cli_fetch(kolada: str, tmp_path: Path) -> None:

@@ -90,9 +90,11 @@ enum Command {
         /// Plan folder (holding plan.toml)
         plan: PathBuf,
     },
-    /// Refresh the plan's data from Kolada: every key figure with `source = { kolada = … }`, for
-    /// the plan's entity, riket, the peer groups (members and own rows) and, with --all, every
-    /// municipality; written as Kolada JSON to the plan's data/ (Källa: Kolada)
+    /// Refresh the plan's key figures from Kolada's open API into its data/ (Källa: Kolada)
+    ///
+    /// Every key figure with `source = { kolada = … }`, for the plan's entity, riket, the peer
+    /// groups (members and own rows) and, with --all, every municipality, written as Kolada JSON,
+    /// one file per key figure. The rows received, written and read back are counted.
     Fetch(FetchArgs),
     /// Find and inspect Kolada key figures while writing a plan
     Kolada {

@@ -33,18 +33,25 @@ fn copy(from: &Path, to: &Path) {
     }
 }
 
-/// A copy of rules/ostersund-2023 whose data/ holds only the assignments: every value comes from the fetch.
-fn ostersund_without_values(name: &str) -> TempDir {
+/// A copy of rules/ostersund-2023, its data/ as it is.
+fn ostersund(name: &str) -> TempDir {
     let dir = std::env::temp_dir().join(format!("attain-cli-kolada-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/ostersund-2023"), &dir);
+    TempDir(dir)
+}
+
+/// A copy of rules/ostersund-2023 whose data/ holds only the assignments: every value comes from the fetch.
+fn ostersund_without_values(name: &str) -> TempDir {
+    let plan = ostersund(name);
+    let dir = plan.0.clone();
     for e in std::fs::read_dir(dir.join("data")).unwrap() {
         let p = e.unwrap().path();
         if p.file_name().unwrap() != "assignments.csv" {
             std::fs::remove_file(p).unwrap();
         }
     }
-    TempDir(dir)
+    plan
 }
 
 /// The mock plays Kolada with the fixture's real values and its 290 municipalities (and a region).
@@ -162,4 +169,31 @@ fn kolada_search_and_kpi_print_the_metadata() {
     let out = attain(&["kolada", "kpi", "N99999", "--base-url", &mock.base]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("Kolada has no key figure `N99999`"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn fetch_into_the_plan_keeps_the_values_its_own_files_hold() {
+    let mock = server();
+    let plan = ostersund("own");
+    let dir = plan.0.display().to_string();
+    let before = attain_core::Plan::load(&plan.0).unwrap().bundled_data().unwrap();
+    let own: std::collections::HashSet<(String, String, String)> = before
+        .rows()
+        .iter()
+        .filter(|r| r.gender == attain_core::Gender::T)
+        .map(|r| (r.indicator.clone(), r.entity.clone(), r.period.clone()))
+        .collect();
+    let rows = common::fixture_rows();
+    let held = rows.iter().filter(|r| own.contains(&(r.kpi.clone(), r.municipality.clone(), r.period.clone()))).count();
+    assert!(held > 600, "the plan's files hold most fixture rows already: {held}");
+    let out = attain(&["fetch", &dir, "--all", "--base-url", &mock.base]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with(&format!("643 rows received, {} written in ", 643 - held)), "{stdout}");
+    assert!(stdout.contains(&format!(", {held} already in the plan's own data files")), "{stdout}");
+    // The plan reads its files and the fetched ones as one, without a duplicate.
+    let after = attain_core::Plan::load(&plan.0).unwrap().bundled_data().unwrap();
+    assert_eq!(after.rows().len(), before.rows().len() + 643 - held);
+    let out = attain(&["report", &dir, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }

@@ -12,6 +12,7 @@ __all__ = [
     "run_rule_tests",
     "run_rule_tests_in",
     "check",
+    "kolada_fetch",
     "REPORT_SCHEMA",
     "__version__",
     "AttainError",
