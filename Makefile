@@ -27,7 +27,7 @@ test: test-rust test-rules test-python test-wasm test-docs ## every suite: Rust,
 .PHONY: test-rust
 test-rust: ## Rust unit, integration, property, conformance and doc tests, and the core's shape
 	python3 scripts/core-shape.py
-	$(CARGO) test -p attain-core -p attain-cli -p attain-excel --features attain-core/schema
+	$(CARGO) test -p attain-core -p attain-cli -p attain-excel -p attain-kolada --features attain-core/schema
 
 .PHONY: test-rules
 test-rules: build ## rule tests of the std library and the Östersund plan, and property checks
@@ -64,7 +64,7 @@ npm-pack: wasm ## the npm package as a tarball, bindings-wasm/attain-wasm-<versi
 .PHONY: lint
 lint: ## rustfmt and clippy with warnings as errors
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy -p attain-core -p attain-cli -p attain-excel -p attain-python -p attain-wasm --all-targets -- -D warnings
+	$(CARGO) clippy -p attain-core -p attain-cli -p attain-excel -p attain-kolada -p attain-python -p attain-wasm --all-targets -- -D warnings
 
 .PHONY: bench
 bench: ## criterion benchmarks of the core (see docs/benchmarks.md)

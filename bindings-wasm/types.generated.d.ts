@@ -112,6 +112,7 @@ export type Code =
   | "io.not_a_file"
   | "io.limit"
   | "io.thread"
+  | "io.network"
   | "interrupted.timeout"
   | "interrupted.cancelled"
   | "internal.panic"

@@ -6,6 +6,7 @@
 
 mod convert;
 mod errors;
+mod kolada;
 
 use attain_core::{
     AssessRequest, CheckRequest, DataArg, EvaluateManyRequest, EvaluateRequest, Format, IndicatorRequest, Language, Observations, Period,
@@ -293,12 +294,12 @@ impl Floats {
 /// Observations (values per indicator, entity, period and gender) and assignment follow-ups,
 /// converted once and reusable across evaluations.
 #[pyclass(module = "attain._native", name = "Observations", frozen)]
-struct PyObservations {
+pub(crate) struct PyObservations {
     inner: Arc<Observations>,
 }
 
 impl PyObservations {
-    fn new(obs: Observations) -> Self {
+    pub(crate) fn new(obs: Observations) -> Self {
         PyObservations { inner: Arc::new(obs) }
     }
 }
@@ -399,6 +400,14 @@ impl PyObservations {
     /// The assignment follow-ups as dicts.
     fn assignments<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         convert::to_python(py, &self.inner.assignment_updates())
+    }
+
+    /// The rows as a pandas DataFrame (one column per row field).
+    fn to_frame<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let pandas = py.import("pandas").map_err(|_| {
+            pyo3::exceptions::PyImportError::new_err("Observations.to_frame() needs pandas, which is not installed: pip install pandas")
+        })?;
+        pandas.getattr("DataFrame")?.call1((self.rows(py)?,))
     }
 
     fn __len__(&self) -> usize {
@@ -502,6 +511,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run_rule_tests, m)?)?;
     m.add_function(wrap_pyfunction!(run_rule_tests_in, m)?)?;
     m.add_function(wrap_pyfunction!(check, m)?)?;
+    m.add_function(wrap_pyfunction!(kolada::kolada_fetch, m)?)?;
     m.add("REPORT_SCHEMA", attain_core::REPORT_SCHEMA)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;

@@ -90,6 +90,66 @@ enum Command {
         /// Plan folder (holding plan.toml)
         plan: PathBuf,
     },
+    /// Refresh the plan's key figures from Kolada's open API into its data/ (Källa: Kolada)
+    ///
+    /// Every key figure with `source = { kolada = … }`, for the plan's entity, riket, the peer
+    /// groups (members and own rows) and, with --all, every municipality, written as Kolada JSON,
+    /// one file per key figure. The rows received, written and read back are counted.
+    Fetch(FetchArgs),
+    /// Find and inspect Kolada key figures while writing a plan
+    Kolada {
+        #[command(subcommand)]
+        command: KoladaCommand,
+    },
+}
+
+#[derive(Args)]
+struct FetchArgs {
+    /// Plan folder (holding plan.toml)
+    plan: PathBuf,
+    /// Years: a range, a list or both (`2015-2023`, `2019,2021`); default: every year Kolada has
+    #[arg(long)]
+    years: Option<String>,
+    /// Every municipality too (for percentile and quartile rules, which rank against all 290)
+    #[arg(long)]
+    all: bool,
+    /// Folder to write the files to; default: the plan's data/
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Answer from the cache only, sending nothing; a URL the cache lacks is an error naming it
+    #[arg(long)]
+    offline: bool,
+    #[command(flatten)]
+    api: ApiArgs,
+    /// Cache folder of Kolada's answers, by URL; default: the plan's .kolada-cache/
+    #[arg(long)]
+    cache: Option<PathBuf>,
+}
+
+/// Where Kolada is.
+#[derive(Args)]
+struct ApiArgs {
+    /// Kolada's API (or a server of the same shape)
+    #[arg(long, default_value = attain_kolada::DEFAULT_BASE_URL)]
+    base_url: String,
+}
+
+#[derive(Subcommand)]
+enum KoladaCommand {
+    /// Key figures whose title holds TEXT: id, title, and whether split by women and men
+    Search {
+        /// Text in the title (`eftergymnasial`)
+        text: String,
+        #[command(flatten)]
+        api: ApiArgs,
+    },
+    /// One key figure: its title, description and whether it is split by women and men
+    Kpi {
+        /// Kolada id (`N01982`)
+        id: String,
+        #[command(flatten)]
+        api: ApiArgs,
+    },
 }
 
 #[derive(Args)]
@@ -239,6 +299,7 @@ fn wants_json(command: &Command) -> bool {
         Command::Explain { one, .. } | Command::Required { one, .. } => one.json,
         Command::Assess(a) => a.json,
         Command::Outline { .. } => true,
+        Command::Fetch(_) | Command::Kolada { .. } => false,
     }
 }
 
@@ -428,6 +489,60 @@ fn print_assessment(plan: &Plan, indicator: &str, request: &AssessRequest, json:
     Ok(ExitCode::SUCCESS)
 }
 
+/// `attain fetch`: one call to attain-kolada, its counts printed.
+fn fetch(a: &FetchArgs, o: &mut Out) -> Result<ExitCode, Error> {
+    let http = attain_kolada::Settings { cache: a.cache.clone(), offline: a.offline, ..Default::default() };
+    let options = attain_kolada::FetchOptions {
+        years: a.years.clone(),
+        all: a.all,
+        out: a.out.clone(),
+        base_url: a.api.base_url.clone(),
+        http,
+        progress: true,
+    };
+    let f = attain_kolada::fetch(&a.plan, &options)?;
+    for id in &f.not_in_kolada {
+        warn(format_args!("warning: Kolada has no key figure `{id}` (HTTP 404): its indicators stay without data"));
+    }
+    o.line(format_args!(
+        "{} rows received, {} written in {} files, {} already in the plan's own data files; {} data calls, {} requests",
+        f.received,
+        f.written,
+        f.files.len(),
+        f.held,
+        f.calls,
+        f.requests
+    ));
+    for file in &f.files {
+        o.line(format_args!("wrote {}", file.display()));
+    }
+    o.line("Källa: Kolada");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `attain kolada search|kpi`.
+fn kolada(command: &KoladaCommand, o: &mut Out) -> Result<ExitCode, Error> {
+    let client = |api: &ApiArgs| attain_kolada::Kolada::new(&api.base_url, attain_kolada::Settings::default());
+    let gender = |k: &attain_kolada::Kpi| if k.divided_by_gender { "  (women and men)" } else { "" };
+    match command {
+        KoladaCommand::Search { text, api } => {
+            let found = client(api).search_kpis(text)?;
+            for k in &found {
+                o.line(format_args!("{}  {}{}", k.id, k.title, gender(k)));
+            }
+            o.line(format_args!("{} key figures", found.len()));
+        }
+        KoladaCommand::Kpi { id, api } => {
+            let k = client(api).kpi(id)?;
+            o.line(format_args!("{}  {}{}", k.id, k.title, gender(&k)));
+            if !k.description.is_empty() {
+                o.line(format_args!("  {}", k.description));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
     match command {
         Command::Report { target, format, out, table, strict } => {
@@ -571,6 +686,8 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Assess(args) => assess(&args, o),
+        Command::Fetch(args) => fetch(&args, o),
+        Command::Kolada { command } => kolada(&command, o),
         Command::Outline { plan } => {
             o.raw(&json!(&Plan::load(&plan)?.outline()));
             Ok(ExitCode::SUCCESS)

@@ -50,7 +50,7 @@ pub use host::{
 };
 pub use locale::{DecimalMark, parse_number};
 pub use model::{AssignmentStatus, Direction, Gender, Language, Level, PeerStats, PeriodValue, Scale};
-pub use plan::{Assignment, Comparison, Goal, GoalIndicator, Indicator, MinBasis, Plan};
+pub use plan::{Assignment, Comparison, Goal, GoalIndicator, Indicator, KOLADA_GROUPS_FILE, MinBasis, Plan};
 pub use query::{Explanation, Required};
 pub use render::{Format, MIN_TABLE_WIDTH, ReportCell, TableOptions, indicator_table, render, render_table, render_warnings};
 #[cfg(feature = "schema")]

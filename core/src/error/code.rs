@@ -278,6 +278,8 @@ catalogue! {
     IoLimit = "io.limit",
     /// A worker thread for the call could not be started.
     IoThread = "io.thread",
+    /// A web request (Kolada) failed for good: the URL and the HTTP status or cause are named.
+    IoNetwork = "io.network",
     /// The call's timeout was reached.
     InterruptedTimeout = "interrupted.timeout",
     /// The call was cancelled.

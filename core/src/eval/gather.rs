@@ -118,7 +118,10 @@ impl Plan {
 
     fn peer_stats(&self, index: &Index, ind: &Indicator, period: &str, gender: Gender) -> Option<PeerStats> {
         if let Some(group) = &self.comparison.peer_group {
-            let row = index.series(&ind.id, group, gender).and_then(|s| s.iter().find(|pt| pt.period == period && pt.value.is_some()));
+            // The group's own row, under the plan's id or else under its Kolada id.
+            let row = std::iter::once(group).chain(self.comparison.kolada_groups.get(group)).find_map(|id| {
+                index.series(&ind.id, id, gender).and_then(|s| s.iter().find(|pt| pt.period == period && pt.value.is_some()))
+            });
             if let Some(pt) = row {
                 return Some(PeerStats { mean: pt.value, count: pt.count.unwrap_or(0) as usize, published: true, ..PeerStats::default() });
             }

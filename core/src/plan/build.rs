@@ -75,7 +75,7 @@ pub(super) fn build(raw: RawPlan, text: &str, files: Arc<PlanFiles>) -> Result<P
     let (language, periods) = header(&raw.plan, text)?;
     let engine = RuleEngine::new(language, files.clone());
     let scale = scale(raw.scale, language, text)?;
-    let comparison = comparison(&raw.comparison, text)?;
+    let comparison = comparison(&raw.comparison, text, &files)?;
     let max_age = raw.plan.max_age.unwrap_or(2);
     let mut loader = Loader { text, files: &files, engine: engine.clone(), compiled: HashMap::new() };
     let (indicators, indicator_index) = indicators(&mut loader, raw.indicators, max_age)?;
@@ -180,11 +180,9 @@ fn scale(raw: Option<Spanned<RawScale>>, language: Language, text: &str) -> Resu
 }
 
 /// `[comparison]`: the national entity, the groups, and the peers (a group's members or a list).
-fn comparison(raw: &RawComparison, text: &str) -> Result<Comparison> {
-    let mut comparison = Comparison { national: raw.national.clone(), mean: raw.mean.clone(), ..Default::default() };
-    for (id, g) in &raw.groups {
-        comparison.groups.insert(id.clone(), (g.title.clone().unwrap_or_else(|| id.clone()), g.members.clone()));
-    }
+fn comparison(raw: &RawComparison, text: &str, files: &PlanFiles) -> Result<Comparison> {
+    let (groups, kolada_groups) = super::groups::groups(&raw.groups, files)?;
+    let mut comparison = Comparison { national: raw.national.clone(), mean: raw.mean.clone(), groups, kolada_groups, ..Default::default() };
     if let Some(p) = &raw.peers {
         match p.get_ref() {
             RawPeers::Group(id) => {

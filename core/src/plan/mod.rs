@@ -2,6 +2,7 @@
 
 mod basis;
 mod build;
+mod groups;
 mod raw;
 
 use crate::bound::BoundRule;
@@ -16,6 +17,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use basis::MinBasis;
+pub use groups::KOLADA_GROUPS_FILE;
 pub(crate) use raw::{Finite, MAX_WEIGHT, RawParams, params_table, toml_number};
 
 const PLAN_FILE: &str = "plan.toml";
@@ -150,6 +152,8 @@ pub struct Comparison {
     pub peers: Vec<String>,
     /// Defined groups: id → (title, members).
     pub groups: BTreeMap<String, (String, Vec<String>)>,
+    /// Groups that name a Kolada group: id → Kolada id (`G124026`), whose rows are the group's own.
+    pub kolada_groups: BTreeMap<String, String>,
 }
 
 /// A compiled, validated plan.

@@ -67,6 +67,9 @@ pub(super) struct RawGroup {
     pub(super) title: Option<String>,
     #[serde(default)]
     pub(super) members: Vec<String>,
+    /// The group's id in Kolada (`G124026`): its members are read from
+    /// `data/kolada-groups.toml` (written by `attain fetch`) and its own rows carry this id.
+    pub(super) kolada: Option<String>,
 }
 
 #[derive(Deserialize)]
