@@ -146,7 +146,12 @@ export type Language = "sv" | "en";
  * The stable code of a report warning (`data.unknown_indicator`); serialised as its text.
  */
 export type WarningCode =
-  "data.unknown_indicator" | "data.no_data_for_period" | "data.no_data_for_entity" | "rule.error" | "rule.goal_error";
+  | "data.unknown_indicator"
+  | "data.no_data_for_period"
+  | "data.no_data_for_entity"
+  | "data.leading_zeros"
+  | "rule.error"
+  | "rule.goal_error";
 
 /**
  * What-if inputs of one indicator ([`Plan::assess`]), as a host gives them. Only `value` is
