@@ -24,7 +24,12 @@ pub(crate) struct ScriptLines {
 }
 
 /// What a recording saw, by file as the plan names it (`rules/x.rhai`, `std/reference.rhai`).
-pub(crate) type Recorded = BTreeMap<String, ScriptLines>;
+#[derive(Debug, Default)]
+pub(crate) struct Recorded {
+    pub(crate) scripts: BTreeMap<String, ScriptLines>,
+    /// The line the last step was on: a hit is execution coming to a line, not each node on it.
+    last: Option<(String, usize)>,
+}
 
 thread_local! {
     static RECORD: RefCell<Option<Recorded>> = const { RefCell::new(None) };
@@ -37,7 +42,7 @@ pub(crate) struct Recording(Option<Option<Recorded>>);
 impl Recording {
     /// Starts recording: scripts compiled from now on, on this thread, are instrumented.
     pub(crate) fn start() -> Recording {
-        Recording(Some(RECORD.with_borrow_mut(|r| r.replace(Recorded::new()))))
+        Recording(Some(RECORD.with_borrow_mut(|r| r.replace(Recorded::default()))))
     }
 
     /// Stops recording and returns what it saw.
@@ -60,6 +65,18 @@ pub(crate) fn recording() -> bool {
     RECORD.with_borrow(Option::is_some)
 }
 
+impl Recorded {
+    /// A step of the debugger at `file:line`; `start` for the first of an evaluation.
+    #[cfg_attr(not(feature = "coverage"), allow(dead_code))]
+    fn step(&mut self, file: &str, line: usize, start: bool) {
+        let here = (file, line);
+        if start || self.last.as_ref().is_none_or(|(f, l)| (f.as_str(), *l) != here) {
+            *self.scripts.entry(file.to_string()).or_default().hits.entry(line).or_default() += 1;
+            self.last = Some((file.to_string(), line));
+        }
+    }
+}
+
 /// Whether this build can record which statements ran (core's `coverage` feature).
 pub(crate) const fn available() -> bool {
     cfg!(feature = "coverage")
@@ -72,14 +89,15 @@ pub(crate) fn register_probe(engine: &mut Engine) {
         #[allow(deprecated)] // "not deprecated, but volatile", says Rhai
         engine.register_debugger(
             |_, debugger| debugger,
-            |_, _, _, source, pos| {
+            |_, event, _, source, pos| {
                 // Every node: Rhai never steps on a statement that is an expression (`f(x)` at
                 // the end of a script), only on the expression; a line without a statement is
                 // left out when the coverage is assembled.
                 if let (Some(file), Some(line)) = (source, pos.line()) {
+                    let start = matches!(event, rhai::debugger::DebuggerEvent::Start);
                     RECORD.with_borrow_mut(|r| {
                         if let Some(r) = r.as_mut() {
-                            *r.entry(file.to_string()).or_default().hits.entry(line).or_default() += 1;
+                            r.step(file, line, start);
                         }
                     });
                 }
@@ -107,7 +125,7 @@ pub(crate) fn note(ast: &AST, file: &str, source: &str) {
     });
     RECORD.with_borrow_mut(|r| {
         if let Some(r) = r.as_mut() {
-            let entry = r.entry(file.to_string()).or_default();
+            let entry = r.scripts.entry(file.to_string()).or_default();
             entry.source = source.to_string();
             entry.lines.extend(lines);
         }

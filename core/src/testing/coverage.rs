@@ -35,7 +35,7 @@ pub struct ScriptCoverage {
     pub file: String,
     /// 1-based lines that hold a statement.
     pub lines: Vec<usize>,
-    /// Times each of `lines` ran, in the same order.
+    /// Times execution came to each of `lines`, in the same order.
     pub hits: Vec<u64>,
     /// The lines of `lines` that ran at least once.
     pub run: Vec<usize>,
@@ -57,7 +57,7 @@ pub struct MissedLine {
 /// scripts a case names (`std_named`); a std script a plan merely uses is not under test.
 pub(super) fn assemble(recorded: Recorded, std_named: &BTreeSet<String>) -> Coverage {
     let mut out = Coverage::default();
-    for (file, seen) in recorded {
+    for (file, seen) in recorded.scripts {
         if seen.lines.is_empty() || (file.starts_with("std/") && !std_named.contains(&file)) {
             continue;
         }
