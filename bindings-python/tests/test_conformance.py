@@ -338,7 +338,7 @@ def test_the_runner_refuses_malformed_cases() -> None:
     bad_op = dict(nothing, call={"op": "asess"}, expect_result={})
     assert format_problems("x.toml", bad_op) == [
         "x.toml: case `wrong on purpose`: call op `asess` is not one of "
-        "['assess', 'assess_many', 'check', 'evaluate_text', 'explain', 'outline', 'required', 'rows']"
+        "['assess', 'assess_many', 'check', 'evaluate_text', 'explain', 'outline', 'required', 'rows', 'rule_tests']"
     ]
     no_code = dict(nothing, expect_error={"type": "plan"})
     assert format_problems("x.toml", no_code) == ["x.toml: case `wrong on purpose`: expect_error has no code"]
