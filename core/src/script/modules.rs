@@ -128,7 +128,8 @@ impl PlanModules {
             let why = format!("module is {} bytes, more than the limit of {} for one script", text.len(), limits::MAX_SCRIPT_SIZE);
             return Err(Box::new(EvalAltResult::ErrorInModule(path.to_string(), why.into(), pos)));
         }
-        let mut ast = compile(engine, &text, &resolved).map_err(|e| Box::new(EvalAltResult::ErrorInModule(path.to_string(), e.into(), pos)))?;
+        let mut ast =
+            compile(engine, &text, &resolved).map_err(|e| Box::new(EvalAltResult::ErrorInModule(path.to_string(), e.into(), pos)))?;
         // Its own path, so that its imports resolve relative to it.
         ast.set_source(resolved.clone());
         let module = rhai::Module::eval_ast_as_new(Scope::new(), &ast, engine)
