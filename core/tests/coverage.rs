@@ -61,7 +61,10 @@ fn without_the_option_there_is_no_coverage_and_the_cases_are_the_same() {
 
 /// LCOV read back: one record per script, every `DA` line a line with a statement, `LF`/`LH`
 /// its counts.
-fn parse_lcov(text: &str) -> BTreeMap<String, (Vec<(usize, u64)>, usize, usize)> {
+/// An LCOV record: its `DA` lines (line, hits), `LF` and `LH`.
+type Record = (Vec<(usize, u64)>, usize, usize);
+
+fn parse_lcov(text: &str) -> BTreeMap<String, Record> {
     let mut out = BTreeMap::new();
     let mut file = None;
     let (mut da, mut lf, mut lh) = (Vec::new(), None, None);
