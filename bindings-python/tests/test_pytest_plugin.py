@@ -134,5 +134,10 @@ def test_attain_coverage_lists_the_lines_no_case_ran(pytester: pytest.Pytester) 
             "coverage: 1 rules, 2 of 4 lines run (50.0 %)",
         ]
     )
+    # A Python test file given beside it is no rule test path.
+    (plan / "test_x.py").write_text("def test_x() -> None:\n    pass\n", encoding="utf-8")
+    mixed = pytester.runpytest("plan/test_x.py", "--attain-coverage", "-p", "no:cacheprovider")
+    mixed.assert_outcomes(passed=1)
+    assert "attain coverage" not in mixed.stdout.str()
     plain = pytester.runpytest("plan", "-p", "no:cacheprovider")
     assert "attain coverage" not in plain.stdout.str()

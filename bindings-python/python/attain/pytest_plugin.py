@@ -5,8 +5,8 @@ next to the plans. Each file is run once by core (``attain.run_rule_tests``); ea
 reports its own outcome, named by the case name. A failing case shows what was expected, what
 the rule returned and its reason. Disable with ``pytest -p no:attain``.
 
-``--attain-coverage`` adds, at the end, the line coverage of the rule scripts: for each path
-pytest was given, one core call (``attain.run_rule_tests(path, coverage=True)``, as
+``--attain-coverage`` adds, at the end, the line coverage of the rule scripts: for each folder
+or ``*.test.toml`` pytest was given, one core call (``attain.run_rule_tests(path, coverage=True)``, as
 ``attain test PATH --coverage``) and its lines never run and summary.
 """
 
@@ -36,6 +36,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         return
     for arg in config.args:
         path = Path(arg.split("::")[0])
+        if not (path.is_dir() or path.name.endswith(SUFFIX)):
+            continue
         try:
             coverage = attain.run_rule_tests(path, coverage=True)["coverage"]
         except attain.RuleTestError as e:
