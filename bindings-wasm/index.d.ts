@@ -22,6 +22,7 @@ import type {
   Outline,
   Report,
   Required,
+  TestOptions,
   TestReport,
 } from './types.generated.js';
 
@@ -63,6 +64,10 @@ export type {
   Required,
   Role,
   Scale,
+  MissedLine,
+  ScriptCoverage,
+  Coverage,
+  TestOptions,
   TestReport,
   WeightedId,
 } from './types.generated.js';
@@ -222,7 +227,7 @@ export function renderHtml(report: Report | string): string;
 /** A report in one of core's formats. */
 export function render(report: Report | string, format: RenderFormat): string;
 /** Runs every `*.test.toml` in the files, with the plan when `plan.toml` is among them. */
-export function runRuleTests(files: PlanFiles): TestReport;
+export function runRuleTests(files: PlanFiles, options?: TestOptions | null): TestReport;
 /** Checks every rule of the plan on generated inputs. */
 export function check(plan: Plan, options?: CheckOptions | null): CheckReport;
 /** This binding's version and the report schema tag. */

@@ -95,6 +95,7 @@ export type Code =
   | "query.limit.rows"
   | "query.invalid_argument"
   | "test.no_files"
+  | "test.coverage_unavailable"
   | "test.syntax"
   | "test.unknown_field"
   | "test.missing_field"
@@ -473,6 +474,61 @@ export interface CheckRequest {
    * Seed of the generator (default 2023).
    */
   seed?: number;
+}
+/**
+ * Line coverage of the scripts under test.
+ */
+export interface Coverage {
+  /**
+   * Lines with statements, over every script.
+   */
+  lines: number;
+  /**
+   * Of those, the lines run.
+   */
+  run: number;
+  /**
+   * One entry per script, by file as the plan names it (`rules/x.rhai`, `std/reference.rhai`).
+   */
+  scripts: ScriptCoverage[];
+}
+/**
+ * Line coverage of one script.
+ */
+export interface ScriptCoverage {
+  /**
+   * The script, as the plan names it.
+   */
+  file: string;
+  /**
+   * Times execution came to each of `lines`, in the same order.
+   */
+  hits: number[];
+  /**
+   * 1-based lines that hold a statement.
+   */
+  lines: number[];
+  /**
+   * The lines of `lines` never run, with their text.
+   */
+  missed: MissedLine[];
+  /**
+   * The lines of `lines` that ran at least once.
+   */
+  run: number[];
+}
+/**
+ * A line with a statement no case ran.
+ */
+export interface MissedLine {
+  /**
+   * 1-based line.
+   */
+  line: number;
+  /**
+   * The line's text, trimmed.
+   */
+  text: string;
 }
 /**
  * An error from loading, validating or evaluating.
@@ -1162,6 +1218,15 @@ export interface Required {
   value: number | null;
 }
 /**
+ * What a test run should do besides running the cases.
+ */
+export interface TestOptions {
+  /**
+   * Record which lines of each rule script the cases ran ([`TestReport::coverage`](super::TestReport)).
+   */
+  coverage?: boolean;
+}
+/**
  * The result of running rule tests.
  */
 export interface TestReport {
@@ -1169,6 +1234,10 @@ export interface TestReport {
    * Every case in file order.
    */
   cases: CaseOutcome[];
+  /**
+   * Line coverage of the scripts under test, when [`TestOptions::coverage`] asked for it.
+   */
+  coverage?: Coverage | null;
   /**
    * Cases failed.
    */

@@ -471,18 +471,21 @@ impl PyReport {
     }
 }
 
-/// Runs every `*.test.toml` under `path` (a file or folder) and returns core's test report.
+/// Runs every `*.test.toml` under `path` (a file or folder) and returns core's test report;
+/// `options` is core's `TestOptions` (`coverage`).
 #[pyfunction]
-fn run_rule_tests<'py>(py: Python<'py>, path: PathBuf) -> PyResult<Bound<'py, PyAny>> {
-    let report = run(py, || attain_core::run_rule_tests(&path))?;
+fn run_rule_tests<'py>(py: Python<'py>, path: PathBuf, options: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let options = kwargs::<attain_core::TestOptions>(py, options)?;
+    let report = run(py, || attain_core::run_rule_tests_with(&path, &options))?;
     convert::to_python(py, &report)
 }
 
 /// Runs the `*.test.toml` files of a dict of path to text (with the plan in it, if any).
 #[pyfunction]
-fn run_rule_tests_in<'py>(py: Python<'py>, files: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+fn run_rule_tests_in<'py>(py: Python<'py>, files: &Bound<'py, PyAny>, options: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let files = guard(py, || convert::plan_files(files))?;
-    let report = run(py, || attain_core::run_rule_tests_in(&files))?;
+    let options = kwargs::<attain_core::TestOptions>(py, options)?;
+    let report = run(py, || attain_core::run_rule_tests_in_with(&files, &options))?;
     convert::to_python(py, &report)
 }
 

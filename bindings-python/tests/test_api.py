@@ -260,6 +260,14 @@ def test_run_rule_tests_and_check(tmp_path: Path, plan: attain.Plan) -> None:
     assert failed["line"] == 9
     in_memory = attain.run_rule_tests({"ref.test.toml": test_file.read_text(encoding="utf-8")})
     assert (in_memory["passed"], in_memory["failed"]) == (1, 1)
+    assert "coverage" not in report
+    # Coverage: the std script's own lines, those the two cases never ran among them.
+    covered = attain.run_rule_tests(test_file, coverage=True)
+    [script] = covered["coverage"]["scripts"]
+    assert script["file"] == "std/reference.rhai"
+    assert 0 < len(script["run"]) < len(script["lines"]) == len(script["hits"])
+    assert all(m["line"] in script["lines"] and m["line"] not in script["run"] for m in script["missed"])
+    assert covered["cases"] == report["cases"]
     checked = attain.check(plan, cases=20, seed=7)
     assert checked["indicators"] == 4 and checked["failures"] == []
     assert plan.check(cases=20, seed=7) == checked

@@ -43,7 +43,7 @@ CASE_FIELDS = {
 QUERY_FIELDS = {"entity", "period"}
 ERROR_FIELDS = {"type", "code", "message", "file", "line", "column", "row"}
 SKIP_KEYS = {"rust", "cli", "python", "js"}
-CALLS = {"assess", "assess_many", "explain", "required", "check", "outline", "rows", "evaluate_text"}
+CALLS = {"assess", "assess_many", "explain", "required", "check", "outline", "rows", "evaluate_text", "rule_tests"}
 
 
 def load_cases() -> list[tuple[str, dict[str, Any]]]:
@@ -137,6 +137,9 @@ def run(case: dict[str, Any]) -> Any:
     if op == "outline":
         assert not args, f"outline takes no fields, got {sorted(args)}"
         return plan.outline()
+    if op == "rule_tests":
+        # The case's files, tests included: one core call.
+        return attain.run_rule_tests(case["files"], **args)
     assert op == "rows" and not args, f"unknown call {op} {sorted(args)}"
     rows = (data if data is not None else plan.data()).rows()
     again = attain.Observations.from_rows(rows).rows()
@@ -335,7 +338,7 @@ def test_the_runner_refuses_malformed_cases() -> None:
     bad_op = dict(nothing, call={"op": "asess"}, expect_result={})
     assert format_problems("x.toml", bad_op) == [
         "x.toml: case `wrong on purpose`: call op `asess` is not one of "
-        "['assess', 'assess_many', 'check', 'evaluate_text', 'explain', 'outline', 'required', 'rows']"
+        "['assess', 'assess_many', 'check', 'evaluate_text', 'explain', 'outline', 'required', 'rows', 'rule_tests']"
     ]
     no_code = dict(nothing, expect_error={"type": "plan"})
     assert format_problems("x.toml", no_code) == ["x.toml: case `wrong on purpose`: expect_error has no code"]

@@ -107,3 +107,37 @@ def test_pytest_on_the_std_rule_library_in_a_subprocess() -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert " passed" in proc.stdout and "failed" not in proc.stdout
+
+
+def test_attain_coverage_lists_the_lines_no_case_ran(pytester: pytest.Pytester) -> None:
+    plan = pytester.mkdir("plan")
+    (plan / "plan.toml").write_text(
+        '[plan]\nid = "c"\ntitle = "C"\n[[indicator]]\nid = "A"\ntitle = "A"\nrule = "rules/three.rhai"\n',
+        encoding="utf-8",
+    )
+    (plan / "rules").mkdir()
+    (plan / "rules" / "three.rhai").write_text(
+        'if value >= 10.0 {\n    return attained("high");\n}\nif value >= 5.0 { return partly("middle"); }\nnot_attained("low")\n',
+        encoding="utf-8",
+    )
+    (plan / "tests").mkdir()
+    (plan / "tests" / "three.test.toml").write_text(
+        '[[case]]\nname = "high"\nrule = "rules/three.rhai"\nvalue = 12\nexpect = "attained"\n', encoding="utf-8"
+    )
+    result = pytester.runpytest("plan", "--attain-coverage", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*attain coverage: plan*",
+            'miss  rules/three.rhai:4  if value >= 5.0 { return partly("middle"); }',
+            'miss  rules/three.rhai:5  not_attained("low")',
+            "coverage: 1 rules, 2 of 4 lines run (50.0 %)",
+        ]
+    )
+    # A Python test file given beside it is no rule test path.
+    (plan / "test_x.py").write_text("def test_x() -> None:\n    pass\n", encoding="utf-8")
+    mixed = pytester.runpytest("plan/test_x.py", "--attain-coverage", "-p", "no:cacheprovider")
+    mixed.assert_outcomes(passed=1)
+    assert "attain coverage" not in mixed.stdout.str()
+    plain = pytester.runpytest("plan", "-p", "no:cacheprovider")
+    assert "attain coverage" not in plain.stdout.str()

@@ -242,9 +242,9 @@ function render(report, format) {
   return call(() => wasm.render(arg(report), arg(format)));
 }
 
-/** Runs every `*.test.toml` in `{path: text}`, with the plan when `plan.toml` is among them. */
-function runRuleTests(files) {
-  return call(() => wasm.runRuleTests(arg(files)));
+/** Runs every `*.test.toml` in `{path: text}`, with the plan when `plan.toml` is among them; `options` as core's `TestOptions`. */
+function runRuleTests(files, options) {
+  return call(() => wasm.runRuleTests(arg(files), arg(options)));
 }
 
 /** Checks every rule of the plan on generated inputs (`{cases: 200, seed: 2023}` by default). */

@@ -462,11 +462,14 @@ pub fn plan_folder_missing(folder: &str, exists: bool) -> JsResult<()> {
     js(Err(attain_core::not_a_folder(folder, exists)))
 }
 
-/// Runs every `*.test.toml` in `{path: text}`, with the plan when `plan.toml` is among them.
+/// Runs every `*.test.toml` in `{path: text}`, with the plan when `plan.toml` is among them;
+/// `options` is core's `TestOptions` (`{coverage: true}`, which this build refuses: see core's
+/// `coverage` feature).
 #[wasm_bindgen(js_name = runRuleTests)]
-pub fn run_rule_tests(files: JsValue) -> JsResult<JsValue> {
+pub fn run_rule_tests(files: JsValue, options: JsValue) -> JsResult<JsValue> {
     let files = convert::plan_files(&files)?;
-    to_js(&js(attain_core::run_rule_tests_in(&files))?)
+    let options: Option<attain_core::TestOptions> = request("options", &options)?;
+    to_js(&js(attain_core::run_rule_tests_in_with(&files, &options.unwrap_or_default()))?)
 }
 
 /// Checks every rule of the plan on generated inputs (`{cases: 200, seed: 2023}` by default).

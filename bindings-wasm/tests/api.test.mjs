@@ -496,6 +496,15 @@ test('deeply nested input is an error, not a stack overflow', () => {
 
 // ------------------------------------------------------------------ rule tests and checks
 
+test('runRuleTests: coverage is refused by this build, by core, with its code', () => {
+  const tests = '[[case]]\nname = "ten"\nrule = "rules/ten.rhai"\nvalue = 10\nexpect = "attained"\n';
+  const files = { ...FILES, 'tests/ten.test.toml': tests };
+  assert.equal(runRuleTests(files, { coverage: false }).coverage, undefined);
+  const e = thrown(() => runRuleTests(files, { coverage: true }));
+  assert.equal(e.code, 'test.coverage_unavailable', e.message);
+  assert.match(thrown(() => runRuleTests(files, { coverag: true })).message, /unknown field `coverag`/);
+});
+
 test('runRuleTests runs test files with their plan', () => {
   const tests = `[[case]]
 name = "ten is attained"

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
-import { Observations, Plan, REPO, check as checkPlan, readPlanDir } from './helpers.mjs';
+import { Observations, Plan, REPO, check as checkPlan, readPlanDir, runRuleTests } from './helpers.mjs';
 
 const BINDING = 'js';
 const FOLDER = path.join(REPO, 'tests/conformance');
@@ -35,6 +35,7 @@ const CALL_KEYS = {
   outline: [],
   evaluate_text: ['text'],
   rows: [],
+  rule_tests: ['coverage'],
 };
 
 function strict(obj, allowed, where) {
@@ -103,6 +104,9 @@ function call(c, plan) {
       return checkPlan(plan, rest);
     case 'outline':
       return plan.outline();
+    case 'rule_tests':
+      // The case's files, tests included: one core call.
+      return runRuleTests(c.files, rest);
     case 'evaluate_text':
       // A caller passing a string as the data argument.
       return plan.evaluate(rest.text);

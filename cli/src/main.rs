@@ -54,6 +54,12 @@ enum Command {
         /// Output format
         #[arg(long, value_enum, default_value_t = TestFormat::Text)]
         format: TestFormat,
+        /// Record which lines of each rule script the cases ran; print the lines never run
+        #[arg(long)]
+        coverage: bool,
+        /// Write the coverage as LCOV to this file (implies --coverage)
+        #[arg(long, value_name = "FILE")]
+        coverage_out: Option<PathBuf>,
     },
     /// Validate a plan and run property checks on every indicator rule
     Check {
@@ -337,6 +343,17 @@ impl Out {
 
 /// A message on standard error (its line breaks kept); a closed or full standard error is no
 /// reason to panic.
+/// Per script the lines no case ran (`file:line  text`), then the summary.
+fn print_coverage(o: &mut Out, c: &attain_core::Coverage) {
+    for s in &c.scripts {
+        for m in &s.missed {
+            o.line(format_args!("miss  {}:{}  {}", s.file, m.line, m.text));
+        }
+    }
+    let percent = if c.lines == 0 { 100.0 } else { 100.0 * c.run as f64 / c.lines as f64 };
+    o.line(format_args!("coverage: {} rules, {} of {} lines run ({percent:.1} %)", c.scripts.len(), c.run, c.lines));
+}
+
 fn warn(line: impl Display) {
     let _ = writeln!(std::io::stderr().lock(), "{}", terminal_safe(&line.to_string(), true));
 }
@@ -595,8 +612,13 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
             }
             Ok(code)
         }
-        Command::Test { path, format } => {
-            let report = attain_core::run_rule_tests(&path)?;
+        Command::Test { path, format, coverage, coverage_out } => {
+            let options = attain_core::TestOptions { coverage: coverage || coverage_out.is_some() };
+            let report = attain_core::run_rule_tests_with(&path, &options)?;
+            if let (Some(out), Some(c)) = (&coverage_out, &report.coverage) {
+                write_file(out, c.to_lcov().as_bytes())?;
+                warn(format_args!("wrote {}", out.display()));
+            }
             match format {
                 TestFormat::Json => o.raw(&json!(&report)),
                 TestFormat::Text => {
@@ -614,6 +636,9 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
                     }
                     for (rule, levels) in &report.unreached {
                         o.line(format_args!("note  `{rule}`: never returned {}", levels.join(", ")));
+                    }
+                    if let Some(c) = &report.coverage {
+                        print_coverage(o, c);
                     }
                     o.line(format_args!("{} passed, {} failed", report.passed, report.failed));
                 }

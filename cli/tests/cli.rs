@@ -723,3 +723,27 @@ fn the_readme_and_guide_quote_the_table_as_it_prints() {
         assert!(goal8.contains(block), "{doc}'s quote is not what `attain report --goal 8` prints:\n{block}\n---\n{goal8}");
     }
 }
+
+#[test]
+fn coverage_prints_the_lines_never_run_and_writes_lcov() {
+    let dir = TempDir::new(&[
+        ("plan.toml", "[plan]\nid = \"c\"\ntitle = \"C\"\n[[indicator]]\nid = \"A\"\ntitle = \"A\"\nrule = \"rules/three.rhai\"\n"),
+        (
+            "rules/three.rhai",
+            "if value >= 10.0 {\n    return attained(\"high\");\n}\nif value >= 5.0 { return partly(\"middle\"); }\nnot_attained(\"low\")\n",
+        ),
+        ("tests/three.test.toml", "[[case]]\nname = \"high\"\nrule = \"rules/three.rhai\"\nvalue = 12\nexpect = \"attained\"\n"),
+    ]);
+    let lcov = dir.path().join("lcov.info");
+    let out = attain(&["test", dir.path().to_str().unwrap(), "--coverage-out", lcov.to_str().unwrap()]);
+    assert_exit(&out, 0);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("miss  rules/three.rhai:4  if value >= 5.0 { return partly(\"middle\"); }\n"), "{stdout}");
+    assert!(stdout.contains("miss  rules/three.rhai:5  not_attained(\"low\")\n"), "{stdout}");
+    assert!(stdout.contains("coverage: 1 rules, 2 of 4 lines run (50.0 %)"), "{stdout}");
+    let written = std::fs::read_to_string(&lcov).unwrap();
+    assert_eq!(written, "TN:\nSF:rules/three.rhai\nDA:1,1\nDA:2,1\nDA:4,0\nDA:5,0\nLF:4\nLH:2\nend_of_record\n");
+    // Without the flags nothing about coverage is printed.
+    let out = attain(&["test", dir.path().to_str().unwrap()]);
+    assert!(!text(&out.stdout).contains("coverage"), "{}", text(&out.stdout));
+}

@@ -343,6 +343,15 @@ fn command_line(case: &Case, dir: &TempDir) -> Result<Vec<String>, String> {
             }
             args
         }
+        "rule_tests" => {
+            let mut args = vec!["test".to_string(), plan_word, "--format".into(), "json".into()];
+            if let Some(v) = fields.remove("coverage") {
+                if v.as_bool() == Some(true) {
+                    args.push("--coverage".into());
+                }
+            }
+            args
+        }
         other => return Err(format!("the CLI has no command for `{other}`; give the case a `cli` skip with the reason")),
     };
     if !fields.is_empty() {

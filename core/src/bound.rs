@@ -72,9 +72,14 @@ impl BoundRule {
             .collect()
     }
 
+    /// The twin, unless a coverage recording wants the script's own lines run.
+    fn twin(&self) -> Option<&Twin> {
+        if crate::script::coverage::recording() { None } else { self.twin.as_ref() }
+    }
+
     /// Runs the rule for an indicator: the twin where it answers, else the script.
     pub(crate) fn judge(&self, engine: &RuleEngine, lang: Language, ctx: &IndicatorContext<'_>, inputs: &Inputs) -> Result<Outcome> {
-        match self.twin.as_ref().and_then(|t| t.judge(inputs, ctx, lang)) {
+        match self.twin().and_then(|t| t.judge(inputs, ctx, lang)) {
             Some(outcome) => Ok(outcome),
             None => engine.run_indicator(&self.script, &self.params, inputs, ctx),
         }
@@ -82,7 +87,7 @@ impl BoundRule {
 
     /// Runs the rule as a goal aggregation: the twin where it answers, else the script.
     pub(crate) fn aggregate(&self, engine: &RuleEngine, lang: Language, input: &AggregationInput<'_>) -> Result<Outcome> {
-        match self.twin.as_ref().and_then(|t| t.aggregate(input, lang)) {
+        match self.twin().and_then(|t| t.aggregate(input, lang)) {
             Some(outcome) => Ok(outcome),
             None => engine.run_aggregation(&self.script, &self.params, input),
         }

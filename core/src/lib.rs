@@ -58,5 +58,8 @@ pub use report::report_schema;
 pub use report::{AssignmentResult, Basis, GoalResult, IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role, WeightedId};
 pub use sandbox::{MeteredAllocator, Stop};
 pub use target::{Target, TargetInput, TargetOp};
-pub use testing::{CaseOutcome, TestReport, run_rule_tests, run_rule_tests_in};
+pub use testing::{
+    CaseOutcome, Coverage, MissedLine, ScriptCoverage, TestOptions, TestReport, run_rule_tests, run_rule_tests_in, run_rule_tests_in_with,
+    run_rule_tests_with,
+};
 pub use warning::{Warning, WarningCode};

@@ -197,6 +197,12 @@ fn run(case: &Case) -> Result<Outcome, Error> {
             json(&attain_core::check(&plan, &request.options())?)
         }
         "outline" => json(&plan.outline()),
+        "rule_tests" => {
+            let options: attain_core::TestOptions = decode("options", toml::Value::Table(std::mem::take(&mut args)))?;
+            let files: PlanFiles =
+                case.files.clone().unwrap_or_else(|| panic!("case `{}`: rule_tests needs `files`", case.name)).into_iter().collect();
+            json(&attain_core::run_rule_tests_in_with(&files, &options)?)
+        }
         "evaluate_text" => {
             // A host passing a string as the data argument.
             let _text = take(&mut args, "text");

@@ -13,6 +13,7 @@ mod bad_input;
 mod basis;
 mod common;
 mod conformance;
+mod coverage;
 mod error_codes;
 mod excel_csv;
 mod fragment;

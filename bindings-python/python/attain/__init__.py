@@ -823,18 +823,22 @@ def load_plan(path: PathLike) -> Plan:
     return Plan.load(path)
 
 
-def run_rule_tests(path: Union[PathLike, Mapping[str, str]]) -> dict[str, Any]:
+def run_rule_tests(path: Union[PathLike, Mapping[str, str]], coverage: bool = False) -> dict[str, Any]:
     """Runs every ``*.test.toml`` under a path (file or folder), or in a dict of path to text.
 
     Returns core's test report: ``cases`` (each with file, line, name, rule, passed, expected,
-    got, reason), ``unreached`` (per rule, the levels no case reached), ``passed``, ``failed``.
+    got, reason), ``unreached`` (per rule, the levels no case reached), ``passed``, ``failed``;
+    with ``coverage=True`` also ``coverage``: per script (``scripts``) its ``file``, the
+    ``lines`` with statements, their ``hits``, the lines ``run`` and those ``missed`` (each
+    ``line`` and ``text``), and the totals ``lines`` and ``run``.
 
     Raises:
         RuleTestError: a malformed test file, with ``.file``, ``.line``, ``.column``.
     """
+    options = {"coverage": coverage}
     if isinstance(path, Mapping):
-        return _native.run_rule_tests_in(dict(path))
-    return _native.run_rule_tests(path)
+        return _native.run_rule_tests_in(dict(path), options)
+    return _native.run_rule_tests(path, options)
 
 
 def check(plan: Plan, cases: int = 200, seed: int = 2023, timeout: Optional[float] = None) -> dict[str, Any]:

@@ -4,6 +4,10 @@ Installed with attain (entry point ``pytest11``), so ``pytest rules/`` runs the 
 next to the plans. Each file is run once by core (``attain.run_rule_tests``); each case then
 reports its own outcome, named by the case name. A failing case shows what was expected, what
 the rule returned and its reason. Disable with ``pytest -p no:attain``.
+
+``--attain-coverage`` adds, at the end, the line coverage of the rule scripts: for each folder
+or ``*.test.toml`` pytest was given, one core call (``attain.run_rule_tests(path, coverage=True)``, as
+``attain test PATH --coverage``) and its lines never run and summary.
 """
 
 from __future__ import annotations
@@ -16,6 +20,39 @@ import pytest
 import attain
 
 SUFFIX = ".test.toml"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("attain").addoption(
+        "--attain-coverage",
+        action="store_true",
+        default=False,
+        help="after the rule tests, the lines of each rule script no case ran (attain test --coverage)",
+    )
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if not config.getoption("attain_coverage"):
+        return
+    for arg in config.args:
+        path = Path(arg.split("::")[0])
+        if not (path.is_dir() or path.name.endswith(SUFFIX)):
+            continue
+        try:
+            coverage = attain.run_rule_tests(path, coverage=True)["coverage"]
+        except attain.RuleTestError as e:
+            if e.code == "test.no_files":
+                continue
+            raise
+        terminalreporter.section(f"attain coverage: {path}")
+        for script in coverage["scripts"]:
+            for miss in script["missed"]:
+                terminalreporter.write_line(f"miss  {script['file']}:{miss['line']}  {miss['text']}")
+        lines, run = coverage["lines"], coverage["run"]
+        percent = 100.0 if lines == 0 else 100.0 * run / lines
+        terminalreporter.write_line(
+            f"coverage: {len(coverage['scripts'])} rules, {run} of {lines} lines run ({percent:.1f} %)"
+        )
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> Optional[pytest.Collector]:

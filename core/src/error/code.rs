@@ -244,6 +244,8 @@ catalogue! {
     QueryInvalidArgument = "query.invalid_argument",
     /// No `*.test.toml` files were found or given.
     TestNoFiles = "test.no_files",
+    /// Coverage was asked of a build that records none (the WebAssembly module).
+    TestCoverageUnavailable = "test.coverage_unavailable",
     /// A test file is not valid TOML.
     TestSyntax = "test.syntax",
     /// A test file has a key the test format does not know.

@@ -15,6 +15,7 @@ pub fn api_schema() -> String {
     read.subschema_for::<EvaluateManyRequest>();
     read.subschema_for::<IndicatorRequest>();
     read.subschema_for::<CheckRequest>();
+    read.subschema_for::<crate::TestOptions>();
     let mut write = SchemaSettings::draft2020_12().for_serialize().into_generator();
     write.subschema_for::<Assessment>();
     write.subschema_for::<crate::Observation>();

@@ -1,6 +1,7 @@
 //! The Rhai side: one hardened engine per plan, compiling scripts against their declared scope and
 //! running them on one set of inputs. No Rhai type leaves this module except inside [`CompiledRule`].
 
+pub(crate) mod coverage;
 mod helpers;
 mod modules;
 mod outcome;
@@ -101,6 +102,7 @@ impl RuleEngine {
         let modules = Arc::new(modules::PlanModules::new(files));
         engine.set_module_resolver(modules::SharedModules(modules.clone()));
         helpers::register(&mut engine, lang);
+        coverage::register_probe(&mut engine);
         #[allow(clippy::arc_with_non_send_sync)]
         RuleEngine { engine: Arc::new(engine), modules }
     }
@@ -147,6 +149,7 @@ impl RuleEngine {
         let reads = Reads::of(&ast);
         let result_at = ResultPlace::of(&ast);
         let mut ast = self.engine.optimize_ast(&declared, ast, rhai::OptimizationLevel::Full);
+        coverage::note(&ast, file, source);
         // The source is the script's path, so `import` resolves relative to the importing script.
         ast.set_source(file);
         self.modules.preload(&self.engine, &ast, 0)?;

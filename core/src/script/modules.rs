@@ -46,9 +46,12 @@ thread_local! {
 }
 
 /// Compiles a module's text (strict names, no scope of its own), optimised as rules are.
-fn compile(engine: &Engine, text: &str) -> Result<AST, rhai::ParseError> {
+/// Its lines noted for coverage, at its own file, when a recording is open.
+fn compile(engine: &Engine, text: &str, file: &str) -> Result<AST, rhai::ParseError> {
     let ast = engine.compile(text)?;
-    Ok(engine.optimize_ast(&Scope::new(), ast, OptimizationLevel::Full))
+    let ast = engine.optimize_ast(&Scope::new(), ast, OptimizationLevel::Full);
+    super::coverage::note(&ast, file, text);
+    Ok(ast)
 }
 
 /// The paths a script imports as literal strings, with where each `import` stands.
@@ -97,7 +100,7 @@ impl PlanModules {
             if text.len() > limits::MAX_SCRIPT_SIZE || self.cached(&resolved).is_some() {
                 continue;
             }
-            let mut module_ast = compile(engine, &text).map_err(|e| sandbox::compile_error(&e, &resolved, &[]))?;
+            let mut module_ast = compile(engine, &text, &resolved).map_err(|e| sandbox::compile_error(&e, &resolved, &[]))?;
             module_ast.set_source(resolved.clone());
             self.preload(engine, &module_ast, depth + 1)?;
             let evaluated =
@@ -125,7 +128,8 @@ impl PlanModules {
             let why = format!("module is {} bytes, more than the limit of {} for one script", text.len(), limits::MAX_SCRIPT_SIZE);
             return Err(Box::new(EvalAltResult::ErrorInModule(path.to_string(), why.into(), pos)));
         }
-        let mut ast = compile(engine, &text).map_err(|e| Box::new(EvalAltResult::ErrorInModule(path.to_string(), e.into(), pos)))?;
+        let mut ast =
+            compile(engine, &text, &resolved).map_err(|e| Box::new(EvalAltResult::ErrorInModule(path.to_string(), e.into(), pos)))?;
         // Its own path, so that its imports resolve relative to it.
         ast.set_source(resolved.clone());
         let module = rhai::Module::eval_ast_as_new(Scope::new(), &ast, engine)

@@ -2,14 +2,19 @@
 
 mod case_targets;
 mod cases;
+mod coverage;
 mod measures;
 
 use crate::error::{Code, Error, Result};
 use crate::files::{self, PlanFiles};
 use crate::plan::Plan;
+use crate::script::{self, coverage::Recording};
+use crate::stdlib;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+
+pub use coverage::{Coverage, MissedLine, ScriptCoverage, TestOptions};
 
 /// Per rule, the levels it could reach and the ones its cases reached.
 type Reached = BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)>;
@@ -48,6 +53,9 @@ pub struct TestReport {
     pub passed: usize,
     /// Cases failed.
     pub failed: usize,
+    /// Line coverage of the scripts under test, when [`TestOptions::coverage`] asked for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
 }
 
 /// Runs every `*.test.toml` under `path` (a file or folder). A test file inside a plan folder
@@ -57,6 +65,16 @@ pub struct TestReport {
 /// A test error naming file, line and column for a malformed test file or unknown fields; an
 /// io error when the path cannot be read.
 pub fn run_rule_tests(path: impl AsRef<Path>) -> Result<TestReport> {
+    run_rule_tests_with(path, &TestOptions::default())
+}
+
+/// As [`run_rule_tests`], with [`TestOptions`] (`coverage`: which lines of each script ran).
+///
+/// # Errors
+/// As [`run_rule_tests`]; `test.coverage_unavailable` when coverage is asked of a build without
+/// it (the WebAssembly module).
+pub fn run_rule_tests_with(path: impl AsRef<Path>, options: &TestOptions) -> Result<TestReport> {
+    let recording = start(options)?;
     let path = path.as_ref();
     let mut tests = Vec::new();
     collect_tests(path, &mut tests)?;
@@ -81,7 +99,7 @@ pub fn run_rule_tests(path: impl AsRef<Path>) -> Result<TestReport> {
         };
         cases::run_file(&plan, &text, &rel, &mut report, &mut reached)?;
     }
-    finish(report, reached)
+    finish(report, reached, recording)
 }
 
 /// Runs test files held in memory (the browser): every `*.test.toml` in `files`, with the plan
@@ -90,7 +108,16 @@ pub fn run_rule_tests(path: impl AsRef<Path>) -> Result<TestReport> {
 /// # Errors
 /// As [`run_rule_tests`].
 pub fn run_rule_tests_in(files: &PlanFiles) -> Result<TestReport> {
+    run_rule_tests_in_with(files, &TestOptions::default())
+}
+
+/// As [`run_rule_tests_in`], with [`TestOptions`].
+///
+/// # Errors
+/// As [`run_rule_tests_with`].
+pub fn run_rule_tests_in_with(files: &PlanFiles, options: &TestOptions) -> Result<TestReport> {
     files.check()?;
+    let recording = start(options)?;
     let mut report = TestReport::default();
     let mut reached = BTreeMap::new();
     let files = &files::without_boms(files.clone());
@@ -107,10 +134,29 @@ pub fn run_rule_tests_in(files: &PlanFiles) -> Result<TestReport> {
     if !any {
         return Err(Error::new(Code::TestNoFiles, "no `*.test.toml` files given"));
     }
-    finish(report, reached)
+    finish(report, reached, recording)
 }
 
-fn finish(mut report: TestReport, reached: Reached) -> Result<TestReport> {
+/// A recording of the lines run, when the options ask for coverage and this build has it.
+fn start(options: &TestOptions) -> Result<Option<Recording>> {
+    if !options.coverage {
+        return Ok(None);
+    }
+    if !script::coverage::available() {
+        return Err(Error::new(
+            Code::TestCoverageUnavailable,
+            "this build of attain records no coverage (the CLI and the Python module do; the WebAssembly module does not)",
+        ));
+    }
+    Ok(Some(Recording::start()))
+}
+
+fn finish(mut report: TestReport, reached: Reached, recording: Option<Recording>) -> Result<TestReport> {
+    if let Some(recording) = recording {
+        let named: BTreeSet<String> =
+            report.cases.iter().filter(|c| stdlib::std_source(&c.rule).is_some()).map(|c| stdlib::std_file(&c.rule)).collect();
+        report.coverage = Some(coverage::assemble(recording.finish(), &named));
+    }
     for (rule, (levels, got)) in reached {
         let missing: Vec<String> = levels.difference(&got).cloned().collect();
         if !missing.is_empty() {
