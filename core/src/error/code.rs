@@ -244,7 +244,7 @@ catalogue! {
     QueryInvalidArgument = "query.invalid_argument",
     /// No `*.test.toml` files were found or given.
     TestNoFiles = "test.no_files",
-    /// Coverage was asked of a build that records none (the WebAssembly module).
+    /// Coverage was asked of a build of core without its `coverage` feature (every shipped front door has it).
     TestCoverageUnavailable = "test.coverage_unavailable",
     /// A test file is not valid TOML.
     TestSyntax = "test.syntax",
