@@ -394,7 +394,7 @@ impl PyObservations {
 
     /// The rows as dicts.
     fn rows<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        convert::to_python(py, &self.inner.rows())
+        convert::to_python(py, &self.inner.rows().collect::<Vec<_>>())
     }
 
     /// The assignment follow-ups as dicts.
@@ -411,11 +411,11 @@ impl PyObservations {
     }
 
     fn __len__(&self) -> usize {
-        self.inner.rows().len()
+        self.inner.len()
     }
 
     fn __repr__(&self) -> String {
-        format!("<attain.Observations: {} rows, {} follow-ups>", self.inner.rows().len(), self.inner.assignment_updates().len())
+        format!("<attain.Observations: {} rows, {} follow-ups>", self.inner.len(), self.inner.assignment_updates().len())
     }
 }
 

@@ -195,7 +195,7 @@ impl JsObservations {
 
     /// The rows, as `{indicator, entity, period, gender, value, missing?, count?, source?}`.
     pub fn rows(&self) -> JsResult<JsValue> {
-        to_js(self.get()?.rows())
+        to_js(&self.get()?.rows().collect::<Vec<_>>())
     }
 
     /// The assignment follow-ups, as `{assignment, period, status, comment}`.
@@ -206,7 +206,7 @@ impl JsObservations {
     /// Number of rows.
     #[wasm_bindgen(getter)]
     pub fn length(&self) -> JsResult<usize> {
-        Ok(self.get()?.rows().len())
+        Ok(self.get()?.len())
     }
 
     /// Internal: lets `evaluate` recognise this object.

@@ -85,7 +85,7 @@ fn fetch_all_then_report_judges_on_the_fixtures_values() {
     assert!(stdout.starts_with(&format!("{expected} rows received, {expected} written in 6 files, 0 already")), "{stdout}");
     assert!(stdout.contains("Källa: Kolada"));
     let data = core_plan.bundled_data().unwrap();
-    assert_eq!(data.rows().len(), expected, "core reads back every row written");
+    assert_eq!(data.len(), expected, "core reads back every row written");
 
     let out = attain(&["report", &dir, "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -179,7 +179,6 @@ fn fetch_into_the_plan_keeps_the_values_its_own_files_hold() {
     let before = attain_core::Plan::load(&plan.0).unwrap().bundled_data().unwrap();
     let own: std::collections::HashSet<(String, String, String)> = before
         .rows()
-        .iter()
         .filter(|r| r.gender == attain_core::Gender::T)
         .map(|r| (r.indicator.clone(), r.entity.clone(), r.period.clone()))
         .collect();
@@ -193,7 +192,7 @@ fn fetch_into_the_plan_keeps_the_values_its_own_files_hold() {
     assert!(stdout.contains(&format!(", {held} already in the plan's own data files")), "{stdout}");
     // The plan reads its files and the fetched ones as one, without a duplicate.
     let after = attain_core::Plan::load(&plan.0).unwrap().bundled_data().unwrap();
-    assert_eq!(after.rows().len(), before.rows().len() + 643 - held);
+    assert_eq!(after.len(), before.len() + 643 - held);
     let out = attain(&["report", &dir, "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }

@@ -119,7 +119,7 @@ pub fn check(plan: &Plan, options: &CheckOptions) -> Result<CheckReport> {
 
 /// The values an indicator is tried on: those in the data widened by half their range, or 0..100.
 fn domain(data: &Observations, ind: &Indicator) -> (f64, f64) {
-    let seen: Vec<f64> = data.rows().iter().filter(|r| r.indicator == ind.id).filter_map(|r| r.value).collect();
+    let seen: Vec<f64> = data.rows().filter(|r| r.indicator == ind.id).filter_map(|r| r.value).collect();
     if seen.is_empty() {
         return (0.0, 100.0);
     }

@@ -28,6 +28,13 @@ impl Gender {
 
     /// Parses `T`, `K`, `M` (also `F`/`W` for women, `total`, `women`, `men`), case-insensitive.
     pub fn parse(s: &str) -> Option<Gender> {
+        // The one-letter codes first: every row of a large file gives one, and lowering allocates.
+        match s {
+            "T" => return Some(Gender::T),
+            "K" => return Some(Gender::K),
+            "M" => return Some(Gender::M),
+            _ => {}
+        }
         match s.trim().to_lowercase().as_str() {
             "t" | "total" | "totalt" | "" => Some(Gender::T),
             "k" | "f" | "w" | "women" | "kvinnor" => Some(Gender::K),

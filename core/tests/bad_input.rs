@@ -269,7 +269,10 @@ fn csv_headers_are_checked() {
     assert_message(&e, "no `period` column");
     // Kolada's names are accepted as aliases.
     let d = Observations::from_csv("kpi,municipality,year,value\nN1,0180,2022,3\n", "k.csv").unwrap();
-    assert_eq!((d.rows()[0].indicator.as_str(), d.rows()[0].entity.as_str(), d.rows()[0].gender), ("N1", "0180", Gender::T));
+    assert_eq!(
+        (d.row(0).unwrap().indicator.as_str(), d.row(0).unwrap().entity.as_str(), d.row(0).unwrap().gender),
+        ("N1", "0180", Gender::T)
+    );
 }
 
 #[test]
@@ -299,7 +302,7 @@ fn csv_cells_are_checked_with_line_column_and_row() {
 fn huge_but_finite_numbers_are_kept_exactly() {
     let d = Observations::from_csv(&format!("{HEADER}I,1,2020,T,1e308\nI,1,2021,T,-1.7976931348623157e308\nI,1,2022,T,5e-324\n"), "d.csv")
         .unwrap();
-    let values: Vec<f64> = d.rows().iter().map(|r| r.value.unwrap()).collect();
+    let values: Vec<f64> = d.rows().map(|r| r.value.unwrap()).collect();
     assert_eq!(values, vec![1e308, f64::MIN, 5e-324]);
 }
 
@@ -317,7 +320,7 @@ fn empty_data_files_are_refused_but_a_header_alone_is_no_rows() {
         assert_at(&e, ErrorKind::Data, Some("d.csv"), Some(1), Some(1));
         assert_message(&e, "empty");
     }
-    assert!(Observations::from_csv(HEADER, "d.csv").unwrap().rows().is_empty());
+    assert!(Observations::from_csv(HEADER, "d.csv").unwrap().is_empty());
     let e = Observations::from_json("", "d.json").unwrap_err();
     assert_at(&e, ErrorKind::Data, Some("d.json"), Some(1), Some(1));
 }
@@ -428,9 +431,9 @@ fn set_value_refuses_non_finite_numbers_and_keeps_the_old_value() {
         let e = d.set_value("I", "1", "2020", Gender::T, Some(bad)).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Data);
     }
-    assert_eq!(d.rows()[0].value, Some(1.0));
+    assert_eq!(d.row(0).unwrap().value, Some(1.0));
     d.set_value("I", "1", "2020", Gender::T, Some(1e308)).unwrap();
-    assert_eq!(d.rows()[0].value, Some(1e308));
+    assert_eq!(d.row(0).unwrap().value, Some(1e308));
 }
 
 #[test]

@@ -15,14 +15,14 @@ const RULE: &str = "if value >= 5 { attained() } else { not_attained() }";
 
 fn csv_err(text: &str) -> Error {
     match Observations::from_csv(text, "d.csv") {
-        Ok(d) => panic!("the CSV parsed into {} rows: {text:?}", d.rows().len()),
+        Ok(d) => panic!("the CSV parsed into {} rows: {text:?}", d.len()),
         Err(e) => e,
     }
 }
 
 fn json_err(text: &str) -> Error {
     match Observations::from_json(text, "d.json") {
-        Ok(d) => panic!("the JSON parsed into {} rows: {text}", d.rows().len()),
+        Ok(d) => panic!("the JSON parsed into {} rows: {text}", d.len()),
         Err(e) => e,
     }
 }
@@ -59,8 +59,8 @@ fn an_unclosed_quote_is_an_error_where_it_opened() {
     assert_at(&e, ErrorKind::Data, Some("d.csv"), Some(4), Some(5));
     // A quoted cell with a line break that is closed is still one cell, read as before.
     let ok = Observations::from_csv("indicator,entity,period,value,note\nI,1,2020,3,\"two\nlines\"\nI,1,2021,4,\n", "d.csv").unwrap();
-    assert_eq!(ok.rows().len(), 2);
-    assert_eq!(ok.rows()[1].value, Some(4.0));
+    assert_eq!(ok.len(), 2);
+    assert_eq!(ok.row(1).unwrap().value, Some(4.0));
 }
 
 #[test]
@@ -86,7 +86,7 @@ fn observations_or_assignments_that_are_not_arrays_are_errors() {
         assert_eq!(e.message(), msg, "{text}");
     }
     let ok = Observations::from_json(&format!("{{\"observations\": [{row}]}}"), "d.json").unwrap();
-    assert_eq!(ok.rows().len(), 1);
+    assert_eq!(ok.len(), 1);
 }
 
 // ---------------------------------------------------------------- 3. one rule for duplicates
@@ -165,7 +165,7 @@ fn a_count_that_does_not_fit_is_an_error_never_wrapped() {
     assert_at(&e, ErrorKind::Data, Some("d.csv"), Some(2), Some(5));
     assert_message(&e, "from 0 to 4294967295");
     let ok = Observations::from_json(&kolada(&[("2022", &[("\"T\"", ", \"count\": 4294967295")])]), "d.json").unwrap();
-    assert_eq!(ok.rows()[0].count, Some(u32::MAX));
+    assert_eq!(ok.row(0).unwrap().count, Some(u32::MAX));
 }
 
 // ---------------------------------------------------------------- 6. genders
@@ -177,7 +177,7 @@ fn a_gender_that_is_not_a_string_is_an_error_naming_the_row() {
     let e = json_err(&kolada(&[("2022", &[("[\"K\"]", "")])]));
     assert_row(&e, "d.json", 1, "gender must be a string");
     let ok = Observations::from_json(&kolada(&[("2022", &[("null", ""), ("\"M\"", "")])]), "d.json").unwrap();
-    assert_eq!(ok.rows().iter().map(|r| r.gender).collect::<Vec<_>>(), [Gender::T, Gender::M]);
+    assert_eq!(ok.rows().map(|r| r.gender).collect::<Vec<_>>(), [Gender::T, Gender::M]);
 }
 
 // ---------------------------------------------------------------- 7. isdeleted
@@ -190,13 +190,15 @@ fn kolada_deleted_values_keep_their_gender() {
         "d.json",
     )
     .unwrap();
-    let got: Vec<_> = d.rows().iter().map(|r| (r.gender, r.value, r.missing.as_deref())).collect();
+    let rows: Vec<_> = d.rows().collect();
+    let got: Vec<_> = rows.iter().map(|r| (r.gender, r.value, r.missing.as_deref())).collect();
     assert_eq!(got, [(Gender::T, Some(1.0), None), (Gender::K, None, Some("deleted")), (Gender::M, Some(1.0), None)]);
     // Deleted for the whole item: every gender stays, each a gap.
     let text = r#"{"values": [{"kpi": "N1", "municipality": "0180", "period": 2022, "isdeleted": true,
         "values": [{"gender": "T", "value": 1}, {"gender": "K", "value": 2}, {"gender": "M", "value": 3}]}]}"#;
     let d = Observations::from_json(text, "d.json").unwrap();
-    let got: Vec<_> = d.rows().iter().map(|r| (r.gender, r.value, r.missing.as_deref())).collect();
+    let rows: Vec<_> = d.rows().collect();
+    let got: Vec<_> = rows.iter().map(|r| (r.gender, r.value, r.missing.as_deref())).collect();
     assert_eq!(got, [(Gender::T, None, Some("deleted")), (Gender::K, None, Some("deleted")), (Gender::M, None, Some("deleted"))]);
     // A deletion mark that is not true or false.
     let e = json_err(&kolada(&[("2022", &[("\"T\"", ", \"isdeleted\": \"yes\"")])]));
@@ -208,12 +210,12 @@ fn kolada_deleted_values_keep_their_gender() {
 #[test]
 fn a_whole_float_period_is_that_year_and_a_fraction_is_an_error() {
     let d = Observations::from_json("[{\"indicator\": \"I\", \"entity\": 180, \"period\": 2023.0, \"value\": 6}]", "d.json").unwrap();
-    assert_eq!((d.rows()[0].period.as_str(), d.rows()[0].entity.as_str()), ("2023", "180"));
+    assert_eq!((d.row(0).unwrap().period.as_str(), d.row(0).unwrap().entity.as_str()), ("2023", "180"));
     let p = plan(&PLAN.replace("entity = \"1\"", "entity = \"180\""), &[("rules/five.rhai", RULE)]);
     let r = evaluate(&p, &d, "180", "2023");
     assert_eq!(r.indicator("I", Gender::T).unwrap().status, "attained", "2023.0 matched the period 2023");
     let k = Observations::from_json(&kolada(&[("2023.0", &[("\"T\"", "")])]), "d.json").unwrap();
-    assert_eq!(k.rows()[0].period, "2023");
+    assert_eq!(k.row(0).unwrap().period, "2023");
     let e = json_err("[{\"indicator\": \"I\", \"entity\": \"1\", \"period\": 2023.5}]");
     assert_row(&e, "d.json", 1, "`period` `2023.5` is not a whole number");
     let e = json_err(&kolada(&[("2023", &[("\"T\"", "")]), ("1e300", &[("\"T\"", "")])]));
@@ -296,7 +298,7 @@ fn a_file_that_is_not_utf8_names_line_and_column_of_the_first_bad_byte() {
 fn a_byte_order_mark_is_accepted_in_every_file() {
     const BOM: &str = "\u{feff}";
     let json = format!("{BOM}[{{\"indicator\": \"I\", \"entity\": \"1\", \"period\": \"2023\", \"value\": 6}}]");
-    assert_eq!(Observations::from_json(&json, "d.json").unwrap().rows().len(), 1);
+    assert_eq!(Observations::from_json(&json, "d.json").unwrap().len(), 1);
     // In memory (the browser, the bindings): plan.toml, a script and data all with a mark.
     let files = plan_files(&format!("{BOM}{PLAN}"), &[("rules/five.rhai", &format!("{BOM}{RULE}")), ("data/d.json", &json)]);
     let p = Plan::from_files(files).unwrap();
@@ -310,7 +312,7 @@ fn a_byte_order_mark_is_accepted_in_every_file() {
     t.write("data/e.csv", format!("{BOM}indicator,entity,period,value\nI,1,2022,1\n").as_bytes());
     let p = Plan::load(t.path()).unwrap();
     assert!(!p.files().values().any(|text| text.starts_with(BOM)), "marks are stripped once, when read");
-    assert_eq!(p.bundled_data().unwrap().rows().len(), 2);
+    assert_eq!(p.bundled_data().unwrap().len(), 2);
     let text = attain_core::read_text(&t.path().join("rules/five.rhai")).unwrap();
     assert_eq!(text, RULE);
 }
@@ -431,7 +433,7 @@ mod unix {
         symlink("../shared/values.csv", t.path().join("data/values.csv")).unwrap();
         let p = Plan::load(t.path()).unwrap();
         let data = p.bundled_data().unwrap();
-        assert_eq!(data.rows().len(), 1);
+        assert_eq!(data.len(), 1);
         assert_eq!(evaluate(&p, &data, "1", "2023").indicator("I", Gender::T).unwrap().status, "attained");
         // A dangling link named like data is an error, not a silent skip.
         symlink("nowhere.csv", t.path().join("data/gone.csv")).unwrap();
@@ -451,7 +453,7 @@ fn the_fuzz_seeds_are_the_inputs_above_and_each_is_refused_with_its_file() {
         let text = attain_core::read_text(&path).unwrap();
         let read = Observations::parse(&text, &name);
         if name.starts_with("bom.") {
-            assert_eq!(read.unwrap().rows().len(), 1, "{name}");
+            assert_eq!(read.unwrap().len(), 1, "{name}");
         } else {
             let e = read.err().unwrap_or_else(|| panic!("{name} was read without an error"));
             assert_eq!((e.kind(), e.file()), (ErrorKind::Data, Some(name.as_str())), "{name}: {e}");

@@ -182,7 +182,7 @@ proptest! {
         let plan = rules_plan();
         let mut d = data(plan, &w, None);
         if drop_row {
-            let rows: Vec<Observation> = d.rows().iter().filter(|r| !(r.entity == "1" && r.period == "2022")).cloned().collect();
+            let rows: Vec<Observation> = d.rows().filter(|r| !(r.entity == "1" && r.period == "2022")).collect();
             // Without the 2022 row, the 2021 value would be used (max_age 2): drop it too.
             let rows = rows.into_iter().filter(|r| !(r.entity == "1" && r.period != "2020")).collect();
             d = Observations::from_rows(rows).unwrap();
@@ -199,7 +199,7 @@ proptest! {
                 prop_assert_eq!(ind.period.as_deref(), Some("2021"), "{}", ind.id);
                 prop_assert!(plan.scale().rank(&ind.status).is_some() || ind.status == "no_data", "{}: {}", ind.id, ind.status);
             }
-            let no_history = Observations::from_rows(d.rows().iter().filter(|r| r.entity != "1").cloned().collect()).unwrap();
+            let no_history = Observations::from_rows(d.rows().filter(|r| r.entity != "1").collect()).unwrap();
             // An entity the data does not name at all is a query error, not a report of gaps.
             let e = plan.evaluate(&no_history, &Query::new("1", "2022")).unwrap_err();
             prop_assert_eq!(e.kind(), attain_core::ErrorKind::Query);

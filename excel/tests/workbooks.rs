@@ -39,8 +39,9 @@ fn a_sheet_is_read_with_numbers_text_numbers_and_gaps() {
         wb.add_worksheet();
     });
     let d = attain_excel::read_xlsx(bytes, "book.xlsx").unwrap();
+    let all: Vec<_> = d.rows().collect();
     let rows: Vec<(&str, &str, Option<f64>, Option<&str>)> =
-        d.rows().iter().map(|r| (r.entity.as_str(), r.period.as_str(), r.value, r.missing.as_deref())).collect();
+        all.iter().map(|r| (r.entity.as_str(), r.period.as_str(), r.value, r.missing.as_deref())).collect();
     assert_eq!(rows, [("0180", "2022", Some(85.5), None), ("0180", "2023", Some(72.25), None), ("0180", "2021", None, Some("bortfall"))]);
 }
 

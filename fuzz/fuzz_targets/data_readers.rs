@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
     if let Ok(data) = Observations::from_csv(text, "d.csv") {
-        let _ = data.rows().len();
+        let _ = data.len();
     }
     let _ = Observations::from_json(text, "d.json");
     let _ = Report::from_json(text);

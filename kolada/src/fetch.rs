@@ -101,12 +101,12 @@ pub fn fetch(plan_dir: &Path, options: &FetchOptions) -> Result<Fetched> {
     let (written_files, written) = write(&out, &by_kpi, kolada.base(), &fetched_at)?;
     let observations = read_back(&written_files)?;
     files.extend(written_files);
-    if received != written + held_rows || observations.rows().len() != written {
+    if received != written + held_rows || observations.len() != written {
         return Err(Error::new(
             Code::IoWrite,
             format!(
                 "rows do not add up: {received} received, {written} written, {held_rows} held by other files, {} read back",
-                observations.rows().len()
+                observations.len()
             ),
         ));
     }
@@ -212,7 +212,7 @@ fn held_keys(plan: &Plan) -> Result<HashSet<Key>> {
             continue;
         }
         for r in Observations::parse(text, path)?.rows() {
-            keys.insert((r.indicator.clone(), r.entity.clone(), r.period.clone(), r.gender));
+            keys.insert((r.indicator, r.entity, r.period, r.gender));
         }
     }
     Ok(keys)
@@ -230,14 +230,13 @@ fn split(pages: &[Page], held: &HashSet<Key>) -> Result<(BTreeMap<String, Vec<Va
     let (mut by_kpi, mut received, mut held_rows) = (BTreeMap::<String, Vec<Value>>::new(), 0, 0);
     for page in pages {
         // Core reads the page first: a bad value is an error naming the URL and the item.
-        received += Observations::from_json_value(&page.body, &page.url)?.rows().len();
+        received += Observations::from_json_value(&page.body, &page.url)?.len();
         let Some(Value::Array(items)) = page.body.get("values") else { continue };
         for item in items {
             let rows = Observations::from_json_value(&json!({ "values": [item] }), &page.url)?;
-            let keep: Vec<bool> =
-                rows.rows().iter().map(|r| !held.contains(&(r.indicator.clone(), r.entity.clone(), r.period.clone(), r.gender))).collect();
+            let keep: Vec<bool> = rows.rows().map(|r| !held.contains(&(r.indicator, r.entity, r.period, r.gender))).collect();
             held_rows += keep.iter().filter(|k| !**k).count();
-            let Some(first) = rows.rows().first() else { continue };
+            let Some(first) = rows.row(0) else { continue };
             let kpi = first.indicator.clone();
             let kept = match item.get("values") {
                 Some(Value::Array(vals)) if vals.len() == keep.len() => {
@@ -269,7 +268,7 @@ fn write(out: &Path, by_kpi: &BTreeMap<String, Vec<Value>>, base: &str, at: &str
         body.insert("source".into(), json!({ "api": base, "fetched": at, "attribution": "Källa: Kolada" }));
         body.insert("values".into(), Value::Array(items.clone()));
         let body = Value::Object(body);
-        rows += Observations::from_json_value(&body, &path.display().to_string())?.rows().len();
+        rows += Observations::from_json_value(&body, &path.display().to_string())?.len();
         write_file(&path, &(serde_json::to_string_pretty(&body).unwrap_or_default() + "\n"))?;
         files.push(path);
     }

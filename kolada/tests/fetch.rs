@@ -80,7 +80,7 @@ fn run(dir: &Path, options: &FetchOptions) -> Fetched {
 }
 
 fn value(obs: &Observations, kpi: &str, entity: &str, period: &str, gender: Gender) -> Option<Option<f64>> {
-    obs.rows().iter().find(|r| r.indicator == kpi && r.entity == entity && r.period == period && r.gender == gender).map(|r| r.value)
+    obs.rows().find(|r| r.indicator == kpi && r.entity == entity && r.period == period && r.gender == gender).map(|r| r.value)
 }
 
 #[test]
@@ -99,12 +99,12 @@ fn genders_statuses_and_group_rows_are_read_as_kolada_gives_them() {
     let got = run(&dir.0, &options(&mock.base));
     assert_eq!((got.received, got.written, got.held), (7, 7, 0));
     let obs = &got.observations;
-    assert_eq!(obs.rows().len(), 7);
+    assert_eq!(obs.len(), 7);
     assert_eq!(value(obs, "N90001", "2380", "2022", Gender::K), Some(Some(2.0)));
     assert_eq!(value(obs, "N90001", "2380", "2022", Gender::M), Some(Some(3.0)));
-    let riket = obs.rows().iter().find(|r| r.entity == "0000").unwrap();
+    let riket = obs.rows().find(|r| r.entity == "0000").unwrap();
     assert_eq!((riket.value, riket.missing.as_deref()), (None, Some("..")));
-    let group = obs.rows().iter().find(|r| r.entity == "G900001").unwrap();
+    let group = obs.rows().find(|r| r.entity == "G900001").unwrap();
     assert_eq!((group.value, group.count), (Some(4.0), Some(2)));
     // The group's members were asked for and written where core reads them.
     let members = std::fs::read_to_string(dir.0.join("data/kolada-groups.toml")).unwrap();
@@ -229,7 +229,7 @@ fn offline_runs_from_the_cache_and_names_a_url_it_lacks() {
     o.http.offline = true;
     let offline = run(&dir.0, &o);
     assert_eq!(mock.requests().len(), asked, "offline sends nothing");
-    assert_eq!(offline.observations.rows(), online.observations.rows());
+    assert_eq!(offline.observations.rows().collect::<Vec<_>>(), online.observations.rows().collect::<Vec<_>>());
     o.years = Some("2019".into());
     let e = fetch(&dir.0, &o).unwrap_err();
     assert_eq!(e.code(), Code::IoNotFound);
@@ -250,7 +250,7 @@ fn rows_the_plans_own_files_hold_are_not_written_twice() {
     assert_eq!((got.received, got.written, got.held), (3, 2, 1));
     // The plan reads its data whole, without a duplicate; a second fetch writes the same.
     let plan = attain_core::Plan::load(&dir.0).unwrap();
-    assert_eq!(plan.bundled_data().unwrap().rows().len(), 3);
+    assert_eq!(plan.bundled_data().unwrap().len(), 3);
     let again = run(&dir.0, &options(&mock.base));
     assert_eq!((again.written, again.held), (2, 1));
 }

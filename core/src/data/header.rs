@@ -6,7 +6,8 @@ use crate::model::Gender;
 use crate::period::Period;
 use serde::Serialize;
 
-use super::row::{Observation, count_error, expected_fields, gender_error, observation_field, parse_value};
+use super::row::{count_error, expected_fields, gender_error, observation_field, parse_value};
+use super::store::RowParts;
 
 /// A column of a sheet or CSV that was read and not kept, and why: a `Kommun` of names beside
 /// a `Kommun-id` column. Listed with the observations (`Observations::ignored_columns`), not an
@@ -208,7 +209,7 @@ impl Columns {
         &self,
         record: &csv::StringRecord,
         at: impl Fn(Error, usize) -> Error,
-        mut emit: impl FnMut(Observation, usize) -> Result<()>,
+        mut emit: impl FnMut(RowParts<'_>, usize) -> Result<()>,
     ) -> Result<()> {
         let cell = |c: usize| record.get(c).unwrap_or("").trim();
         let period = match &self.layout {
@@ -235,22 +236,23 @@ impl Columns {
             Some(c) => Gender::parse(cell(c)).ok_or_else(|| at(gender_error(cell(c)), c))?,
             None => Gender::T,
         };
-        let row = |period: &str, value: Option<f64>, missing: Option<String>, count: Option<u32>| Observation {
-            indicator: cell(self.indicator).to_string(),
-            entity: cell(self.entity).to_string(),
-            period: period.to_string(),
+        let source = self.source.map(cell).filter(|s| !s.is_empty());
+        let row = |period, value, missing, count| RowParts {
+            indicator: cell(self.indicator),
+            entity: cell(self.entity),
+            period,
             gender,
             value,
             missing,
             count,
-            source: self.source.map(|c| cell(c).to_string()).filter(|s| !s.is_empty()),
+            source,
         };
         match &self.layout {
             Layout::Tidy { period, value, missing, count } => {
                 let (v, mut why) = parse_value(cell(*value), self.mark).map_err(|e| at(e, *value))?;
                 // A reason given wins over Kolada's marker in the value.
                 if let Some(c) = missing.filter(|&c| v.is_none() && !cell(c).is_empty()) {
-                    why = Some(cell(c).to_string());
+                    why = Some(cell(c));
                 }
                 let count = match *count {
                     Some(c) if !cell(c).is_empty() => Some(cell(c).parse::<u32>().map_err(|_| at(count_error(cell(c)), c))?),

@@ -13,6 +13,7 @@ mod read_kolada;
 mod read_table;
 mod row;
 mod sources;
+mod store;
 mod strict;
 #[cfg(test)]
 mod tests;
@@ -26,29 +27,37 @@ pub use assignments::AssignmentUpdate;
 pub use header::IgnoredColumn;
 pub(crate) use index::{Index, Series, slot};
 pub use read_table::TableCell;
+use row::check_finite;
 pub use row::{OBSERVATION_FIELDS, Observation, observation_field};
-use row::{check_finite, normalize};
 use sources::Source;
+use store::{RowParts, Store};
 
 /// Most rows one set of observations may hold.
 pub(crate) const MAX_ROWS: usize = 20_000_000;
 
 /// A set of observations and assignment follow-ups.
 ///
+/// Kept in columns (see `store.rs`): [`Observations::rows`] makes each row on demand.
+///
 /// ```
 /// let data = attain_core::Observations::from_csv("indicator,entity,period,gender,value\nN00209,2380,2022,T,72.3\n", "d.csv")?;
-/// assert_eq!(data.rows().len(), 1);
+/// assert_eq!(data.len(), 1);
+/// assert_eq!(data.rows().next().unwrap().value, Some(72.3));
 /// # Ok::<(), attain_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Observations {
-    rows: Vec<Observation>,
+    /// The rows' columns, shared with the index built from them.
+    store: Arc<Store>,
     assignments: Vec<AssignmentUpdate>,
     /// Where each run of rows came from, in row order: a duplicate found after a merge names
     /// the file and row of both copies.
     sources: Vec<Source>,
     /// Columns of the files read that were not kept (see [`Observations::ignored_columns`]).
     ignored: Vec<IgnoredColumn>,
+    /// Row numbers sorted by indicator, entity, period and gender: made by the duplicate check,
+    /// reused by the index.
+    sorted: OnceLock<Arc<Vec<u32>>>,
     index: OnceLock<Arc<Index>>,
 }
 
@@ -108,7 +117,7 @@ impl Observations {
     ///
     /// ```
     /// let data = attain_core::Observations::from_csv("Kommun-id;Kommun;Nyckeltal;År;Värde\n2380;Östersund;N00209;2022;85,5\n", "k.csv")?;
-    /// assert_eq!(data.rows()[0].entity, "2380");
+    /// assert_eq!(data.row(0).unwrap().entity, "2380");
     /// assert_eq!(data.ignored_columns()[0].name, "Kommun");
     /// # Ok::<(), attain_core::Error>(())
     /// ```
@@ -116,19 +125,82 @@ impl Observations {
         &self.ignored
     }
 
-    fn push_checked(&mut self, mut o: Observation) -> Result<()> {
-        normalize(&mut o)?;
-        if self.rows.len() >= MAX_ROWS {
+    fn push_checked(&mut self, o: Observation) -> Result<()> {
+        self.push_row(RowParts {
+            indicator: &o.indicator,
+            entity: &o.entity,
+            period: &o.period,
+            gender: o.gender,
+            value: o.value,
+            missing: o.missing.as_deref(),
+            count: o.count,
+            source: o.source.as_deref(),
+        })
+    }
+
+    /// Adds one row as every reader keeps it: ids trimmed and not empty, a finite value, a
+    /// reason (trimmed, not empty) only for a gap, a source trimmed and not empty.
+    fn push_row(&mut self, r: RowParts<'_>) -> Result<()> {
+        let (indicator, entity, period) = (r.indicator.trim(), r.entity.trim(), r.period.trim());
+        if indicator.is_empty() || entity.is_empty() || period.is_empty() {
+            return Err(Error::new(Code::DataEmptyId, "indicator, entity and period must not be empty"));
+        }
+        check_finite(r.value)?;
+        let missing = if r.value.is_some() { None } else { r.missing.map(str::trim).filter(|m| !m.is_empty()) };
+        let source = r.source.map(str::trim).filter(|s| !s.is_empty());
+        if self.store.len() >= MAX_ROWS {
             return Err(Error::new(Code::DataLimitRows, format!("more than {MAX_ROWS} rows")));
         }
-        self.index = OnceLock::new();
-        self.rows.push(o);
+        self.changed();
+        Arc::make_mut(&mut self.store).push(RowParts { indicator, entity, period, missing, source, ..r });
         Ok(())
     }
 
-    /// Rows.
-    pub fn rows(&self) -> &[Observation] {
-        &self.rows
+    /// Forgets what was derived from the rows.
+    fn changed(&mut self) {
+        if self.sorted.get().is_some() || self.index.get().is_some() {
+            self.sorted = OnceLock::new();
+            self.index = OnceLock::new();
+        }
+    }
+
+    /// The row numbers in the order of `Store::sorted_rows`, made once.
+    fn sorted(&self) -> Arc<Vec<u32>> {
+        self.sorted.get_or_init(|| Arc::new(self.store.sorted_rows())).clone()
+    }
+
+    /// How many rows there are.
+    pub fn len(&self) -> usize {
+        self.store.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.store.len() == 0
+    }
+
+    /// Row `i` (0-based), made from the columns.
+    pub fn row(&self, i: usize) -> Option<Observation> {
+        (i < self.store.len()).then(|| self.make_row(i))
+    }
+
+    fn make_row(&self, i: usize) -> Observation {
+        let s = &*self.store;
+        Observation {
+            indicator: s.indicators.text(s.indicator[i]).to_string(),
+            entity: s.entities.text(s.entity[i]).to_string(),
+            period: s.periods.text(s.period[i]).to_string(),
+            gender: s.gender[i],
+            value: s.value(i),
+            missing: s.missing(i).map(str::to_string),
+            count: s.count(i),
+            source: s.source(i).map(str::to_string),
+        }
+    }
+
+    /// The rows in order, each made on demand (the store keeps columns, not rows).
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = Observation> + '_ {
+        (0..self.store.len()).map(|i| self.make_row(i))
     }
 
     /// Assignment follow-ups.
@@ -139,27 +211,16 @@ impl Observations {
     /// Sets one value (adding the row when absent): the what-if edit of a report page.
     pub fn set_value(&mut self, indicator: &str, entity: &str, period: &str, gender: Gender, value: Option<f64>) -> Result<()> {
         check_finite(value)?;
-        self.index = OnceLock::new();
-        if let Some(r) =
-            self.rows.iter_mut().find(|r| r.indicator == indicator && r.entity == entity && r.period == period && r.gender == gender)
-        {
-            r.value = value;
-            r.missing = None;
+        self.changed();
+        if let Some(r) = self.store.find(indicator, entity, period, gender) {
+            Arc::make_mut(&mut self.store).set_value(r, value);
         } else {
             if self.sources.last().is_none_or(|s| s.file.is_some() || s.items.is_some()) {
                 // An edited row is named by its place among the edits, not as a row of the last file.
-                self.sources.push(Source { start: self.rows.len(), file: None, items: None, per_row: 1 });
+                self.sources.push(Source { start: self.store.len(), file: None, items: None, per_row: 1 });
             }
-            self.rows.push(Observation {
-                indicator: indicator.into(),
-                entity: entity.into(),
-                period: period.into(),
-                gender,
-                value,
-                missing: None,
-                count: None,
-                source: None,
-            });
+            let row = RowParts { indicator, entity, period, gender, value, missing: None, count: None, source: None };
+            Arc::make_mut(&mut self.store).push(row);
         }
         Ok(())
     }

@@ -32,7 +32,7 @@ impl Observations {
     ///
     /// ```
     /// let data = attain_core::Observations::from_csv("\u{feff}kpi;municipality;year;value\nN1;2380;2022;85,5\n", "excel.csv")?;
-    /// assert_eq!(data.rows()[0].value, Some(85.5));
+    /// assert_eq!(data.row(0).unwrap().value, Some(85.5));
     /// let e = attain_core::Observations::from_csv("kpi;municipality;year;value\nN1;2380;2022;1.234,5\n", "excel.csv").unwrap_err();
     /// assert_eq!((e.line(), e.column()), (Some(2), Some(4)));
     /// # Ok::<(), attain_core::Error>(())
@@ -63,12 +63,14 @@ impl Observations {
         }
         let mark = if delimiter == b';' { DecimalMark::Comma } else { DecimalMark::Either };
         let columns = obs.read_header(&header, file, mark)?;
-        for (row, record) in reader.records().enumerate() {
-            let row = row + 1;
-            let record = record.map_err(|e| csv_error(e, file))?;
+        // One record read into again and again: no allocation per row.
+        let mut record = csv::StringRecord::new();
+        let mut row = 0;
+        while reader.read_record(&mut record).map_err(|e| csv_error(e, file))? {
+            row += 1;
             let line = record.position().map_or(row + 1, |p| p.line() as usize);
             let at = |e: Error, col: usize| e.in_file(file).at(line, col + 1).at_row(row);
-            columns.read(&record, at, |o, col| obs.push_checked(o).map_err(|e| at(e, col)))?;
+            columns.read(&record, at, |o, col| obs.push_row(o).map_err(|e| at(e, col)))?;
         }
         obs.check_duplicates()?;
         Ok(obs)

@@ -21,8 +21,8 @@ impl Observations {
     ///     json!({"kpi": "N1", "municipality": 2380, "year": 2022, "value": 72.5}),
     ///     json!({"indicator": "N1", "entity": "2380", "period": "2023", "value": null, "missing": "bortfall"}),
     /// ])?;
-    /// assert_eq!(data.rows()[0].entity, "2380");
-    /// assert_eq!(data.rows()[1].missing.as_deref(), Some("bortfall"));
+    /// assert_eq!(data.row(0).unwrap().entity, "2380");
+    /// assert_eq!(data.row(1).unwrap().missing.as_deref(), Some("bortfall"));
     /// # Ok::<(), attain_core::Error>(())
     /// ```
     ///

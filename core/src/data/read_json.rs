@@ -153,7 +153,7 @@ pub(super) fn json_value(v: Option<&Value>) -> Result<(Option<f64>, Option<Strin
             let x = n.as_f64().ok_or_else(|| Error::new(Code::DataNotFinite, format!("value `{n}` is not a finite number")))?;
             check_finite(Some(x)).map(|v| (v, None))
         }
-        Some(Value::String(s)) => parse_value(s, crate::locale::DecimalMark::Either),
+        Some(Value::String(s)) => parse_value(s, crate::locale::DecimalMark::Either).map(|(v, why)| (v, why.map(str::to_string))),
         Some(other) => Err(Error::new(Code::DataInvalidType, format!("value must be a number or null, got {other}"))),
     }
 }

@@ -6,14 +6,15 @@ use serde_json::Value;
 
 use super::Observations;
 use super::read_json::{json_count, json_id, json_text, json_value};
-use super::row::{Observation, gender_error};
+use super::row::gender_error;
+use super::store::RowParts;
 
 impl Observations {
     pub(super) fn read_kolada(&mut self, values: &[Value], file: &str) -> Result<()> {
         let mut items = Vec::with_capacity(values.len());
         for (i, item) in values.iter().enumerate() {
             let row = i + 1;
-            items.push(self.rows.len());
+            items.push(self.store.len());
             let err = |e: Error| e.prefixed(&format!("item {row}: ")).in_file(file).at_row(row);
             let Value::Object(m) = item else { return Err(err(Error::new(Code::DataInvalidType, "a Kolada value must be an object"))) };
             let text = |k: &str| -> Result<String> {
@@ -30,15 +31,15 @@ impl Observations {
                 _ => return Err(err(Error::new(Code::DataMissingField, "the Kolada value has no `values` array"))),
             };
             if vals.is_empty() && item_deleted {
-                self.push_checked(Observation {
-                    indicator: kpi,
-                    entity: mun,
-                    period,
+                self.push_row(RowParts {
+                    indicator: &kpi,
+                    entity: &mun,
+                    period: &period,
                     gender: Gender::T,
                     value: None,
-                    missing: Some("deleted".into()),
+                    missing: Some("deleted"),
                     count: None,
-                    source: Some("Kolada".into()),
+                    source: Some("Kolada"),
                 })
                 .map_err(err)?;
                 continue;
@@ -62,16 +63,16 @@ impl Observations {
                 // Kolada marks a withdrawn value per value (or for the whole item): a gap with
                 // the reason, for its own gender.
                 let (value, missing) =
-                    if item_deleted || deleted(g).map_err(err)? { (None, Some("deleted".into())) } else { (value, missing) };
-                self.push_checked(Observation {
-                    indicator: kpi.clone(),
-                    entity: mun.clone(),
-                    period: period.clone(),
+                    if item_deleted || deleted(g).map_err(err)? { (None, Some("deleted")) } else { (value, missing.as_deref()) };
+                self.push_row(RowParts {
+                    indicator: &kpi,
+                    entity: &mun,
+                    period: &period,
                     gender,
                     value,
                     missing,
                     count,
-                    source: Some("Kolada".into()),
+                    source: Some("Kolada"),
                 })
                 .map_err(err)?;
             }

@@ -21,7 +21,7 @@ impl Observations {
     /// let header = ["kpi", "municipality", "year", "value"].map(|c| Ok(c.to_string())).to_vec();
     /// let row = ["N1", "2380", "2022", "85,5"].map(|c| Ok(c.to_string())).to_vec();
     /// let data = attain_core::Observations::from_table("book.xlsx", "Data", [(1, header.clone()), (2, row)])?;
-    /// assert_eq!(data.rows()[0].value, Some(85.5));
+    /// assert_eq!(data.row(0).unwrap().value, Some(85.5));
     /// let date = vec![Ok("N1".into()), Ok("2380".into()), Err("a date".into()), Ok("1".into())];
     /// let e = attain_core::Observations::from_table("book.xlsx", "Data", [(1, header), (4, date)]).unwrap_err();
     /// assert_eq!((e.file(), e.line(), e.column(), e.row()), (Some("book.xlsx"), Some(4), Some(3), Some(1)));
@@ -84,7 +84,7 @@ fn read_table(file: &str, rows: impl IntoIterator<Item = (usize, Vec<TableCell>)
         texts.resize(cols.len(), "");
         let record = csv::StringRecord::from(texts);
         let at = |e: Error, col: usize| e.in_file(file).at(line, first + col + 1).at_row(row);
-        columns.read(&record, at, |o, col| obs.push_checked(o).map_err(|e| at(e, col)))?;
+        columns.read(&record, at, |o, col| obs.push_row(o).map_err(|e| at(e, col)))?;
     }
     obs.check_duplicates()?;
     Ok(obs)

@@ -80,13 +80,13 @@ pub struct Observation {
 
 /// Parses a value cell: a number (its decimals marked as `mark` says), empty, or one of Kolada's
 /// missing markers.
-pub(super) fn parse_value(cell: &str, mark: DecimalMark) -> Result<(Option<f64>, Option<String>)> {
+pub(super) fn parse_value(cell: &str, mark: DecimalMark) -> Result<(Option<f64>, Option<&'static str>)> {
     let t = cell.trim();
     if t.is_empty() {
         return Ok((None, None));
     }
     if let Some((_, why)) = MISSING_MARKERS.iter().find(|(m, _)| *m == t) {
-        return Ok((None, Some((*why).to_string())));
+        return Ok((None, Some(why)));
     }
     match read_number(t, mark) {
         Ok(v) => Ok((Some(v), None)),

@@ -1,8 +1,7 @@
 //! Where each row came from (file, row, Kolada item), merging sets of rows, and the one rule for duplicates.
 
 use crate::error::{Code, Error, Result};
-use crate::model::Gender;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use super::Observations;
 
@@ -59,33 +58,43 @@ impl Observations {
     /// One rule for duplicates, whether the rows came from one file, a folder or several files:
     /// the error is placed at the second copy (its file and row) and names the first.
     pub(super) fn check_duplicates(&self) -> Result<()> {
-        // aHash: SipHash made this check most of the cost of reading a large file.
-        let mut seen: ahash::AHashMap<(&str, &str, &str, Gender), usize> = ahash::AHashMap::with_capacity(self.rows.len());
-        for (i, r) in self.rows.iter().enumerate() {
-            if let Some(first) = seen.insert((&r.indicator, &r.entity, &r.period, r.gender), i) {
-                let (now, then) = (self.place(i), self.place(first));
-                let here = match now.value {
-                    Some(_) => format!(" at {}", now.describe()),
-                    None => String::new(),
-                };
-                let there = match (then.source == now.source, then.file) {
-                    (true, _) => format!("at {}", then.describe()),
-                    (false, Some(f)) => format!("in `{f}` {}", then.describe()),
-                    (false, None) => format!("at {} of the rows given before", then.describe()),
-                };
-                let e = Error::new(
-                    Code::DataDuplicateRow,
-                    format!(
-                        "duplicate value for `{}`, entity `{}`, period `{}`, gender {}{here} (first {there})",
-                        r.indicator, r.entity, r.period, r.gender
-                    ),
-                )
-                .at_row(now.row);
-                return Err(match now.file {
-                    Some(f) => e.in_file(f),
-                    None => e,
-                });
+        // Equal keys stand side by side in the sorted order, the earlier row first: the error is
+        // at the earliest second copy, as a reading in row order would find it.
+        let order = self.sorted();
+        let s = &*self.store;
+        let mut found: Option<(usize, usize)> = None;
+        for pair in order.windows(2) {
+            let (a, b) = (pair[0] as usize, pair[1] as usize);
+            if s.same_key(a, b) && found.is_none_or(|(_, second)| b < second) {
+                found = Some((a, b));
             }
+        }
+        if let Some((first, i)) = found {
+            let (now, then) = (self.place(i), self.place(first));
+            let here = match now.value {
+                Some(_) => format!(" at {}", now.describe()),
+                None => String::new(),
+            };
+            let there = match (then.source == now.source, then.file) {
+                (true, _) => format!("at {}", then.describe()),
+                (false, Some(f)) => format!("in `{f}` {}", then.describe()),
+                (false, None) => format!("at {} of the rows given before", then.describe()),
+            };
+            let e = Error::new(
+                Code::DataDuplicateRow,
+                format!(
+                    "duplicate value for `{}`, entity `{}`, period `{}`, gender {}{here} (first {there})",
+                    s.indicators.text(s.indicator[i]),
+                    s.entities.text(s.entity[i]),
+                    s.periods.text(s.period[i]),
+                    s.gender[i]
+                ),
+            )
+            .at_row(now.row);
+            return Err(match now.file {
+                Some(f) => e.in_file(f),
+                None => e,
+            });
         }
         Ok(())
     }
@@ -93,12 +102,16 @@ impl Observations {
     /// Adds all rows and follow-ups of `other`, without looking for duplicates (see
     /// [`Observations::merge_checked`] and [`Observations::combine`]).
     pub fn merge(&mut self, other: Observations) {
-        let offset = self.rows.len();
+        let offset = self.store.len();
         self.sources.extend(other.sources.into_iter().map(|s| Source { start: s.start + offset, ..s }));
-        self.rows.extend(other.rows);
+        self.changed();
+        if offset == 0 {
+            self.store = other.store;
+        } else {
+            Arc::make_mut(&mut self.store).append(&other.store);
+        }
         self.assignments.extend(other.assignments);
         self.ignored.extend(other.ignored);
-        self.index = OnceLock::new();
     }
 
     /// Adds all rows of `other`, refusing a row that repeats one already here.

@@ -6,10 +6,10 @@ use crate::error::Code;
 #[test]
 fn kolada_markers_are_gaps_with_reasons() {
     let d = Observations::from_csv("kpi,municipality,period,gender,value\nX,1,2020,T,..\nX,1,2021,T,-\nX,1,2022,T,3.5\n", "k.csv").unwrap();
-    assert_eq!(d.rows()[0].value, None);
-    assert_eq!(d.rows()[0].missing.as_deref(), Some("sekretess"));
-    assert_eq!(d.rows()[1].missing.as_deref(), Some("bortfall"));
-    assert_eq!(d.rows()[2].value, Some(3.5));
+    assert_eq!(d.row(0).unwrap().value, None);
+    assert_eq!(d.row(0).unwrap().missing.as_deref(), Some("sekretess"));
+    assert_eq!(d.row(1).unwrap().missing.as_deref(), Some("bortfall"));
+    assert_eq!(d.row(2).unwrap().value, Some(3.5));
 }
 
 #[test]
@@ -28,12 +28,12 @@ fn nan_and_infinity_are_refused_with_their_row() {
 fn kolada_v2_and_v3_shapes_read() {
     let v2 = r#"{"count":1,"values":[{"kpi":"N15428","municipality":"0138","period":2023,"values":[{"count":1,"gender":"T","status":"","value":74.1},{"count":1,"gender":"K","status":"","value":77.0}]}]}"#;
     let d = Observations::from_json(v2, "k.json").unwrap();
-    assert_eq!(d.rows().len(), 2);
-    assert_eq!(d.rows()[1].gender, Gender::K);
-    assert_eq!(d.rows()[0].period, "2023");
+    assert_eq!(d.len(), 2);
+    assert_eq!(d.row(1).unwrap().gender, Gender::K);
+    assert_eq!(d.row(0).unwrap().period, "2023");
     let v3 = r#"{"values":[{"kpi":"N1","municipality":"0000","period":"2022","isdeleted":false,"values":[{"gender":"T","value":null,"status":"Missing"}]}]}"#;
     let d = Observations::from_json(v3, "k.json").unwrap();
-    assert_eq!(d.rows()[0].missing.as_deref(), Some("Missing"));
+    assert_eq!(d.row(0).unwrap().missing.as_deref(), Some("Missing"));
 }
 
 #[test]
@@ -53,7 +53,7 @@ fn a_csv_header_in_any_order_and_by_aliases_reads_every_field() {
         source: source.map(str::to_string),
     };
     assert_eq!(
-        d.rows(),
+        d.rows().collect::<Vec<_>>(),
         [
             row("2022", Gender::K, Some(12.5), None, Some(3), Some("Kolada")),
             // A reason given wins over Kolada's marker (`..`, sekretess) in the value.

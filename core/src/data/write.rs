@@ -5,7 +5,6 @@ use serde::Serialize;
 
 use super::Observations;
 use super::assignments::{ASSIGNMENT_FIELDS, AssignmentUpdate};
-use super::row::Observation;
 
 /// Appends one CSV cell, quoted when it must be.
 fn csv_cell(out: &mut String, cell: &str) {
@@ -41,7 +40,7 @@ impl Observations {
     pub fn to_csv(&self) -> Result<String> {
         let mut out = String::new();
         csv_record(&mut out, ["indicator", "entity", "period", "gender", "value", "missing", "count", "source"]);
-        for (i, r) in self.rows.iter().enumerate() {
+        for (i, r) in self.rows().enumerate() {
             for (name, id) in [("indicator", &r.indicator), ("entity", &r.entity), ("period", &r.period)] {
                 if id.contains(['\n', '\r']) {
                     return Err(Error::new(
@@ -84,12 +83,19 @@ impl Observations {
     /// Rows and follow-ups as JSON, `{"observations": [...], "assignments": [...]}` with the
     /// rows as [`Observations::rows`] serialises them; [`Observations::from_json`] reads it back.
     pub fn to_json(&self) -> String {
+        /// The rows, each made as it is written.
+        struct Rows<'a>(&'a Observations);
+        impl Serialize for Rows<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.rows())
+            }
+        }
         #[derive(Serialize)]
         struct Doc<'a> {
-            observations: &'a [Observation],
+            observations: Rows<'a>,
             assignments: &'a [AssignmentUpdate],
         }
         // Every value is finite and every key a string: serialising cannot fail.
-        serde_json::to_string(&Doc { observations: &self.rows, assignments: &self.assignments }).unwrap_or_default()
+        serde_json::to_string(&Doc { observations: Rows(self), assignments: &self.assignments }).unwrap_or_default()
     }
 }

@@ -18,16 +18,16 @@ pub(crate) struct Gathered {
 impl Plan {
     /// The value judged for `period`: the latest at or before it within the indicator's
     /// `max_age`, with its period; or why there is none.
-    fn latest(&self, series: Option<&Series>, ind: &Indicator, period: &str) -> (Option<(String, f64)>, Option<String>) {
+    fn latest(&self, series: Option<Series<'_>>, ind: &Indicator, period: &str) -> (Option<(String, f64)>, Option<String>) {
         let lang = self.language;
         let year = period_year(period).unwrap_or(0);
-        let points = series.map_or(&[][..], Vec::as_slice);
-        for pt in points.iter().rev().filter(|pt| pt.period.as_str() <= period) {
+        let points = || series.into_iter().flat_map(|s| s.iter()).rev();
+        for pt in points().filter(|pt| pt.period <= period) {
             let Some(v) = pt.value else { continue };
-            let p = &pt.period;
+            let p = pt.period;
             let age = year - period_year(p).unwrap_or(i64::MIN / 2);
             if age <= i64::from(ind.max_age) {
-                return (Some((p.clone(), v)), None);
+                return (Some((p.to_string(), v)), None);
             }
             let why = lang.pick(
                 format!("the latest value is from {p}, more than {} years before {period}", ind.max_age),
@@ -35,8 +35,8 @@ impl Plan {
             );
             return (None, Some(why));
         }
-        let marker = points.iter().rev().find(|pt| pt.period.as_str() <= period && pt.value.is_none());
-        let why = match marker.and_then(|pt| pt.missing.as_ref().map(|why| (&pt.period, why))) {
+        let marker = points().find(|pt| pt.period <= period && pt.value.is_none());
+        let why = match marker.and_then(|pt| pt.missing.map(|why| (pt.period, why))) {
             Some((p, why)) => lang.pick(format!("the value for {p} is missing ({why})"), format!("värdet för {p} saknas ({why})")),
             None => lang.pick(
                 format!("no value for {period} or the {} years before", ind.max_age),
@@ -63,8 +63,8 @@ impl Plan {
         let history: Vec<PeriodValue> = series
             .map(|s| {
                 s.iter()
-                    .filter_map(|pt| Some(PeriodValue { period: pt.period.clone(), value: pt.value? }))
-                    .filter(|pv| pv.period.as_str() < at)
+                    .filter(|pt| pt.period < at)
+                    .filter_map(|pt| Some(PeriodValue { period: pt.period.to_string(), value: pt.value? }))
                     .collect()
             })
             .unwrap_or_default();

@@ -67,17 +67,17 @@ impl Plan {
             Some(e) => e.clone(),
             None => return Err(Error::new(Code::QueryNoEntity, "no entity given and the plan sets none ([plan] entity)")),
         };
-        let periods = index.entity_periods.get(&entity);
+        let periods = index.entity_periods(&entity);
         if periods.is_none() && !self.indicators.is_empty() {
             let mut message = format!("entity `{entity}` does not appear in the data");
-            if let Some(found) = crate::warning::without_leading_zeros(&entity, |e| index.entity_periods.contains_key(e)) {
+            if let Some(found) = crate::warning::without_leading_zeros(&entity, |e| index.has_entity(e)) {
                 message = format!("{message}; {}", crate::warning::leading_zeros_said(found, Language::En));
             }
             return Err(Error::new(Code::QueryUnknownEntity, message));
         }
         let period = match query.period.as_ref().or(self.period.as_ref()) {
             Some(p) => Period::parse(p)?.as_str().to_string(),
-            None => periods.and_then(|p| p.last().cloned()).ok_or_else(|| {
+            None => periods.and_then(|mut p| p.next_back().map(str::to_string)).ok_or_else(|| {
                 Error::new(Code::QueryNoData, format!("entity `{entity}` has no values in the data, so there is no latest period"))
             })?,
         };

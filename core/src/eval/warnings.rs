@@ -20,14 +20,14 @@ impl Plan {
         let lang = self.language;
         let mut out = self.unknown_ids(index);
         if !self.indicators.is_empty() {
-            let has_period = index.entity_periods.get(entity).is_some_and(|p| p.iter().any(|x| x == period));
+            let has_period = index.entity_periods(entity).is_some_and(|mut p| p.any(|x| x == period));
             if !has_period {
                 let msg = lang.pick(
                     format!("entity {entity} has no values for period {period}"),
                     format!("{entity} har inga värden för perioden {period}"),
                 );
                 out.push(Warning::new(WarningCode::DataNoDataForPeriod, msg));
-                if let Some(found) = without_leading_zeros(entity, |e| index.entity_periods.contains_key(e)) {
+                if let Some(found) = without_leading_zeros(entity, |e| index.has_entity(e)) {
                     let msg = format!("{entity}: {}", leading_zeros_said(found, lang));
                     out.push(Warning { ids: vec![found.to_string()], ..Warning::new(WarningCode::DataLeadingZeros, msg) });
                 }
@@ -66,12 +66,12 @@ impl Plan {
     }
 
     fn unknown_ids(&self, index: &Index) -> Vec<Warning> {
-        let mut unknown: Vec<(&String, &usize)> =
-            index.rows_per_indicator.iter().filter(|(id, _)| !self.indicators.iter().any(|i| &i.id == *id)).collect();
+        let mut unknown: Vec<(&str, usize)> =
+            index.rows_per_indicator().filter(|(id, _)| !self.indicators.iter().any(|i| i.id == *id)).collect();
         unknown.sort();
         unknown
             .into_iter()
-            .map(|(id, &rows)| {
+            .map(|(id, rows)| {
                 let near = nearest(id, self.indicators.iter().map(|i| i.id.as_str()));
                 let lang = self.language;
                 let what = lang.pick(
@@ -83,7 +83,7 @@ impl Plan {
                     None => what,
                 };
                 Warning {
-                    indicator: Some(id.clone()),
+                    indicator: Some(id.to_string()),
                     rows: Some(rows),
                     nearest: near.map(String::from),
                     ..Warning::new(WarningCode::DataUnknownIndicator, msg)

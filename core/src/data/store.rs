@@ -1,0 +1,222 @@
+//! The columnar store every reader fills: ids interned once into string tables, one column per field.
+//!
+//! A row is a position in the columns. Indicator, entity and period are small integer ids into
+//! tables of their texts (Kolada: about 6,000 indicators, 290 municipalities, 30 years against
+//! millions of rows), so a row costs 29 bytes and no heap allocation; a reason or a source is an
+//! id into one table of texts (a handful of distinct ones), and counts, which only group rows
+//! carry, are kept beside their row numbers.
+
+use crate::model::Gender;
+use ahash::AHashMap;
+use std::sync::Arc;
+
+/// Texts and their ids, each text kept once.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Table {
+    texts: Vec<Arc<str>>,
+    ids: AHashMap<Arc<str>, u32>,
+    /// The id last asked for: rows of one indicator or entity come in runs, so most look-ups
+    /// are a comparison, not a hash.
+    last: Option<u32>,
+}
+
+impl Table {
+    /// The id of `text`, adding it when new.
+    pub(crate) fn intern(&mut self, text: &str) -> u32 {
+        if let Some(id) = self.last.filter(|&id| &*self.texts[id as usize] == text) {
+            return id;
+        }
+        let id = match self.ids.get(text) {
+            Some(&id) => id,
+            None => {
+                let id = u32::try_from(self.texts.len()).expect("fewer distinct ids than rows, and rows are bounded below u32::MAX");
+                let shared: Arc<str> = Arc::from(text);
+                self.texts.push(shared.clone());
+                self.ids.insert(shared, id);
+                id
+            }
+        };
+        self.last = Some(id);
+        id
+    }
+    /// The id of `text`, if any row holds it.
+    pub(crate) fn id(&self, text: &str) -> Option<u32> {
+        self.ids.get(text).copied()
+    }
+    pub(crate) fn text(&self, id: u32) -> &str {
+        &self.texts[id as usize]
+    }
+    pub(crate) fn len(&self) -> usize {
+        self.texts.len()
+    }
+    pub(crate) fn texts(&self) -> impl Iterator<Item = &str> {
+        self.texts.iter().map(|t| &**t)
+    }
+}
+
+/// One row as a reader hands it over, borrowing its texts from the cells it was read from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RowParts<'a> {
+    pub indicator: &'a str,
+    pub entity: &'a str,
+    pub period: &'a str,
+    pub gender: Gender,
+    pub value: Option<f64>,
+    pub missing: Option<&'a str>,
+    pub count: Option<u32>,
+    pub source: Option<&'a str>,
+}
+
+/// No text (a reason or source not given): id 0 of `Store::texts` is never a text.
+const NONE: u32 = 0;
+
+/// The observations' columns and tables.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Store {
+    pub indicators: Table,
+    pub entities: Table,
+    pub periods: Table,
+    /// Reasons and sources; a column holds `id + 1`, or 0 for none.
+    texts: Table,
+    pub indicator: Vec<u32>,
+    pub entity: Vec<u32>,
+    pub period: Vec<u32>,
+    pub gender: Vec<Gender>,
+    /// The value; NaN is a gap (a value is always finite, so NaN stands for no other value).
+    value: Vec<f64>,
+    missing: Vec<u32>,
+    source: Vec<u32>,
+    /// (row, count), in row order: counts are only on group rows.
+    counts: Vec<(u32, u32)>,
+}
+
+impl Store {
+    pub(crate) fn len(&self) -> usize {
+        self.value.len()
+    }
+
+    fn text_id(&mut self, t: Option<&str>) -> u32 {
+        t.map_or(NONE, |t| self.texts.intern(t) + 1)
+    }
+
+    /// Appends a row already checked (ids trimmed and not empty, value finite).
+    pub(crate) fn push(&mut self, r: RowParts<'_>) {
+        let row = self.len() as u32;
+        self.indicator.push(self.indicators.intern(r.indicator));
+        self.entity.push(self.entities.intern(r.entity));
+        self.period.push(self.periods.intern(r.period));
+        self.gender.push(r.gender);
+        self.value.push(r.value.unwrap_or(f64::NAN));
+        let (missing, source) = (self.text_id(r.missing), self.text_id(r.source));
+        self.missing.push(missing);
+        self.source.push(source);
+        if let Some(c) = r.count {
+            self.counts.push((row, c));
+        }
+    }
+
+    pub(crate) fn value(&self, row: usize) -> Option<f64> {
+        Some(self.value[row]).filter(|v| !v.is_nan())
+    }
+    pub(crate) fn missing(&self, row: usize) -> Option<&str> {
+        self.text(self.missing[row])
+    }
+    pub(crate) fn source(&self, row: usize) -> Option<&str> {
+        self.text(self.source[row])
+    }
+    fn text(&self, id: u32) -> Option<&str> {
+        (id != NONE).then(|| self.texts.text(id - 1))
+    }
+    pub(crate) fn count(&self, row: usize) -> Option<u32> {
+        let row = row as u32;
+        let at = self.counts.partition_point(|&(r, _)| r < row);
+        self.counts.get(at).filter(|(r, _)| *r == row).map(|&(_, c)| c)
+    }
+
+    /// A what-if edit of an existing row: the value, and no reason for a gap.
+    pub(crate) fn set_value(&mut self, row: usize, value: Option<f64>) {
+        self.value[row] = value.unwrap_or(f64::NAN);
+        self.missing[row] = NONE;
+    }
+
+    /// The row where indicator, entity, period and gender are these.
+    pub(crate) fn find(&self, indicator: &str, entity: &str, period: &str, gender: Gender) -> Option<usize> {
+        let (i, e, p) = (self.indicators.id(indicator)?, self.entities.id(entity)?, self.periods.id(period)?);
+        (0..self.len()).find(|&r| self.indicator[r] == i && self.entity[r] == e && self.period[r] == p && self.gender[r] == gender)
+    }
+
+    /// Appends every row of `other`, its ids mapped into these tables.
+    pub(crate) fn append(&mut self, other: &Store) {
+        let map = |to: &mut Table, from: &Table| -> Vec<u32> { from.texts().map(|t| to.intern(t)).collect() };
+        let (ind, ent, per) = (
+            map(&mut self.indicators, &other.indicators),
+            map(&mut self.entities, &other.entities),
+            map(&mut self.periods, &other.periods),
+        );
+        let texts: Vec<u32> = std::iter::once(NONE).chain(other.texts.texts().map(|t| self.texts.intern(t) + 1)).collect();
+        let offset = self.len() as u32;
+        self.indicator.extend(other.indicator.iter().map(|&i| ind[i as usize]));
+        self.entity.extend(other.entity.iter().map(|&i| ent[i as usize]));
+        self.period.extend(other.period.iter().map(|&i| per[i as usize]));
+        self.gender.extend_from_slice(&other.gender);
+        self.value.extend_from_slice(&other.value);
+        self.missing.extend(other.missing.iter().map(|&i| texts[i as usize]));
+        self.source.extend(other.source.iter().map(|&i| texts[i as usize]));
+        self.counts.extend(other.counts.iter().map(|&(r, c)| (r + offset, c)));
+    }
+
+    /// Every row's place in the order (indicator, entity, period as text, gender, row): the
+    /// order of the index's series, and the one a duplicate check needs (equal keys side by
+    /// side). The key of a row packs into one integer, sorted without comparing texts.
+    pub(crate) fn sorted_rows(&self) -> Vec<u32> {
+        let rank = period_ranks(&self.periods);
+        let bits = |n: usize| usize::BITS - n.saturating_sub(1).leading_zeros();
+        let (bi, be, bp, br) = (bits(self.indicators.len()), bits(self.entities.len()), bits(self.periods.len()), bits(self.len()));
+        let key = |r: usize| -> u128 {
+            let k = u128::from(self.indicator[r]);
+            let k = (k << be) | u128::from(self.entity[r]);
+            let k = (k << bp) | u128::from(rank[self.period[r] as usize]);
+            let k = (k << 2) | super::slot(self.gender[r]) as u128;
+            (k << br) | r as u128
+        };
+        let mask = (1u128 << br) - 1;
+        if bi + be + bp + 2 + br <= 64 {
+            let mut keys: Vec<u64> = (0..self.len()).map(|r| key(r) as u64).collect();
+            sort(&mut keys);
+            keys.into_iter().map(|k| (u128::from(k) & mask) as u32).collect()
+        } else {
+            let mut keys: Vec<u128> = (0..self.len()).map(key).collect();
+            sort(&mut keys);
+            keys.into_iter().map(|k| (k & mask) as u32).collect()
+        }
+    }
+
+    /// Whether rows `a` and `b` are the same indicator, entity, period and gender.
+    pub(crate) fn same_key(&self, a: usize, b: usize) -> bool {
+        self.indicator[a] == self.indicator[b]
+            && self.entity[a] == self.entity[b]
+            && self.period[a] == self.period[b]
+            && self.gender[a] == self.gender[b]
+    }
+}
+
+/// Each period id's place among the periods sorted as texts (`2022` < `2022-T1` < `2023`).
+pub(crate) fn period_ranks(periods: &Table) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..periods.len() as u32).collect();
+    order.sort_by(|&a, &b| periods.text(a).cmp(periods.text(b)));
+    let mut rank = vec![0; order.len()];
+    for (r, &id) in order.iter().enumerate() {
+        rank[id as usize] = r as u32;
+    }
+    rank
+}
+
+fn sort<T: Ord + Send>(keys: &mut [T]) {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::slice::ParallelSliceMut;
+        keys.par_sort_unstable();
+    }
+    #[cfg(not(feature = "parallel"))]
+    keys.sort_unstable();
+}
