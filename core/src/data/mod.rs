@@ -32,8 +32,10 @@ pub use row::{OBSERVATION_FIELDS, Observation, observation_field};
 use sources::Source;
 use store::{RowParts, Store};
 
-/// Most rows one set of observations may hold.
-pub(crate) const MAX_ROWS: usize = 20_000_000;
+/// Most rows one set of observations may hold: Kolada's national scale (290 municipalities ×
+/// 2,000 key figures × 30 years × T/K/M is 52 million) with room, at about 45 bytes a row with
+/// its index (4.5 GB at the bound, on a 24 GiB machine). See docs/robustness.md.
+pub(crate) const MAX_ROWS: usize = 100_000_000;
 
 /// A set of observations and assignment follow-ups.
 ///
@@ -196,6 +198,16 @@ impl Observations {
             count: s.count(i),
             source: s.source(i).map(str::to_string),
         }
+    }
+
+    /// Every entity id of the rows, each once, in the order first met.
+    pub fn entities(&self) -> impl Iterator<Item = &str> {
+        self.store.entities.texts()
+    }
+
+    /// Every period id of the rows, each once, in the order first met.
+    pub fn periods(&self) -> impl Iterator<Item = &str> {
+        self.store.periods.texts()
     }
 
     /// The rows in order, each made on demand (the store keeps columns, not rows).

@@ -16,6 +16,9 @@ use std::collections::HashMap;
 
 pub(crate) use gather::{Gathered, PeerTable};
 
+/// Pairs judged at a time by [`Plan::evaluate_each`].
+const BATCH: usize = 512;
+
 /// What to evaluate. Every field is optional: the plan's entity, the plan's period or the
 /// latest period with data, and total plus women and men for gendered indicators.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -87,11 +90,47 @@ impl Plan {
         Ok((entity, period))
     }
 
-    /// Evaluates many entities and periods, in parallel where threads exist.
+    /// Evaluates many entities and periods, in parallel where threads exist, and collects the
+    /// reports (entity by entity, each period in turn). A national batch that should not hold
+    /// every report at once: [`Plan::evaluate_each`] or [`Plan::write_jsonl`].
     ///
     /// # Errors
     /// As [`Plan::evaluate`], for the first pair that fails.
     pub fn evaluate_many(&self, data: &Observations, entities: &[String], periods: &[String]) -> Result<Vec<Report>> {
+        let mut out = Vec::new();
+        self.evaluate_each(data, entities, periods, |r| {
+            out.push(r);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// As [`Plan::evaluate_many`], each report handed to `sink` in the same order as soon as
+    /// its batch is judged, so that memory does not grow with the number of reports: the
+    /// pairs are judged a batch at a time (in parallel where threads exist), and a batch's
+    /// reports are dropped once the sink has them. An error from the sink ends the run.
+    ///
+    /// ```
+    /// let plan = attain_core::Plan::load("../rules/ostersund-2023")?;
+    /// let data = plan.data()?;
+    /// let mut statuses = Vec::new();
+    /// plan.evaluate_each(&data, &["2380".to_string()], &["2022".to_string(), "2023".to_string()], |r| {
+    ///     statuses.push((r.period.clone(), r.indicators.len()));
+    ///     Ok(())
+    /// })?;
+    /// assert_eq!(statuses.len(), 2);
+    /// # Ok::<(), attain_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Plan::evaluate`] for a period that is not one; the sink's error.
+    pub fn evaluate_each(
+        &self,
+        data: &Observations,
+        entities: &[String],
+        periods: &[String],
+        mut sink: impl FnMut(Report) -> Result<()>,
+    ) -> Result<()> {
         let index = data.index();
         for p in periods {
             Period::parse(p)?;
@@ -104,15 +143,38 @@ impl Plan {
         let run = |(e, p): &(&String, &String)| {
             crate::sandbox::budget::with_stop(stop.clone(), || self.evaluate_at(&index, peers.as_ref(), data, e, p, &[Gender::T]))
         };
-        #[cfg(feature = "parallel")]
-        {
-            use rayon::prelude::*;
-            Ok(pairs.par_iter().map(run).collect())
+        // Enough pairs per batch to keep every thread busy, few enough that a batch's reports are small.
+        for batch in pairs.chunks(BATCH) {
+            #[cfg(feature = "parallel")]
+            let reports: Vec<Report> = {
+                use rayon::prelude::*;
+                batch.par_iter().map(run).collect()
+            };
+            #[cfg(not(feature = "parallel"))]
+            let reports: Vec<Report> = batch.iter().map(run).collect();
+            for r in reports {
+                sink(r)?;
+            }
         }
-        #[cfg(not(feature = "parallel"))]
-        {
-            Ok(pairs.iter().map(run).collect())
-        }
+        Ok(())
+    }
+
+    /// As [`Plan::evaluate_each`], each report written as one line of JSON (JSON Lines) to `out`;
+    /// the number of reports written.
+    ///
+    /// # Errors
+    /// As [`Plan::evaluate_each`]; an io error when `out` cannot be written.
+    pub fn write_jsonl(&self, data: &Observations, entities: &[String], periods: &[String], mut out: impl std::io::Write) -> Result<usize> {
+        let mut n = 0;
+        let io = |e: std::io::Error| Error::new(Code::IoWrite, format!("cannot write the reports: {e}"));
+        self.evaluate_each(data, entities, periods, |r| {
+            serde_json::to_writer(&mut out, &r).map_err(|e| io(e.into()))?;
+            out.write_all(b"\n").map_err(io)?;
+            n += 1;
+            Ok(())
+        })?;
+        out.flush().map_err(io)?;
+        Ok(n)
     }
 
     fn evaluate_at(
