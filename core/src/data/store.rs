@@ -29,7 +29,8 @@ impl Table {
         let id = match self.ids.get(text) {
             Some(&id) => id,
             None => {
-                let id = u32::try_from(self.texts.len()).expect("fewer distinct ids than rows, and rows are bounded below u32::MAX");
+                // Fewer distinct texts than rows, and rows are bounded (MAX_ROWS) far below u32::MAX.
+                let id = self.texts.len() as u32;
                 let shared: Arc<str> = Arc::from(text);
                 self.texts.push(shared.clone());
                 self.ids.insert(shared, id);
