@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Kolada-scale batch benchmark (issue 16): 290 entities x 2,000 key figures x 30 years x T/K/M
-# (52.2 million GENERATED observations, about 1.3 GB of CSV in 25 files) read and judged: every
+# (52.2 million GENERATED observations, 1.2 GB of CSV in 25 files) read and judged: every
 # municipality's latest year, 10 std-rule indicators with national and peer comparisons.
 # Writes the data under ${DIR:-target/kolada-scale} and deletes it afterwards (KEEP=1 keeps it).
 set -euo pipefail
