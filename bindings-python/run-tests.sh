@@ -26,7 +26,15 @@ fi
 PY="$VENV/bin/python"
 export PATH="$VENV/bin:$PATH"  # the maturin backend runs the `maturin` command
 
-"$PY" -m pip install --quiet --disable-pip-version-check maturin pytest mypy pandas
+# The data kinds the tests read (pandas, pyarrow, polars, DuckDB) and Dask's local cluster.
+"$PY" -m pip install --quiet --disable-pip-version-check maturin pytest mypy pandas pyarrow polars duckdb "dask[distributed]"
+# Spark's local mode needs Java: pyspark (a large download) only where the machine has it; the
+# Spark test is a listed skip elsewhere.
+if java -version >/dev/null 2>&1; then
+    "$PY" -m pip install --quiet --disable-pip-version-check pyspark
+else
+    echo "no Java here: pyspark not installed, the Spark test will be skipped"
+fi
 
 echo "building and installing attain (pip install ./bindings-python; cargo's output follows)"
 # --verbose: pip passes on maturin's and cargo's progress (the first build takes minutes); the

@@ -4,8 +4,8 @@
 # Usage: scripts/setup-python.sh [VENV_DIR]
 #
 #   VENV_DIR defaults to .venv at the repo root (git-ignored).
-#   Installs/updates: pip, maturin, pytest, mypy, pandas (PYTHON_PACKAGES=... overrides
-#   the list). Uses PYTHON (default python3) to create the venv.
+#   Installs/updates: pip, maturin, pytest, mypy, pandas, pyarrow, polars, duckdb,
+#   dask[distributed] (PYTHON_PACKAGES=... overrides the list). Uses PYTHON (default python3) to create the venv.
 # Idempotent: an existing venv is reused and pip skips what is already satisfied.
 # Prints the venv path on stdout (last line: VENV=/path/.venv).
 set -euo pipefail
@@ -19,7 +19,7 @@ if [[ $# -gt 1 ]]; then usage >&2; die "too many arguments"; fi
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${1:-$REPO_ROOT/.venv}"
 PYTHON="${PYTHON:-python3}"
-read -r -a PACKAGES <<<"${PYTHON_PACKAGES:-maturin pytest mypy pandas}"
+read -r -a PACKAGES <<<"${PYTHON_PACKAGES:-maturin pytest mypy pandas pyarrow polars duckdb dask[distributed]}"
 
 command -v "$PYTHON" >/dev/null || die "$PYTHON not found"
 if [[ -x "$VENV/bin/python" ]] && "$VENV/bin/python" -c 'import sys' 2>/dev/null; then

@@ -225,11 +225,11 @@ pub fn arg_column<T: DeserializeOwned + Default>(v: Option<&Bound<'_, PyAny>>, a
     }
 }
 
-/// A numeric argument of `assess_many`: packed floats, a number or None for every row, or a sequence.
+/// A numeric argument of `assess_many`: packed floats (or an Arrow array's), a number or None for every row, or a sequence.
 pub fn number_column(v: Option<&Bound<'_, PyAny>>, arg: &'static str) -> PyResult<Column<Option<f64>>> {
     match v {
         Some(v) => match v.cast::<crate::Floats>() {
-            Ok(packed) => Ok(Column::Rows(packed.get().values.iter().map(|&x| Some(x)).collect())),
+            Ok(packed) => Ok(Column::Rows(packed.get().values.clone())),
             Err(_) => cells(v, arg, is_sequence(v)),
         },
         None => Ok(Column::All(None)),

@@ -4,6 +4,7 @@
 //! and maps the error (errors.rs). No semantics live here; the facade in `python/attain`
 //! only chooses which constructor to call and wraps results.
 
+mod arrow;
 mod convert;
 mod errors;
 mod kolada;
@@ -22,6 +23,9 @@ use std::sync::Arc;
 // The sandbox bounds the memory a rule holds by counting allocations here.
 #[global_allocator]
 static ALLOCATOR: attain_core::MeteredAllocator<mimalloc::MiMalloc> = attain_core::MeteredAllocator::new(mimalloc::MiMalloc);
+
+/// What `__reduce__` gives pickle: the callable that rebuilds an object, and its arguments.
+type Reduced<'py, Args> = (Bound<'py, PyAny>, Args);
 
 /// A loaded, validated plan: goals, indicators, rules. Immutable and safe to share between
 /// threads.
@@ -260,6 +264,31 @@ impl PyPlan {
         convert::to_python(py, &out)
     }
 
+    /// How pickle rebuilds the plan: by its files (plan.toml, scripts, data, tests) and, when
+    /// its data came from files core does not read (a workbook), by that data's rows.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>, py: Python<'py>) -> PyResult<Reduced<'py, (Bound<'py, PyDict>, Option<PyObservations>)>> {
+        let plan = &slf.get().inner;
+        let files = PyDict::new(py);
+        for (path, text) in plan.files() {
+            files.set_item(path, text)?;
+        }
+        let data =
+            if plan.files().workbooks().is_empty() { None } else { Some(run(py, || plan.data()).map(|inner| PyObservations { inner })?) };
+        Ok((slf.get_type().getattr("_restore")?, (files, data)))
+    }
+
+    /// A plan from its files and, if given, its data (what [`PyPlan::__reduce__`] ships).
+    #[staticmethod]
+    #[pyo3(signature = (files, data=None))]
+    fn _restore(py: Python<'_>, files: &Bound<'_, PyAny>, data: Option<&Bound<'_, PyObservations>>) -> PyResult<Self> {
+        let files = guard(py, || convert::plan_files(files))?;
+        let data = data.map(|d| (*d.get().inner).clone());
+        run(py, || Plan::from_files(files)).map(|plan| match data {
+            Some(d) => PyPlan::new(plan.with_data(d)),
+            None => PyPlan::new(plan),
+        })
+    }
+
     fn __repr__(&self) -> String {
         format!("<attain.Plan {:?}: {} goals, {} indicators>", self.inner.id(), self.inner.goals().len(), self.inner.indicators().len())
     }
@@ -269,8 +298,8 @@ impl PyPlan {
 /// f64 bytes), so that `assess_many` reads it without a Python object per number. Private.
 #[pyclass(module = "attain._native", name = "_Floats", frozen)]
 pub(crate) struct Floats {
-    /// The numbers, in row order.
-    pub(crate) values: Vec<f64>,
+    /// The numbers, in row order; `None` for a null of an Arrow array.
+    pub(crate) values: Vec<Option<f64>>,
 }
 
 #[pymethods]
@@ -282,8 +311,17 @@ impl Floats {
             return Err(data_error(format!("packed floats must be a multiple of 8 bytes, got {}", data.len())).raise());
         }
         // Each chunk has 8 bytes; NaN (refused later as not finite) keeps this total all the same.
-        let values = chunks.map(|c| <[u8; 8]>::try_from(c).map_or(f64::NAN, f64::from_ne_bytes)).collect();
+        let values = chunks.map(|c| Some(<[u8; 8]>::try_from(c).map_or(f64::NAN, f64::from_ne_bytes))).collect();
         Ok(Floats { values })
+    }
+
+    /// The numbers of an Arrow array or stream (`__arrow_c_array__`, `__arrow_c_stream__`: a
+    /// pyarrow Array or ChunkedArray, a polars Series), any integer or float type, a null as
+    /// `None`; `arg` names the argument in errors.
+    #[staticmethod]
+    fn from_arrow(py: Python<'_>, data: pyo3_arrow::input::AnyArray, arg: &str) -> PyResult<Self> {
+        let reader = data.into_reader()?;
+        run(py, || arrow::floats(reader, arg)).map(|values| Floats { values })
     }
 
     fn __len__(&self) -> usize {
@@ -345,6 +383,19 @@ impl PyObservations {
             let columns = readers.iter_mut().map(|(n, c)| (n.clone(), c.iter_mut().collect())).collect();
             Observations::from_host_columns(columns).map(PyObservations::new).map_err(errors::to_py)
         })
+    }
+
+    /// From any object exporting Arrow data (`__arrow_c_stream__` or `__arrow_c_array__`: a
+    /// polars or pandas DataFrame, a pyarrow Table, a DuckDB relation), read batch by batch.
+    #[staticmethod]
+    fn from_arrow(py: Python<'_>, data: pyo3_arrow::input::AnyRecordBatch) -> PyResult<Self> {
+        let reader = data.into_reader()?;
+        run(py, || attain_excel::arrow_observations(reader, None)).map(PyObservations::new)
+    }
+
+    /// How pickle rebuilds the observations: from their rows and follow-ups as core's JSON.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py, (String, &'static str)>> {
+        Ok((slf.get_type().getattr("from_json")?, (slf.get().inner.to_json(), "pickled observations")))
     }
 
     /// From CSV text (tidy rows or assignment follow-ups); `file` names it in errors.
@@ -443,6 +494,13 @@ impl PyReport {
         run(py, || Ok(self.inner.to_json()))
     }
 
+    /// The indicator results as an Arrow table (the CSV's columns; numbers as Float64).
+    fn to_arrow(&self, py: Python<'_>) -> PyResult<pyo3_arrow::PyTable> {
+        let batch = run(py, || arrow::report_table(&self.inner))?;
+        let schema = batch.schema();
+        pyo3_arrow::PyTable::try_new(vec![batch], schema)
+    }
+
     /// Renders the report: `html`, `markdown` (`md`), `csv`, `table` or `json`.
     fn render(&self, py: Python<'_>, format: &str) -> PyResult<String> {
         run(py, || Ok(attain_core::render(&self.inner, format.parse::<Format>()?)))
@@ -504,6 +562,26 @@ fn check<'py>(
     convert::to_python(py, &report)
 }
 
+/// The columns of `Assessments` (the facade's lists) as an Arrow table.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn _assessments_arrow(
+    py: Python<'_>,
+    status: Vec<String>,
+    label: Vec<String>,
+    reason: Vec<String>,
+    score: Vec<Option<f64>>,
+    period: Vec<String>,
+    target: Vec<Option<f64>>,
+    previous: Vec<Option<f64>>,
+    target_op: Vec<Option<String>>,
+    measures: Vec<std::collections::BTreeMap<String, f64>>,
+) -> PyResult<pyo3_arrow::PyTable> {
+    let batch = run(py, || arrow::assessments_table(status, label, reason, score, period, target, previous, target_op, measures))?;
+    let schema = batch.schema();
+    pyo3_arrow::PyTable::try_new(vec![batch], schema)
+}
+
 /// The native module.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -514,6 +592,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run_rule_tests, m)?)?;
     m.add_function(wrap_pyfunction!(run_rule_tests_in, m)?)?;
     m.add_function(wrap_pyfunction!(check, m)?)?;
+    m.add_function(wrap_pyfunction!(_assessments_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(kolada::kolada_fetch, m)?)?;
     m.add("REPORT_SCHEMA", attain_core::REPORT_SCHEMA)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -165,3 +165,35 @@ fn check_reads_the_workbooks_of_the_data_folder() {
     assert_eq!(out.status.code(), Some(1), "{}{}", text(&out.stdout), text(&out.stderr));
     assert!(text(&out.stdout).contains("unknown indicator N07906"), "{}", text(&out.stdout));
 }
+
+#[test]
+fn a_parquet_file_is_data_and_a_bad_row_is_named() {
+    use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
+    use std::sync::Arc;
+    let write = |path: &std::path::Path, entities: [&str; 2]| {
+        let text = |v: Vec<&str>| -> ArrayRef { Arc::new(StringArray::from(v)) };
+        let batch = RecordBatch::try_from_iter([
+            ("kpi", text(vec!["N1", "N1"])),
+            ("municipality", text(entities.to_vec())),
+            ("year", text(vec!["2022", "2022"])),
+            ("value", Arc::new(Float64Array::from(vec![85.5, 80.25])) as ArrayRef),
+        ])
+        .unwrap();
+        let mut w = parquet::arrow::ArrowWriter::try_new(std::fs::File::create(path).unwrap(), batch.schema(), None).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+    };
+    let dir = plan("parquet", &[], None);
+    let file = dir.join("values.parquet");
+    write(&file, ["2380", "0000"]);
+    let out = attain(&["report", dir.to_str().unwrap(), "--data", file.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((v["indicators"][0]["value"].as_f64(), v["indicators"][0]["national"].as_f64()), (Some(85.5), Some(80.25)), "{v}");
+
+    write(&file, ["2380", " "]);
+    let out = attain(&["report", dir.to_str().unwrap(), "--data", file.to_str().unwrap()]);
+    let err = text(&out.stderr);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(err.contains("values.parquet") && err.contains("row 2"), "{err}");
+}

@@ -173,21 +173,25 @@ pub enum EntryAction {
     Workbook,
 }
 
-/// Whether a plan file's path is a workbook of its data (`data/…/*.xlsx`, any case).
+/// Whether a plan file's path is a data file that is not text: a workbook or a Parquet file
+/// (`data/…/*.xlsx`, `data/…/*.parquet`, any case), read outside core (attain-excel).
 fn is_data_workbook(key: &str) -> bool {
-    key.starts_with("data/") && key.rsplit_once('.').is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("xlsx"))
+    key.starts_with("data/")
+        && key.rsplit_once('.').is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("xlsx") || ext.eq_ignore_ascii_case("parquet"))
 }
 
 /// The error for a workbook in a plan's data that the reader cannot read (the JavaScript
 /// package, core alone): `data.unread_workbook` at the workbook, saying which readers do and
 /// the way round. Never skipped in silence, since its rows would be lost.
 pub fn unread_workbook(key: &str) -> Error {
-    Error::new(
-        Code::DataUnreadWorkbook,
+    let message = if key.to_ascii_lowercase().ends_with(".parquet") {
+        "the plan's data holds this Parquet file, which this reader does not read (the attain CLI and the Python package do, \
+         through attain-excel); write the rows as CSV or read the file in the host"
+    } else {
         "the plan's data holds this workbook (.xlsx), which this reader does not read (the attain CLI and the Python package do, \
-         through attain-excel); save the sheet as CSV (`;` with decimal commas is read) or read it in the host",
-    )
-    .in_file(key)
+         through attain-excel); save the sheet as CSV (`;` with decimal commas is read) or read it in the host"
+    };
+    Error::new(Code::DataUnreadWorkbook, message).in_file(key)
 }
 
 /// The plan reader's one rule for a folder entry at `key` (its `/`-separated path in the plan), for every reader of a plan folder

@@ -35,7 +35,9 @@ mod testing;
 mod warning;
 
 pub use check::{CheckFailure, CheckOptions, CheckReport, MAX_CHECK_CASES, NotChecked, check};
-pub use data::{AssignmentUpdate, IgnoredColumn, OBSERVATION_FIELDS, Observation, Observations, TableCell, observation_field};
+pub use data::{
+    AssignmentUpdate, ColumnReader, IgnoredColumn, OBSERVATION_FIELDS, Observation, Observations, TableCell, TypedColumn, observation_field,
+};
 pub use error::{Code, Error, ErrorKind, Location, Result};
 pub use eval::Query;
 pub use files::{
@@ -52,7 +54,9 @@ pub use locale::{DecimalMark, parse_number};
 pub use model::{AssignmentStatus, Direction, Gender, Language, Level, PeerStats, PeriodValue, Scale};
 pub use plan::{Assignment, Comparison, Goal, GoalIndicator, Indicator, KOLADA_GROUPS_FILE, MinBasis, Plan};
 pub use query::{Explanation, Required};
-pub use render::{Format, MIN_TABLE_WIDTH, ReportCell, TableOptions, indicator_table, render, render_table, render_warnings};
+pub use render::{
+    Format, INDICATOR_NUMBER_COLUMNS, MIN_TABLE_WIDTH, ReportCell, TableOptions, indicator_table, render, render_table, render_warnings,
+};
 #[cfg(feature = "schema")]
 pub use report::report_schema;
 pub use report::{AssignmentResult, Basis, GoalResult, IndicatorResult, PlanInfo, REPORT_SCHEMA, Report, Role, WeightedId};

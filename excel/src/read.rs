@@ -10,7 +10,8 @@ pub fn is_workbook(path: impl AsRef<Path>) -> bool {
     path.as_ref().extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
 }
 
-/// Reads a data file: a workbook by its extension (see [`read_xlsx`]), anything else as
+/// Reads a data file: a workbook or a Parquet file by its extension (see [`read_xlsx`],
+/// [`crate::read_parquet`]), anything else as
 /// [`Observations::load`] reads it (CSV, `;` CSV, JSON). What every host that has files calls
 /// (the CLI's `--data`, Python's `Observations.load`).
 ///
@@ -30,6 +31,9 @@ pub fn load(path: impl AsRef<Path>) -> Result<Observations> {
 pub fn load_with(path: impl AsRef<Path>, delimiter: Option<char>) -> Result<Observations> {
     let path = path.as_ref();
     let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if crate::is_parquet(path) {
+        return crate::read_parquet(path, &path.display().to_string());
+    }
     if !is_workbook(path) {
         return match delimiter {
             Some(d) if !json => Observations::from_csv_with(&attain_core::read_text(path)?, &path.display().to_string(), Some(d)),
@@ -126,7 +130,8 @@ pub fn load_plan(folder: impl AsRef<Path>) -> Result<Plan> {
 fn read_data(plan: &Plan, folder: &Path) -> Result<Observations> {
     let mut books = Vec::new();
     for key in plan.files().workbooks() {
-        books.push(read_workbook(&folder.join(key), key)?);
+        let path = folder.join(key);
+        books.push(if crate::is_parquet(&path) { crate::read_parquet(&path, key)? } else { read_workbook(&path, key)? });
     }
     plan.data_with(books)
 }

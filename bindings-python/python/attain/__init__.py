@@ -68,8 +68,10 @@ PathLike = Union[str, "os.PathLike[str]"]
 Data = Any
 """What ``evaluate`` and friends accept as data: ``None`` (the plan's own ``data/`` folder), an
 :class:`Observations`, a list of dicts (tidy rows with ``indicator, entity, period, gender,
-value``), a dict ``{"observations": [...], "assignments": [...]}``, or a pandas DataFrame with
-those columns. Never a string or a path: a string is never read as a path or as CSV, in any
+value``), a dict ``{"observations": [...], "assignments": [...]}``, a pandas DataFrame with
+those columns, or any object exporting Arrow data through the Arrow PyCapsule interface
+(``__arrow_c_stream__`` or ``__arrow_c_array__``: a polars DataFrame, a pyarrow Table or
+RecordBatch, a DuckDB relation), read column by column without a Python object per cell. Never a string or a path: a string is never read as a path or as CSV, in any
 host; read a file with :meth:`Observations.load`, text with :meth:`Observations.from_csv` or
 :meth:`Observations.from_json`."""
 
@@ -88,6 +90,12 @@ NumberColumn = Union[None, float, Iterable[Optional[float]]]
 sequence with one per row: a list, a tuple, a numpy array or a pandas Series."""
 
 _ROW_COLUMNS = ("indicator", "entity", "period", "gender", "value", "missing", "count", "source")
+
+
+def _is_arrow(data: object) -> bool:
+    """Whether data exports Arrow (the PyCapsule interface). A pandas DataFrame keeps its own
+    reader: its object columns may mix numbers and text, which Arrow cannot hold."""
+    return (hasattr(type(data), "__arrow_c_stream__") or hasattr(type(data), "__arrow_c_array__")) and not _is_frame(data)
 
 
 def _is_frame(data: object) -> bool:
@@ -131,6 +139,8 @@ def observations(data: Data, assignments: Optional[Iterable[Mapping[str, Any]]] 
             "`data`: a string or a path is never read as a file or as CSV: "
             "use Observations.load(path) for a file, Observations.from_csv(text) or Observations.from_json(text) for text"
         )
+    elif _is_arrow(data):
+        obs = Observations.from_arrow(data)
     elif _is_frame(data):
         obs = Observations.from_columns(_frame_columns(data))
     elif isinstance(data, Mapping):
@@ -288,6 +298,21 @@ def _pandas() -> Any:
     return pandas
 
 
+def _polars() -> Any:
+    try:
+        return importlib.import_module("polars")
+    except ImportError as e:
+        raise ImportError("to_polars() needs polars, which is not installed: pip install polars") from e
+
+
+def _pyarrow_table(table: Any) -> Any:
+    """An Arrow stream as a pyarrow Table when pyarrow is installed (polars reads one), else as it is."""
+    try:
+        return importlib.import_module("pyarrow").table(table)
+    except ImportError:
+        return table
+
+
 # Read-only, so the default shared by every Assessment cannot be changed through one of them.
 _NO_MEASURES: Mapping[str, float] = MappingProxyType({})
 
@@ -395,6 +420,19 @@ class Assessments:
         pandas = _pandas()
         return pandas.DataFrame(dict(zip(_FIELDS, self._columns())), index=index)
 
+    def to_arrow(self) -> Any:
+        """An Arrow table (``__arrow_c_stream__``; ``pyarrow.table(a.to_arrow())``) with one column
+        per field: texts, numbers as float64 (nulls for none), ``measures`` as ``name=value;…``."""
+        return _native._assessments_arrow(*self._columns())
+
+    def to_polars(self) -> Any:
+        """:meth:`to_arrow` as a polars DataFrame.
+
+        Raises:
+            ImportError: polars is not installed.
+        """
+        return _polars().from_arrow(_pyarrow_table(self.to_arrow()))
+
     def __repr__(self) -> str:
         counts: dict[str, int] = {}
         for s in self.status:
@@ -403,11 +441,13 @@ class Assessments:
         return f"<attain.Assessments {len(self)} rows: {shown}>"
 
 
-def _column(x: Any, numbers: bool = False) -> Any:
-    """An argument of ``assess_many`` as the native module reads it. With ``numbers``, a
+def _column(x: Any, name: str, numbers: bool = True) -> Any:
+    """An argument ``name`` of ``assess_many`` as the native module reads it. With ``numbers``, a
     one-dimensional numpy array or pandas Series of floats or integers is packed as native floats
-    (no Python object per number). Other arrays and Series become lists in one pass (``pd.NA`` of
-    nullable dtypes becomes ``None``); lists, tuples and single values are passed as they are."""
+    (no Python object per number), and so is an Arrow array (a pyarrow Array or ChunkedArray, a
+    polars Series: the Arrow PyCapsule interface; a null is ``None``). Other arrays and Series
+    become lists in one pass (``pd.NA`` of nullable dtypes becomes ``None``); lists, tuples and
+    single values are passed as they are."""
     if x is None or isinstance(x, (list, tuple, str, int, float, dict)):
         return x
     pandas = sys.modules.get("pandas")
@@ -415,6 +455,12 @@ def _column(x: Any, numbers: bool = False) -> Any:
         if isinstance(x.dtype, pandas.api.extensions.ExtensionDtype):
             return x.to_numpy(dtype=object, na_value=None).tolist()
         x = x.to_numpy()
+    if _is_arrow(x):
+        if numbers:
+            return _native._Floats.from_arrow(x, name)
+        for to_list in ("to_pylist", "to_list"):  # pyarrow, polars
+            if callable(getattr(x, to_list, None)):
+                return getattr(x, to_list)()
     numpy = sys.modules.get("numpy")
     if numbers and numpy is not None and isinstance(x, numpy.ndarray) and x.ndim == 1 and x.dtype.kind in "fiu":
         return _native._Floats(numpy.ascontiguousarray(x, dtype=numpy.float64).tobytes())
@@ -547,6 +593,23 @@ class Report:
             return pandas.DataFrame(columns=list(IndicatorResult.__annotations__))
         return pandas.DataFrame.from_records(records)
 
+    def to_arrow(self) -> Any:
+        """The indicator results as an Arrow table (``__arrow_c_stream__``:
+        ``pyarrow.table(report.to_arrow())``, ``polars.from_arrow``): the columns of
+        :meth:`to_csv`, numbers as float64 with nulls for none, the rest text."""
+        return self._native.to_arrow()
+
+    def to_polars(self) -> Any:
+        """:meth:`to_arrow` as a polars DataFrame.
+
+        Raises:
+            ImportError: polars is not installed.
+        """
+        return _polars().from_arrow(_pyarrow_table(self.to_arrow()))
+
+    def __reduce__(self) -> Any:
+        return (Report.from_json, (self.to_json(),))
+
     def _repr_html_(self) -> str:
         """Core's HTML fragment: one root element, every style scoped to it, indicators folded."""
         return self._native.render("html-fragment")
@@ -563,6 +626,11 @@ class Plan:
 
     def __init__(self, native: _native.Plan) -> None:
         self._native = native
+
+    def __reduce__(self) -> Any:
+        # By its files (and the rows of data core does not read, such as a workbook's): a pool
+        # worker, a Dask or Spark executor rebuilds the same plan.
+        return (Plan, (self._native,))
 
     @classmethod
     def load(cls, path: PathLike) -> Plan:
@@ -782,21 +850,21 @@ class Plan:
         if rows is not None:
             requests = [_inputs(r, {}) for r in rows] if isinstance(rows, Iterable) and not isinstance(rows, (str, Mapping)) else rows
             return Assessments(**self._native.assess_rows(indicator, requests))
-        per_row = _column(history)
+        per_row = _column(history, "history", numbers=False)
         histories = [[] if h is None else _history(h) for h in per_row] if isinstance(per_row, (list, tuple)) else per_row
         columns = self._native.assess_many(
             indicator,
-            _column(value, numbers=True),
-            _column(period),
-            _column(target, numbers=True),
-            _column(previous, numbers=True),
+            _column(value, "value"),
+            _column(period, "period", numbers=False),
+            _column(target, "target"),
+            _column(previous, "previous"),
             histories,
-            _column(national, numbers=True),
-            _column(peers),
-            _column(percentile, numbers=True),
-            _column(women, numbers=True),
-            _column(men, numbers=True),
-            _column(municipal_mean, numbers=True),
+            _column(national, "national"),
+            _column(peers, "peers", numbers=False),
+            _column(percentile, "percentile"),
+            _column(women, "women"),
+            _column(men, "men"),
+            _column(municipal_mean, "municipal_mean"),
         )
         return Assessments(**columns)
 

@@ -6,6 +6,7 @@
 mod assignments;
 mod header;
 mod index;
+mod read_columns;
 mod read_csv;
 mod read_host;
 mod read_json;
@@ -26,6 +27,7 @@ use std::sync::{Arc, OnceLock};
 pub use assignments::AssignmentUpdate;
 pub use header::IgnoredColumn;
 pub(crate) use index::{Index, Series, slot};
+pub use read_columns::{ColumnReader, TypedColumn};
 pub use read_table::TableCell;
 use row::check_finite;
 pub use row::{OBSERVATION_FIELDS, Observation, observation_field};

@@ -168,7 +168,9 @@ catalogue! {
     DataMalformedJson = "data.malformed_json",
     /// A spreadsheet file (.xlsx) cannot be opened as a workbook.
     DataMalformedWorkbook = "data.malformed_workbook",
-    /// A plan's data holds a workbook (.xlsx) and the reader has none (the JavaScript package, core alone).
+    /// A Parquet file cannot be read as Parquet (not Parquet, or compressed with a codec other than Snappy or Zstandard).
+    DataMalformedParquet = "data.malformed_parquet",
+    /// A plan's data holds a workbook (.xlsx) or a Parquet file and the reader has none (the JavaScript package, core alone).
     DataUnreadWorkbook = "data.unread_workbook",
     /// A CSV header names a column attain does not know.
     DataUnknownColumn = "data.unknown_column",

@@ -31,6 +31,11 @@ pub(crate) const COLUMNS: [&str; 23] = [
     "compared_with",
 ];
 
+/// The columns of [`indicator_table`] that hold numbers ([`ReportCell::Number`], or empty text
+/// for none); every other column holds text. A typed table (Arrow) types them so.
+pub const INDICATOR_NUMBER_COLUMNS: [&str; 9] =
+    ["value", "target", "national", "peers_mean", "percentile", "previous", "women", "men", "municipal_mean"];
+
 /// One cell of the report's table of indicator results: a number (a spreadsheet's numeric
 /// cell) or text.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,6 +136,20 @@ fn decimal_commas(measures: &str) -> String {
 #[cfg(test)]
 mod tests {
     use crate::{Observations, PlanFiles, Query};
+
+    #[test]
+    fn the_number_columns_are_the_ones_that_hold_numbers() {
+        let (columns, rows) = super::indicator_table(&report());
+        for row in rows {
+            for (name, cell) in columns.iter().zip(row) {
+                let number = super::INDICATOR_NUMBER_COLUMNS.contains(name);
+                match cell {
+                    super::ReportCell::Number(_) => assert!(number, "`{name}` holds a number"),
+                    super::ReportCell::Text(t) => assert!(!number || t.is_empty(), "`{name}` holds text {t:?}"),
+                }
+            }
+        }
+    }
 
     fn report() -> crate::Report {
         let plan = "[plan]\nid='x'\ntitle='X'\nentity='1'\n[comparison]\nnational='0000'\n[[goal]]\nid='g'\ntitle='G'\nindicators=['i']\n\

@@ -4,7 +4,7 @@ mod csv;
 mod escape;
 mod fragment;
 
-pub use csv::{ReportCell, indicator_table};
+pub use csv::{INDICATOR_NUMBER_COLUMNS, ReportCell, indicator_table};
 mod html;
 mod table;
 
