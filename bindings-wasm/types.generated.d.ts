@@ -57,6 +57,7 @@ export type Code =
   | "data.not_utf8"
   | "data.malformed_json"
   | "data.malformed_workbook"
+  | "data.malformed_parquet"
   | "data.unread_workbook"
   | "data.unknown_column"
   | "data.missing_column"
