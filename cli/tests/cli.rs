@@ -832,3 +832,21 @@ fn equivalent_mutants_are_listed_and_a_stale_entry_is_an_error() {
     assert!(err.contains("no mutant `>=` -> `>` at `rules/three.rhai:2:10`"), "{err}");
     assert!(err.contains("equivalent-mutants.toml"), "{err}");
 }
+
+/// A mutant that loops is stopped by the operation budget and counts as killed.
+#[test]
+fn a_mutant_that_loops_is_killed_by_the_operation_budget() {
+    let dir = TempDir::new(&[
+        ("plan.toml", "[plan]\nid = \"c\"\ntitle = \"C\"\n[[indicator]]\nid = \"A\"\ntitle = \"A\"\nrule = \"rules/loop.rhai\"\n"),
+        ("rules/loop.rhai", "let i = 3;\nwhile i != 0 { i -= 1; }\nattained()\n"),
+        ("tests/loop.test.toml", "[[case]]\nname = \"ends\"\nrule = \"rules/loop.rhai\"\nvalue = 1\nexpect = \"attained\"\n"),
+    ]);
+    let out = attain(&["test", dir.path().to_str().unwrap(), "--mutants", "--format", "json"]);
+    assert_exit(&out, 0);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mutants = report["mutants"]["mutants"].as_array().unwrap();
+    // `i -= 1` made `i -= 2`: 3, 1, -1, … never 0.
+    let looping = mutants.iter().find(|m| m["line"] == 2 && m["original"] == "1").unwrap();
+    assert_eq!((looping["mutated"].as_str(), looping["status"].as_str()), (Some("2"), Some("killed")), "{looping}");
+    assert!(looping["killed_by"].as_str().unwrap().starts_with("tests/loop.test.toml:1 ends"), "{looping}");
+}
