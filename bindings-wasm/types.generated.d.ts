@@ -105,6 +105,7 @@ export type Code =
   | "test.unknown_status"
   | "test.duplicate_case"
   | "test.expects_nothing"
+  | "test.stale_mutant"
   | "io.not_found"
   | "io.read"
   | "io.write"
@@ -144,6 +145,10 @@ export type Role = "indicator" | "key_figure";
  * Language of labels and reasons.
  */
 export type Language = "sv" | "en";
+/**
+ * What the tests made of a mutant.
+ */
+export type MutantStatus = "killed" | "survived" | "unviable" | "equivalent";
 /**
  * The stable code of a report warning (`data.unknown_indicator`); serialised as its text.
  */
@@ -909,6 +914,69 @@ export interface Level {
   score: number | null;
 }
 /**
+ * One mutant and what the tests made of it.
+ */
+export interface MutantOutcome {
+  /**
+   * 1-based column (in characters) of the text mutated.
+   */
+  column: number;
+  /**
+   * The script, as the plan names it (`rules/x.rhai`, `std/target.rhai`).
+   */
+  file: string;
+  /**
+   * The first case that failed (`file:line name`), or the error that stopped the run.
+   */
+  killed_by?: string | null;
+  /**
+   * 1-based line of the text mutated.
+   */
+  line: number;
+  /**
+   * The mutant's text there (empty: removed).
+   */
+  mutated: string;
+  /**
+   * The script's text there.
+   */
+  original: string;
+  /**
+   * Why the mutant is equivalent, as its entry says.
+   */
+  reason?: string | null;
+  status: MutantStatus;
+}
+/**
+ * The mutants of a test run ([`TestOptions::mutants`](super::TestOptions)).
+ */
+export interface Mutants {
+  /**
+   * Mutants listed as equivalent, with a reason (not run, not in the score).
+   */
+  equivalent: number;
+  /**
+   * Mutants a case killed.
+   */
+  killed: number;
+  /**
+   * Every mutant, by script in the run's order, then in the script's order.
+   */
+  mutants: MutantOutcome[];
+  /**
+   * `killed / (killed + survived)`; 1 when there is no mutant to score.
+   */
+  score: number;
+  /**
+   * Mutants no case killed.
+   */
+  survived: number;
+  /**
+   * Mutants that did not compile (not in the score).
+   */
+  unviable: number;
+}
+/**
  * One value of one indicator for one entity, period and gender.
  *
  * Serialised, it is a host row (`{"indicator", "entity", "period", "gender", "value"}`, and
@@ -1226,6 +1294,11 @@ export interface TestOptions {
    * Record which lines of each rule script the cases ran ([`TestReport::coverage`](super::TestReport)).
    */
   coverage?: boolean;
+  /**
+   * Make the mutants of each script under test and run the cases against each
+   * ([`TestReport::mutants`](super::TestReport)).
+   */
+  mutants?: boolean;
 }
 /**
  * The result of running rule tests.
@@ -1243,6 +1316,11 @@ export interface TestReport {
    * Cases failed.
    */
   failed: number;
+  /**
+   * The mutants of the scripts under test and what the cases made of them, when
+   * [`TestOptions::mutants`] asked for them.
+   */
+  mutants?: Mutants | null;
   /**
    * Cases passed.
    */

@@ -268,6 +268,13 @@ def test_run_rule_tests_and_check(tmp_path: Path, plan: attain.Plan) -> None:
     assert 0 < len(script["run"]) < len(script["lines"]) == len(script["hits"])
     assert all(m["line"] in script["lines"] and m["line"] not in script["run"] for m in script["missed"])
     assert covered["cases"] == report["cases"]
+    # Mutants of the std script the cases name: the same report as `attain test --mutants`.
+    assert "mutants" not in report
+    mutated = attain.run_rule_tests(test_file, mutants=True)["mutants"]
+    assert mutated["mutants"] and {m["file"] for m in mutated["mutants"]} == {"std/reference.rhai"}
+    assert mutated["killed"] + mutated["survived"] + mutated["unviable"] + mutated["equivalent"] == len(mutated["mutants"])
+    assert mutated["score"] == mutated["killed"] / (mutated["killed"] + mutated["survived"])
+    assert {m["status"] for m in mutated["mutants"]} == {"killed", "survived"}
     checked = attain.check(plan, cases=20, seed=7)
     assert checked["indicators"] == 4 and checked["failures"] == []
     assert plan.check(cases=20, seed=7) == checked

@@ -141,3 +141,38 @@ def test_attain_coverage_lists_the_lines_no_case_ran(pytester: pytest.Pytester) 
     assert "attain coverage" not in mixed.stdout.str()
     plain = pytester.runpytest("plan", "-p", "no:cacheprovider")
     assert "attain coverage" not in plain.stdout.str()
+
+
+def test_attain_mutants_lists_the_mutants_no_case_killed(pytester: pytest.Pytester) -> None:
+    plan = pytester.mkdir("plan")
+    (plan / "plan.toml").write_text(
+        '[plan]\nid = "c"\ntitle = "C"\n[[indicator]]\nid = "A"\ntitle = "A"\nrule = "rules/three.rhai"\n',
+        encoding="utf-8",
+    )
+    (plan / "rules").mkdir()
+    (plan / "rules" / "three.rhai").write_text(
+        'if value >= 10.0 {\n    return attained("high");\n}\nif value >= 5.0 { return partly("middle"); }\nnot_attained("low")\n',
+        encoding="utf-8",
+    )
+    (plan / "tests").mkdir()
+    (plan / "tests" / "three.test.toml").write_text(
+        '[[case]]\nname = "high"\nrule = "rules/three.rhai"\nvalue = 12\nexpect = "attained"\n', encoding="utf-8"
+    )
+    result = pytester.runpytest("plan", "--attain-mutants", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*attain mutants: plan*",
+            "survived  rules/three.rhai:1:10  >= -> >",
+            "survived  rules/three.rhai:4:10  >= -> >",
+            "survived  rules/three.rhai:4:13  5.0 -> 50.0",
+            "survived  rules/three.rhai:4:19  return -> (removed)",
+            "survived  rules/three.rhai:4:26  partly -> attained",
+            "survived  rules/three.rhai:4:26  partly -> not_attained",
+            "survived  rules/three.rhai:5:1  not_attained -> attained",
+            "survived  rules/three.rhai:5:1  not_attained -> partly",
+            "mutants: 4 killed of 12 (score 0.333); 0 unviable, 0 equivalent",
+        ]
+    )
+    plain = pytester.runpytest("plan", "-p", "no:cacheprovider")
+    assert "attain mutants" not in plain.stdout.str()

@@ -508,6 +508,18 @@ test('runRuleTests: coverage of the rule scripts, as the CLI and Python give it'
   assert.match(thrown(() => runRuleTests(files, { coverag: true })).message, /unknown field `coverag`/);
 });
 
+test('runRuleTests: mutants of the rule scripts, as the CLI and Python give them', () => {
+  const tests = '[[case]]\nname = "ten"\nrule = "rules/ten.rhai"\nvalue = 10\nexpect = "attained"\n';
+  const files = { ...FILES, 'tests/ten.test.toml': tests };
+  assert.equal(runRuleTests(files).mutants, undefined);
+  const m = runRuleTests(files, { mutants: true }).mutants;
+  const ten = m.mutants.filter((x) => x.file === 'rules/ten.rhai');
+  assert.ok(ten.length > 0, JSON.stringify(m));
+  assert.equal(m.killed + m.survived + m.unviable + m.equivalent, m.mutants.length);
+  assert.equal(m.score, m.killed / (m.killed + m.survived));
+  for (const x of ten) assert.ok(['killed', 'survived'].includes(x.status) && x.line > 0 && x.column > 0, JSON.stringify(x));
+});
+
 test('runRuleTests runs test files with their plan', () => {
   const tests = `[[case]]
 name = "ten is attained"

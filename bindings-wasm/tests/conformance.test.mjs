@@ -35,7 +35,7 @@ const CALL_KEYS = {
   outline: [],
   evaluate_text: ['text'],
   rows: [],
-  rule_tests: ['coverage'],
+  rule_tests: ['coverage', 'mutants'],
 };
 
 function strict(obj, allowed, where) {

@@ -60,6 +60,8 @@ export async function use(files: Record<string, string>): Promise<string> {
   const tests: TestReport = runRuleTests(files);
   const covered: TestReport = runRuleTests(files, { coverage: false });
   const lines: number | undefined = covered.coverage?.scripts[0]?.lines[0];
+  const mutated: TestReport = runRuleTests(files, { mutants: true });
+  const survivor: string | undefined = mutated.mutants?.mutants.find((m) => m.status === 'survived')?.original;
   const failedCase = tests.cases.find((c) => !c.passed)?.got;
   const checked: CheckReport = check(plan, { cases: 10, seed: 1 });
   const html: string = renderHtml(report) + render(report, 'md') + renderHtml(JSON.stringify(bundled));

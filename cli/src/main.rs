@@ -60,6 +60,12 @@ enum Command {
         /// Write the coverage as LCOV to this file (implies --coverage)
         #[arg(long, value_name = "FILE")]
         coverage_out: Option<PathBuf>,
+        /// Run the cases against mutants of each rule script; print each mutant no case killed
+        #[arg(long)]
+        mutants: bool,
+        /// Exit 1 when the share of mutants killed is below this (0 to 1; implies --mutants)
+        #[arg(long, value_name = "SCORE")]
+        min_score: Option<f64>,
     },
     /// Validate a plan and run property checks on every indicator rule
     Check {
@@ -354,6 +360,22 @@ fn print_coverage(o: &mut Out, c: &attain_core::Coverage) {
     o.line(format_args!("coverage: {} rules, {} of {} lines run ({percent:.1} %)", c.scripts.len(), c.run, c.lines));
 }
 
+/// Each mutant no case killed (`file:line:col  original -> mutated`), then the score.
+fn print_mutants(o: &mut Out, m: &attain_core::Mutants) {
+    for x in m.mutants.iter().filter(|x| x.status == attain_core::MutantStatus::Survived) {
+        let mutated = if x.mutated.is_empty() { "(removed)" } else { x.mutated.as_str() };
+        o.line(format_args!("survived  {}:{}:{}  {} -> {}", x.file, x.line, x.column, x.original, mutated));
+    }
+    o.line(format_args!(
+        "mutants: {} killed of {} (score {:.3}); {} unviable, {} equivalent",
+        m.killed,
+        m.killed + m.survived,
+        m.score,
+        m.unviable,
+        m.equivalent
+    ));
+}
+
 fn warn(line: impl Display) {
     let _ = writeln!(std::io::stderr().lock(), "{}", terminal_safe(&line.to_string(), true));
 }
@@ -612,9 +634,14 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
             }
             Ok(code)
         }
-        Command::Test { path, format, coverage, coverage_out } => {
-            let options = attain_core::TestOptions { coverage: coverage || coverage_out.is_some() };
+        Command::Test { path, format, coverage, coverage_out, mutants, min_score } => {
+            let mutants = mutants || min_score.is_some();
+            let options = attain_core::TestOptions { coverage: coverage || coverage_out.is_some(), mutants };
             let report = attain_core::run_rule_tests_with(&path, &options)?;
+            let weak = match (&report.mutants, min_score) {
+                (Some(m), Some(min)) => !m.meets(min)?,
+                _ => false,
+            };
             if let (Some(out), Some(c)) = (&coverage_out, &report.coverage) {
                 write_file(out, c.to_lcov().as_bytes())?;
                 warn(format_args!("wrote {}", out.display()));
@@ -640,10 +667,13 @@ fn run(command: Command, o: &mut Out) -> Result<ExitCode, Error> {
                     if let Some(c) = &report.coverage {
                         print_coverage(o, c);
                     }
+                    if let Some(m) = &report.mutants {
+                        print_mutants(o, m);
+                    }
                     o.line(format_args!("{} passed, {} failed", report.passed, report.failed));
                 }
             }
-            Ok(if report.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if report.failed == 0 && !weak { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Check { plan, cases, seed, json } => {
             let plan = attain_excel::load_plan(&plan)?;

@@ -747,3 +747,106 @@ fn coverage_prints_the_lines_never_run_and_writes_lcov() {
     let out = attain(&["test", dir.path().to_str().unwrap()]);
     assert!(!text(&out.stdout).contains("coverage"), "{}", text(&out.stdout));
 }
+
+/// A planted weak test: a three-way rule whose one case checks only the attained branch. Every
+/// mutant of the other two branches survives, and `--mutants` names each at its place.
+#[test]
+fn mutants_name_each_survivor_of_a_weak_test_at_its_place() {
+    let dir = TempDir::new(&[
+        ("plan.toml", "[plan]\nid = \"c\"\ntitle = \"C\"\n[[indicator]]\nid = \"A\"\ntitle = \"A\"\nrule = \"rules/three.rhai\"\n"),
+        (
+            "rules/three.rhai",
+            "if value >= 10.0 {\n    return attained(\"high\");\n}\nif value >= 5.0 { return partly(\"middle\"); }\nnot_attained(\"low\")\n",
+        ),
+        ("tests/three.test.toml", "[[case]]\nname = \"high\"\nrule = \"rules/three.rhai\"\nvalue = 12\nexpect = \"attained\"\n"),
+    ]);
+    let out = attain(&["test", dir.path().to_str().unwrap(), "--mutants"]);
+    assert_exit(&out, 0);
+    let stdout = text(&out.stdout);
+    let survivors: Vec<&str> = stdout.lines().filter(|l| l.starts_with("survived")).collect();
+    assert_eq!(
+        survivors,
+        [
+            "survived  rules/three.rhai:1:10  >= -> >",
+            "survived  rules/three.rhai:4:10  >= -> >",
+            "survived  rules/three.rhai:4:13  5.0 -> 50.0",
+            "survived  rules/three.rhai:4:19  return -> (removed)",
+            "survived  rules/three.rhai:4:26  partly -> attained",
+            "survived  rules/three.rhai:4:26  partly -> not_attained",
+            "survived  rules/three.rhai:5:1  not_attained -> attained",
+            "survived  rules/three.rhai:5:1  not_attained -> partly",
+        ],
+        "{stdout}"
+    );
+    // Killed: 10.0 -> 100.0 (12 is no longer high), and attained -> partly / not_attained;
+    // the branch's return removed falls through to not_attained.
+    assert!(stdout.contains("mutants: 4 killed of 12 (score 0.333); 0 unviable, 0 equivalent"), "{stdout}");
+    let out = attain(&["test", dir.path().to_str().unwrap(), "--min-score", "0.5"]);
+    assert_exit(&out, 1);
+    let out = attain(&["test", dir.path().to_str().unwrap(), "--min-score", "0.3"]);
+    assert_exit(&out, 0);
+    let out = attain(&["test", dir.path().to_str().unwrap(), "--min-score", "2"]);
+    assert_exit(&out, 2);
+    // The JSON report carries every mutant with its place and status.
+    let out = attain(&["test", dir.path().to_str().unwrap(), "--mutants", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &report["mutants"]["mutants"][0];
+    assert_eq!(first["file"], "rules/three.rhai");
+    assert_eq!((first["line"].as_u64(), first["column"].as_u64()), (Some(1), Some(10)));
+    assert_eq!(
+        (first["original"].as_str(), first["mutated"].as_str(), first["status"].as_str()),
+        (Some(">="), Some(">"), Some("survived"))
+    );
+    assert_eq!(report["mutants"]["mutants"][1]["status"], "killed");
+    assert_eq!(report["mutants"]["mutants"][1]["killed_by"], "tests/three.test.toml:1 high");
+}
+
+/// An equivalent mutant listed with its reason is left out of the score; an entry no mutant
+/// matches is an error at the entry.
+#[test]
+fn equivalent_mutants_are_listed_and_a_stale_entry_is_an_error() {
+    let entry = |line: usize, reason: &str| {
+        format!(
+            "[[mutant]]\nfile = \"rules/three.rhai\"\nline = {line}\ncolumn = 10\noriginal = \">=\"\nmutated = \">\"\nreason = \"{reason}\"\n"
+        )
+    };
+    let files = |eq: String| {
+        TempDir::new(&[
+            ("plan.toml", "[plan]\nid = \"c\"\ntitle = \"C\"\n[[indicator]]\nid = \"A\"\ntitle = \"A\"\nrule = \"rules/three.rhai\"\n"),
+            ("rules/three.rhai", "if value >= 10.0 { return attained(); }\nnot_attained()\n"),
+            (
+                "tests/three.test.toml",
+                "[[case]]\nname = \"high\"\nrule = \"rules/three.rhai\"\nvalue = 12\nexpect = \"attained\"\n[[case]]\nname = \"low\"\nrule = \"rules/three.rhai\"\nvalue = 1\nexpect = \"not_attained\"\n",
+            ),
+            ("tests/equivalent-mutants.toml", &eq),
+        ])
+    };
+    let dir = files(entry(1, "planted: a test of exactly 10 would kill it"));
+    let out = attain(&["test", dir.path().to_str().unwrap(), "--mutants", "--min-score", "1"]);
+    assert_exit(&out, 0);
+    assert!(text(&out.stdout).contains("0 unviable, 1 equivalent"), "{}", text(&out.stdout));
+    let dir = files(entry(2, "stale"));
+    let out = attain(&["test", dir.path().to_str().unwrap(), "--mutants"]);
+    assert_exit(&out, 2);
+    let err = text(&out.stderr);
+    assert!(err.contains("no mutant `>=` -> `>` at `rules/three.rhai:2:10`"), "{err}");
+    assert!(err.contains("equivalent-mutants.toml"), "{err}");
+}
+
+/// A mutant that loops is stopped by the operation budget and counts as killed.
+#[test]
+fn a_mutant_that_loops_is_killed_by_the_operation_budget() {
+    let dir = TempDir::new(&[
+        ("plan.toml", "[plan]\nid = \"c\"\ntitle = \"C\"\n[[indicator]]\nid = \"A\"\ntitle = \"A\"\nrule = \"rules/loop.rhai\"\n"),
+        ("rules/loop.rhai", "let i = 3;\nwhile i != 0 { i -= 1; }\nattained()\n"),
+        ("tests/loop.test.toml", "[[case]]\nname = \"ends\"\nrule = \"rules/loop.rhai\"\nvalue = 1\nexpect = \"attained\"\n"),
+    ]);
+    let out = attain(&["test", dir.path().to_str().unwrap(), "--mutants", "--format", "json"]);
+    assert_exit(&out, 0);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mutants = report["mutants"]["mutants"].as_array().unwrap();
+    // `i -= 1` made `i -= 2`: 3, 1, -1, … never 0.
+    let looping = mutants.iter().find(|m| m["line"] == 2 && m["original"] == "1").unwrap();
+    assert_eq!((looping["mutated"].as_str(), looping["status"].as_str()), (Some("2"), Some("killed")), "{looping}");
+    assert!(looping["killed_by"].as_str().unwrap().starts_with("tests/loop.test.toml:1 ends"), "{looping}");
+}

@@ -345,9 +345,11 @@ fn command_line(case: &Case, dir: &TempDir) -> Result<Vec<String>, String> {
         }
         "rule_tests" => {
             let mut args = vec!["test".to_string(), plan_word, "--format".into(), "json".into()];
-            if let Some(v) = fields.remove("coverage") {
-                if v.as_bool() == Some(true) {
-                    args.push("--coverage".into());
+            for flag in ["coverage", "mutants"] {
+                if let Some(v) = fields.remove(flag) {
+                    if v.as_bool() == Some(true) {
+                        args.push(format!("--{flag}"));
+                    }
                 }
             }
             args

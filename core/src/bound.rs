@@ -72,9 +72,10 @@ impl BoundRule {
             .collect()
     }
 
-    /// The twin, unless a coverage recording wants the script's own lines run.
+    /// The twin, unless a coverage recording wants the script's own lines run or a mutant of a
+    /// script is being tested.
     fn twin(&self) -> Option<&Twin> {
-        if crate::script::coverage::recording() { None } else { self.twin.as_ref() }
+        if crate::script::coverage::recording() || crate::script::mutation::active() { None } else { self.twin.as_ref() }
     }
 
     /// Runs the rule for an indicator: the twin where it answers, else the script.

@@ -63,7 +63,7 @@ pub use report::{AssignmentResult, Basis, GoalResult, IndicatorResult, PlanInfo,
 pub use sandbox::{MeteredAllocator, Stop};
 pub use target::{Target, TargetInput, TargetOp};
 pub use testing::{
-    CaseOutcome, Coverage, MissedLine, ScriptCoverage, TestOptions, TestReport, run_rule_tests, run_rule_tests_in, run_rule_tests_in_with,
-    run_rule_tests_with,
+    CaseOutcome, Coverage, MissedLine, MutantOutcome, MutantStatus, Mutants, ScriptCoverage, TestOptions, TestReport, run_rule_tests,
+    run_rule_tests_in, run_rule_tests_in_with, run_rule_tests_with,
 };
 pub use warning::{Warning, WarningCode};

@@ -32,7 +32,7 @@ fn files() -> PlanFiles {
 
 #[test]
 fn a_case_that_misses_a_branch_leaves_its_lines_unrun() {
-    let report = run_rule_tests_in_with(&files(), &TestOptions { coverage: true }).unwrap();
+    let report = run_rule_tests_in_with(&files(), &TestOptions { coverage: true, ..TestOptions::default() }).unwrap();
     assert_eq!(report.failed, 0, "{:?}", report.cases);
     let coverage = report.coverage.unwrap();
     let by_file: BTreeMap<&str, _> = coverage.scripts.iter().map(|s| (s.file.as_str(), s)).collect();
@@ -54,7 +54,7 @@ fn a_case_that_misses_a_branch_leaves_its_lines_unrun() {
 #[test]
 fn without_the_option_there_is_no_coverage_and_the_cases_are_the_same() {
     let plain = run_rule_tests_in_with(&files(), &TestOptions::default()).unwrap();
-    let covered = run_rule_tests_in_with(&files(), &TestOptions { coverage: true }).unwrap();
+    let covered = run_rule_tests_in_with(&files(), &TestOptions { coverage: true, ..TestOptions::default() }).unwrap();
     assert!(plain.coverage.is_none());
     assert_eq!(plain.cases, covered.cases);
 }
@@ -91,7 +91,7 @@ fn parse_lcov(text: &str) -> BTreeMap<String, Record> {
 
 #[test]
 fn lcov_reads_back_as_the_coverage() {
-    let coverage = run_rule_tests_in_with(&files(), &TestOptions { coverage: true }).unwrap().coverage.unwrap();
+    let coverage = run_rule_tests_in_with(&files(), &TestOptions { coverage: true, ..TestOptions::default() }).unwrap().coverage.unwrap();
     let lcov = parse_lcov(&coverage.to_lcov());
     assert_eq!(lcov.len(), coverage.scripts.len());
     for s in &coverage.scripts {
@@ -106,7 +106,7 @@ fn lcov_reads_back_as_the_coverage() {
 #[test]
 fn a_std_rule_s_own_script_runs_under_coverage_not_its_twin() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../rules/std/tests/trend.test.toml");
-    let coverage = run_rule_tests_with(dir, &TestOptions { coverage: true }).unwrap().coverage.unwrap();
+    let coverage = run_rule_tests_with(dir, &TestOptions { coverage: true, ..TestOptions::default() }).unwrap().coverage.unwrap();
     let files: Vec<&str> = coverage.scripts.iter().map(|s| s.file.as_str()).collect();
     assert_eq!(files, ["std/trend.rhai"]);
     assert!(coverage.run > 0 && coverage.run <= coverage.lines, "{coverage:?}");

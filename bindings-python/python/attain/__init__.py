@@ -891,19 +891,25 @@ def load_plan(path: PathLike) -> Plan:
     return Plan.load(path)
 
 
-def run_rule_tests(path: Union[PathLike, Mapping[str, str]], coverage: bool = False) -> dict[str, Any]:
+def run_rule_tests(
+    path: Union[PathLike, Mapping[str, str]], coverage: bool = False, mutants: bool = False
+) -> dict[str, Any]:
     """Runs every ``*.test.toml`` under a path (file or folder), or in a dict of path to text.
 
     Returns core's test report: ``cases`` (each with file, line, name, rule, passed, expected,
     got, reason), ``unreached`` (per rule, the levels no case reached), ``passed``, ``failed``;
     with ``coverage=True`` also ``coverage``: per script (``scripts``) its ``file``, the
     ``lines`` with statements, their ``hits``, the lines ``run`` and those ``missed`` (each
-    ``line`` and ``text``), and the totals ``lines`` and ``run``.
+    ``line`` and ``text``), and the totals ``lines`` and ``run``; with ``mutants=True`` also
+    ``mutants``: every mutant of the scripts under test (``mutants``, each with ``file``,
+    ``line``, ``column``, ``original``, ``mutated``, ``status`` — killed, survived, unviable or
+    equivalent — and ``killed_by`` or ``reason``), the counts ``killed``, ``survived``,
+    ``unviable``, ``equivalent`` and the ``score`` (as ``attain test PATH --mutants``).
 
     Raises:
         RuleTestError: a malformed test file, with ``.file``, ``.line``, ``.column``.
     """
-    options = {"coverage": coverage}
+    options = {"coverage": coverage, "mutants": mutants}
     if isinstance(path, Mapping):
         return _native.run_rule_tests_in(dict(path), options)
     return _native.run_rule_tests(path, options)

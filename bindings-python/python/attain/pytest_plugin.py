@@ -7,7 +7,9 @@ the rule returned and its reason. Disable with ``pytest -p no:attain``.
 
 ``--attain-coverage`` adds, at the end, the line coverage of the rule scripts: for each folder
 or ``*.test.toml`` pytest was given, one core call (``attain.run_rule_tests(path, coverage=True)``, as
-``attain test PATH --coverage``) and its lines never run and summary.
+``attain test PATH --coverage``) and its lines never run and summary. ``--attain-mutants`` adds
+the same for mutation testing (``attain.run_rule_tests(path, mutants=True)``, as ``attain test
+PATH --mutants``): each mutant no case killed, and the score.
 """
 
 from __future__ import annotations
@@ -29,30 +31,62 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="after the rule tests, the lines of each rule script no case ran (attain test --coverage)",
     )
+    parser.getgroup("attain").addoption(
+        "--attain-mutants",
+        action="store_true",
+        default=False,
+        help="after the rule tests, the mutants of each rule script no case killed (attain test --mutants)",
+    )
 
 
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    if not config.getoption("attain_coverage"):
-        return
+def _given_paths(config: pytest.Config, **options: bool) -> list[tuple[Path, dict[str, Any]]]:
+    """Each folder or ``*.test.toml`` pytest was given, with its report for ``options``."""
+    out = []
     for arg in config.args:
         path = Path(arg.split("::")[0])
         if not (path.is_dir() or path.name.endswith(SUFFIX)):
             continue
         try:
-            coverage = attain.run_rule_tests(path, coverage=True)["coverage"]
+            out.append((path, attain.run_rule_tests(path, **options)))
         except attain.RuleTestError as e:
             if e.code == "test.no_files":
                 continue
             raise
-        terminalreporter.section(f"attain coverage: {path}")
-        for script in coverage["scripts"]:
-            for miss in script["missed"]:
-                terminalreporter.write_line(f"miss  {script['file']}:{miss['line']}  {miss['text']}")
-        lines, run = coverage["lines"], coverage["run"]
-        percent = 100.0 if lines == 0 else 100.0 * run / lines
-        terminalreporter.write_line(
-            f"coverage: {len(coverage['scripts'])} rules, {run} of {lines} lines run ({percent:.1f} %)"
-        )
+    return out
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if config.getoption("attain_coverage"):
+        for path, report in _given_paths(config, coverage=True):
+            _write_coverage(terminalreporter, path, report["coverage"])
+    if config.getoption("attain_mutants"):
+        for path, report in _given_paths(config, mutants=True):
+            _write_mutants(terminalreporter, path, report["mutants"])
+
+
+def _write_mutants(terminalreporter: Any, path: Path, mutants: dict[str, Any]) -> None:
+    terminalreporter.section(f"attain mutants: {path}")
+    for m in mutants["mutants"]:
+        if m["status"] == "survived":
+            mutated = m["mutated"] or "(removed)"
+            terminalreporter.write_line(f"survived  {m['file']}:{m['line']}:{m['column']}  {m['original']} -> {mutated}")
+    killed, survived = mutants["killed"], mutants["survived"]
+    terminalreporter.write_line(
+        f"mutants: {killed} killed of {killed + survived} (score {mutants['score']:.3f}); "
+        f"{mutants['unviable']} unviable, {mutants['equivalent']} equivalent"
+    )
+
+
+def _write_coverage(terminalreporter: Any, path: Path, coverage: dict[str, Any]) -> None:
+    terminalreporter.section(f"attain coverage: {path}")
+    for script in coverage["scripts"]:
+        for miss in script["missed"]:
+            terminalreporter.write_line(f"miss  {script['file']}:{miss['line']}  {miss['text']}")
+    lines, run = coverage["lines"], coverage["run"]
+    percent = 100.0 if lines == 0 else 100.0 * run / lines
+    terminalreporter.write_line(
+        f"coverage: {len(coverage['scripts'])} rules, {run} of {lines} lines run ({percent:.1f} %)"
+    )
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> Optional[pytest.Collector]:

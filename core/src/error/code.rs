@@ -264,6 +264,8 @@ catalogue! {
     TestDuplicateCase = "test.duplicate_case",
     /// A test case expects nothing, so it could not fail.
     TestExpectsNothing = "test.expects_nothing",
+    /// An `equivalent-mutants.toml` lists a mutant the script no longer gives.
+    TestStaleMutant = "test.stale_mutant",
     /// A file or folder does not exist.
     IoNotFound = "io.not_found",
     /// A file or folder could not be read.

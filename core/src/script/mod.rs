@@ -4,6 +4,7 @@
 pub(crate) mod coverage;
 mod helpers;
 mod modules;
+pub(crate) mod mutation;
 mod outcome;
 mod reads;
 mod values;
@@ -131,6 +132,8 @@ impl RuleEngine {
     /// Compiles one script against the scope of its kind: a name it neither declares nor finds
     /// there is an error at the name.
     pub(crate) fn compile(&self, id: &str, kind: RuleKind, source: &str, file: &str) -> Result<CompiledRule> {
+        let mutant = mutation::source_for(file);
+        let source = mutant.as_deref().unwrap_or(source);
         if source.len() > limits::MAX_SCRIPT_SIZE {
             return Err(Error::new(
                 Code::RuleLimitScript,

@@ -48,6 +48,8 @@ thread_local! {
 /// Compiles a module's text (strict names, no scope of its own), optimised as rules are.
 /// Its lines noted for coverage, at its own file, when a recording is open.
 fn compile(engine: &Engine, text: &str, file: &str) -> Result<AST, rhai::ParseError> {
+    let mutant = super::mutation::source_for(file);
+    let text = mutant.as_deref().unwrap_or(text);
     let ast = engine.compile(text)?;
     let ast = engine.optimize_ast(&Scope::new(), ast, OptimizationLevel::Full);
     super::coverage::note(&ast, file, text);

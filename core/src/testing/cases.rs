@@ -334,8 +334,10 @@ fn compare(
     reason: Option<String>,
 ) -> CaseOutcome {
     // A rule that raised an error comes back as `error: …`; `expect = "error"` expects just that.
-    let status_ok = got == expect || (expect == "error" && got.starts_with("error: "));
-    let reason_ok = contains.is_none_or(|c| reason.as_deref().is_some_and(|r| r.contains(c)));
+    let errored = expect == "error" && got.starts_with("error: ");
+    let status_ok = got == expect || errored;
+    // With `expect = "error"`, `expect_reason_contains` is looked for in the error's message.
+    let reason_ok = contains.is_none_or(|c| reason.as_deref().is_some_and(|r| r.contains(c)) || (errored && got.contains(c)));
     let passed = status_ok && reason_ok;
     let expected = (!passed).then(|| match contains {
         Some(c) => format!("{expect}, reason containing \"{c}\""),

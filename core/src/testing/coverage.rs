@@ -13,6 +13,10 @@ pub struct TestOptions {
     /// Record which lines of each rule script the cases ran ([`TestReport::coverage`](super::TestReport)).
     #[serde(default)]
     pub coverage: bool,
+    /// Make the mutants of each script under test and run the cases against each
+    /// ([`TestReport::mutants`](super::TestReport)).
+    #[serde(default)]
+    pub mutants: bool,
 }
 
 /// Line coverage of the scripts under test.

@@ -4,6 +4,8 @@ mod case_targets;
 mod cases;
 mod coverage;
 mod measures;
+mod mutants;
+mod mutate;
 
 use crate::error::{Code, Error, Result};
 use crate::files::{self, PlanFiles};
@@ -15,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 pub use coverage::{Coverage, MissedLine, ScriptCoverage, TestOptions};
+pub use mutants::{MutantOutcome, MutantStatus, Mutants};
 
 /// Per rule, the levels it could reach and the ones its cases reached.
 type Reached = BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)>;
@@ -56,6 +59,50 @@ pub struct TestReport {
     /// Line coverage of the scripts under test, when [`TestOptions::coverage`] asked for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coverage: Option<Coverage>,
+    /// The mutants of the scripts under test and what the cases made of them, when
+    /// [`TestOptions::mutants`] asked for them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mutants: Option<Mutants>,
+}
+
+/// The test files of a run, each with the plan it runs with (`None`: a blank plan of its own).
+pub(super) struct Suite {
+    units: Vec<Unit>,
+    plans: Vec<Plan>,
+}
+
+struct Unit {
+    text: String,
+    rel: String,
+    plan: Option<usize>,
+}
+
+impl Suite {
+    /// Every test file's cases, in order, and the levels each rule reached.
+    fn run_all(&self) -> Result<(TestReport, Reached)> {
+        let mut report = TestReport::default();
+        let mut reached: Reached = BTreeMap::new();
+        for unit in &self.units {
+            let plan = match unit.plan {
+                Some(i) => self.plans[i].clone(),
+                None => blank_plan(&unit.text)?,
+            };
+            cases::run_file(&plan, &unit.text, &unit.rel, &mut report, &mut reached)?;
+        }
+        Ok((report, reached))
+    }
+
+    /// The cases of test file `u`, with `plans` in place of the suite's own where given.
+    fn run_unit(&self, u: usize, plans: Option<&[Option<Plan>]>) -> Result<Vec<CaseOutcome>> {
+        let unit = &self.units[u];
+        let plan = match unit.plan {
+            Some(i) => plans.and_then(|p| p[i].clone()).unwrap_or_else(|| self.plans[i].clone()),
+            None => blank_plan(&unit.text)?,
+        };
+        let mut report = TestReport::default();
+        cases::run_file(&plan, &unit.text, &unit.rel, &mut report, &mut BTreeMap::new())?;
+        Ok(report.cases)
+    }
 }
 
 /// Runs every `*.test.toml` under `path` (a file or folder). A test file inside a plan folder
@@ -78,28 +125,30 @@ pub fn run_rule_tests_with(path: impl AsRef<Path>, options: &TestOptions) -> Res
     let path = path.as_ref();
     let mut tests = Vec::new();
     collect_tests(path, &mut tests)?;
+    let (listed, tests): (Vec<_>, Vec<_>) = tests.into_iter().partition(|t| t.file_name().is_some_and(|n| n == EQUIVALENTS));
     if tests.is_empty() {
         return Err(Error::new(Code::TestNoFiles, format!("no `*.test.toml` files under `{}`", path.display())));
     }
-    let mut report = TestReport::default();
-    let mut plans: BTreeMap<std::path::PathBuf, Plan> = BTreeMap::new();
-    let mut reached: Reached = BTreeMap::new();
+    let mut suite = Suite { units: Vec::new(), plans: Vec::new() };
+    let mut dirs: BTreeMap<std::path::PathBuf, usize> = BTreeMap::new();
     for test in tests {
         let text = files::read_text(&test)?;
         let plan_dir = test.ancestors().skip(1).find(|d| d.join("plan.toml").is_file()).map(Path::to_path_buf);
         let (plan, rel) = match plan_dir {
             Some(dir) => {
-                if !plans.contains_key(&dir) {
-                    plans.insert(dir.clone(), Plan::load(&dir)?);
+                if !dirs.contains_key(&dir) {
+                    dirs.insert(dir.clone(), suite.plans.len());
+                    suite.plans.push(Plan::load(&dir)?);
                 }
                 let rel = test.strip_prefix(&dir).unwrap_or(&test).to_string_lossy().replace('\\', "/");
-                (plans[&dir].clone(), rel)
+                (Some(dirs[&dir]), rel)
             }
-            None => (blank_plan(&text)?, test.display().to_string()),
+            None => (None, test.display().to_string()),
         };
-        cases::run_file(&plan, &text, &rel, &mut report, &mut reached)?;
+        suite.units.push(Unit { text, rel, plan });
     }
-    finish(report, reached, recording)
+    let listed = listed.iter().map(|p| Ok((p.display().to_string(), files::read_text(p)?))).collect::<Result<Vec<_>>>()?;
+    finish(&suite, recording, options, &listed)
 }
 
 /// Runs test files held in memory (the browser): every `*.test.toml` in `files`, with the plan
@@ -118,24 +167,24 @@ pub fn run_rule_tests_in(files: &PlanFiles) -> Result<TestReport> {
 pub fn run_rule_tests_in_with(files: &PlanFiles, options: &TestOptions) -> Result<TestReport> {
     files.check()?;
     let recording = start(options)?;
-    let mut report = TestReport::default();
-    let mut reached = BTreeMap::new();
     let files = &files::without_boms(files.clone());
-    let plan = if files.contains_key("plan.toml") { Some(Plan::from_files(files.clone())?) } else { None };
-    let mut any = false;
-    for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".test.toml")) {
-        any = true;
-        let plan = match &plan {
-            Some(p) => p.clone(),
-            None => blank_plan(text)?,
-        };
-        cases::run_file(&plan, text, path, &mut report, &mut reached)?;
-    }
-    if !any {
+    let plans = if files.contains_key("plan.toml") { vec![Plan::from_files(files.clone())?] } else { Vec::new() };
+    let plan = (!plans.is_empty()).then_some(0);
+    let units: Vec<Unit> = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".test.toml"))
+        .map(|(p, text)| Unit { text: text.clone(), rel: p.clone(), plan })
+        .collect();
+    if units.is_empty() {
         return Err(Error::new(Code::TestNoFiles, "no `*.test.toml` files given"));
     }
-    finish(report, reached, recording)
+    let listed: Vec<(String, String)> =
+        files.iter().filter(|(p, _)| p.rsplit('/').next() == Some(EQUIVALENTS)).map(|(p, t)| (p.clone(), t.clone())).collect();
+    finish(&Suite { units, plans }, recording, options, &listed)
 }
+
+/// The file that lists a folder's equivalent mutants, each with its reason.
+const EQUIVALENTS: &str = "equivalent-mutants.toml";
 
 /// A recording of the lines run, when the options ask for coverage and this build has it.
 fn start(options: &TestOptions) -> Result<Option<Recording>> {
@@ -151,7 +200,9 @@ fn start(options: &TestOptions) -> Result<Option<Recording>> {
     Ok(Some(Recording::start()))
 }
 
-fn finish(mut report: TestReport, reached: Reached, recording: Option<Recording>) -> Result<TestReport> {
+/// Runs the suite's cases (inside the coverage recording, if any), then its mutants when asked.
+fn finish(suite: &Suite, recording: Option<Recording>, options: &TestOptions, listed: &[(String, String)]) -> Result<TestReport> {
+    let (mut report, reached) = suite.run_all()?;
     if let Some(recording) = recording {
         let named: BTreeSet<String> =
             report.cases.iter().filter(|c| stdlib::std_source(&c.rule).is_some()).map(|c| stdlib::std_file(&c.rule)).collect();
@@ -165,6 +216,9 @@ fn finish(mut report: TestReport, reached: Reached, recording: Option<Recording>
     }
     report.passed = report.cases.iter().filter(|c| c.passed).count();
     report.failed = report.cases.len() - report.passed;
+    if options.mutants {
+        report.mutants = Some(mutants::run(suite, &report.cases, listed)?);
+    }
     Ok(report)
 }
 
@@ -189,7 +243,7 @@ fn collect_tests(path: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
             return Err(
                 Error::new(Code::IoLink, "a link to a folder, which the test runner does not follow").in_file(p.display().to_string())
             );
-        } else if name.ends_with(".test.toml") && (kind.is_file() || (kind.is_symlink() && p.is_file())) {
+        } else if (name.ends_with(".test.toml") || name == EQUIVALENTS) && (kind.is_file() || (kind.is_symlink() && p.is_file())) {
             out.push(p);
         }
     }
