@@ -6,10 +6,12 @@
 mod assignments;
 mod header;
 mod index;
+mod lite;
 mod read_columns;
 mod read_csv;
 mod read_host;
 mod read_json;
+mod read_json_stream;
 mod read_kolada;
 mod read_table;
 mod row;
