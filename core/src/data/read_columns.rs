@@ -157,10 +157,12 @@ impl ColumnReader {
         }
         // The texts of a whole number's id, written again for each row: no allocation per row.
         let mut ints = [String::new(), String::new(), String::new()];
+        let store = self.obs.store_mut();
         for i in 0..n {
             let row = self.rows + i + 1;
-            let fields = self.row(&columns, i, &mut ints).map_err(|e| place(e.at_row(row), &self.file))?;
-            self.obs.push_row(fields.parts()).map_err(|e| place(e.at_row(row), &self.file))?;
+            let fields = row_of(&self.fields, &columns, i, &mut ints).map_err(|e| place(e.at_row(row), &self.file))?;
+            let parts = super::checked(fields.parts(), store.len()).map_err(|e| place(e.at_row(row), &self.file))?;
+            store.push(parts);
         }
         self.rows += n;
         Ok(())
@@ -174,73 +176,73 @@ impl ColumnReader {
         self.obs.check_duplicates()?;
         Ok(self.obs)
     }
+}
 
-    /// Row `i` of a batch, as a host row with these fields is read (a null is as absent), its
-    /// texts borrowed from the columns; a whole number's id is written into `ints`.
-    fn row<'c>(&self, columns: &[TypedColumn<'c>], i: usize, ints: &'c mut [String; 3]) -> Result<Fields<'c>> {
-        let mut given: [(&str, Cell<'c>); OBSERVATION_FIELDS.len()] = OBSERVATION_FIELDS.map(|(n, _)| (n, Cell::Null));
-        for ((field, name), column) in self.fields.iter().zip(columns) {
-            let cell = match column {
-                TypedColumn::Text(c) => c[i].map_or(Cell::Null, Cell::Text),
-                TypedColumn::Int(c) => c[i].map_or(Cell::Null, Cell::Int),
-                TypedColumn::Float(c) => c[i].map_or(Cell::Null, Cell::Float),
-                TypedColumn::Bool(c) => c[i].map_or(Cell::Null, Cell::Bool),
-            };
-            given[*field] = (name.as_str(), cell);
-        }
-        let [indicator, entity, period, gender, value, missing, count, source, note] = given;
-        let id = |(key, cell): (&str, Cell<'c>), name: &str, buffer: &'c mut String| -> Result<Cow<'c, str>> {
-            let id = match cell {
-                Cell::Text(s) => Some(Cow::Borrowed(s)),
-                Cell::Int(n) => {
-                    use std::fmt::Write as _;
-                    buffer.clear();
-                    // Writing into a String cannot fail.
-                    let _ = write!(buffer, "{n}");
-                    Some(Cow::Borrowed(buffer.as_str()))
-                }
-                other => json_id(Some(&other.json()?), key)?.map(Cow::Owned),
-            };
-            id.ok_or_else(|| Error::new(Code::DataMissingField, format!("the row has no `{name}`")))
+/// Row `i` of a batch, as a host row with these fields is read (a null is as absent), its
+/// texts borrowed from the columns; a whole number's id is written into `ints`.
+fn row_of<'c>(fields: &[(usize, String)], columns: &[TypedColumn<'c>], i: usize, ints: &'c mut [String; 3]) -> Result<Fields<'c>> {
+    let mut given: [(&str, Cell<'c>); OBSERVATION_FIELDS.len()] = OBSERVATION_FIELDS.map(|(n, _)| (n, Cell::Null));
+    for ((field, name), column) in fields.iter().zip(columns) {
+        let cell = match column {
+            TypedColumn::Text(c) => c[i].map_or(Cell::Null, Cell::Text),
+            TypedColumn::Int(c) => c[i].map_or(Cell::Null, Cell::Int),
+            TypedColumn::Float(c) => c[i].map_or(Cell::Null, Cell::Float),
+            TypedColumn::Bool(c) => c[i].map_or(Cell::Null, Cell::Bool),
         };
-        let text = |(key, cell): (&str, Cell<'c>)| -> Result<Option<&'c str>> {
-            match cell {
-                Cell::Text(s) => Ok(Some(s)),
-                Cell::Null => Ok(None),
-                // Not a text: the host rows' error (a text field holds only texts).
-                other => json_text(Some(&other.json()?), key).map(|_| None),
-            }
-        };
-        let gender = match gender.1 {
-            Cell::Null => Gender::T,
-            Cell::Text(s) => Gender::parse(s).ok_or_else(|| gender_error(s))?,
-            other => return Err(Error::new(Code::DataInvalidType, format!("gender must be a string, got {}", other.json()?))),
-        };
-        let (value, marker) = match value.1 {
-            Cell::Float(x) if !x.is_finite() => return Err(not_finite(x)),
-            Cell::Float(x) => (Some(x), None),
-            Cell::Int(n) => (Some(n as f64), None),
-            Cell::Text(s) => {
-                let (value, marker) = parse_value(s, crate::locale::DecimalMark::Either)?;
-                (value, marker.map(Cow::Borrowed))
-            }
-            other => {
-                let (value, marker) = json_value(Some(&other.json()?))?;
-                (value, marker.map(Cow::Owned))
-            }
-        };
-        text(note)?;
-        let [b0, b1, b2] = ints;
-        let (indicator, entity, period) = (id(indicator, "indicator", b0)?, id(entity, "entity", b1)?, id(period, "period", b2)?);
-        // A reason given wins over Kolada's marker in the value.
-        let missing = text(missing)?.filter(|s| !s.trim().is_empty()).map(Cow::Borrowed).or(marker);
-        let count = match count.1 {
-            Cell::Null => None,
-            Cell::Int(n) => json_count(Some(&Value::from(n)))?,
-            other => json_count(Some(&other.json()?))?,
-        };
-        Ok(Fields { indicator, entity, period, gender, value, missing, count, source: text(source)? })
+        given[*field] = (name.as_str(), cell);
     }
+    let [indicator, entity, period, gender, value, missing, count, source, note] = given;
+    let id = |(key, cell): (&str, Cell<'c>), name: &str, buffer: &'c mut String| -> Result<Cow<'c, str>> {
+        let id = match cell {
+            Cell::Text(s) => Some(Cow::Borrowed(s)),
+            Cell::Int(n) => {
+                use std::fmt::Write as _;
+                buffer.clear();
+                // Writing into a String cannot fail.
+                let _ = write!(buffer, "{n}");
+                Some(Cow::Borrowed(buffer.as_str()))
+            }
+            other => json_id(Some(&other.json()?), key)?.map(Cow::Owned),
+        };
+        id.ok_or_else(|| Error::new(Code::DataMissingField, format!("the row has no `{name}`")))
+    };
+    let text = |(key, cell): (&str, Cell<'c>)| -> Result<Option<&'c str>> {
+        match cell {
+            Cell::Text(s) => Ok(Some(s)),
+            Cell::Null => Ok(None),
+            // Not a text: the host rows' error (a text field holds only texts).
+            other => json_text(Some(&other.json()?), key).map(|_| None),
+        }
+    };
+    let gender = match gender.1 {
+        Cell::Null => Gender::T,
+        Cell::Text(s) => Gender::parse(s).ok_or_else(|| gender_error(s))?,
+        other => return Err(Error::new(Code::DataInvalidType, format!("gender must be a string, got {}", other.json()?))),
+    };
+    let (value, marker) = match value.1 {
+        Cell::Float(x) if !x.is_finite() => return Err(not_finite(x)),
+        Cell::Float(x) => (Some(x), None),
+        Cell::Int(n) => (Some(n as f64), None),
+        Cell::Text(s) => {
+            let (value, marker) = parse_value(s, crate::locale::DecimalMark::Either)?;
+            (value, marker.map(Cow::Borrowed))
+        }
+        other => {
+            let (value, marker) = json_value(Some(&other.json()?))?;
+            (value, marker.map(Cow::Owned))
+        }
+    };
+    text(note)?;
+    let [b0, b1, b2] = ints;
+    let (indicator, entity, period) = (id(indicator, "indicator", b0)?, id(entity, "entity", b1)?, id(period, "period", b2)?);
+    // A reason given wins over Kolada's marker in the value.
+    let missing = text(missing)?.filter(|s| !s.trim().is_empty()).map(Cow::Borrowed).or(marker);
+    let count = match count.1 {
+        Cell::Null => None,
+        Cell::Int(n) => json_count(Some(&Value::from(n)))?,
+        other => json_count(Some(&other.json()?))?,
+    };
+    Ok(Fields { indicator, entity, period, gender, value, missing, count, source: text(source)? })
 }
 
 /// One row of a batch as read, its texts borrowed where they can be.

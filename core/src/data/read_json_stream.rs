@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use super::Observations;
 use super::lite::Lite;
+use super::read_kolada::read_kolada_item;
 use super::strict::{Strict, StrictVisitor};
 use crate::error::Error;
 
@@ -149,10 +150,11 @@ impl<'de> Visitor<'de> for Items<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Read, A::Error> {
         let Items { obs, file } = self;
         let (mut items, mut first_error, mut row) = (Vec::new(), None, 0);
+        let store = obs.store_mut();
         while let Some(item) = seq.next_element::<Lite<'de>>()? {
             row += 1;
             if first_error.is_none() {
-                first_error = obs.read_kolada_item(&item, row, file, &mut items).err();
+                first_error = read_kolada_item(store, &item, row, file, &mut items).err();
             }
         }
         obs.end_kolada(items);

@@ -13,13 +13,14 @@ use super::Observations;
 use super::lite::Lite;
 use super::read_json::{count_text, json_count, json_id, json_text, json_value};
 use super::row::{gender_error, parse_value};
-use super::store::RowParts;
+use super::store::{RowParts, Store};
 
 impl Observations {
     pub(super) fn read_kolada(&mut self, values: &[Value], file: &str) -> Result<()> {
         let mut items = Vec::with_capacity(values.len());
+        let store = self.store_mut();
         for (i, item) in values.iter().enumerate() {
-            self.read_kolada_item(&Lite::of(item), i + 1, file, &mut items)?;
+            read_kolada_item(store, &Lite::of(item), i + 1, file, &mut items)?;
         }
         self.end_kolada(items);
         Ok(())
@@ -31,67 +32,73 @@ impl Observations {
             last.items = Some(items.into());
         }
     }
+}
 
-    /// Item `row` (1-based) of `values`: its rows pushed, its start added to `items`.
-    pub(super) fn read_kolada_item(&mut self, item: &Lite<'_>, row: usize, file: &str, items: &mut Vec<usize>) -> Result<()> {
-        items.push(self.store.len());
-        let err = |e: Error| e.prefixed(&format!("item {row}: ")).in_file(file).at_row(row);
-        let Lite::Obj(_) = item else { return Err(err(Error::new(Code::DataInvalidType, "a Kolada value must be an object"))) };
-        let text = |k: &str| -> Result<Cow<'_, str>> {
-            lite_id(item.get(k), k)
-                .map_err(err)?
-                .ok_or_else(|| err(Error::new(Code::DataMissingField, format!("the Kolada value has no `{k}`"))))
+/// Item `row` (1-based) of `values`: its rows pushed, its start added to `items`.
+pub(super) fn read_kolada_item(store: &mut Store, item: &Lite<'_>, row: usize, file: &str, items: &mut Vec<usize>) -> Result<()> {
+    items.push(store.len());
+    let err = |e: Error| e.prefixed(&format!("item {row}: ")).in_file(file).at_row(row);
+    let Lite::Obj(_) = item else { return Err(err(Error::new(Code::DataInvalidType, "a Kolada value must be an object"))) };
+    let text = |k: &str| -> Result<Cow<'_, str>> {
+        lite_id(item.get(k), k)
+            .map_err(err)?
+            .ok_or_else(|| err(Error::new(Code::DataMissingField, format!("the Kolada value has no `{k}`"))))
+    };
+    let (kpi, mun, period) = (text("kpi")?, text("municipality")?, text("period")?);
+    let item_deleted = deleted(item).map_err(err)?;
+    let vals = match item.get("values") {
+        Some(Lite::Arr(vals)) => vals.as_slice(),
+        // A withdrawn item may come without its values: one gap with the reason.
+        None if item_deleted => &[][..],
+        Some(v) if v.is_null() && item_deleted => &[][..],
+        _ => return Err(err(Error::new(Code::DataMissingField, "the Kolada value has no `values` array"))),
+    };
+    if vals.is_empty() && item_deleted {
+        let row = RowParts {
+            indicator: &kpi,
+            entity: &mun,
+            period: &period,
+            gender: Gender::T,
+            value: None,
+            missing: Some("deleted"),
+            count: None,
+            source: Some("Kolada"),
         };
-        let (kpi, mun, period) = (text("kpi")?, text("municipality")?, text("period")?);
-        let item_deleted = deleted(item).map_err(err)?;
-        let vals = match item.get("values") {
-            Some(Lite::Arr(vals)) => vals.as_slice(),
-            // A withdrawn item may come without its values: one gap with the reason.
-            None if item_deleted => &[][..],
-            Some(v) if v.is_null() && item_deleted => &[][..],
-            _ => return Err(err(Error::new(Code::DataMissingField, "the Kolada value has no `values` array"))),
-        };
-        if vals.is_empty() && item_deleted {
-            let row = RowParts {
-                indicator: &kpi,
-                entity: &mun,
-                period: &period,
-                gender: Gender::T,
-                value: None,
-                missing: Some("deleted"),
-                count: None,
-                source: Some("Kolada"),
-            };
-            return self.push_row(row).map_err(err);
-        }
-        for (j, v) in vals.iter().enumerate() {
-            let err = |e: Error| e.prefixed(&format!("item {row}, value {}: ", j + 1)).in_file(file).at_row(row);
-            let Lite::Obj(_) = v else {
-                return Err(err(Error::new(Code::DataInvalidType, "each entry of `values` must be an object")));
-            };
-            let gender = match v.get("gender") {
-                None => Gender::T,
-                Some(Lite::Str(s)) => Gender::parse(s).ok_or_else(|| err(gender_error(s)))?,
-                Some(g) if g.is_null() => Gender::T,
-                Some(other) => {
-                    return Err(err(Error::new(Code::DataInvalidType, format!("gender must be a string, got {}", other.to_value()))));
-                }
-            };
-            let (value, mut missing) = lite_value(v.get("value")).map_err(err)?;
-            let status = lite_text(v.get("status"), "status").map_err(err)?.filter(|s| !s.is_empty());
-            if value.is_none() && status.is_some() {
-                missing = status.map(Cow::Borrowed);
-            }
-            let count = lite_count(v.get("count")).map_err(err)?;
-            // Kolada marks a withdrawn value per value (or for the whole item): a gap with
-            // the reason, for its own gender.
-            let (value, missing) =
-                if item_deleted || deleted(v).map_err(err)? { (None, Some("deleted")) } else { (value, missing.as_deref()) };
-            let row = RowParts { indicator: &kpi, entity: &mun, period: &period, gender, value, missing, count, source: Some("Kolada") };
-            self.push_row(row).map_err(err)?;
-        }
-        Ok(())
+        return push(store, row).map_err(err);
     }
+    for (j, v) in vals.iter().enumerate() {
+        let err = |e: Error| e.prefixed(&format!("item {row}, value {}: ", j + 1)).in_file(file).at_row(row);
+        let Lite::Obj(_) = v else {
+            return Err(err(Error::new(Code::DataInvalidType, "each entry of `values` must be an object")));
+        };
+        let gender = match v.get("gender") {
+            None => Gender::T,
+            Some(Lite::Str(s)) => Gender::parse(s).ok_or_else(|| err(gender_error(s)))?,
+            Some(g) if g.is_null() => Gender::T,
+            Some(other) => {
+                return Err(err(Error::new(Code::DataInvalidType, format!("gender must be a string, got {}", other.to_value()))));
+            }
+        };
+        let (value, mut missing) = lite_value(v.get("value")).map_err(err)?;
+        let status = lite_text(v.get("status"), "status").map_err(err)?.filter(|s| !s.is_empty());
+        if value.is_none() && status.is_some() {
+            missing = status.map(Cow::Borrowed);
+        }
+        let count = lite_count(v.get("count")).map_err(err)?;
+        // Kolada marks a withdrawn value per value (or for the whole item): a gap with
+        // the reason, for its own gender.
+        let (value, missing) = if item_deleted || deleted(v).map_err(err)? { (None, Some("deleted")) } else { (value, missing.as_deref()) };
+        let row = RowParts { indicator: &kpi, entity: &mun, period: &period, gender, value, missing, count, source: Some("Kolada") };
+        push(store, row).map_err(err)?;
+    }
+    Ok(())
+}
+
+/// Pushes a row checked as every reader checks it.
+fn push(store: &mut Store, row: RowParts<'_>) -> Result<()> {
+    let row = super::checked(row, store.len())?;
+    store.push(row);
+    Ok(())
 }
 
 /// An id: a string as it is, anything else as `json_id` reads it.
