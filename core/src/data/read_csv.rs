@@ -67,9 +67,6 @@ impl Observations {
         let mut record = csv::StringRecord::new();
         let mut row = 0;
         let store = obs.store_mut();
-        // A row per line, or a row per period column of a wide line: room for them at once.
-        let lines = text.as_bytes().iter().filter(|&&b| b == b'\n').count();
-        store.reserve(lines.saturating_mul(columns.per_record()).min(super::MAX_ROWS));
         while reader.read_record(&mut record).map_err(|e| csv_error(e, file))? {
             row += 1;
             let line = record.position().map_or(row + 1, |p| p.line() as usize);

@@ -96,17 +96,6 @@ impl Store {
         self.value.len()
     }
 
-    /// Room for `rows` more rows.
-    pub(crate) fn reserve(&mut self, rows: usize) {
-        self.indicator.reserve(rows);
-        self.entity.reserve(rows);
-        self.period.reserve(rows);
-        self.gender.reserve(rows);
-        self.value.reserve(rows);
-        self.missing.reserve(rows);
-        self.source.reserve(rows);
-    }
-
     fn text_id(&mut self, t: Option<&str>) -> u32 {
         t.map_or(NONE, |t| self.texts.intern(t) + 1)
     }
