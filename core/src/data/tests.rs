@@ -136,7 +136,7 @@ fn a_streamed_kolada_response_reads_as_the_parsed_value_does() {
         // A duplicate row, and a bad item before malformed JSON or a key given twice (the JSON wins).
         format!(r#"{{"values":[{item},{item}]}}"#),
         format!(r#"{{"values":[[1],{item}"#),
-        format!(r#"{{"values":[[1],{{"kpi":"N1","kpi":"N2"}}]}}"#),
+        r#"{"values":[[1],{"kpi":"N1","kpi":"N2"}]}"#.to_string(),
         format!(r#"{{"values":[{item}],"values":[]}}"#),
         format!(r#"{{"values":[{item}]}} x"#),
         // Not a Kolada response: read as a value, as before.
