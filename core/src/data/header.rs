@@ -6,7 +6,7 @@ use crate::model::Gender;
 use crate::period::Period;
 use serde::Serialize;
 
-use super::row::{count_error, expected_fields, gender_error, observation_field, parse_value};
+use super::row::{count_error, expected_fields, gender_error, observation_field, parse_value, trim};
 use super::store::RowParts;
 
 /// A column of a sheet or CSV that was read and not kept, and why: a `Kommun` of names beside
@@ -211,7 +211,7 @@ impl Columns {
         at: impl Fn(Error, usize) -> Error,
         mut emit: impl FnMut(RowParts<'_>, usize) -> Result<()>,
     ) -> Result<()> {
-        let cell = |c: usize| record.get(c).unwrap_or("").trim();
+        let cell = |c: usize| trim(record.get(c).unwrap_or(""));
         let period = match &self.layout {
             Layout::Tidy { period, .. } => Some(*period),
             Layout::Wide(_) => None,

@@ -6,10 +6,12 @@
 mod assignments;
 mod header;
 mod index;
+mod lite;
 mod read_columns;
 mod read_csv;
 mod read_host;
 mod read_json;
+mod read_json_stream;
 mod read_kolada;
 mod read_table;
 mod row;
@@ -29,8 +31,8 @@ pub use header::IgnoredColumn;
 pub(crate) use index::{Index, Series, slot};
 pub use read_columns::{ColumnReader, TypedColumn};
 pub use read_table::TableCell;
-use row::check_finite;
 pub use row::{OBSERVATION_FIELDS, Observation, observation_field};
+use row::{check_finite, trim};
 use sources::Source;
 use store::{RowParts, Store};
 
@@ -38,6 +40,22 @@ use store::{RowParts, Store};
 /// 2,000 key figures × 30 years × T/K/M is 52 million) with room, at about 45 bytes a row with
 /// its index (4.5 GB at the bound, on a 24 GiB machine). See docs/robustness.md.
 pub(crate) const MAX_ROWS: usize = 100_000_000;
+
+/// One row as every reader keeps it, to follow `len` rows: ids trimmed and not empty, a finite
+/// value, a reason (trimmed, not empty) only for a gap, a source trimmed and not empty.
+fn checked(r: RowParts<'_>, len: usize) -> Result<RowParts<'_>> {
+    let (indicator, entity, period) = (trim(r.indicator), trim(r.entity), trim(r.period));
+    if indicator.is_empty() || entity.is_empty() || period.is_empty() {
+        return Err(Error::new(Code::DataEmptyId, "indicator, entity and period must not be empty"));
+    }
+    check_finite(r.value)?;
+    let missing = if r.value.is_some() { None } else { r.missing.map(trim).filter(|m| !m.is_empty()) };
+    let source = r.source.map(trim).filter(|s| !s.is_empty());
+    if len >= MAX_ROWS {
+        return Err(Error::new(Code::DataLimitRows, format!("more than {MAX_ROWS} rows")));
+    }
+    Ok(RowParts { indicator, entity, period, missing, source, ..r })
+}
 
 /// A set of observations and assignment follow-ups.
 ///
@@ -142,22 +160,18 @@ impl Observations {
         })
     }
 
-    /// Adds one row as every reader keeps it: ids trimmed and not empty, a finite value, a
-    /// reason (trimmed, not empty) only for a gap, a source trimmed and not empty.
+    /// Adds one row as every reader keeps it (see [`checked`]).
     fn push_row(&mut self, r: RowParts<'_>) -> Result<()> {
-        let (indicator, entity, period) = (r.indicator.trim(), r.entity.trim(), r.period.trim());
-        if indicator.is_empty() || entity.is_empty() || period.is_empty() {
-            return Err(Error::new(Code::DataEmptyId, "indicator, entity and period must not be empty"));
-        }
-        check_finite(r.value)?;
-        let missing = if r.value.is_some() { None } else { r.missing.map(str::trim).filter(|m| !m.is_empty()) };
-        let source = r.source.map(str::trim).filter(|s| !s.is_empty());
-        if self.store.len() >= MAX_ROWS {
-            return Err(Error::new(Code::DataLimitRows, format!("more than {MAX_ROWS} rows")));
-        }
-        self.changed();
-        Arc::make_mut(&mut self.store).push(RowParts { indicator, entity, period, missing, source, ..r });
+        let r = checked(r, self.store.len())?;
+        self.store_mut().push(r);
         Ok(())
+    }
+
+    /// The columns to push rows into, for a reader's loop: what was derived from the rows is
+    /// forgotten once, and the store made unique once, not per row.
+    fn store_mut(&mut self) -> &mut Store {
+        self.changed();
+        Arc::make_mut(&mut self.store)
     }
 
     /// Forgets what was derived from the rows.

@@ -4,9 +4,11 @@ use crate::error::{Code, Error, Result};
 use crate::model::Gender;
 use serde_json::Value;
 
+use super::Observations;
 use super::read_json::{json_count, json_id, json_text, json_value};
 use super::row::{OBSERVATION_FIELDS, expected_fields, field_index, gender_error, parse_value};
-use super::{Observation, Observations};
+use super::store::RowParts;
+use std::borrow::Cow;
 
 /// The cells of one column of one batch, as a columnar host holds them; `None` is a null.
 /// Each kind of cell is read as the same value in a host row would be (a text as a string, a
@@ -153,10 +155,14 @@ impl ColumnReader {
             let e = Error::new(Code::DataInvalidArgument, format!("the columns have different lengths: {}", lengths.join(", ")));
             return Err(place(e, &self.file));
         }
+        // The texts of a whole number's id, written again for each row: no allocation per row.
+        let mut ints = [String::new(), String::new(), String::new()];
+        let store = self.obs.store_mut();
         for i in 0..n {
             let row = self.rows + i + 1;
-            let o = self.row(&columns, i).map_err(|e| place(e.at_row(row), &self.file))?;
-            self.obs.push_checked(o).map_err(|e| place(e.at_row(row), &self.file))?;
+            let fields = row_of(&self.fields, &columns, i, &mut ints).map_err(|e| place(e.at_row(row), &self.file))?;
+            let parts = super::checked(fields.parts(), store.len()).map_err(|e| place(e.at_row(row), &self.file))?;
+            store.push(parts);
         }
         self.rows += n;
         Ok(())
@@ -170,59 +176,99 @@ impl ColumnReader {
         self.obs.check_duplicates()?;
         Ok(self.obs)
     }
+}
 
-    /// Row `i` of a batch, as a host row with these fields is read (a null is as absent).
-    fn row(&self, columns: &[TypedColumn<'_>], i: usize) -> Result<Observation> {
-        let mut given: [(&str, Cell<'_>); OBSERVATION_FIELDS.len()] = OBSERVATION_FIELDS.map(|(n, _)| (n, Cell::Null));
-        for ((field, name), column) in self.fields.iter().zip(columns) {
-            let cell = match column {
-                TypedColumn::Text(c) => c[i].map_or(Cell::Null, Cell::Text),
-                TypedColumn::Int(c) => c[i].map_or(Cell::Null, Cell::Int),
-                TypedColumn::Float(c) => c[i].map_or(Cell::Null, Cell::Float),
-                TypedColumn::Bool(c) => c[i].map_or(Cell::Null, Cell::Bool),
-            };
-            given[*field] = (name.as_str(), cell);
-        }
-        let [indicator, entity, period, gender, value, missing, count, source, note] = given;
-        let id = |(key, cell): (&str, Cell<'_>), name: &str| {
-            let id = match cell {
-                Cell::Text(s) => Some(s.to_string()),
-                Cell::Int(n) => Some(n.to_string()),
-                other => json_id(Some(&other.json()?), key)?,
-            };
-            id.ok_or_else(|| Error::new(Code::DataMissingField, format!("the row has no `{name}`")))
+/// Row `i` of a batch, as a host row with these fields is read (a null is as absent), its
+/// texts borrowed from the columns; a whole number's id is written into `ints`.
+fn row_of<'c>(fields: &[(usize, String)], columns: &[TypedColumn<'c>], i: usize, ints: &'c mut [String; 3]) -> Result<Fields<'c>> {
+    let mut given: [(&str, Cell<'c>); OBSERVATION_FIELDS.len()] = OBSERVATION_FIELDS.map(|(n, _)| (n, Cell::Null));
+    for ((field, name), column) in fields.iter().zip(columns) {
+        let cell = match column {
+            TypedColumn::Text(c) => c[i].map_or(Cell::Null, Cell::Text),
+            TypedColumn::Int(c) => c[i].map_or(Cell::Null, Cell::Int),
+            TypedColumn::Float(c) => c[i].map_or(Cell::Null, Cell::Float),
+            TypedColumn::Bool(c) => c[i].map_or(Cell::Null, Cell::Bool),
         };
-        let text = |(key, cell): (&str, Cell<'_>)| match cell {
-            Cell::Text(s) => Ok(Some(s.to_string())),
-            other => json_text(Some(&other.json()?), key),
-        };
-        let gender = match gender.1 {
-            Cell::Null => Gender::T,
-            Cell::Text(s) => Gender::parse(s).ok_or_else(|| gender_error(s))?,
-            other => return Err(Error::new(Code::DataInvalidType, format!("gender must be a string, got {}", other.json()?))),
-        };
-        let (value, marker) = match value.1 {
-            Cell::Float(x) if !x.is_finite() => return Err(not_finite(x)),
-            Cell::Float(x) => (Some(x), None),
-            Cell::Int(n) => (Some(n as f64), None),
-            Cell::Text(s) => {
-                let (value, marker) = parse_value(s, crate::locale::DecimalMark::Either)?;
-                (value, marker.map(String::from))
+        given[*field] = (name.as_str(), cell);
+    }
+    let [indicator, entity, period, gender, value, missing, count, source, note] = given;
+    let id = |(key, cell): (&str, Cell<'c>), name: &str, buffer: &'c mut String| -> Result<Cow<'c, str>> {
+        let id = match cell {
+            Cell::Text(s) => Some(Cow::Borrowed(s)),
+            Cell::Int(n) => {
+                use std::fmt::Write as _;
+                buffer.clear();
+                // Writing into a String cannot fail.
+                let _ = write!(buffer, "{n}");
+                Some(Cow::Borrowed(buffer.as_str()))
             }
-            other => json_value(Some(&other.json()?))?,
+            other => json_id(Some(&other.json()?), key)?.map(Cow::Owned),
         };
-        text(note)?;
-        Ok(Observation {
-            indicator: id(indicator, "indicator")?,
-            entity: id(entity, "entity")?,
-            period: id(period, "period")?,
-            gender,
-            value,
-            // A reason given wins over Kolada's marker in the value.
-            missing: text(missing)?.filter(|s| !s.trim().is_empty()).or(marker),
-            count: json_count(Some(&count.1.json()?))?,
-            source: text(source)?,
-        })
+        id.ok_or_else(|| Error::new(Code::DataMissingField, format!("the row has no `{name}`")))
+    };
+    let text = |(key, cell): (&str, Cell<'c>)| -> Result<Option<&'c str>> {
+        match cell {
+            Cell::Text(s) => Ok(Some(s)),
+            Cell::Null => Ok(None),
+            // Not a text: the host rows' error (a text field holds only texts).
+            other => json_text(Some(&other.json()?), key).map(|_| None),
+        }
+    };
+    let gender = match gender.1 {
+        Cell::Null => Gender::T,
+        Cell::Text(s) => Gender::parse(s).ok_or_else(|| gender_error(s))?,
+        other => return Err(Error::new(Code::DataInvalidType, format!("gender must be a string, got {}", other.json()?))),
+    };
+    let (value, marker) = match value.1 {
+        Cell::Float(x) if !x.is_finite() => return Err(not_finite(x)),
+        Cell::Float(x) => (Some(x), None),
+        Cell::Int(n) => (Some(n as f64), None),
+        Cell::Text(s) => {
+            let (value, marker) = parse_value(s, crate::locale::DecimalMark::Either)?;
+            (value, marker.map(Cow::Borrowed))
+        }
+        other => {
+            let (value, marker) = json_value(Some(&other.json()?))?;
+            (value, marker.map(Cow::Owned))
+        }
+    };
+    text(note)?;
+    let [b0, b1, b2] = ints;
+    let (indicator, entity, period) = (id(indicator, "indicator", b0)?, id(entity, "entity", b1)?, id(period, "period", b2)?);
+    // A reason given wins over Kolada's marker in the value.
+    let missing = text(missing)?.filter(|s| !s.trim().is_empty()).map(Cow::Borrowed).or(marker);
+    let count = match count.1 {
+        Cell::Null => None,
+        Cell::Int(n) => json_count(Some(&Value::from(n)))?,
+        other => json_count(Some(&other.json()?))?,
+    };
+    Ok(Fields { indicator, entity, period, gender, value, missing, count, source: text(source)? })
+}
+
+/// One row of a batch as read, its texts borrowed where they can be.
+struct Fields<'c> {
+    indicator: Cow<'c, str>,
+    entity: Cow<'c, str>,
+    period: Cow<'c, str>,
+    gender: Gender,
+    value: Option<f64>,
+    missing: Option<Cow<'c, str>>,
+    count: Option<u32>,
+    source: Option<&'c str>,
+}
+
+impl Fields<'_> {
+    fn parts(&self) -> RowParts<'_> {
+        RowParts {
+            indicator: &self.indicator,
+            entity: &self.entity,
+            period: &self.period,
+            gender: self.gender,
+            value: self.value,
+            missing: self.missing.as_deref(),
+            count: self.count,
+            source: self.source,
+        }
     }
 }
 

@@ -5,6 +5,7 @@ use crate::model::Gender;
 use serde_json::Value;
 
 use super::Observations;
+use super::read_json_stream::{Parsed, stream};
 use super::row::{
     OBSERVATION_FIELDS, Observation, check_finite, count_error, expected_fields, field_index, gender_error, normalize, parse_value,
 };
@@ -24,9 +25,24 @@ impl Observations {
         if text.trim().is_empty() {
             return Err(Error::new(Code::DataEmpty, "the file is empty").in_file(file).at(1, 1));
         }
-        let Strict(v) = serde_json::from_str(text)
-            .map_err(|e| Error::new(Code::DataMalformedJson, format!("malformed JSON: {e}")).in_file(file).at(e.line(), e.column()))?;
-        Self::from_json_value(&v, file)
+        let malformed = |e: serde_json::Error| {
+            Error::new(Code::DataMalformedJson, format!("malformed JSON: {e}")).in_file(file).at(e.line(), e.column())
+        };
+        // A Kolada response's items are read into the store as the text is read (read_json_stream.rs);
+        // anything else is parsed whole, then read.
+        let mut obs = Observations::from_source(Some(file));
+        let mut de = serde_json::Deserializer::from_str(text);
+        let parsed = stream(&mut de, &mut obs, file).map_err(malformed)?;
+        de.end().map_err(malformed)?;
+        match parsed {
+            // The first bad item, reported once the whole text is known to be JSON.
+            Parsed::Kolada(Some(e)) => Err(e),
+            Parsed::Kolada(None) => {
+                obs.check_duplicates()?;
+                Ok(obs)
+            }
+            Parsed::Other(v) => Self::from_json_value(&v, file),
+        }
     }
 
     /// As [`Observations::from_json`], from a parsed value.
@@ -203,8 +219,15 @@ pub(super) fn json_count(v: Option<&Value>) -> Result<Option<u32>> {
                 n.as_u64().or_else(|| n.as_f64().filter(|x| x.fract() == 0.0 && *x >= 0.0 && *x <= f64::from(u32::MAX)).map(|x| x as u64));
             whole.and_then(|c| u32::try_from(c).ok()).map(Some).ok_or_else(|| count_error(n))
         }
-        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-        Some(Value::String(s)) => s.trim().parse::<u32>().map(Some).map_err(|_| count_error(s)),
+        Some(Value::String(s)) => count_text(s),
         Some(other) => Err(Error::new(Code::DataInvalidType, format!("`count` must be a whole number, got {other}"))),
     }
+}
+
+/// Kolada's `count` given as a string: empty is none, else a whole number that fits.
+pub(super) fn count_text(s: &str) -> Result<Option<u32>> {
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    s.trim().parse::<u32>().map(Some).map_err(|_| count_error(s))
 }

@@ -118,6 +118,18 @@ pub fn observation_field(name: &str) -> Option<&'static str> {
     field_index(name).map(|i| OBSERVATION_FIELDS[i].0)
 }
 
+/// `s.trim()`, with a short way for the usual cell that starts and ends with a printable ASCII
+/// character (none of which is white space), so that most cells are not decoded to be trimmed.
+pub(super) fn trim(s: &str) -> &str {
+    let printable = |b: &u8| (b'!'..=b'~').contains(b);
+    match s.as_bytes() {
+        [] => s,
+        [first, .., last] if printable(first) && printable(last) => s,
+        [only] if printable(only) => s,
+        _ => s.trim(),
+    }
+}
+
 /// Trims a text field in place (every reader trims, so that what CSV reads back is what was given).
 pub(super) fn trim_in_place(s: &mut String) {
     let t = s.trim();

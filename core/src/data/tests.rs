@@ -95,3 +95,61 @@ fn a_bad_csv_cell_is_placed_at_its_file_line_column_and_row() {
         assert_eq!(e.message(), message);
     }
 }
+
+/// A Kolada response read as the text streams, and read whole into a `Value` first (the path
+/// of `from_json_value`, and of `from_json` before it streamed): the same rows, or the same
+/// error (code, message, file, line, column and row), in the same order of precedence.
+#[test]
+fn a_streamed_kolada_response_reads_as_the_parsed_value_does() {
+    let whole = |text: &str| -> Result<Vec<Observation>> {
+        let v: strict::Strict = serde_json::from_str(text)
+            .map_err(|e| Error::new(Code::DataMalformedJson, format!("malformed JSON: {e}")).in_file("k.json").at(e.line(), e.column()))?;
+        Ok(Observations::from_json_value(&v.0, "k.json")?.rows().collect())
+    };
+    let item = r#"{"kpi":"N1","municipality":"0001","period":2023,"values":[{"gender":"T","value":1.5,"count":2},{"gender":"K","value":"..","status":""}]}"#;
+    let cases = [
+        format!(r#"{{"count":1,"values":[{item}]}}"#),
+        format!(r#"{{"values":[{item}],"next_page":null}}"#),
+        r#"{"values":[{"kpi":"N\u00e91","municipality":"0001","period":"2023","values":[{"gender":"M","value":"85,5"}]}]}"#.to_string(),
+        r#"{"values":[{"kpi":"N1","municipality":"1","period":2023,"isdeleted":true}]}"#.to_string(),
+        r#"{"values":[{"kpi":"N1","municipality":"1","period":2023,"is_deleted":1,"values":null}]}"#.to_string(),
+        r#"{"values":[{"kpi":"N1","municipality":"1","period":2023,"values":[{"value":2,"isdeleted":true},{"gender":"K","value":3}]}]}"#
+            .to_string(),
+        r#"{"values":[{"kpi":"N1","municipality":"1","period":2023,"values":[{"value":null,"status":"Missing","count":"7"}]}]}"#
+            .to_string(),
+        r#"{"values":[{"kpi":"N1","municipality":"1","period":2023.0,"values":[{"value":1e2,"count":3.0}]}]}"#.to_string(),
+        // Errors: an item, a field, a value and a deletion mark of the wrong kind.
+        r#"{"values":[[1]]}"#.to_string(),
+        r#"{"values":[{"municipality":"1","period":2023,"values":[]}]}"#.to_string(),
+        r#"{"values":[{"kpi":["N1"],"municipality":"1","period":2023,"values":[]}]}"#.to_string(),
+        r#"{"values":[{"kpi":"N1","municipality":"1","period":2023.5,"values":[]}]}"#.to_string(),
+        r#"{"values":[{"kpi":"N1","municipality":"1","period":2023}]}"#.to_string(),
+        r#"{"values":[{"kpi":"N1","municipality":"1","period":2023,"values":[1]}]}"#.to_string(),
+        r#"{"values":[{"kpi":"N1","municipality":"1","period":2023,"values":[{"gender":"X","value":1}]}]}"#.to_string(),
+        r#"{"values":[{"kpi":"N1","municipality":"1","period":2023,"values":[{"gender":{"a":[1]},"value":1}]}]}"#.to_string(),
+        r#"{"values":[{"kpi":"N1","municipality":"1","period":2023,"values":[{"value":true}]}]}"#.to_string(),
+        r#"{"values":[{"kpi":"N1","municipality":"1","period":2023,"values":[{"value":"abc"}]}]}"#.to_string(),
+        r#"{"values":[{"kpi":"N1","municipality":"1","period":2023,"values":[{"value":1,"count":-1}]}]}"#.to_string(),
+        r#"{"values":[{"kpi":"N1","municipality":"1","period":2023,"values":[{"value":1,"status":5}]}]}"#.to_string(),
+        r#"{"values":[{"kpi":"N1","municipality":"1","period":2023,"isdeleted":"yes","values":[]}]}"#.to_string(),
+        r#"{"values":[{"kpi":" ","municipality":"1","period":2023,"values":[{"value":1}]}]}"#.to_string(),
+        // A duplicate row, and a bad item before malformed JSON or a key given twice (the JSON wins).
+        format!(r#"{{"values":[{item},{item}]}}"#),
+        format!(r#"{{"values":[[1],{item}"#),
+        r#"{"values":[[1],{"kpi":"N1","kpi":"N2"}]}"#.to_string(),
+        format!(r#"{{"values":[{item}],"values":[]}}"#),
+        format!(r#"{{"values":[{item}]}} x"#),
+        // Not a Kolada response: read as a value, as before.
+        r#"{"values":{"kpi":"N1"}}"#.to_string(),
+        r#"{"observations":[],"other":1}"#.to_string(),
+        r#"[{"indicator":"N1","entity":"1","period":"2023","value":1}]"#.to_string(),
+        r#""text""#.to_string(),
+    ];
+    for text in &cases {
+        let streamed = Observations::from_json(text, "k.json").map(|d| d.rows().collect::<Vec<_>>());
+        assert_eq!(streamed, whole(text), "{text}");
+    }
+    // The cases do reach both outcomes.
+    assert!(cases.iter().filter(|t| whole(t).is_ok()).count() >= 8);
+    assert!(cases.iter().filter(|t| whole(t).is_err()).count() >= 15);
+}
