@@ -78,6 +78,10 @@ lint: ## rustfmt and clippy with warnings as errors
 bench: ## criterion benchmarks of the core (see docs/benchmarks.md)
 	$(CARGO) bench -p attain-core
 
+.PHONY: bench-compare
+bench-compare: ## every ratio of issue 16 side by side in one run (scripts/bench-compare.py, about 5 minutes; needs .venv from test-python)
+	python3 scripts/bench-compare.py
+
 .PHONY: fuzz
 fuzz: ## every fuzz target for FUZZ_SECONDS each (default 1800; not part of `make test`; docs/robustness.md)
 	bash scripts/fuzz.sh

@@ -33,7 +33,7 @@ node tools/gen-types.mjs --check
 npx --no-install tsc -p tsconfig.json
 
 log "tests in Node"
-node --test tests/api.test.mjs tests/conformance.test.mjs tests/hostile.test.mjs tests/node.test.mjs
+node --test tests/api.test.mjs tests/conformance.test.mjs tests/hostile.test.mjs tests/node.test.mjs tests/size.test.mjs
 
 if [[ -z "${SKIP_BROWSER:-}" ]]; then
   log "demo page in headless Chromium"

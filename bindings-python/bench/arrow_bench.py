@@ -14,7 +14,7 @@ ids and values are the real ones). Each figure is the median of R rounds, taken 
 that a burst of load on a shared machine falls on every contender alike; the garbage collector
 is off while timing. The ratio (b)/(a) is what docs/benchmarks.md reports.
 
-    .venv/bin/python bindings-python/bench/arrow_bench.py [--rows N] [--repeats R]
+    .venv/bin/python bindings-python/bench/arrow_bench.py [--rows N] [--repeats R] [--no-dicts] [--json]
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import argparse
 import csv
 import gc
 import io
+import json
 import statistics
 import time
 from pathlib import Path
@@ -70,6 +71,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--no-dicts", action="store_true", help="skip (d), the slowest")
+    parser.add_argument("--json", action="store_true", help="print the medians as one JSON object instead")
     args = parser.parse_args()
 
     import pyarrow as pa
@@ -109,6 +111,10 @@ def main() -> None:
     finally:
         gc.enable()
     base = statistics.median(times["(a) core's CSV reader, from_csv(text)"])
+    if args.json:
+        medians = {name: statistics.median(t) for name, t in times.items()}
+        print(json.dumps({"rows": args.rows, "repeats": args.repeats, "median_s": medians, "rounds_s": times}))
+        return
     print(f"{args.rows} rows, median of {args.repeats} rounds (round-robin)")
     for name, t in times.items():
         m = statistics.median(t)

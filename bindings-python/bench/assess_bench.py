@@ -335,6 +335,8 @@ def main() -> int:
         print(f"  zen evaluate_batch ÷ attain assess_many, per row      {zen_best['(e) zen engine.evaluate_batch(rows)'] / many:6.1f}")
         print(f"  zen engine.evaluate ÷ attain assess_many, per row     {fastest_zen_single / many:6.1f}")
         figures["zen_ns_per_evaluation"] = zen_best
+        figures["zen_ns_per_evaluation_rounds"] = {k: [t * 1e9 for t in v] for k, v in zen_figures.items()}
+        figures["zen_note"] = zen_note
     else:
         print(zen_note)
     if args.json:

@@ -8,7 +8,7 @@
 use crate::errors::{Raise, data_error, query_error};
 use attain_core::{AssessRequest, Assessment, Code, Error, HistoryPoint, PeersRequest, Period, PlanFiles, TargetInput};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use pyo3::types::{PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -315,4 +315,87 @@ impl AssessColumns {
         }
         Ok(out)
     }
+}
+
+/// The inputs of one `assess` call given one by one, in [`AssessRequest`]'s terms, none of
+/// them a history or peers (those take the mapping's way).
+pub struct QuickInputs<'a, 'py> {
+    pub value: &'a Bound<'py, PyAny>,
+    pub period: &'a Bound<'py, PyAny>,
+    pub target: &'a Bound<'py, PyAny>,
+    pub previous: &'a Bound<'py, PyAny>,
+    pub national: &'a Bound<'py, PyAny>,
+    pub percentile: &'a Bound<'py, PyAny>,
+    pub women: &'a Bound<'py, PyAny>,
+    pub men: &'a Bound<'py, PyAny>,
+    pub municipal_mean: &'a Bound<'py, PyAny>,
+}
+
+/// A number input read without serde: `None`, or exactly a `float` or an `int` (not a `bool`,
+/// not a subclass); `Err(())` for anything else, which the mapping's way then reads or names.
+fn quick_number(v: &Bound<'_, PyAny>) -> Result<Option<f64>, ()> {
+    if v.is_none() {
+        Ok(None)
+    } else if let Ok(f) = v.cast_exact::<PyFloat>() {
+        Ok(Some(f.value()))
+    } else if v.is_exact_instance_of::<PyInt>() {
+        // As core's decoding of a whole number (`visit_i64`); a larger int takes the other way.
+        #[allow(clippy::cast_precision_loss)]
+        v.extract::<i64>().map(|i| Some(i as f64)).map_err(|_| ())
+    } else {
+        Err(())
+    }
+}
+
+impl QuickInputs<'_, '_> {
+    /// The request when every input is `None`, a plain number or (the period) a valid period
+    /// as text: what decoding the same inputs as a mapping gives. `None` otherwise, and the
+    /// caller takes that way ([`QuickInputs::to_dict`]), so an error is the mapping's.
+    pub fn request(&self) -> Option<AssessRequest> {
+        let period = if self.period.is_none() {
+            None
+        } else {
+            Some(Period::parse(&self.period.cast_exact::<PyString>().ok()?.to_cow().ok()?).ok()?)
+        };
+        let mut r = AssessRequest::default();
+        r.value = quick_number(self.value).ok()?;
+        r.period = period;
+        r.target = quick_number(self.target).ok()?.map(TargetInput::Number);
+        r.previous = quick_number(self.previous).ok()?;
+        r.national = quick_number(self.national).ok()?;
+        r.percentile = quick_number(self.percentile).ok()?;
+        r.women = quick_number(self.women).ok()?;
+        r.men = quick_number(self.men).ok()?;
+        r.municipal_mean = quick_number(self.municipal_mean).ok()?;
+        Some(r)
+    }
+
+    /// The inputs given (not `None`) as the keyword mapping `assess` decodes.
+    pub fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        let fields = [
+            ("value", self.value),
+            ("period", self.period),
+            ("target", self.target),
+            ("previous", self.previous),
+            ("national", self.national),
+            ("percentile", self.percentile),
+            ("women", self.women),
+            ("men", self.men),
+            ("municipal_mean", self.municipal_mean),
+        ];
+        for (k, v) in fields {
+            if !v.is_none() {
+                d.set_item(k, v)?;
+            }
+        }
+        Ok(d)
+    }
+}
+
+/// An assessment as the tuple of `attain.Assessment`'s fields in order (status, label, reason,
+/// score, period, target, previous, target_op, measures), `no_measures` where it has none.
+pub fn assessment_tuple<'py>(py: Python<'py>, a: Assessment, no_measures: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
+    let measures = if a.measures.is_empty() { no_measures.clone() } else { a.measures.into_pyobject(py)?.into_any() };
+    (a.status, a.label, a.reason, a.score, a.period, a.target, a.previous, a.target_op, measures).into_pyobject(py)
 }

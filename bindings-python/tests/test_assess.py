@@ -515,6 +515,41 @@ def test_no_input_crosses_the_binding_as_anything_but_a_typed_error(plan: attain
     assert outcomes["result"] > 100 and outcomes["QueryError"] > 100 and outcomes["ArgumentError"] > 100, dict(outcomes)
 
 
+def test_keywords_and_the_mapping_give_the_same_result_and_the_same_error(plan: attain.Plan) -> None:
+    """Keywords without a history or peers are read directly (the call-by-call path); the same
+    inputs as a mapping go through core's decoding: both give the same assessment, or the same
+    error with the same message, whatever the inputs."""
+
+    class Float(float):
+        pass
+
+    rng = random.Random(16)
+    junk: list[Any] = [
+        None, 0, 1, -3, 72.3, 69.8, 0.5, 2**63, 2**80, -(2**63), True, False, math.nan, math.inf, -math.inf, Float(60.5),
+        "", "2023", "2023-T2", "2023-Q5", "2023-13", "≥ 30", "öka", "x", b"2023", 2023, 2023.0, [], {}, object(),
+    ]  # fmt: skip
+    names = ["value", "period", "target", "previous", "national", "percentile", "women", "men", "municipal_mean"]
+    seen: defaultdict[str, int] = defaultdict(int)
+
+    def outcome(f: Any) -> Any:
+        try:
+            return f()
+        except (attain.AttainError, TypeError) as e:
+            return (type(e).__name__, str(e), getattr(e, "code", None))
+
+    for i in range(3000):
+        kwargs = {name: rng.choice(junk) for name in names if rng.random() < (0.5 if i % 2 else 0.12)}
+        kwargs.setdefault("period", "2023")
+        mapping = {k: v for k, v in kwargs.items() if v is not None}
+        for indicator in ("REF", "TARGET", "SCRIPT", "NOPE"):
+            quick = outcome(lambda: plan.assess(indicator, **kwargs))
+            assert quick == outcome(lambda: plan.assess(indicator, mapping)), (indicator, kwargs)
+            seen["result" if isinstance(quick, attain.Assessment) else quick[0]] += 1
+            if isinstance(quick, attain.Assessment):
+                assert type(quick) is attain.Assessment and quick.measures == {}
+    assert seen["result"] > 1000 and seen["QueryError"] > 1000 and seen["ArgumentError"] > 100, dict(seen)
+
+
 def test_the_gil_is_released_while_assess_many_works(plan: attain.Plan) -> None:
     values = [float(i % 100) for i in range(300_000)]
     assert ticks_while(lambda: plan.assess_many("REF", value=values, national=50.0, period="2023")) > 10_000

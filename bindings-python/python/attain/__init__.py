@@ -315,6 +315,7 @@ def _pyarrow_table(table: Any) -> Any:
 
 # Read-only, so the default shared by every Assessment cannot be changed through one of them.
 _NO_MEASURES: Mapping[str, float] = MappingProxyType({})
+_new_tuple: Any = tuple.__new__  # a NamedTuple from its fields in order, without its Python __new__
 
 
 class Assessment(NamedTuple):
@@ -810,6 +811,12 @@ class Plan:
                 (also a ``TypeError``).
             RuleError: the rule failed on these inputs (a script error, a sandbox limit).
         """
+        if inputs is None and history is None and peers is None:
+            # The call-by-call path: the inputs as they are, one native call, the tuple as the result.
+            fields_ = self._native.assess_fields(
+                indicator, value, period, target, previous, national, percentile, women, men, municipal_mean, _NO_MEASURES
+            )
+            return _new_tuple(Assessment, fields_)
         fields: dict[str, Any] = dict(value=value, period=period, target=target, previous=previous, history=history)
         fields.update(national=national, peers=peers, percentile=percentile, women=women, men=men, municipal_mean=municipal_mean)
         return Assessment(**self._native.assess(indicator, _inputs(inputs, fields)))

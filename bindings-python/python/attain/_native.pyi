@@ -142,6 +142,20 @@ class Plan:
     def evaluate(self, data: _Data, request: Mapping[str, Any], timeout: Optional[float] = None) -> Report: ...
     def evaluate_many(self, data: _Data, request: Mapping[str, Any], timeout: Optional[float] = None) -> list[Report]: ...
     def assess(self, indicator: str, request: Any) -> dict[str, Any]: ...
+    def assess_fields(
+        self,
+        indicator: str,
+        value: Any,
+        period: Any,
+        target: Any,
+        previous: Any,
+        national: Any,
+        percentile: Any,
+        women: Any,
+        men: Any,
+        municipal_mean: Any,
+        no_measures: Any,
+    ) -> tuple[Any, ...]: ...
     def assess_rows(self, indicator: str, rows: Any) -> dict[str, list[Any]]: ...
     def assess_many(
         self,
