@@ -11,8 +11,10 @@ import path from 'node:path';
 import { REPO } from './helpers.mjs';
 
 // Measured on the commit that set them (rustup's Rust, opt-level "s", fat LTO, one codegen
-// unit, panic=abort, name section stripped), each + 2 %.
-const MEASURED = { bytes: 3_423_965, gzip: 990_057 };
+// unit, panic=abort, name section stripped), each + 2 %. Raised from 3,423,965 / 990,057 when
+// mutation testing (runRuleTests' `mutants`) and the streaming Kolada reader joined the build
+// (+88,721 bytes).
+const MEASURED = { bytes: 3_512_686, gzip: 1_018_591 };
 const LIMIT = { bytes: Math.round(MEASURED.bytes * 1.02), gzip: Math.round(MEASURED.gzip * 1.02) };
 
 for (const target of ['web', 'node']) {
