@@ -1,7 +1,7 @@
 //! The observation row: its one vocabulary, the `Observation` type and the checks every reader applies.
 
 use crate::error::{Code, Error, Result};
-use crate::locale::{DecimalMark, NotANumber, read_number};
+use crate::locale::{DecimalMark, NotANumber, plain_decimal, read_number};
 use crate::model::Gender;
 use serde::{Deserialize, Serialize};
 
@@ -81,7 +81,11 @@ pub struct Observation {
 /// Parses a value cell: a number (its decimals marked as `mark` says), empty, or one of Kolada's
 /// missing markers.
 pub(super) fn parse_value(cell: &str, mark: DecimalMark) -> Result<(Option<f64>, Option<&'static str>)> {
-    let t = cell.trim();
+    let t = trim(cell);
+    // The usual cell first: a plain decimal, which no missing marker is (they hold no digit).
+    if let Some(v) = plain_decimal(t, mark) {
+        return Ok((Some(v), None));
+    }
     if t.is_empty() {
         return Ok((None, None));
     }

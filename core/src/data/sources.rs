@@ -106,7 +106,10 @@ impl Observations {
         self.sources.extend(other.sources.into_iter().map(|s| Source { start: s.start + offset, ..s }));
         self.changed();
         if offset == 0 {
+            // The same store: its order and index, made from nothing else, hold as they are.
             self.store = other.store;
+            self.sorted = other.sorted;
+            self.index = other.index;
         } else {
             Arc::make_mut(&mut self.store).append(&other.store);
         }

@@ -212,7 +212,12 @@ pub(crate) fn period_ranks(periods: &Table) -> Vec<u32> {
     rank
 }
 
+/// Sorts the keys (each holds its row number, so no two are equal and the order is one). Rows
+/// read in key order, as files written by a tool mostly are, are checked in one pass and not sorted.
 fn sort<T: Ord + Send>(keys: &mut [T]) {
+    if keys.is_sorted() {
+        return;
+    }
     #[cfg(feature = "parallel")]
     {
         use rayon::slice::ParallelSliceMut;
