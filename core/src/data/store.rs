@@ -156,6 +156,7 @@ impl Store {
         );
         let texts: Vec<u32> = std::iter::once(NONE).chain(other.texts.texts().map(|t| self.texts.intern(t) + 1)).collect();
         let offset = self.len() as u32;
+        self.reserve_exact(other.len());
         self.indicator.extend(other.indicator.iter().map(|&i| ind[i as usize]));
         self.entity.extend(other.entity.iter().map(|&i| ent[i as usize]));
         self.period.extend(other.period.iter().map(|&i| per[i as usize]));
@@ -164,6 +165,18 @@ impl Store {
         self.missing.extend(other.missing.iter().map(|&i| texts[i as usize]));
         self.source.extend(other.source.iter().map(|&i| texts[i as usize]));
         self.counts.extend(other.counts.iter().map(|&(r, c)| (r + offset, c)));
+    }
+
+    /// Room for `rows` more rows in every column, and no more: a column grown by doubling while
+    /// another file is appended holds up to twice its rows, each new page faulted and zeroed.
+    fn reserve_exact(&mut self, rows: usize) {
+        self.indicator.reserve_exact(rows);
+        self.entity.reserve_exact(rows);
+        self.period.reserve_exact(rows);
+        self.gender.reserve_exact(rows);
+        self.value.reserve_exact(rows);
+        self.missing.reserve_exact(rows);
+        self.source.reserve_exact(rows);
     }
 
     /// Every row's place in the order (indicator, entity, period as text, gender, row): the
