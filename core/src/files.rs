@@ -252,7 +252,9 @@ pub fn read_text(path: &Path) -> Result<String> {
         return Err(too_big(meta.len()));
     }
     let file = std::fs::File::open(path).map_err(read)?;
-    let mut bytes = Vec::new();
+    // Sized once from `metadata` (and one byte to see the end): grown by doubling, the text
+    // was copied and its fresh pages faulted and zeroed again at each step.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
     // The size may change after `metadata`: never read more than the limit and one byte.
     file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(read)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
