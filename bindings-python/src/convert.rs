@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::sync::Mutex;
 
 /// The most items a sequence argument may hold (rows, follow-ups, a column, a history, peer
 /// values, ids): 268,435,456. A `len()` above it is an error naming the argument, not a
@@ -393,9 +394,38 @@ impl QuickInputs<'_, '_> {
     }
 }
 
+/// The Python strings of the few texts every assessment repeats (status, label, period,
+/// operator), made once per plan: at most [`Texts::MAX`] of them, then made afresh.
+#[derive(Default)]
+pub struct Texts(Mutex<Vec<(Box<str>, Py<PyString>)>>);
+
+impl Texts {
+    const MAX: usize = 64;
+
+    /// `text` as a Python string, the one made before when there is one.
+    pub fn get<'py>(&self, py: Python<'py>, text: &str) -> Bound<'py, PyString> {
+        let Ok(mut known) = self.0.lock() else { return PyString::new(py, text) };
+        if let Some((_, s)) = known.iter().find(|(t, _)| &**t == text) {
+            return s.bind(py).clone();
+        }
+        let s = PyString::new(py, text);
+        if known.len() < Self::MAX {
+            known.push((text.into(), s.clone().unbind()));
+        }
+        s
+    }
+}
+
 /// An assessment as the tuple of `attain.Assessment`'s fields in order (status, label, reason,
 /// score, period, target, previous, target_op, measures), `no_measures` where it has none.
-pub fn assessment_tuple<'py>(py: Python<'py>, a: Assessment, no_measures: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
+pub fn assessment_tuple<'py>(
+    py: Python<'py>,
+    a: Assessment,
+    no_measures: &Bound<'py, PyAny>,
+    texts: &Texts,
+) -> PyResult<Bound<'py, PyTuple>> {
     let measures = if a.measures.is_empty() { no_measures.clone() } else { a.measures.into_pyobject(py)?.into_any() };
-    (a.status, a.label, a.reason, a.score, a.period, a.target, a.previous, a.target_op, measures).into_pyobject(py)
+    let op = a.target_op.map(|op| texts.get(py, &op));
+    let (status, label, period) = (texts.get(py, &a.status), texts.get(py, &a.label), texts.get(py, &a.period));
+    (status, label, a.reason, a.score, period, a.target, a.previous, op, measures).into_pyobject(py)
 }

@@ -166,6 +166,18 @@ where
     }
 }
 
+/// Runs a short core call (one `assess`) holding the GIL, turning its error, and any panic, into
+/// an exception. Releasing the GIL and taking it back costs more than such a call saves other
+/// threads (it was about a tenth of a `plan.assess` of a std rule); a script rule's time is
+/// bounded by the sandbox's limits.
+pub fn run_held<T>(py: Python<'_>, f: impl FnOnce() -> attain_core::Result<T>) -> PyResult<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(to_py(e)),
+        Err(payload) => Err(panic_to_py(py, payload.as_ref())),
+    }
+}
+
 /// Runs a long core call (evaluate, evaluate_many, check, rule tests) that Ctrl-C or `timeout`
 /// (seconds) can stop: the call runs on a worker thread under a core [`Stop`], while this thread,
 /// GIL released between looks, checks Python's signals every 50 ms. A `KeyboardInterrupt` (or any

@@ -1,8 +1,9 @@
 //! `attain._native`: the Python binding of attain-core.
 //!
-//! Each method converts its arguments (convert.rs), makes one core call with the GIL released,
-//! and maps the error (errors.rs). No semantics live here; the facade in `python/attain`
-//! only chooses which constructor to call and wraps results.
+//! Each method converts its arguments (convert.rs), makes one core call with the GIL released
+//! (but the single `assess`: [`errors::run_held`]), and maps the error (errors.rs). No
+//! semantics live here; the facade in `python/attain` only chooses which constructor to call
+//! and wraps results.
 
 mod arrow;
 mod convert;
@@ -14,7 +15,7 @@ use attain_core::{
     Plan, Report,
 };
 use convert::{AssessColumns, decode};
-use errors::{Raise, data_error, guard, query_error, run, run_stoppable};
+use errors::{Raise, data_error, guard, query_error, run, run_held, run_stoppable};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 use std::path::PathBuf;
@@ -32,6 +33,8 @@ type Reduced<'py, Args> = (Bound<'py, PyAny>, Args);
 #[pyclass(module = "attain._native", name = "Plan", frozen)]
 struct PyPlan {
     inner: Arc<Plan>,
+    /// The Python strings of the statuses, labels, periods and operators `assess` gave.
+    texts: convert::Texts,
 }
 
 /// The data argument of a call, as core's [`DataArg`] classifies it.
@@ -56,7 +59,7 @@ fn data_arg(data: Option<&Bound<'_, PyAny>>) -> PyResult<Data> {
 
 impl PyPlan {
     fn new(plan: Plan) -> Self {
-        PyPlan { inner: Arc::new(plan) }
+        PyPlan { inner: Arc::new(plan), texts: convert::Texts::default() }
     }
 
     /// The observations a call runs on: given ones as they are (no copy), else core's rule.
@@ -212,8 +215,8 @@ impl PyPlan {
             Some(r) => r,
             None => kwargs::<AssessRequest>(py, inputs.to_dict(py)?.as_any())?,
         };
-        let a = run(py, || self.inner.assess(indicator, &request))?;
-        convert::assessment_tuple(py, a, no_measures)
+        let a = run_held(py, || self.inner.assess(indicator, &request))?;
+        convert::assessment_tuple(py, a, no_measures, &self.texts)
     }
 
     /// `assess` of a list of requests (dicts): a dict of lists, one per field of the assessment.

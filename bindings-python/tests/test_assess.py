@@ -561,3 +561,22 @@ def test_threads_assessing_at_once_get_the_same_results(plan: attain.Plan) -> No
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda _: plan.assess_many("REF", value=values, national=45.0, period="2023"), range(8)))
     assert all(r == expected for r in results)
+
+
+def test_assess_call_by_call_gives_every_period_and_status_past_the_plans_string_cache(plan: attain.Plan) -> None:
+    """The call-by-call path reuses the Python strings of statuses, labels and periods per plan
+    (at most 64): past that, and from many threads at once, every text is still its own."""
+    periods = [str(year) for year in range(1901, 2101)]
+
+    def row(i: int) -> tuple[str, str, str]:
+        a = plan.assess("REF", value=float(i % 90), national=45.0, period=periods[i % len(periods)])
+        return (a.period, a.status, a.label)
+
+    def expected(i: int) -> tuple[str, str, str]:
+        a = plan.assess("REF", {"value": float(i % 90), "national": 45.0, "period": periods[i % len(periods)]})
+        return (a.period, a.status, a.label)
+
+    want = [expected(i) for i in range(1000)]
+    assert [row(i) for i in range(1000)] == want and {p for p, _, _ in want} == set(periods)
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(row, range(1000))) == want
