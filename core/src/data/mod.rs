@@ -9,6 +9,7 @@ mod index;
 mod lite;
 mod read_columns;
 mod read_csv;
+mod read_csv_halves;
 mod read_host;
 mod read_json;
 mod read_json_stream;

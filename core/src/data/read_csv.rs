@@ -5,7 +5,8 @@ use crate::locale::DecimalMark;
 
 use super::Observations;
 use super::assignments::{ASSIGNMENT_FIELDS, AssignmentUpdate, assignment_status, normalize_assignment};
-use super::header::check_repeated_columns;
+use super::header::{Columns, check_repeated_columns};
+use super::store::Store;
 
 impl Observations {
     /// Reads tidy CSV: `indicator,entity,period,gender,value` (Kolada's `kpi`, `municipality`
@@ -41,6 +42,12 @@ impl Observations {
     /// # Errors
     /// As [`Observations::from_csv`]; a separator other than `,` or `;`.
     pub fn from_csv_with(text: &str, file: &str, delimiter: Option<char>) -> Result<Observations> {
+        Observations::read_csv(text, file, delimiter, super::read_csv_halves::MIN_PARALLEL)
+    }
+
+    /// As [`Observations::from_csv_with`]; a text of `min_parallel` bytes or more with no quote
+    /// is read in two halves on two threads (when there are two).
+    pub(super) fn read_csv(text: &str, file: &str, delimiter: Option<char>, min_parallel: usize) -> Result<Observations> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let delimiter = match delimiter {
             None => detect_delimiter(text),
@@ -63,19 +70,12 @@ impl Observations {
         }
         let mark = if delimiter == b';' { DecimalMark::Comma } else { DecimalMark::Either };
         let columns = obs.read_header(&header, file, mark)?;
-        // One record read into again and again: no allocation per row.
-        let mut record = csv::StringRecord::new();
-        let mut row = 0;
-        let store = obs.store_mut();
-        while reader.read_record(&mut record).map_err(|e| csv_error(e, file))? {
-            row += 1;
-            let line = record.position().map_or(row + 1, |p| p.line() as usize);
-            let at = |e: Error, col: usize| e.in_file(file).at(line, col + 1).at_row(row);
-            columns.read(&record, at, |o, col| {
-                let o = super::checked(o, store.len()).map_err(|e| at(e, col))?;
-                store.push(o);
-                Ok(())
-            })?;
+        // Both cores read a half each when they can; any error there, and the whole is read
+        // again in order below, so every error is the sequential reading's (the first in file order).
+        if let Some(store) = super::read_csv_halves::read(text, delimiter, &columns, header.len(), min_parallel) {
+            *obs.store_mut() = store;
+        } else {
+            read_records(&mut reader, &columns, file, obs.store_mut())?;
         }
         obs.check_duplicates()?;
         Ok(obs)
@@ -118,6 +118,24 @@ impl Observations {
         }
         Ok(())
     }
+}
+
+/// Reads every record left in `reader` into `store`, each error at its file, line, column and row.
+fn read_records(reader: &mut csv::Reader<&[u8]>, columns: &Columns, file: &str, store: &mut Store) -> Result<()> {
+    // One record read into again and again: no allocation per row.
+    let mut record = csv::StringRecord::new();
+    let mut row = 0;
+    while reader.read_record(&mut record).map_err(|e| csv_error(e, file))? {
+        row += 1;
+        let line = record.position().map_or(row + 1, |p| p.line() as usize);
+        let at = |e: Error, col: usize| e.in_file(file).at(line, col + 1).at_row(row);
+        columns.read(&record, at, |o, col| {
+            let o = super::checked(o, store.len()).map_err(|e| at(e, col))?;
+            store.push(o);
+            Ok(())
+        })?;
+    }
+    Ok(())
 }
 
 /// The line and column (the field's number, as every CSV error counts columns) of a quote that

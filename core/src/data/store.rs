@@ -169,7 +169,7 @@ impl Store {
 
     /// Room for `rows` more rows in every column, and no more: a column grown by doubling while
     /// another file is appended holds up to twice its rows, each new page faulted and zeroed.
-    fn reserve_exact(&mut self, rows: usize) {
+    pub(crate) fn reserve_exact(&mut self, rows: usize) {
         self.indicator.reserve_exact(rows);
         self.entity.reserve_exact(rows);
         self.period.reserve_exact(rows);
