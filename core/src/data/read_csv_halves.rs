@@ -1,14 +1,15 @@
 //! A large CSV text with no quote read in two halves on two threads, merged into one store.
 //!
 //! Without a quote every line end is a record's end, so the text splits at the first line end
-//! after its middle. Each half fills a store of its own; the second is appended to the first
-//! (`Store::append` interns its texts in their order of first appearance), which gives the
-//! ids, the rows and their order of one reading in order. A half that meets any error gives
+//! after its middle. The columns are made once at their full length (a row per line), each
+//! half writes its stretch with tables of its own, and the join maps the second's ids into the
+//! first's tables in their order of first appearance and moves its rows up to the first's: the
+//! ids, the rows and their order of one reading in order, and no column grown or copied twice. A half that meets any error gives
 //! up and the whole text is read again in order, so an error is always the sequential one.
 //! Without the `parallel` feature (wasm32) or with one thread, the text is read in order.
 
 use super::header::Columns;
-use super::store::Store;
+use super::store::{Block, Part, Store};
 
 /// Below this many bytes a text is read in order: a second thread is not worth its start.
 pub(super) const MIN_PARALLEL: usize = 1 << 20;
@@ -36,23 +37,24 @@ pub(super) fn read(text: &str, delimiter: u8, columns: &Columns, fields: usize, 
     }
     let split = split_point(text, min)?;
     let (first, second) = text.split_at(split);
+    // A line is at most one record: the first half's rows fit before `at`, the second's after.
     let per_record = columns.per_record();
-    // Room for every row at once (a line is at most one record): no column grows by doubling,
-    // and appending the second half moves no column.
-    let second_rows = lines(second).saturating_mul(per_record).min(super::MAX_ROWS + 1);
-    let (a, b) = rayon::join(
-        || {
-            let rows = lines(first).saturating_mul(per_record).saturating_add(second_rows).min(super::MAX_ROWS + 1);
-            half(first, true, delimiter, columns, fields, rows)
-        },
-        || half(second, false, delimiter, columns, fields, second_rows),
-    );
-    let (mut a, b) = (a?, b?);
-    if a.len() + b.len() > super::MAX_ROWS {
+    let at = lines(first).saturating_mul(per_record);
+    let rows = at.saturating_add(lines(second).saturating_mul(per_record));
+    if rows > super::MAX_ROWS + 1 {
         return None;
     }
-    a.append(&b);
-    Some(a)
+    let mut block = Block::new(rows);
+    let (mut a, mut b) = block.split_at(at);
+    let (b_read, a_read) =
+        rayon::join(|| half(second, false, delimiter, columns, fields, &mut b), || half(first, true, delimiter, columns, fields, &mut a));
+    a_read?;
+    b_read?;
+    let (a, b) = (a.finish(), b.finish());
+    if a.1 + b.1 > super::MAX_ROWS {
+        return None;
+    }
+    Some(block.join(a, b, at))
 }
 
 #[cfg(not(feature = "parallel"))]
@@ -65,11 +67,9 @@ fn lines(text: &str) -> usize {
     text.as_bytes().iter().filter(|&&b| b == b'\n').count() + 1
 }
 
-/// The rows of one half (the first begins with the header line), or `None` at its first error.
-fn half(text: &str, header: bool, delimiter: u8, columns: &Columns, fields: usize, rows: usize) -> Option<Store> {
+/// Reads one half (the first begins with the header line) into `part`, or `None` at its first error.
+fn half(text: &str, header: bool, delimiter: u8, columns: &Columns, fields: usize, part: &mut Part<'_>) -> Option<()> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(header).delimiter(delimiter).from_reader(text.as_bytes());
-    let mut store = Store::default();
-    store.reserve_exact(rows);
     let mut record = csv::StringRecord::new();
     while reader.read_record(&mut record).ok()? {
         if record.len() != fields {
@@ -79,16 +79,16 @@ fn half(text: &str, header: bool, delimiter: u8, columns: &Columns, fields: usiz
             &record,
             |e, _| e,
             |o, _| {
-                let o = super::checked(o, store.len())?;
-                store.push(o);
-                Ok(())
+                let o = super::checked(o, part.len())?;
+                // Never full: the stretch holds a row per line.
+                if part.push(o) { Ok(()) } else { Err(crate::error::Error::new(crate::error::Code::DataLimitRows, "")) }
             },
         );
         if pushed.is_err() {
             return None;
         }
     }
-    Some(store)
+    Some(())
 }
 
 #[cfg(all(test, feature = "parallel"))]
@@ -144,6 +144,7 @@ mod tests {
         let header: Vec<String> = text.lines().next().unwrap().split(',').map(str::to_string).collect();
         let columns = obs.read_header(&header, "r.csv", crate::locale::DecimalMark::Either).unwrap();
         let store = read(&text, b',', &columns, header.len(), 0).expect("two halves");
+        assert_eq!(store.indicator.len(), 200);
         assert_eq!(store.len(), 200);
         assert_eq!(split_point(&text, text.len() + 1), None, "too short");
         let quoted = text.replacen("no data", "\"no data\"", 1);

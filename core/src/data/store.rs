@@ -169,7 +169,7 @@ impl Store {
 
     /// Room for `rows` more rows in every column, and no more: a column grown by doubling while
     /// another file is appended holds up to twice its rows, each new page faulted and zeroed.
-    pub(crate) fn reserve_exact(&mut self, rows: usize) {
+    fn reserve_exact(&mut self, rows: usize) {
         self.indicator.reserve_exact(rows);
         self.entity.reserve_exact(rows);
         self.period.reserve_exact(rows);
@@ -211,6 +211,136 @@ impl Store {
             && self.entity[a] == self.entity[b]
             && self.period[a] == self.period[b]
             && self.gender[a] == self.gender[b]
+    }
+}
+
+/// Columns made at their full length at once, filled in two parts on two threads (the halves of
+/// one text), then joined into one store: no column grows by doubling, and no second store is
+/// copied into the first.
+pub(crate) struct Block {
+    indicator: Vec<u32>,
+    entity: Vec<u32>,
+    period: Vec<u32>,
+    gender: Vec<Gender>,
+    value: Vec<f64>,
+    missing: Vec<u32>,
+    source: Vec<u32>,
+}
+
+/// Rows written into a fixed stretch of a [`Block`]'s columns, with tables of their own.
+pub(crate) struct Part<'a> {
+    /// The tables and counts (its columns stay empty).
+    tables: Store,
+    indicator: &'a mut [u32],
+    entity: &'a mut [u32],
+    period: &'a mut [u32],
+    gender: &'a mut [Gender],
+    value: &'a mut [f64],
+    missing: &'a mut [u32],
+    source: &'a mut [u32],
+    len: usize,
+}
+
+impl Block {
+    /// Columns of `rows` rows (zeroed pages, not written until a row is).
+    pub(crate) fn new(rows: usize) -> Block {
+        Block {
+            indicator: vec![0; rows],
+            entity: vec![0; rows],
+            period: vec![0; rows],
+            gender: vec![Gender::T; rows],
+            value: vec![0.0; rows],
+            missing: vec![0; rows],
+            source: vec![0; rows],
+        }
+    }
+
+    /// The rows before `at` and the rows from `at`, each written by a part of its own.
+    pub(crate) fn split_at(&mut self, at: usize) -> (Part<'_>, Part<'_>) {
+        let (i0, i1) = self.indicator.split_at_mut(at);
+        let (e0, e1) = self.entity.split_at_mut(at);
+        let (p0, p1) = self.period.split_at_mut(at);
+        let (g0, g1) = self.gender.split_at_mut(at);
+        let (v0, v1) = self.value.split_at_mut(at);
+        let (m0, m1) = self.missing.split_at_mut(at);
+        let (s0, s1) = self.source.split_at_mut(at);
+        let part = |indicator, entity, period, gender, value, missing, source| Part {
+            tables: Store::default(),
+            indicator,
+            entity,
+            period,
+            gender,
+            value,
+            missing,
+            source,
+            len: 0,
+        };
+        (part(i0, e0, p0, g0, v0, m0, s0), part(i1, e1, p1, g1, v1, m1, s1))
+    }
+
+    /// One store of the first part's rows, then the second's (written from `at`): the second's
+    /// ids mapped into the first's tables as [`Store::append`] maps them, so the ids are those of
+    /// one reading in order.
+    pub(crate) fn join(self, first: (Store, usize), second: (Store, usize), at: usize) -> Store {
+        let ((mut a, a_len), (b, b_len)) = (first, second);
+        let map = |to: &mut Table, from: &Table| -> Vec<u32> { from.texts().map(|t| to.intern(t)).collect() };
+        let (ind, ent, per) = (map(&mut a.indicators, &b.indicators), map(&mut a.entities, &b.entities), map(&mut a.periods, &b.periods));
+        let texts: Vec<u32> = std::iter::once(NONE).chain(b.texts.texts().map(|t| a.texts.intern(t) + 1)).collect();
+        let (from, to) = (at..at + b_len, a_len + b_len);
+        let ids = |mut col: Vec<u32>, map: &[u32]| {
+            col[from.clone()].iter_mut().for_each(|id| *id = map[*id as usize]);
+            col.copy_within(from.clone(), a_len);
+            col.truncate(to);
+            col
+        };
+        fn moved<T: Copy>(mut col: Vec<T>, from: std::ops::Range<usize>, a_len: usize, to: usize) -> Vec<T> {
+            col.copy_within(from, a_len);
+            col.truncate(to);
+            col
+        }
+        let Block { indicator, entity, period, gender, value, missing, source } = self;
+        a.indicator = ids(indicator, &ind);
+        a.entity = ids(entity, &ent);
+        a.period = ids(period, &per);
+        a.missing = ids(missing, &texts);
+        a.source = ids(source, &texts);
+        a.gender = moved(gender, from.clone(), a_len, to);
+        a.value = moved(value, from, a_len, to);
+        a.counts.extend(b.counts.iter().map(|&(r, c)| (r + a_len as u32, c)));
+        a
+    }
+}
+
+impl Part<'_> {
+    /// Writes a row already checked, as [`Store::push`] does; `false` when the stretch is full.
+    pub(crate) fn push(&mut self, r: RowParts<'_>) -> bool {
+        let i = self.len;
+        if i >= self.value.len() {
+            return false;
+        }
+        let s = &mut self.tables;
+        self.indicator[i] = s.indicators.intern(r.indicator);
+        self.entity[i] = s.entities.intern(r.entity);
+        self.period[i] = s.periods.intern(r.period);
+        self.gender[i] = r.gender;
+        self.value[i] = r.value.unwrap_or(f64::NAN);
+        self.missing[i] = s.text_id(r.missing);
+        self.source[i] = s.text_id(r.source);
+        if let Some(c) = r.count {
+            s.counts.push((i as u32, c));
+        }
+        self.len += 1;
+        true
+    }
+
+    /// How many rows were written.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The tables and counts, and how many rows were written.
+    pub(crate) fn finish(self) -> (Store, usize) {
+        (self.tables, self.len)
     }
 }
 
