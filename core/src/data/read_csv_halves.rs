@@ -136,6 +136,24 @@ mod tests {
     }
 
     #[test]
+    fn wide_rows_counts_and_sources_read_in_halves_as_in_order() {
+        let mut wide = String::from("indicator;entity;2021;2022;2023\n");
+        let mut tidy = String::from("indicator,entity,period,value,count,source\n");
+        for row in 0..150 {
+            wide.push_str(&format!("N{:02};{};{},5;;{}\n", row % 7, row, row % 13, row % 5));
+            let (count, source) = if row % 3 == 0 { (format!("{row}"), format!("s{}", row % 4)) } else { (String::new(), String::new()) };
+            tidy.push_str(&format!("N{:02},{},{},{}.5,{count},{source}\n", row % 7, row % 11, 2000 + row, row));
+        }
+        for text in [wide, tidy] {
+            let (whole, halves) =
+                (Observations::read_csv(&text, "w.csv", None, usize::MAX), Observations::read_csv(&text, "w.csv", None, 0));
+            let (whole, halves) = (whole.unwrap(), halves.unwrap());
+            assert_eq!(tables(&whole), tables(&halves));
+            assert_eq!(format!("{:?}", whole.rows().collect::<Vec<_>>()), format!("{:?}", halves.rows().collect::<Vec<_>>()));
+        }
+    }
+
+    #[test]
     fn the_split_path_is_taken_for_a_text_without_quotes_only() {
         let text = random_csv(7, 200);
         let split = split_point(&text, 0).unwrap();
