@@ -13,10 +13,12 @@ use std::borrow::Cow;
 
 use super::lite::{Key, Lite, LiteVisitor, SMALL};
 
-/// An item: an object's fields by name, or anything else (an error for the reader).
-pub(super) enum Item<'a> {
-    Obj(Fields<'a>),
-    Other,
+/// An item, read in place into the one the reader reuses: an object's fields by name (`obj`),
+/// or anything else (an error for the reader).
+#[derive(Default)]
+pub(super) struct Item<'a> {
+    pub(super) obj: bool,
+    pub(super) fields: Fields<'a>,
 }
 
 /// The fields of an item the reader uses; `None` when absent.
@@ -27,12 +29,18 @@ pub(super) struct Fields<'a> {
     pub(super) period: Option<Lite<'a>>,
     pub(super) isdeleted: Option<Lite<'a>>,
     pub(super) is_deleted: Option<Lite<'a>>,
-    pub(super) values: Option<Values<'a>>,
+    pub(super) values: Values<'a>,
+    /// The entries of `values` when it is an array.
+    pub(super) entries: Vec<Entry<'a>>,
 }
 
-/// An item's `values`: an array of entries, or anything else as read.
+/// What an item's `values` is: absent, an array (its entries in `Fields::entries`), or anything
+/// else as read.
+#[derive(Default)]
 pub(super) enum Values<'a> {
-    Arr(Vec<Entry<'a>>),
+    #[default]
+    Absent,
+    Arr,
     Other(Lite<'a>),
 }
 
@@ -56,16 +64,17 @@ pub(super) struct EntryFields<'a> {
 impl<'a> Item<'a> {
     /// A `Lite` seen as an item (a parsed `Value` tree's item, see `Lite::of`).
     pub(super) fn of(lite: Lite<'a>) -> Item<'a> {
-        let Lite::Obj(fields) = lite else { return Item::Other };
+        let Lite::Obj(fields) = lite else { return Item::default() };
         let mut out = Fields::default();
         for (key, v) in fields {
             match &*key {
-                "values" => {
-                    out.values = Some(match v {
-                        Lite::Arr(a) => Values::Arr(a.into_iter().map(Entry::of).collect()),
-                        other => Values::Other(other),
-                    })
-                }
+                "values" => match v {
+                    Lite::Arr(a) => {
+                        out.values = Values::Arr;
+                        out.entries = a.into_iter().map(Entry::of).collect();
+                    }
+                    other => out.values = Values::Other(other),
+                },
                 name => {
                     if let Some(slot) = out.slot(name) {
                         *slot = Some(v);
@@ -73,18 +82,15 @@ impl<'a> Item<'a> {
                 }
             }
         }
-        Item::Obj(out)
+        Item { obj: true, fields: out }
     }
 
-    /// The buffer of entries this item holds, emptied, to read the next item into.
-    pub(super) fn into_buffer(self) -> Vec<Entry<'a>> {
-        match self {
-            Item::Obj(Fields { values: Some(Values::Arr(mut a)), .. }) => {
-                a.clear();
-                a
-            }
-            _ => Vec::new(),
-        }
+    /// Empties this item to read the next one into, keeping the entries' buffer.
+    fn clear(&mut self) {
+        let mut entries = std::mem::take(&mut self.fields.entries);
+        entries.clear();
+        *self = Item::default();
+        self.fields.entries = entries;
     }
 }
 
@@ -157,70 +163,77 @@ fn twice<E: serde::de::Error>(key: &str) -> E {
     E::custom(format!("the key `{key}` appears twice in one object"))
 }
 
-/// Reads one item of `values`, its entries into `buf` (empty, reused from the item before).
-pub(super) struct ItemSeed<'a>(pub(super) Vec<Entry<'a>>);
+/// Reads one item of `values` into the item given (emptied first, its buffer kept).
+pub(super) struct ItemSeed<'s, 'a>(pub(super) &'s mut Item<'a>);
 
-impl<'de> DeserializeSeed<'de> for ItemSeed<'de> {
-    type Value = Item<'de>;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Item<'de>, D::Error> {
+impl<'de> DeserializeSeed<'de> for ItemSeed<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        self.0.clear();
         d.deserialize_any(self)
     }
 }
 
-/// Anything but an object is read as a `Lite` (checked, then dropped).
+/// Anything but an object is read as a `Lite` (checked, then dropped) and taken as `other()`.
 macro_rules! other_as_lite {
-    ($other:expr) => {
+    () => {
         fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Self::Value, E> {
-            LiteVisitor.visit_bool(b).map(|_| $other)
+            LiteVisitor.visit_bool(b).map(|_| self.other())
         }
         fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Self::Value, E> {
-            LiteVisitor.visit_i64(n).map(|_| $other)
+            LiteVisitor.visit_i64(n).map(|_| self.other())
         }
         fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Self::Value, E> {
-            LiteVisitor.visit_u64(n).map(|_| $other)
+            LiteVisitor.visit_u64(n).map(|_| self.other())
         }
         fn visit_f64<E: serde::de::Error>(self, x: f64) -> Result<Self::Value, E> {
-            LiteVisitor.visit_f64(x).map(|_| $other)
+            LiteVisitor.visit_f64(x).map(|_| self.other())
         }
         fn visit_borrowed_str<E: serde::de::Error>(self, s: &'de str) -> Result<Self::Value, E> {
-            LiteVisitor.visit_borrowed_str(s).map(|_| $other)
+            LiteVisitor.visit_borrowed_str(s).map(|_| self.other())
         }
         fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
-            LiteVisitor.visit_str(s).map(|_| $other)
+            LiteVisitor.visit_str(s).map(|_| self.other())
         }
         fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Self::Value, E> {
-            LiteVisitor.visit_string(s).map(|_| $other)
+            LiteVisitor.visit_string(s).map(|_| self.other())
         }
         fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-            LiteVisitor.visit_unit().map(|_| $other)
+            LiteVisitor.visit_unit().map(|_| self.other())
         }
         fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-            LiteVisitor.visit_none().map(|_| $other)
+            LiteVisitor.visit_none().map(|_| self.other())
         }
         fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            LiteVisitor.visit_some(d).map(|_| $other)
+            LiteVisitor.visit_some(d).map(|_| self.other())
         }
         fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-            LiteVisitor.visit_seq(seq).map(|_| $other)
+            LiteVisitor.visit_seq(seq).map(|_| self.other())
         }
     };
 }
 
-impl<'de> Visitor<'de> for ItemSeed<'de> {
-    type Value = Item<'de>;
+impl ItemSeed<'_, '_> {
+    /// Not an object: the item stays as emptied, `obj` false.
+    fn other(self) {}
+}
+
+impl<'de> Visitor<'de> for ItemSeed<'_, 'de> {
+    type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a JSON value")
     }
-    other_as_lite!(Item::Other);
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Item<'de>, A::Error> {
-        let (mut out, mut buf, mut others) = (Fields::default(), Some(self.0), Others::default());
+    other_as_lite!();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let (out, mut others) = (&mut self.0.fields, Others::default());
+        self.0.obj = true;
         while let Some(Key(key)) = map.next_key()? {
             if key == "values" {
-                if out.values.is_some() {
+                if !matches!(out.values, Values::Absent) {
                     return Err(twice(&key));
                 }
-                out.values = Some(map.next_value_seed(ValuesSeed(buf.take().unwrap_or_default()))?);
+                out.values = map.next_value_seed(ValuesSeed(&mut out.entries))?;
             } else if let Some(slot) = out.slot(&key) {
                 if slot.is_some() {
                     return Err(twice(&key));
@@ -233,21 +246,21 @@ impl<'de> Visitor<'de> for ItemSeed<'de> {
                 map.next_value::<Lite<'de>>()?;
             }
         }
-        Ok(Item::Obj(out))
+        Ok(())
     }
 }
 
 /// An item's `values`: an array read entry by entry into the buffer, anything else as a `Lite`.
-struct ValuesSeed<'a>(Vec<Entry<'a>>);
+struct ValuesSeed<'s, 'a>(&'s mut Vec<Entry<'a>>);
 
-impl<'de> DeserializeSeed<'de> for ValuesSeed<'de> {
+impl<'de> DeserializeSeed<'de> for ValuesSeed<'_, 'de> {
     type Value = Values<'de>;
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Values<'de>, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for ValuesSeed<'de> {
+impl<'de> Visitor<'de> for ValuesSeed<'_, 'de> {
     type Value = Values<'de>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -287,32 +300,35 @@ impl<'de> Visitor<'de> for ValuesSeed<'de> {
         LiteVisitor.visit_map(map).map(Values::Other)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Values<'de>, A::Error> {
-        let mut out = self.0;
-        while let Some(entry) = seq.next_element_seed(EntrySeed)? {
-            out.push(entry);
-        }
-        Ok(Values::Arr(out))
+        while let Some(()) = seq.next_element_seed(EntrySeed(&mut *self.0))? {}
+        Ok(Values::Arr)
     }
 }
 
-/// One entry of an item's `values`.
-struct EntrySeed;
+/// One entry of an item's `values`, pushed onto the item's entries (not returned through serde).
+struct EntrySeed<'s, 'a>(&'s mut Vec<Entry<'a>>);
 
-impl<'de> DeserializeSeed<'de> for EntrySeed {
-    type Value = Entry<'de>;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Entry<'de>, D::Error> {
+impl<'de> DeserializeSeed<'de> for EntrySeed<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for EntrySeed {
-    type Value = Entry<'de>;
+impl EntrySeed<'_, '_> {
+    fn other(self) {
+        self.0.push(Entry::Other);
+    }
+}
+
+impl<'de> Visitor<'de> for EntrySeed<'_, 'de> {
+    type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a JSON value")
     }
-    other_as_lite!(Entry::Other);
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entry<'de>, A::Error> {
+    other_as_lite!();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let (mut out, mut others) = (EntryFields::default(), Others::default());
         while let Some(Key(key)) = map.next_key()? {
             if let Some(slot) = out.slot(&key) {
@@ -327,6 +343,7 @@ impl<'de> Visitor<'de> for EntrySeed {
                 map.next_value::<Lite<'de>>()?;
             }
         }
-        Ok(Entry::Obj(out))
+        self.0.push(Entry::Obj(out));
+        Ok(())
     }
 }

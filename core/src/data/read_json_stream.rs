@@ -15,7 +15,7 @@ use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::Observations;
-use super::kolada_item::ItemSeed;
+use super::kolada_item::{Item, ItemSeed};
 use super::read_kolada::read_kolada_item;
 use super::strict::{Strict, StrictVisitor};
 use crate::error::Error;
@@ -152,14 +152,13 @@ impl<'de> Visitor<'de> for Items<'_> {
         let Items { obs, file } = self;
         let (mut items, mut first_error, mut row) = (Vec::new(), None, 0);
         let store = obs.store_mut();
-        // The entries of an item's `values`, their buffer reused by the next item.
-        let mut buf = Vec::new();
-        while let Some(item) = seq.next_element_seed(ItemSeed(buf))? {
+        // Each item is read in place into this one (its entries' buffer reused by the next).
+        let mut item = Item::default();
+        while let Some(()) = seq.next_element_seed(ItemSeed(&mut item))? {
             row += 1;
             if first_error.is_none() {
                 first_error = read_kolada_item(store, &item, row, file, &mut items).err();
             }
-            buf = item.into_buffer();
         }
         obs.end_kolada(items);
         Ok(Read::Streamed(first_error))

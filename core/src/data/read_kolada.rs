@@ -40,16 +40,19 @@ impl Observations {
 pub(super) fn read_kolada_item(store: &mut Store, item: &Item<'_>, row: usize, file: &str, items: &mut Vec<usize>) -> Result<()> {
     items.push(store.len());
     let err = |e: Error| e.prefixed(&format!("item {row}: ")).in_file(file).at_row(row);
-    let Item::Obj(item) = item else { return Err(err(Error::new(Code::DataInvalidType, "a Kolada value must be an object"))) };
+    if !item.obj {
+        return Err(err(Error::new(Code::DataInvalidType, "a Kolada value must be an object")));
+    }
+    let item = &item.fields;
     let kpi = required(&item.kpi, "kpi").map_err(err)?;
     let mun = required(&item.municipality, "municipality").map_err(err)?;
     let period = required(&item.period, "period").map_err(err)?;
     let item_deleted = deleted(&item.isdeleted, &item.is_deleted).map_err(err)?;
     let vals = match &item.values {
-        Some(Values::Arr(vals)) => vals.as_slice(),
+        Values::Arr => item.entries.as_slice(),
         // A withdrawn item may come without its values: one gap with the reason.
-        None if item_deleted => &[][..],
-        Some(Values::Other(v)) if v.is_null() && item_deleted => &[][..],
+        Values::Absent if item_deleted => &[][..],
+        Values::Other(v) if v.is_null() && item_deleted => &[][..],
         _ => return Err(err(Error::new(Code::DataMissingField, "the Kolada value has no `values` array"))),
     };
     if vals.is_empty() && item_deleted {
