@@ -144,14 +144,14 @@ struct Others<'a> {
 
 impl<'a> Others<'a> {
     /// Whether `key` was seen before; remembers it.
-    fn twice(&mut self, key: &Cow<'a, str>) -> bool {
+    fn twice(&mut self, key: Cow<'a, str>) -> bool {
         if let Some(many) = &mut self.many {
-            return !many.insert(key.clone());
+            return !many.insert(key);
         }
-        if self.few.iter().any(|k| k == key) {
+        if self.few.contains(&key) {
             return true;
         }
-        self.few.push(key.clone());
+        self.few.push(key);
         if self.few.len() > SMALL {
             self.many = Some(self.few.drain(..).collect());
         }
@@ -240,7 +240,7 @@ impl<'de> Visitor<'de> for ItemSeed<'_, 'de> {
                 }
                 *slot = Some(map.next_value()?);
             } else {
-                if others.twice(&key) {
+                if others.twice(key.clone()) {
                     return Err(twice(&key));
                 }
                 map.next_value::<Lite<'de>>()?;
@@ -337,7 +337,7 @@ impl<'de> Visitor<'de> for EntrySeed<'_, 'de> {
                 }
                 *slot = Some(map.next_value()?);
             } else {
-                if others.twice(&key) {
+                if others.twice(key.clone()) {
                     return Err(twice(&key));
                 }
                 map.next_value::<Lite<'de>>()?;
