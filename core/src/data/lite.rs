@@ -1,8 +1,9 @@
 //! `Lite`: one Kolada item as read, its strings borrowed from the text, checked as strictly as `Strict`.
 //!
-//! The Kolada reader streams the items of `values` one by one (read_kolada.rs): each item is
-//! read into this small tree and judged before the next is read, so the response is never held
-//! as a `serde_json::Value` tree. Strings without escapes borrow from the text; an object is a
+//! The Kolada reader streams the items of `values` one by one (read_kolada.rs): each item's
+//! fields are read into fixed slots (kolada_item.rs), each field's value into this small tree,
+//! and judged before the next item is read, so the response is never held as a
+//! `serde_json::Value` tree. Strings without escapes borrow from the text; an object is a
 //! list of its keys, each given once (a key given twice is the same error as `Strict`'s, at the
 //! same place). A value of a parsed `Value` tree is viewed the same way (`Lite::of`).
 
@@ -33,14 +34,6 @@ impl<'a> Lite<'a> {
         }
     }
 
-    /// The field `key` of an object (`None` for absent, and for anything not an object).
-    pub(super) fn get(&self, key: &str) -> Option<&Lite<'a>> {
-        match self {
-            Lite::Obj(fields) => fields.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
     /// Whether this is JSON's `null`.
     pub(super) fn is_null(&self) -> bool {
         matches!(self, Lite::Scalar(Value::Null))
@@ -65,7 +58,7 @@ impl<'de> Deserialize<'de> for Lite<'de> {
 }
 
 /// A key, borrowed when it has no escapes.
-struct Key<'a>(Cow<'a, str>);
+pub(super) struct Key<'a>(pub(super) Cow<'a, str>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -92,9 +85,9 @@ impl<'de> Visitor<'de> for KeyVisitor {
 }
 
 /// Keys an object may have before they are looked up by hash.
-const SMALL: usize = 16;
+pub(super) const SMALL: usize = 16;
 
-struct LiteVisitor;
+pub(super) struct LiteVisitor;
 
 impl<'de> Visitor<'de> for LiteVisitor {
     type Value = Lite<'de>;

@@ -6,6 +6,7 @@
 mod assignments;
 mod header;
 mod index;
+mod kolada_item;
 mod lite;
 mod read_columns;
 mod read_csv;

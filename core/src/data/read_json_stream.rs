@@ -2,8 +2,9 @@
 //!
 //! A Kolada API response is one object whose `values` array holds every item (71 MB for a
 //! million values). Read as a `serde_json::Value` tree first, it took about five times the
-//! memory of its text and most of the reading time; here serde's visitor reads each item as a
-//! `Lite` (its strings borrowed from the text) and hands it to the Kolada reader at once.
+//! memory of its text and most of the reading time; here serde's visitor reads each item's
+//! fields into an `Item` (kolada_item.rs: fixed slots, strings borrowed from the text) and hands
+//! it to the Kolada reader at once.
 //!
 //! Errors keep the order of reading the whole text first: malformed JSON anywhere (a key given
 //! twice included) wins over a bad item, and the first bad item is kept while the rest of the
@@ -14,7 +15,7 @@ use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::Observations;
-use super::lite::Lite;
+use super::kolada_item::{Item, ItemSeed};
 use super::read_kolada::read_kolada_item;
 use super::strict::{Strict, StrictVisitor};
 use crate::error::Error;
@@ -151,7 +152,9 @@ impl<'de> Visitor<'de> for Items<'_> {
         let Items { obs, file } = self;
         let (mut items, mut first_error, mut row) = (Vec::new(), None, 0);
         let store = obs.store_mut();
-        while let Some(item) = seq.next_element::<Lite<'de>>()? {
+        // Each item is read in place into this one (its entries' buffer reused by the next).
+        let mut item = Item::default();
+        while let Some(()) = seq.next_element_seed(ItemSeed(&mut item))? {
             row += 1;
             if first_error.is_none() {
                 first_error = read_kolada_item(store, &item, row, file, &mut items).err();

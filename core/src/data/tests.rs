@@ -139,6 +139,24 @@ fn a_streamed_kolada_response_reads_as_the_parsed_value_does() {
         r#"{"values":[[1],{"kpi":"N1","kpi":"N2"}]}"#.to_string(),
         format!(r#"{{"values":[{item}],"values":[]}}"#),
         format!(r#"{{"values":[{item}]}} x"#),
+        // Keys the reader does not use (checked as JSON all the same), escaped keys, and keys
+        // given twice among the known ones, the unknown ones and inside an unknown one.
+        r#"{"values":[{"kpi":"N1","id":{"a":[1,{"b":2}]},"municipality":"1","period":2023,"values":[{"gender":"K","value":1,"x":[null]}]}]}"#
+            .to_string(),
+        r#"{"values":[{"kp\u0069":"N1","municipality":"1","period":2023,"values":[{"v\u0061lue":2,"status":null,"count":null}]}]}"#
+            .to_string(),
+        r#"{"values":[{"kpi":"N1","municipality":"1","period":2023,"values":[{"value":1,"value":2}]}]}"#.to_string(),
+        r#"{"values":[{"kpi":"N1","x":1,"municipality":"1","x":2,"period":2023,"values":[]}]}"#.to_string(),
+        r#"{"values":[{"kpi":"N1","x":{"a":1,"a":2},"municipality":"1","period":2023,"values":[]}]}"#.to_string(),
+        r#"{"values":[{"kpi":"N1","municipality":"1","period":2023,"values":[],"values":[]}]}"#.to_string(),
+        r#"{"values":[{"kpi":"N1","municipality":"1","period":2023,"values":{"gender":"T"}}]}"#.to_string(),
+        r#"{"values":[{"kpi":"N1","municipality":"1","period":2023,"values":[{"value":1,"is_deleted":2}]}]}"#.to_string(),
+        r#"{"values":[{"kpi":"N1","municipality":"1","period":2023,"isdeleted":false,"is_deleted":0,"values":[{"value":1,"isdeleted":null}]}]}"#
+            .to_string(),
+        format!(
+            r#"{{"values":[{{"kpi":"N1","municipality":"1","period":2023,{}"values":[{{"value":1}}],"k3":0}}]}}"#,
+            (0..20).map(|i| format!(r#""k{i}":{i},"#)).collect::<String>()
+        ),
         // Not a Kolada response: read as a value, as before.
         r#"{"values":{"kpi":"N1"}}"#.to_string(),
         r#"{"observations":[],"other":1}"#.to_string(),
