@@ -1,11 +1,12 @@
 //! `attain._native`: the Python binding of attain-core.
 //!
 //! Each method converts its arguments (convert.rs), makes one core call with the GIL released
-//! (but the single `assess`: [`errors::run_held`]), and maps the error (errors.rs). No
+//! (but the single `assess`, in assess.rs: [`errors::run_held`]), and maps the error (errors.rs). No
 //! semantics live here; the facade in `python/attain` only chooses which constructor to call
 //! and wraps results.
 
 mod arrow;
+mod assess;
 mod convert;
 mod errors;
 mod kolada;
@@ -31,9 +32,8 @@ type Reduced<'py, Args> = (Bound<'py, PyAny>, Args);
 /// A loaded, validated plan: goals, indicators, rules. Immutable and safe to share between
 /// threads.
 #[pyclass(module = "attain._native", name = "Plan", frozen)]
-struct PyPlan {
+pub(crate) struct PyPlan {
     inner: Arc<Plan>,
-    /// The Python strings of the statuses, labels, periods and operators `assess` gave.
     texts: convert::Texts,
 }
 
@@ -73,7 +73,7 @@ impl PyPlan {
 }
 
 /// A request read from a dict of keyword arguments.
-fn kwargs<T: serde::de::DeserializeOwned>(py: Python<'_>, v: &Bound<'_, PyAny>) -> PyResult<T> {
+pub(crate) fn kwargs<T: serde::de::DeserializeOwned>(py: Python<'_>, v: &Bound<'_, PyAny>) -> PyResult<T> {
     guard(py, || convert::decode_kwargs(v).map_err(errors::to_py))
 }
 
@@ -189,6 +189,7 @@ impl PyPlan {
         convert::to_python(py, &a)
     }
 
+    // EXPERIMENT-ONLY
     /// `assess` with its inputs one by one (none of them a history or peers), `None` where not
     /// given: the same request, decoded directly when each is a plain number or the period text,
     /// else as the mapping `assess` takes (and its errors). The assessment's fields as a tuple
@@ -619,6 +620,7 @@ fn _assessments_arrow(
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyPlan>()?;
+    m.add_class::<assess::PlanBase>()?;
     m.add_class::<PyObservations>()?;
     m.add_class::<PyReport>()?;
     m.add_class::<Floats>()?;
