@@ -4,6 +4,8 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any, Optional, TypeVar, Union, final
 
+from typing_extensions import disjoint_base
+
 from attain import Assessment, History, Peers, Period
 
 __all__ = [
@@ -120,10 +122,11 @@ class Report:
 
 _T = TypeVar("_T", bound="_PlanBase")
 
+@disjoint_base
 class _PlanBase:
     """The native base of ``attain.Plan``: ``assess`` call by call in one native call."""
 
-    def __new__(cls: type[_T], native: Plan, /) -> _T: ...
+    def __new__(cls: type[_T], native: Plan) -> _T: ...
     def assess(
         self,
         indicator: str,
