@@ -5,7 +5,7 @@
 #
 #   bindings-python/run-tests.sh [PYTEST ARGS...]
 #
-# Needs Python 3.9+ with venv and pip, and Rust (rustup); reaches PyPI and crates.io only.
+# Needs Python 3.10+ with venv and pip, and Rust (rustup); reaches PyPI and crates.io only.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"

@@ -1,11 +1,12 @@
 //! `attain._native`: the Python binding of attain-core.
 //!
 //! Each method converts its arguments (convert.rs), makes one core call with the GIL released
-//! (but the single `assess`: [`errors::run_held`]), and maps the error (errors.rs). No
+//! (but the single `assess`, in assess.rs: [`errors::run_held`]), and maps the error (errors.rs). No
 //! semantics live here; the facade in `python/attain` only chooses which constructor to call
 //! and wraps results.
 
 mod arrow;
+mod assess;
 mod convert;
 mod errors;
 mod kolada;
@@ -15,9 +16,9 @@ use attain_core::{
     Plan, Report,
 };
 use convert::{AssessColumns, decode};
-use errors::{Raise, data_error, guard, query_error, run, run_held, run_stoppable};
+use errors::{Raise, data_error, guard, query_error, run, run_stoppable};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString, PyTuple};
+use pyo3::types::{PyDict, PyString};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -31,10 +32,8 @@ type Reduced<'py, Args> = (Bound<'py, PyAny>, Args);
 /// A loaded, validated plan: goals, indicators, rules. Immutable and safe to share between
 /// threads.
 #[pyclass(module = "attain._native", name = "Plan", frozen)]
-struct PyPlan {
+pub(crate) struct PyPlan {
     inner: Arc<Plan>,
-    /// The Python strings of the statuses, labels, periods and operators `assess` gave.
-    texts: convert::Texts,
 }
 
 /// The data argument of a call, as core's [`DataArg`] classifies it.
@@ -59,7 +58,7 @@ fn data_arg(data: Option<&Bound<'_, PyAny>>) -> PyResult<Data> {
 
 impl PyPlan {
     fn new(plan: Plan) -> Self {
-        PyPlan { inner: Arc::new(plan), texts: convert::Texts::default() }
+        PyPlan { inner: Arc::new(plan) }
     }
 
     /// The observations a call runs on: given ones as they are (no copy), else core's rule.
@@ -73,7 +72,7 @@ impl PyPlan {
 }
 
 /// A request read from a dict of keyword arguments.
-fn kwargs<T: serde::de::DeserializeOwned>(py: Python<'_>, v: &Bound<'_, PyAny>) -> PyResult<T> {
+pub(crate) fn kwargs<T: serde::de::DeserializeOwned>(py: Python<'_>, v: &Bound<'_, PyAny>) -> PyResult<T> {
     guard(py, || convert::decode_kwargs(v).map_err(errors::to_py))
 }
 
@@ -187,36 +186,6 @@ impl PyPlan {
         let request = kwargs::<AssessRequest>(py, request)?;
         let a = run(py, || self.inner.assess(indicator, &request))?;
         convert::to_python(py, &a)
-    }
-
-    /// `assess` with its inputs one by one (none of them a history or peers), `None` where not
-    /// given: the same request, decoded directly when each is a plain number or the period text,
-    /// else as the mapping `assess` takes (and its errors). The assessment's fields as a tuple
-    /// (`attain.Assessment`'s order), `no_measures` for measures when there are none.
-    #[pyo3(signature = (indicator, value, period, target, previous, national, percentile, women, men, municipal_mean, no_measures))]
-    #[allow(clippy::too_many_arguments)]
-    fn assess_fields<'py>(
-        &self,
-        py: Python<'py>,
-        indicator: &str,
-        value: &Bound<'py, PyAny>,
-        period: &Bound<'py, PyAny>,
-        target: &Bound<'py, PyAny>,
-        previous: &Bound<'py, PyAny>,
-        national: &Bound<'py, PyAny>,
-        percentile: &Bound<'py, PyAny>,
-        women: &Bound<'py, PyAny>,
-        men: &Bound<'py, PyAny>,
-        municipal_mean: &Bound<'py, PyAny>,
-        no_measures: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyTuple>> {
-        let inputs = convert::QuickInputs { value, period, target, previous, national, percentile, women, men, municipal_mean };
-        let request = match guard(py, || Ok(inputs.request()))? {
-            Some(r) => r,
-            None => kwargs::<AssessRequest>(py, inputs.to_dict(py)?.as_any())?,
-        };
-        let a = run_held(py, || self.inner.assess(indicator, &request))?;
-        convert::assessment_tuple(py, a, no_measures, &self.texts)
     }
 
     /// `assess` of a list of requests (dicts): a dict of lists, one per field of the assessment.
@@ -619,6 +588,7 @@ fn _assessments_arrow(
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyPlan>()?;
+    m.add_class::<assess::PlanBase>()?;
     m.add_class::<PyObservations>()?;
     m.add_class::<PyReport>()?;
     m.add_class::<Floats>()?;

@@ -206,6 +206,12 @@ def _inputs(inputs: Optional[Mapping[str, Any]], fields: dict[str, Any]) -> Any:
     return request
 
 
+def _assess_mapping(plan: Plan, indicator: str, inputs: Optional[Mapping[str, Any]], fields: dict[str, Any]) -> Assessment:
+    """:meth:`Plan.assess` given a mapping, a history or peers (``fields``: every keyword, in
+    order, ``None`` where not given): one request for core's mapping decoding."""
+    return Assessment(**plan._native.assess(indicator, _inputs(inputs, fields)))
+
+
 class _Result:
     """A result record: the report's dict for it, with its keys as attributes."""
 
@@ -620,9 +626,10 @@ class Report:
         return f"<attain.Report {self._dict()['plan']['id']} {self.entity} {self.period}: {statuses}>"
 
 
-class Plan:
+class Plan(_native._PlanBase):
     """A loaded, validated plan. Immutable; one plan may be evaluated from many threads at once."""
 
+    # `assess` is the native base's (`_native._PlanBase`): a call by call is one native call.
     __slots__ = ("_native",)
 
     def __init__(self, native: _native.Plan) -> None:
@@ -773,53 +780,6 @@ class Plan:
         the next better level. Arguments as in :meth:`explain`."""
         request = _request(indicator=indicator, entity=entity, period=period, gender=gender)
         return self._native.required(_native_data(data), request)
-
-    def assess(
-        self,
-        indicator: str,
-        inputs: Optional[Mapping[str, Any]] = None,
-        /,
-        *,
-        value: Optional[float] = None,
-        period: Optional[Period] = None,
-        target: Union[None, float, str] = None,
-        previous: Optional[float] = None,
-        history: Optional[History] = None,
-        national: Optional[float] = None,
-        peers: Optional[Peers] = None,
-        percentile: Optional[float] = None,
-        women: Optional[float] = None,
-        men: Optional[float] = None,
-        municipal_mean: Optional[float] = None,
-    ) -> Assessment:
-        """What the indicator's rule says of inputs given directly (a what-if, a row from
-        elsewhere), with the indicator's direction, unit, params and the plan's language.
-
-        The inputs are keywords, or a mapping of them (``inputs``, as JSON and JavaScript give
-        them; keywords win). Core fills in what is not given, as in every host: ``period`` is
-        the plan's, ``target`` the indicator's own for the period (:meth:`target_for`; a number,
-        or written as a plan writes one: ``"≥ 30"``, ``"minst 40"``, ``"öka"``),
-        ``previous`` the last value of ``history``. A ``value`` of ``None`` is ``no_data``
-        without running the rule. ``percentile`` is 0 (worst) to 1 (best); ``municipal_mean`` is
-        the unweighted mean of the municipalities (std ``reference`` with ``against = "mean"``). The
-        :class:`Assessment` says which period, target and previous were used.
-
-        Raises:
-            QueryError: no such indicator; NaN or an infinity, a percentile outside 0..1, a
-                malformed period, a history not oldest first; the message names the input.
-            ArgumentError: an input of the wrong type or an unknown one, named in the message
-                (also a ``TypeError``).
-            RuleError: the rule failed on these inputs (a script error, a sandbox limit).
-        """
-        if inputs is None and history is None and peers is None:
-            # The call-by-call path: the inputs as they are, one native call, the tuple as the result.
-            fields_ = self._native.assess_fields(
-                indicator, value, period, target, previous, national, percentile, women, men, municipal_mean, _NO_MEASURES
-            )
-            return _new_tuple(Assessment, fields_)
-        fields: dict[str, Any] = dict(value=value, period=period, target=target, previous=previous, history=history)
-        fields.update(national=national, peers=peers, percentile=percentile, women=women, men=men, municipal_mean=municipal_mean)
-        return Assessment(**self._native.assess(indicator, _inputs(inputs, fields)))
 
     def assess_many(
         self,

@@ -2,10 +2,15 @@
 
 import os
 from collections.abc import Iterable, Mapping
-from typing import Any, Optional, Union, final
+from typing import Any, Optional, TypeVar, Union, final
+
+from typing_extensions import disjoint_base
+
+from attain import Assessment, History, Peers, Period
 
 __all__ = [
     "Plan",
+    "_PlanBase",
     "Observations",
     "Report",
     "_Floats",
@@ -115,6 +120,32 @@ class Report:
     @property
     def period(self) -> str: ...
 
+_T = TypeVar("_T", bound="_PlanBase")
+
+@disjoint_base
+class _PlanBase:
+    """The native base of ``attain.Plan``: ``assess`` call by call in one native call."""
+
+    def __new__(cls: type[_T], native: Plan) -> _T: ...
+    def assess(
+        self,
+        indicator: str,
+        inputs: Optional[Mapping[str, Any]] = None,
+        /,
+        *,
+        value: Optional[float] = None,
+        period: Optional[Period] = None,
+        target: Union[None, float, str] = None,
+        previous: Optional[float] = None,
+        history: Optional[History] = None,
+        national: Optional[float] = None,
+        peers: Optional[Peers] = None,
+        percentile: Optional[float] = None,
+        women: Optional[float] = None,
+        men: Optional[float] = None,
+        municipal_mean: Optional[float] = None,
+    ) -> Assessment: ...
+
 @final
 class Plan:
     @staticmethod
@@ -142,20 +173,6 @@ class Plan:
     def evaluate(self, data: _Data, request: Mapping[str, Any], timeout: Optional[float] = None) -> Report: ...
     def evaluate_many(self, data: _Data, request: Mapping[str, Any], timeout: Optional[float] = None) -> list[Report]: ...
     def assess(self, indicator: str, request: Any) -> dict[str, Any]: ...
-    def assess_fields(
-        self,
-        indicator: str,
-        value: Any,
-        period: Any,
-        target: Any,
-        previous: Any,
-        national: Any,
-        percentile: Any,
-        women: Any,
-        men: Any,
-        municipal_mean: Any,
-        no_measures: Any,
-    ) -> tuple[Any, ...]: ...
     def assess_rows(self, indicator: str, rows: Any) -> dict[str, list[Any]]: ...
     def assess_many(
         self,
