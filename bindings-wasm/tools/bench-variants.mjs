@@ -3,17 +3,27 @@
 // bindings-wasm (its node.mjs, js/ and pkg/ from one build). Every round times 10 plan builds and
 // 25 evaluations of the Östersund plan in each build in turn (the order reversed every other
 // round), so that the machine's load falls on all of them alike; prints medians, minima and
-// ratios to the first DIR. The builds' reports must be identical.
+// ratios to the first DIR. The builds' reports must be identical. With --cpu it times the
+// process's CPU time (process.cpuUsage, user + system) instead of the wall clock: on a loaded
+// machine the wall clock also counts the time spent waiting for a core.
 //
-// Usage: node tools/bench-variants.mjs ROUNDS DIR1 DIR2 ...
+// Usage: node tools/bench-variants.mjs [--cpu] ROUNDS DIR1 DIR2 ...
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readPlanDir } from './plan-files.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const [rounds, ...dirs] = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const cpu = argv[0] === '--cpu';
+const [rounds, ...dirs] = cpu ? argv.slice(1) : argv;
 const files = readPlanDir(path.join(HERE, '../../rules/ostersund-2023'));
 const per = (count, f) => {
+  if (cpu) {
+    const s = process.cpuUsage();
+    for (let i = 0; i < count; i++) f();
+    const d = process.cpuUsage(s);
+    return (d.user + d.system) / 1e3 / count;
+  }
   const s = process.hrtime.bigint();
   for (let i = 0; i < count; i++) f();
   return Number(process.hrtime.bigint() - s) / 1e6 / count;
