@@ -8,9 +8,10 @@
 // with the optimising one (TurboFan) in the background once it is hot. Until that is done a
 // build of the plan takes several times longer (the first ~50 builds, more on a loaded machine:
 // docs/benchmarks.md, "WebAssembly build figures and Node's tiers"). So every figure is timed
-// after a warm-up of at least --warmup-ms (default 2000) of the same calls: the steady state a
-// long-lived page or server meets. What a fresh process meets is printed apart: first_build_ms
-// and first_evaluate_ms, the first call of each (baseline code, compiled lazily as it runs).
+// after a warm-up of at least --warmup-ms (default 2000) of the same calls, and until they stop
+// getting faster (warmUp): the steady state a long-lived page or server meets. What a fresh
+// process meets is printed apart: first_build_ms and first_evaluate_ms, the first call of each
+// (baseline code, compiled lazily as it runs).
 //
 // Usage: node bench.mjs [--native] [--warmup-ms=MS] [N]        (N evaluations, default 200)
 import { execFileSync } from 'node:child_process';
@@ -33,9 +34,24 @@ function onceMs(f) {
   return sinceMs(start);
 }
 
-function perCallMs(count, f) {
+// Warm-up: at least count/10 calls and --warmup-ms, then on until three batches of 10 calls in a
+// row bring no new best (5 % or more below the best so far), at most 20 s: on a loaded machine the
+// optimising compiler's background threads wait for a core too.
+function warmUp(count, f) {
   const warm = process.hrtime.bigint();
-  for (let i = 0; i < Math.ceil(count / 10) || sinceMs(warm) < warmupMs; i++) f();
+  for (let i = 0; i < Math.ceil(count / 10); i++) f();
+  let best = Infinity;
+  for (let stale = 0; (stale < 3 || sinceMs(warm) < warmupMs) && sinceMs(warm) < 20000; ) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < 10; i++) f();
+    const t = sinceMs(start);
+    stale = t < best * 0.95 ? 0 : stale + 1;
+    best = Math.min(best, t);
+  }
+}
+
+function perCallMs(count, f) {
+  warmUp(count, f);
   const start = process.hrtime.bigint();
   for (let i = 0; i < count; i++) f();
   return Number(process.hrtime.bigint() - start) / 1e6 / count;
