@@ -6,20 +6,33 @@ pub(crate) mod limits;
 
 pub use budget::{MeteredAllocator, Stop};
 pub(crate) use errors::{compile_error, on_enough_stack, runtime_error};
-use rhai::Engine;
 use rhai::packages::{BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage, MoreStringPackage, Package};
+use rhai::{Engine, Module, Shared};
+
+thread_local! {
+    /// Rhai's standard library without time (a rule must give the same verdict tomorrow),
+    /// blobs and bit fields (no rule needs bytes): determinism, and a smaller .wasm. Made once
+    /// per thread and shared by every plan's engine, as Rhai means packages to be: a package is
+    /// an immutable module behind a shared pointer, and building its function index anew for
+    /// every plan was about a tenth of building one (docs/benchmarks.md, "WebAssembly build").
+    static PACKAGES: [Shared<Module>; 6] = [
+        CorePackage::new().as_shared_module(),
+        LogicPackage::new().as_shared_module(),
+        BasicMathPackage::new().as_shared_module(),
+        BasicArrayPackage::new().as_shared_module(),
+        BasicMapPackage::new().as_shared_module(),
+        MoreStringPackage::new().as_shared_module(),
+    ];
+}
 
 /// A raw engine with Rhai's standard library minus what a rule must not have, and every limit set.
 pub(crate) fn hardened_engine() -> Engine {
     let mut engine = Engine::new_raw();
-    // Rhai's standard library without time (a rule must give the same verdict tomorrow),
-    // blobs and bit fields (no rule needs bytes): determinism, and a smaller .wasm.
-    engine.register_global_module(CorePackage::new().as_shared_module());
-    engine.register_global_module(LogicPackage::new().as_shared_module());
-    engine.register_global_module(BasicMathPackage::new().as_shared_module());
-    engine.register_global_module(BasicArrayPackage::new().as_shared_module());
-    engine.register_global_module(BasicMapPackage::new().as_shared_module());
-    engine.register_global_module(MoreStringPackage::new().as_shared_module());
+    PACKAGES.with(|packages| {
+        for package in packages {
+            engine.register_global_module(package.clone());
+        }
+    });
     engine.disable_symbol("eval");
     engine.on_print(|_| {});
     engine.on_debug(|_, _, _| {});
