@@ -81,7 +81,7 @@ pub struct Observations {
     ignored: Vec<IgnoredColumn>,
     /// Row numbers sorted by indicator, entity, period and gender: made by the duplicate check,
     /// reused by the index.
-    sorted: OnceLock<Arc<Vec<u32>>>,
+    sorted: OnceLock<Arc<store::Order>>,
     index: OnceLock<Arc<Index>>,
 }
 
@@ -185,7 +185,7 @@ impl Observations {
     }
 
     /// The row numbers in the order of `Store::sorted_rows`, made once.
-    fn sorted(&self) -> Arc<Vec<u32>> {
+    fn sorted(&self) -> Arc<store::Order> {
         self.sorted.get_or_init(|| Arc::new(self.store.sorted_rows())).clone()
     }
 
