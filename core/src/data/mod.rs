@@ -79,8 +79,8 @@ pub struct Observations {
     sources: Vec<Source>,
     /// Columns of the files read that were not kept (see [`Observations::ignored_columns`]).
     ignored: Vec<IgnoredColumn>,
-    /// Row numbers sorted by indicator, entity, period and gender: made by the duplicate check,
-    /// reused by the index.
+    /// The rows in order of indicator, entity, period and gender (as read, when they already
+    /// were): made by the duplicate check, reused by the index.
     sorted: OnceLock<Arc<store::Order>>,
     index: OnceLock<Arc<Index>>,
 }

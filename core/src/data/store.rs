@@ -2,9 +2,10 @@
 //!
 //! A row is a position in the columns. Indicator, entity and period are small integer ids into
 //! tables of their texts (Kolada: about 6,000 indicators, 290 municipalities, 30 years against
-//! millions of rows), so a row costs 29 bytes and no heap allocation; a reason or a source is an
-//! id into one table of texts (a handful of distinct ones), and counts, which only group rows
-//! carry, are kept beside their row numbers.
+//! millions of rows), so a row costs 21 bytes and no heap allocation; a reason or a source is an
+//! id into one table of texts (a handful of distinct ones), kept up to the last row that has one
+//! (4 bytes a row more each, or nothing in a file without them), and counts, which only group
+//! rows carry, are kept beside their row numbers.
 
 use crate::model::Gender;
 use ahash::AHashMap;
