@@ -79,9 +79,9 @@ pub struct Observations {
     sources: Vec<Source>,
     /// Columns of the files read that were not kept (see [`Observations::ignored_columns`]).
     ignored: Vec<IgnoredColumn>,
-    /// Row numbers sorted by indicator, entity, period and gender: made by the duplicate check,
-    /// reused by the index.
-    sorted: OnceLock<Arc<Vec<u32>>>,
+    /// The rows in order of indicator, entity, period and gender (as read, when they already
+    /// were): made by the duplicate check, reused by the index.
+    sorted: OnceLock<Arc<store::Order>>,
     index: OnceLock<Arc<Index>>,
 }
 
@@ -185,7 +185,7 @@ impl Observations {
     }
 
     /// The row numbers in the order of `Store::sorted_rows`, made once.
-    fn sorted(&self) -> Arc<Vec<u32>> {
+    fn sorted(&self) -> Arc<store::Order> {
         self.sorted.get_or_init(|| Arc::new(self.store.sorted_rows())).clone()
     }
 

@@ -9,7 +9,9 @@
 //! Without the `parallel` feature (wasm32) or with one thread, the text is read in order.
 
 use super::header::Columns;
-use super::store::{Block, Part, Store};
+use super::store::Store;
+#[cfg(feature = "parallel")]
+use super::store::{Block, Part};
 
 /// Below this many bytes a text is read in order: a second thread is not worth its start.
 pub(super) const MIN_PARALLEL: usize = 1 << 20;
@@ -17,6 +19,7 @@ pub(super) const MIN_PARALLEL: usize = 1 << 20;
 /// Where the second half starts: just after the first line end past the middle, when the
 /// text is at least `min` bytes, holds no quote (a quoted cell may hold a line end) and the
 /// first half holds more than the header line.
+#[cfg(feature = "parallel")]
 pub(super) fn split_point(text: &str, min: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     if bytes.len() < min.max(2) || bytes.contains(&b'"') {
@@ -63,11 +66,13 @@ pub(super) fn read(_text: &str, _delimiter: u8, _columns: &Columns, _fields: usi
 }
 
 /// How many lines `text` holds, counting a last one without a line end.
+#[cfg(feature = "parallel")]
 fn lines(text: &str) -> usize {
     text.as_bytes().iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// Reads one half (the first begins with the header line) into `part`, or `None` at its first error.
+#[cfg(feature = "parallel")]
 fn half(text: &str, header: bool, delimiter: u8, columns: &Columns, fields: usize, part: &mut Part<'_>) -> Option<()> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(header).delimiter(delimiter).from_reader(text.as_bytes());
     let mut record = csv::StringRecord::new();

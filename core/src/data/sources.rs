@@ -63,8 +63,8 @@ impl Observations {
         let order = self.sorted();
         let s = &*self.store;
         let mut found: Option<(usize, usize)> = None;
-        for pair in order.windows(2) {
-            let (a, b) = (pair[0] as usize, pair[1] as usize);
+        for i in 1..order.len() {
+            let (a, b) = (order.at(i - 1), order.at(i));
             if s.same_key(a, b) && found.is_none_or(|(_, second)| b < second) {
                 found = Some((a, b));
             }

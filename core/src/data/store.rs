@@ -2,9 +2,10 @@
 //!
 //! A row is a position in the columns. Indicator, entity and period are small integer ids into
 //! tables of their texts (Kolada: about 6,000 indicators, 290 municipalities, 30 years against
-//! millions of rows), so a row costs 29 bytes and no heap allocation; a reason or a source is an
-//! id into one table of texts (a handful of distinct ones), and counts, which only group rows
-//! carry, are kept beside their row numbers.
+//! millions of rows), so a row costs 21 bytes and no heap allocation; a reason or a source is an
+//! id into one table of texts (a handful of distinct ones), kept up to the last row that has one
+//! (4 bytes a row more each, or nothing in a file without them), and counts, which only group
+//! rows carry, are kept beside their row numbers.
 
 use crate::model::Gender;
 use ahash::AHashMap;
@@ -85,6 +86,8 @@ pub(crate) struct Store {
     pub gender: Vec<Gender>,
     /// The value; NaN is a gap (a value is always finite, so NaN stands for no other value).
     value: Vec<f64>,
+    /// Reason and source ids, up to the last row that has one (a row past a column's end has
+    /// none): most files give neither, and then these hold nothing and no page is touched.
     missing: Vec<u32>,
     source: Vec<u32>,
     /// (row, count), in row order: counts are only on group rows.
@@ -109,8 +112,8 @@ impl Store {
         self.gender.push(r.gender);
         self.value.push(r.value.unwrap_or(f64::NAN));
         let (missing, source) = (self.text_id(r.missing), self.text_id(r.source));
-        self.missing.push(missing);
-        self.source.push(source);
+        put(&mut self.missing, row as usize, missing);
+        put(&mut self.source, row as usize, source);
         if let Some(c) = r.count {
             self.counts.push((row, c));
         }
@@ -120,10 +123,10 @@ impl Store {
         Some(self.value[row]).filter(|v| !v.is_nan())
     }
     pub(crate) fn missing(&self, row: usize) -> Option<&str> {
-        self.text(self.missing[row])
+        self.text(self.missing.get(row).copied().unwrap_or(NONE))
     }
     pub(crate) fn source(&self, row: usize) -> Option<&str> {
-        self.text(self.source[row])
+        self.text(self.source.get(row).copied().unwrap_or(NONE))
     }
     fn text(&self, id: u32) -> Option<&str> {
         (id != NONE).then(|| self.texts.text(id - 1))
@@ -137,7 +140,9 @@ impl Store {
     /// A what-if edit of an existing row: the value, and no reason for a gap.
     pub(crate) fn set_value(&mut self, row: usize, value: Option<f64>) {
         self.value[row] = value.unwrap_or(f64::NAN);
-        self.missing[row] = NONE;
+        if let Some(m) = self.missing.get_mut(row) {
+            *m = NONE;
+        }
     }
 
     /// The row where indicator, entity, period and gender are these.
@@ -155,16 +160,16 @@ impl Store {
             map(&mut self.periods, &other.periods),
         );
         let texts: Vec<u32> = std::iter::once(NONE).chain(other.texts.texts().map(|t| self.texts.intern(t) + 1)).collect();
-        let offset = self.len() as u32;
+        let offset = self.len();
         self.reserve_exact(other.len());
         self.indicator.extend(other.indicator.iter().map(|&i| ind[i as usize]));
         self.entity.extend(other.entity.iter().map(|&i| ent[i as usize]));
         self.period.extend(other.period.iter().map(|&i| per[i as usize]));
         self.gender.extend_from_slice(&other.gender);
         self.value.extend_from_slice(&other.value);
-        self.missing.extend(other.missing.iter().map(|&i| texts[i as usize]));
-        self.source.extend(other.source.iter().map(|&i| texts[i as usize]));
-        self.counts.extend(other.counts.iter().map(|&(r, c)| (r + offset, c)));
+        extend_from(&mut self.missing, offset, &other.missing, &texts);
+        extend_from(&mut self.source, offset, &other.source, &texts);
+        self.counts.extend(other.counts.iter().map(|&(r, c)| (r + offset as u32, c)));
     }
 
     /// Room for `rows` more rows in every column, and no more: a column grown by doubling while
@@ -175,14 +180,12 @@ impl Store {
         self.period.reserve_exact(rows);
         self.gender.reserve_exact(rows);
         self.value.reserve_exact(rows);
-        self.missing.reserve_exact(rows);
-        self.source.reserve_exact(rows);
     }
 
     /// Every row's place in the order (indicator, entity, period as text, gender, row): the
     /// order of the index's series, and the one a duplicate check needs (equal keys side by
     /// side). The key of a row packs into one integer, sorted without comparing texts.
-    pub(crate) fn sorted_rows(&self) -> Vec<u32> {
+    pub(crate) fn sorted_rows(&self) -> Order {
         let rank = period_ranks(&self.periods);
         let bits = |n: usize| usize::BITS - n.saturating_sub(1).leading_zeros();
         let (bi, be, bp, br) = (bits(self.indicators.len()), bits(self.entities.len()), bits(self.periods.len()), bits(self.len()));
@@ -194,14 +197,23 @@ impl Store {
             (k << br) | r as u128
         };
         let mask = (1u128 << br) - 1;
+        // Rows read in key order, as files written by a tool mostly are, are checked in one
+        // pass: no key is kept and no permutation made (12 bytes a row not touched).
         if bi + be + bp + 2 + br <= 64 {
-            let mut keys: Vec<u64> = (0..self.len()).map(|r| key(r) as u64).collect();
+            let key = |r: usize| key(r) as u64;
+            if in_order(self.len(), key) {
+                return Order::AsRead(self.len());
+            }
+            let mut keys: Vec<u64> = (0..self.len()).map(key).collect();
             sort(&mut keys);
-            keys.into_iter().map(|k| (u128::from(k) & mask) as u32).collect()
+            Order::Rows(keys.into_iter().map(|k| (u128::from(k) & mask) as u32).collect())
         } else {
+            if in_order(self.len(), key) {
+                return Order::AsRead(self.len());
+            }
             let mut keys: Vec<u128> = (0..self.len()).map(key).collect();
             sort(&mut keys);
-            keys.into_iter().map(|k| (k & mask) as u32).collect()
+            Order::Rows(keys.into_iter().map(|k| (k & mask) as u32).collect())
         }
     }
 
@@ -216,31 +228,31 @@ impl Store {
 
 /// Columns made at their full length at once, filled in two parts on two threads (the halves of
 /// one text), then joined into one store: no column grows by doubling, and no second store is
-/// copied into the first.
+/// copied into the first. Reasons and sources, which most rows lack, each part keeps as
+/// [`Store`] does (up to its last row with one).
+#[cfg(feature = "parallel")]
 pub(crate) struct Block {
     indicator: Vec<u32>,
     entity: Vec<u32>,
     period: Vec<u32>,
     gender: Vec<Gender>,
     value: Vec<f64>,
-    missing: Vec<u32>,
-    source: Vec<u32>,
 }
 
 /// Rows written into a fixed stretch of a [`Block`]'s columns, with tables of their own.
+#[cfg(feature = "parallel")]
 pub(crate) struct Part<'a> {
-    /// The tables and counts (its columns stay empty).
+    /// The tables, counts, reasons and sources (its other columns stay empty).
     tables: Store,
     indicator: &'a mut [u32],
     entity: &'a mut [u32],
     period: &'a mut [u32],
     gender: &'a mut [Gender],
     value: &'a mut [f64],
-    missing: &'a mut [u32],
-    source: &'a mut [u32],
     len: usize,
 }
 
+#[cfg(feature = "parallel")]
 impl Block {
     /// Columns of `rows` rows (zeroed pages, not written until a row is).
     pub(crate) fn new(rows: usize) -> Block {
@@ -250,8 +262,6 @@ impl Block {
             period: vec![0; rows],
             gender: vec![Gender::T; rows],
             value: vec![0.0; rows],
-            missing: vec![0; rows],
-            source: vec![0; rows],
         }
     }
 
@@ -262,20 +272,9 @@ impl Block {
         let (p0, p1) = self.period.split_at_mut(at);
         let (g0, g1) = self.gender.split_at_mut(at);
         let (v0, v1) = self.value.split_at_mut(at);
-        let (m0, m1) = self.missing.split_at_mut(at);
-        let (s0, s1) = self.source.split_at_mut(at);
-        let part = |indicator, entity, period, gender, value, missing, source| Part {
-            tables: Store::default(),
-            indicator,
-            entity,
-            period,
-            gender,
-            value,
-            missing,
-            source,
-            len: 0,
-        };
-        (part(i0, e0, p0, g0, v0, m0, s0), part(i1, e1, p1, g1, v1, m1, s1))
+        let part =
+            |indicator, entity, period, gender, value| Part { tables: Store::default(), indicator, entity, period, gender, value, len: 0 };
+        (part(i0, e0, p0, g0, v0), part(i1, e1, p1, g1, v1))
     }
 
     /// One store of the first part's rows, then the second's (written from `at`): the second's
@@ -298,12 +297,12 @@ impl Block {
             col.truncate(to);
             col
         }
-        let Block { indicator, entity, period, gender, value, missing, source } = self;
+        let Block { indicator, entity, period, gender, value } = self;
         a.indicator = ids(indicator, &ind);
         a.entity = ids(entity, &ent);
         a.period = ids(period, &per);
-        a.missing = ids(missing, &texts);
-        a.source = ids(source, &texts);
+        extend_from(&mut a.missing, a_len, &b.missing, &texts);
+        extend_from(&mut a.source, a_len, &b.source, &texts);
         a.gender = moved(gender, from.clone(), a_len, to);
         a.value = moved(value, from, a_len, to);
         a.counts.extend(b.counts.iter().map(|&(r, c)| (r + a_len as u32, c)));
@@ -311,6 +310,7 @@ impl Block {
     }
 }
 
+#[cfg(feature = "parallel")]
 impl Part<'_> {
     /// Writes a row already checked, as [`Store::push`] does; `false` when the stretch is full.
     pub(crate) fn push(&mut self, r: RowParts<'_>) -> bool {
@@ -324,8 +324,9 @@ impl Part<'_> {
         self.period[i] = s.periods.intern(r.period);
         self.gender[i] = r.gender;
         self.value[i] = r.value.unwrap_or(f64::NAN);
-        self.missing[i] = s.text_id(r.missing);
-        self.source[i] = s.text_id(r.source);
+        let (missing, source) = (s.text_id(r.missing), s.text_id(r.source));
+        put(&mut s.missing, i, missing);
+        put(&mut s.source, i, source);
         if let Some(c) = r.count {
             s.counts.push((i as u32, c));
         }
@@ -355,12 +356,68 @@ pub(crate) fn period_ranks(periods: &Table) -> Vec<u32> {
     rank
 }
 
-/// Sorts the keys (each holds its row number, so no two are equal and the order is one). Rows
-/// read in key order, as files written by a tool mostly are, are checked in one pass and not sorted.
-fn sort<T: Ord + Send>(keys: &mut [T]) {
-    if keys.is_sorted() {
-        return;
+/// Whether the keys of rows `0..n` rise (each holds its row number, so no two are equal).
+fn in_order<T: Ord>(n: usize, key: impl Fn(usize) -> T) -> bool {
+    let mut last = None;
+    (0..n).all(|r| {
+        let k = key(r);
+        let rises = last.as_ref().is_none_or(|l| *l < k);
+        last = Some(k);
+        rises
+    })
+}
+
+/// A column of ids up to its last row with one: `id` at `row` (the rows' count), when not none.
+fn put(col: &mut Vec<u32>, row: usize, id: u32) {
+    if id != NONE {
+        col.resize(row, NONE);
+        col.push(id);
     }
+}
+
+/// The ids of `from` (a column up to its last row with one) after the `offset` rows of `to`,
+/// each mapped by `map`.
+fn extend_from(to: &mut Vec<u32>, offset: usize, from: &[u32], map: &[u32]) {
+    if !from.is_empty() {
+        to.reserve_exact(offset + from.len() - to.len().min(offset));
+        to.resize(offset, NONE);
+        to.extend(from.iter().map(|&i| map[i as usize]));
+    }
+}
+
+/// Rows in the order of [`Store::sorted_rows`].
+#[derive(Debug)]
+pub(crate) enum Order {
+    /// The rows as read, which already are in that order: no permutation kept.
+    AsRead(usize),
+    /// Row numbers.
+    Rows(Vec<u32>),
+}
+
+impl Default for Order {
+    fn default() -> Order {
+        Order::AsRead(0)
+    }
+}
+
+impl Order {
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Order::AsRead(n) => *n,
+            Order::Rows(rows) => rows.len(),
+        }
+    }
+    /// The row at place `i` of the order.
+    pub(crate) fn at(&self, i: usize) -> usize {
+        match self {
+            Order::AsRead(_) => i,
+            Order::Rows(rows) => rows[i] as usize,
+        }
+    }
+}
+
+/// Sorts the keys (each holds its row number, so no two are equal and the order is one).
+fn sort<T: Ord + Send>(keys: &mut [T]) {
     #[cfg(feature = "parallel")]
     {
         use rayon::slice::ParallelSliceMut;

@@ -171,3 +171,35 @@ fn a_streamed_kolada_response_reads_as_the_parsed_value_does() {
     assert!(cases.iter().filter(|t| whole(t).is_ok()).count() >= 8);
     assert!(cases.iter().filter(|t| whole(t).is_err()).count() >= 15);
 }
+
+#[test]
+fn rows_in_key_order_keep_no_permutation_and_others_are_sorted() {
+    let csv = "indicator,entity,period,gender,value,missing,source\nA,1,2020,T,1,,\nA,1,2021,T,,why,\nA,2,2020,T,2,,s\n";
+    let d = Observations::from_csv(csv, "d.csv").unwrap();
+    assert!(matches!(*d.sorted(), store::Order::AsRead(3)));
+    let shuffled = "indicator,entity,period,gender,value\nA,2,2020,T,2\nA,1,2021,T,3\nA,1,2020,T,1\n";
+    let e = Observations::from_csv(shuffled, "e.csv").unwrap();
+    let order = e.sorted();
+    assert!(matches!(*order, store::Order::Rows(_)));
+    assert_eq!((0..order.len()).map(|i| order.at(i)).collect::<Vec<_>>(), [0, 2, 1], "by entity id (first met), then period");
+    let index = e.index();
+    let series: Vec<_> = index.series("A", "1", Gender::T).unwrap().iter().map(|p| (p.period, p.value)).collect();
+    assert_eq!(series, [("2020", Some(1.0)), ("2021", Some(3.0))]);
+    assert_eq!(index.value_at("A", "2", Gender::T, "2020"), Some(2.0));
+    assert_eq!(index.value_at("A", "1", Gender::T, "2022"), None);
+    assert_eq!(index.ranked_at("A", "2020", Gender::T), Some(&[1.0, 2.0][..]));
+    assert!(index.series("A", "3", Gender::T).is_none() && index.series("B", "1", Gender::T).is_none());
+    // Reasons and sources kept up to the last row with one, across a merge either way round.
+    let (a, b) = (d.row(1).unwrap(), d.row(2).unwrap());
+    assert_eq!((a.missing.as_deref(), a.source.as_deref(), b.source.as_deref()), (Some("why"), None, Some("s")));
+    let mut m = e.clone();
+    m.merge(Observations::from_csv(&csv.replace("A,", "B,"), "f.csv").unwrap());
+    let rows: Vec<_> = m.rows().map(|r| (r.missing, r.source)).collect();
+    assert_eq!(rows[3..], [(None, None), (Some("why".into()), None), (None, Some("s".into()))]);
+    assert!(rows[..3].iter().all(|r| *r == (None, None)));
+    let mut n = d.clone();
+    n.merge(e.clone());
+    n.set_value("A", "1", "2021", Gender::T, Some(4.0)).unwrap();
+    assert_eq!(n.row(1).unwrap().missing, None);
+    assert!(n.rows().skip(3).all(|r| r.missing.is_none() && r.source.is_none()));
+}
