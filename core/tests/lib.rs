@@ -14,6 +14,7 @@ mod basis;
 mod common;
 mod conformance;
 mod coverage;
+mod data_files;
 mod error_codes;
 mod excel_csv;
 mod fragment;

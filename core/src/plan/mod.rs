@@ -226,6 +226,18 @@ pub struct Plan {
     pub(crate) bundled: Arc<std::sync::OnceLock<Result<Arc<crate::Observations>>>>,
 }
 
+/// Each data file `(path, text)` parsed on its own, the results in file order: on a task of its
+/// own each with the `parallel` feature and two threads or more, else one after the other.
+fn parse_each(files: &[(&str, &str)]) -> Vec<Result<crate::Observations>> {
+    let parse = |&(path, text): &(&str, &str)| crate::Observations::parse(text, path);
+    #[cfg(feature = "parallel")]
+    if files.len() > 1 && rayon::current_num_threads() > 1 {
+        use rayon::prelude::*;
+        return files.par_iter().map(parse).collect();
+    }
+    files.iter().map(parse).collect()
+}
+
 impl Plan {
     /// Loads a plan folder: `plan.toml`, its scripts and (for [`Plan::bundled_data`]) its data.
     ///
@@ -315,8 +327,9 @@ impl Plan {
             let lower = p.to_ascii_lowercase();
             p.starts_with("data/") && (lower.ends_with(".csv") || lower.ends_with(".json"))
         };
-        let parts = self.files.iter().filter(|(p, _)| is_data(p)).map(|(path, text)| crate::Observations::parse(text, path));
-        let mut parts = parts.collect::<Result<Vec<_>>>()?;
+        let files = self.files.iter().filter(|(p, _)| is_data(p)).map(|(path, text)| (path.as_str(), text.as_str())).collect::<Vec<_>>();
+        // The first error in file order, whichever task met its error first.
+        let mut parts = parse_each(&files).into_iter().collect::<Result<Vec<_>>>()?;
         parts.extend(workbooks);
         crate::Observations::combine(parts)
     }
