@@ -4,19 +4,23 @@
 //! facade's `_assess_mapping`, the mapping's way (and its errors).
 
 use crate::convert::{self, QuickInputs, Texts};
-use crate::errors::{guard, run_held};
+use crate::errors::run_held;
 use crate::{PyPlan, kwargs};
 use attain_core::{AssessRequest, Plan};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyTuple, PyType};
+use pyo3::{PyTypeInfo, ffi};
 use std::sync::Arc;
 
 /// What the call builds its result with, from the facade (`attain`), taken on first use.
 struct Facade {
-    /// `tuple.__new__`: an `Assessment` from its fields in order, without its Python `__new__`.
-    new_tuple: Py<PyAny>,
-    assessment: Py<PyAny>,
+    /// `tuple`'s own `tp_new` slot: an `Assessment` from its fields in order, without its Python
+    /// `__new__` (what `tuple.__new__(Assessment, fields)` calls, without the call through Python).
+    tuple_new: ffi::newfunc,
+    /// `attain.Assessment`, a subclass of `tuple` (checked).
+    assessment: Py<PyType>,
     /// The `measures` of an assessment without any (one read-only mapping shared by all).
     no_measures: Py<PyAny>,
     /// The mapping's way: `_assess_mapping(plan, indicator, inputs, fields)`, `fields` every keyword.
@@ -28,13 +32,48 @@ static FACADE: PyOnceLock<Facade> = PyOnceLock::new();
 fn facade(py: Python<'_>) -> PyResult<&Facade> {
     FACADE.get_or_try_init(py, || {
         let m = py.import("attain")?;
+        let assessment = m.getattr("Assessment")?.cast_into::<PyType>()?;
+        if !assessment.is_subclass_of::<PyTuple>()? {
+            return Err(PyTypeError::new_err("attain.Assessment is not a tuple"));
+        }
         Ok(Facade {
-            new_tuple: m.getattr("_new_tuple")?.unbind(),
-            assessment: m.getattr("Assessment")?.unbind(),
+            tuple_new: tuple_new(py)?,
+            assessment: assessment.unbind(),
             no_measures: m.getattr("_NO_MEASURES")?.unbind(),
             mapping: m.getattr("_assess_mapping")?.unbind(),
         })
     })
+}
+
+/// `tuple`'s `tp_new` slot.
+#[allow(unsafe_code)]
+fn tuple_new(py: Python<'_>) -> PyResult<ffi::newfunc> {
+    let tuple = PyTuple::type_object(py);
+    // SAFETY: `tuple` is a live type object (the GIL is held); `PyType_GetSlot` reads one of
+    // its slots, null when it has none (it is in the limited API for every type from 3.10).
+    let slot = unsafe { ffi::PyType_GetSlot(tuple.as_type_ptr(), ffi::Py_tp_new) };
+    if slot.is_null() {
+        return Err(PyErr::take(py).unwrap_or_else(|| PyTypeError::new_err("tuple has no tp_new")));
+    }
+    // SAFETY: the `Py_tp_new` slot of a type holds a `newfunc` (non-null, checked above).
+    Ok(unsafe { std::mem::transmute::<*mut std::ffi::c_void, ffi::newfunc>(slot) })
+}
+
+/// `tuple.__new__(cls, (fields,))` without the call through Python: `tuple`'s `tp_new`, which
+/// for a subclass copies the fields into a new instance of `cls` (and sets up whatever the
+/// running Python's tuples keep besides their items, such as a cached hash).
+#[allow(unsafe_code)]
+fn new_assessment<'py>(facade: &Facade, cls: &Bound<'py, PyType>, fields: Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyAny>> {
+    let py = cls.py();
+    let args = PyTuple::new(py, [fields])?;
+    // SAFETY: `tuple_new` is `tuple`'s `tp_new` and `cls` a subclass of `tuple` (both checked
+    // when `Facade` was made); it is called as Python calls a `tp_new`: with the GIL held, a
+    // live type, a tuple of positional arguments (borrowed) and no keywords (null is allowed).
+    // It returns a new reference, or null with an exception set, which `from_owned_ptr_or_err` takes.
+    unsafe {
+        let obj = (facade.tuple_new)(cls.as_type_ptr(), args.as_ptr(), std::ptr::null_mut());
+        Bound::from_owned_ptr_or_err(py, obj)
+    }
 }
 
 /// The native half of `attain.Plan` (its base class): the plan and the Python strings of the
@@ -117,27 +156,17 @@ impl PlanBase {
             }
             return facade.mapping.bind(py).call1((slf, indicator, or_none(inputs), fields));
         }
-        let (value, period, target, previous) = (or_none(value), or_none(period), or_none(target), or_none(previous));
-        let (national, percentile, women, men) = (or_none(national), or_none(percentile), or_none(women), or_none(men));
-        let municipal_mean = or_none(municipal_mean);
-        let inputs = QuickInputs {
-            value: &value,
-            period: &period,
-            target: &target,
-            previous: &previous,
-            national: &national,
-            percentile: &percentile,
-            women: &women,
-            men: &men,
-            municipal_mean: &municipal_mean,
-        };
+        let inputs = QuickInputs { value, period, target, previous, national, percentile, women, men, municipal_mean };
         let me = slf.get();
-        let request = match guard(py, || Ok(inputs.request()))? {
-            Some(r) => r,
-            None => kwargs::<AssessRequest>(py, inputs.to_dict(py)?.as_any())?,
+        // One guarded call: the inputs read directly and, when they all could be, core's assessment.
+        let a = match run_held(py, || inputs.request().map(|r| me.inner.assess(indicator, &r)).transpose())? {
+            Some(a) => a,
+            None => {
+                let request = kwargs::<AssessRequest>(py, inputs.to_dict(py)?.as_any())?;
+                run_held(py, || me.inner.assess(indicator, &request))?
+            }
         };
-        let a = run_held(py, || me.inner.assess(indicator, &request))?;
         let fields = convert::assessment_tuple(py, a, facade.no_measures.bind(py), &me.texts)?;
-        facade.new_tuple.bind(py).call1((facade.assessment.bind(py), fields))
+        new_assessment(facade, facade.assessment.bind(py), fields)
     }
 }

@@ -321,20 +321,22 @@ impl AssessColumns {
 /// The inputs of one `assess` call given one by one, in [`AssessRequest`]'s terms, none of
 /// them a history or peers (those take the mapping's way).
 pub struct QuickInputs<'a, 'py> {
-    pub value: &'a Bound<'py, PyAny>,
-    pub period: &'a Bound<'py, PyAny>,
-    pub target: &'a Bound<'py, PyAny>,
-    pub previous: &'a Bound<'py, PyAny>,
-    pub national: &'a Bound<'py, PyAny>,
-    pub percentile: &'a Bound<'py, PyAny>,
-    pub women: &'a Bound<'py, PyAny>,
-    pub men: &'a Bound<'py, PyAny>,
-    pub municipal_mean: &'a Bound<'py, PyAny>,
+    pub value: Option<&'a Bound<'py, PyAny>>,
+    pub period: Option<&'a Bound<'py, PyAny>>,
+    pub target: Option<&'a Bound<'py, PyAny>>,
+    pub previous: Option<&'a Bound<'py, PyAny>>,
+    pub national: Option<&'a Bound<'py, PyAny>>,
+    pub percentile: Option<&'a Bound<'py, PyAny>>,
+    pub women: Option<&'a Bound<'py, PyAny>>,
+    pub men: Option<&'a Bound<'py, PyAny>>,
+    pub municipal_mean: Option<&'a Bound<'py, PyAny>>,
 }
 
-/// A number input read without serde: `None`, or exactly a `float` or an `int` (not a `bool`,
-/// not a subclass); `Err(())` for anything else, which the mapping's way then reads or names.
-fn quick_number(v: &Bound<'_, PyAny>) -> Result<Option<f64>, ()> {
+/// A number input read without serde: not given or `None`, or exactly a `float` or an `int`
+/// (not a `bool`, not a subclass); `Err(())` for anything else, which the mapping's way then
+/// reads or names.
+fn quick_number(v: Option<&Bound<'_, PyAny>>) -> Result<Option<f64>, ()> {
+    let Some(v) = v else { return Ok(None) };
     if v.is_none() {
         Ok(None)
     } else if let Ok(f) = v.cast_exact::<PyFloat>() {
@@ -353,10 +355,9 @@ impl QuickInputs<'_, '_> {
     /// as text: what decoding the same inputs as a mapping gives. `None` otherwise, and the
     /// caller takes that way ([`QuickInputs::to_dict`]), so an error is the mapping's.
     pub fn request(&self) -> Option<AssessRequest> {
-        let period = if self.period.is_none() {
-            None
-        } else {
-            Some(Period::parse(&self.period.cast_exact::<PyString>().ok()?.to_cow().ok()?).ok()?)
+        let period = match self.period {
+            Some(p) if !p.is_none() => Some(Period::parse(&p.cast_exact::<PyString>().ok()?.to_cow().ok()?).ok()?),
+            _ => None,
         };
         let mut r = AssessRequest::default();
         r.value = quick_number(self.value).ok()?;
@@ -386,7 +387,7 @@ impl QuickInputs<'_, '_> {
             ("municipal_mean", self.municipal_mean),
         ];
         for (k, v) in fields {
-            if !v.is_none() {
+            if let Some(v) = v.filter(|v| !v.is_none()) {
                 d.set_item(k, v)?;
             }
         }

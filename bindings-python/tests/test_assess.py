@@ -89,6 +89,9 @@ def test_assess_gives_status_label_and_reason(plan: attain.Plan) -> None:
     )
     assert (a.status, a.label, a.reason, a.score, a.period, a.target, a.previous, a.target_op, a.measures) == tuple(a)
     assert a.measures == {}
+    # Built natively through tuple's tp_new: a full Assessment, compared as a tuple.
+    assert type(a) is attain.Assessment and len(a) == 9 and a == tuple(a) and a[:2] == ("attained", "Attained")
+    assert a._replace(reason="x") == ("attained", "Attained", "x", *a[3:])
     assert plan.assess("REF", value=68, national=70, period=2023).status == "partly"
     b = plan.assess("REF", value=60, national=70, period="2023")
     assert b[:3] == ("not_attained", "Not attained", "60 % is worse than the national value (70 %)")

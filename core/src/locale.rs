@@ -93,6 +93,10 @@ pub(crate) fn read_number(t: &str, mark: DecimalMark) -> std::result::Result<f64
     }
 }
 
+/// 10^k for k ≤ 22: every one an exact double.
+const POW10: [f64; 23] =
+    [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
 /// A plain decimal (`-85.5`, `85,5`, `40`: a sign, digits, at most one decimal mark the file
 /// allows, digits) read without `f64::from_str`'s general path, or `None` for any other text,
 /// which the general path then reads. The result is the one `from_str` gives: the digits as a
@@ -100,8 +104,6 @@ pub(crate) fn read_number(t: &str, mark: DecimalMark) -> std::result::Result<f64
 /// division of exact operands is correctly rounded, as `from_str` is (Clinger's fast path,
 /// which `from_str` takes for the same texts). `-0` stays `-0.0`.
 pub(crate) fn plain_decimal(t: &str, mark: DecimalMark) -> Option<f64> {
-    const POW10: [f64; 23] =
-        [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
     let (negative, digits) = match t.as_bytes() {
         [b'-', rest @ ..] => (true, rest),
         [b'+', rest @ ..] => (false, rest),
@@ -143,26 +145,47 @@ impl Language {
     }
 }
 
-/// `format!("{x:.d$}")`, the same text, without the exact (big-number) algorithm for the
-/// numbers reports mostly hold: when the shortest text of `x` that reads back as `x` has at
-/// most `d` decimals and |x|·10^d < 2^51, that text padded with zeros is the one. (It lies
-/// within half a unit of the last place of `x`, which is then under half of 10^-d, so it is the
-/// multiple of 10^-d nearest the exact value of `x`: what exact rounding gives.)
+/// `format!("{x:.d$}")`, the same text, without the exact (big-number) algorithm nor the
+/// shortest-text one for the numbers reports mostly hold: those that are a whole number `m` of
+/// 10^-d, that is `m / 10^d` (one IEEE division of exact operands, so correctly rounded) gives
+/// back `x`, with |x|·10^d < 2^51. Then `m`'s digits with the point put in are the text: `x` is
+/// the double nearest `m·10^-d`, so they lie within half a unit in the last place of `x`, which
+/// is under a quarter of 10^-d; `m·10^-d` is then the multiple of 10^-d nearest the exact value
+/// of `x`, what exact rounding gives. (When there is such an `m`, `x·10^d` rounded is it: the
+/// product is within a quarter of `m`, its rounding error under another.) Other numbers take `format!`.
 fn fixed(x: f64, d: usize) -> String {
     const LIMIT: f64 = (1u64 << 51) as f64;
-    let scale = 10f64.powi(i32::try_from(d).unwrap_or(i32::MAX));
-    if x.abs() * scale < LIMIT {
-        let mut s = x.to_string();
-        let decimals = s.find('.').map_or(0, |i| s.len() - i - 1);
-        if decimals <= d {
-            if decimals == 0 && d > 0 {
-                s.push('.');
-            }
-            s.extend(std::iter::repeat_n('0', d - decimals));
-            return s;
+    if let Some(&scale) = POW10.get(d) {
+        let m = (x * scale).round();
+        if x.abs() * scale < LIMIT && m / scale == x {
+            // A whole number below 2^51: exact as a u64.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            return point_in(m.abs() as u64, d, x.is_sign_negative());
         }
     }
     format!("{x:.d$}")
+}
+
+/// The digits of `m` with a point before the last `d` (zeros in front as needed), `-` first
+/// when `negative` (`-0.00` for negative zero, as `format!` writes it).
+fn point_in(m: u64, d: usize, negative: bool) -> String {
+    let digits = m.to_string();
+    let mut s = String::with_capacity(digits.len() + d + 3);
+    if negative {
+        s.push('-');
+    }
+    let int_len = digits.len().saturating_sub(d);
+    if int_len == 0 {
+        s.push('0');
+    } else {
+        s.push_str(&digits[..int_len]);
+    }
+    if d > 0 {
+        s.push('.');
+        s.extend(std::iter::repeat_n('0', d - (digits.len() - int_len)));
+        s.push_str(&digits[int_len..]);
+    }
+    s
 }
 
 /// Formats a number for a report in the plan's language: decimal comma in Swedish,
@@ -305,10 +328,29 @@ mod tests {
         assert!(fast > 30_000, "{fast} texts took the fast path");
     }
 
+    /// The previous fast path of [`fixed`] (until 2026-12-03): the shortest text of `x` that
+    /// reads back as `x`, padded with zeros when it has at most `d` decimals.
+    fn by_shortest(x: f64, d: usize) -> String {
+        let scale = 10f64.powi(i32::try_from(d).unwrap_or(i32::MAX));
+        if x.abs() * scale < (1u64 << 51) as f64 {
+            let mut s = x.to_string();
+            let decimals = s.find('.').map_or(0, |i| s.len() - i - 1);
+            if decimals <= d {
+                if decimals == 0 && d > 0 {
+                    s.push('.');
+                }
+                s.extend(std::iter::repeat_n('0', d - decimals));
+                return s;
+            }
+        }
+        format!("{x:.d$}")
+    }
+
     #[test]
     fn fixed_gives_the_text_of_exact_formatting() {
         // Numbers as data holds them (a few decimals, whole numbers, halves at every place),
-        // and random bit patterns; against `format!`'s exact algorithm at 0..=6 decimals.
+        // and random bit patterns; against `format!`'s exact algorithm at 0..=12 decimals (the
+        // most a plan may ask) and against the previous fast path.
         let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
         let mut next = || {
             seed ^= seed << 13;
@@ -317,9 +359,10 @@ mod tests {
             seed
         };
         let mut xs = vec![0.0, -0.0, 0.5, 1.5, 2.5, 0.125, 0.005, 0.015, 1.005, 2.675, 1e15, 1e16, 4.5e13, 123_456.785, -69.8, 5e-324];
-        for _ in 0..200_000 {
+        xs.extend([0.1 + 0.2, 1e-7, -1e-13, 22_517_998_136_852.47, 22_517_998_136_852.48, 2_251_799_813_685.248, 0.999_999_999_999_9]);
+        for _ in 0..100_000 {
             let r = next();
-            let digits = (r % 7) as i32;
+            let digits = (r % 13) as i32;
             #[allow(clippy::cast_precision_loss)]
             let n = ((r >> 8) % 100_000_000) as f64 / 10f64.powi(digits);
             xs.push(if r & 1 == 0 { n } else { -n });
@@ -329,8 +372,12 @@ mod tests {
             }
         }
         for x in xs {
-            for d in 0..=6 {
-                assert_eq!(fixed(x, d), format!("{x:.d$}"), "{x:e} at {d} decimals");
+            for d in 0..=12 {
+                let got = fixed(x, d);
+                assert_eq!(got, format!("{x:.d$}"), "{x:e} at {d} decimals");
+                if d <= 6 {
+                    assert_eq!(got, by_shortest(x, d), "{x:e} at {d} decimals, against the previous fast path");
+                }
             }
         }
     }

@@ -321,7 +321,6 @@ def _pyarrow_table(table: Any) -> Any:
 
 # Read-only, so the default shared by every Assessment cannot be changed through one of them.
 _NO_MEASURES: Mapping[str, float] = MappingProxyType({})
-_new_tuple: Any = tuple.__new__  # a NamedTuple from its fields in order, without its Python __new__
 
 
 class Assessment(NamedTuple):
