@@ -12,6 +12,7 @@
 //!   And the Östersund report from its own plan and data (`evaluate/ostersund_2023`).
 //! - `batch`: national scale, `evaluate_many` over 290 municipalities × 10 years × 50 indicators
 //!   with national values and peer statistics derived from 20 members.
+//! - `read`: `Observations::from_csv` of 436,500 tidy rows (10 MB of text) in key order.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 // The CLI's allocator, so that these figures are the CLI's.
@@ -247,5 +248,32 @@ fn batch(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, compile, evaluate, rule, batch);
+/// Tidy CSV text of the national-scale rows by gender (T, K, M): 291 entities × 50 indicators ×
+/// 10 years × 3 = 436,500 rows, about 10 MB, in key order as a download has them.
+fn tidy_csv() -> String {
+    use std::fmt::Write;
+    let mut t = String::from("indicator,entity,period,gender,value\n");
+    for r in national_rows(INDICATORS) {
+        for (g, shift) in [("T", 0.0), ("K", 1.5), ("M", -1.5)] {
+            writeln!(t, "{},{},{},{g},{:.1}", r.indicator, r.entity, r.period, r.value.unwrap_or(0.0) + shift).unwrap();
+        }
+    }
+    t
+}
+
+fn read(c: &mut Criterion) {
+    let mut group = c.benchmark_group("read");
+    group.sample_size(20).measurement_time(Duration::from_secs(8)).warm_up_time(Duration::from_secs(1));
+    let text = tidy_csv();
+    group.bench_function("csv_tidy_436500_rows", |b| {
+        b.iter(|| {
+            let data = Observations::from_csv(black_box(&text), "bench.csv").unwrap();
+            assert_eq!(data.len(), 436_500);
+            data
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, compile, evaluate, rule, batch, read);
 criterion_main!(benches);
